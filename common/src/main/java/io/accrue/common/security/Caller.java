@@ -1,0 +1,42 @@
+package io.accrue.common.security;
+
+import java.util.Optional;
+import java.util.Set;
+
+import io.accrue.common.error.ApiException;
+
+/**
+ * Who is calling, read once from the validated token: subject, roles, organisation and (for machine
+ * credentials) environment. Resources take the organisation from here, never from a request body.
+ */
+public record Caller(String subject, Set<String> roles, Optional<String> organisation,
+        Optional<Environment> environment) {
+
+    /** Roles that act across organisations: the operator and the suite's own services. */
+    public static final Set<String> CROSS_ORGANISATION_ROLES = Set.of(Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE);
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+
+    public boolean actsAcrossOrganisations() {
+        return roles.stream().anyMatch(CROSS_ORGANISATION_ROLES::contains);
+    }
+
+    /** True when this caller may see data of {@code orgId}. */
+    public boolean mayAccess(String orgId) {
+        return actsAcrossOrganisations() || organisation.map(orgId::equals).orElse(false);
+    }
+
+    /** The caller's own organisation; a token without one cannot act for an organisation. */
+    public String requireOrganisation() {
+        return organisation.orElseThrow(() -> ApiException.forbidden("organisation_missing",
+                "The token carries no organisation claim."));
+    }
+
+    /** The environment a machine credential names; refuses a credential that names none. */
+    public Environment requireEnvironment() {
+        return environment.orElseThrow(() -> ApiException.forbidden("environment_missing",
+                "The credential names no environment (test or live)."));
+    }
+}

@@ -1,0 +1,65 @@
+package io.accrue.common.time;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.common.security.Roles;
+
+/**
+ * The test clock: a platform operator reads or moves this service's time. Disabled (404) unless
+ * {@code accrue.clock.adjustable=true}; the local stack moves all four services together.
+ */
+@Path("/v1/operator/clock")
+public class ClockResource {
+
+    private final AdjustableClock clock;
+    private final ClockConfig config;
+
+    ClockResource(AdjustableClock clock, ClockConfig config) {
+        this.clock = clock;
+        this.config = config;
+    }
+
+    public record ClockView(Instant now, boolean frozen) {}
+
+    /** Either {@code advanceBy} (ISO-8601 duration such as {@code P31D}) or {@code setTo} (an instant). */
+    public record ClockChange(Duration advanceBy, Instant setTo) {}
+
+    @GET
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
+    @Operation(summary = "Read this service's clock")
+    public ClockView read() {
+        requireAdjustable();
+        return new ClockView(clock.instant(), clock.frozen());
+    }
+
+    @POST
+    @RolesAllowed(Roles.PLATFORM_OPERATOR)
+    @Operation(summary = "Move this service's clock (test environments only)")
+    public ClockView change(ClockChange change) {
+        requireAdjustable();
+        if (change == null || (change.advanceBy() == null) == (change.setTo() == null)) {
+            throw ApiException.unprocessable("clock_change_invalid", "Give exactly one of advanceBy or setTo.");
+        }
+        if (change.advanceBy() != null) {
+            clock.advance(change.advanceBy());
+        } else {
+            clock.set(change.setTo());
+        }
+        return read();
+    }
+
+    private void requireAdjustable() {
+        if (!config.adjustable()) {
+            throw ApiException.notFound("not_found", "Not found.");
+        }
+    }
+}

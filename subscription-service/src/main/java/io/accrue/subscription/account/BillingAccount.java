@@ -1,0 +1,51 @@
+package io.accrue.subscription.account;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** The billing account of one organisation. */
+@Entity
+@Table(name = "billing_accounts")
+public class BillingAccount {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "org_id", nullable = false, unique = true)
+    public String orgId;
+
+    @Column(nullable = false)
+    public String name;
+
+    /** ISO-4217 code; every amount billed to this account is in it. */
+    @Column(nullable = false, columnDefinition = "bpchar")
+    public String currency;
+
+    /** Billing periods are half-open [start, end) in this zone. */
+    @Column(name = "time_zone", nullable = false)
+    public String timeZone;
+
+    @Column(name = "plan_slug", nullable = false)
+    public String planSlug;
+
+    @Column(name = "stripe_customer_id")
+    public String stripeCustomerId;
+
+    @Column(name = "metered_enabled", nullable = false)
+    public boolean meteredEnabled;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Version
+    public long version;
+}
