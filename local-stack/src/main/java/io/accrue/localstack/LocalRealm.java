@@ -1,0 +1,49 @@
+package io.accrue.localstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The demo users and machine clients of the local stack (local-realm.json). */
+@JsonIgnoreProperties(ignoreUnknown = true)
+record LocalRealm(String realm, List<User> users, List<Client> clients) {
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record User(String username, String password, List<String> roles, @JsonProperty("org_id") String orgId) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Client(String clientId, String secret, @JsonProperty("public") boolean isPublic, List<String> roles,
+            @JsonProperty("org_id") String orgId, String environment, List<String> redirectUris) {
+
+        public List<String> roles() {
+            return roles == null ? List.of() : roles;
+        }
+
+        boolean authenticates(String givenSecret) {
+            return isPublic || LocalOidcProvider.constantTimeEquals(secret, givenSecret);
+        }
+    }
+
+    String name() {
+        return realm;
+    }
+
+    Optional<User> user(String username) {
+        return users.stream().filter(u -> u.username().equals(username)).findFirst();
+    }
+
+    Optional<Client> client(String clientId) {
+        return clients.stream().filter(c -> c.clientId().equals(clientId)).findFirst();
+    }
+
+    static LocalRealm load() throws IOException {
+        try (InputStream in = LocalRealm.class.getResourceAsStream("/local-realm.json")) {
+            return new ObjectMapper().readValue(in, LocalRealm.class);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.accrue.localstack;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+/**
+ * Starts the whole suite on one machine with nothing but a JDK: embedded PostgreSQL (a database per
+ * service), a local OIDC provider with the roles of design.md, a Stripe stand-in (WireMock with
+ * Stripe-shaped mappings) and the four services; waits until all are ready, provisions two demo
+ * organisations, prints how to call them, and stops everything on Ctrl-C.
+ */
+public final class LocalStack {
+
+    record ServiceSpec(String name, String database, int port) {}
+
+    static final List<ServiceSpec> SERVICES = List.of(
+            new ServiceSpec("subscription-service", "subscription", 8081),
+            new ServiceSpec("usage-service", "usage", 8082),
+            new ServiceSpec("invoice-service", "invoice", 8083),
+            new ServiceSpec("contract-service", "contract", 8084));
+
+    static final String HOST = "127.0.0.1";
+    static final String STRIPE_API_KEY = "sk_test_local_stack";
+    static final String STRIPE_WEBHOOK_SECRET = "whsec_local_stack";
+
+    private final Path root;
+    private final Path home;
+    private final int postgresPort = Integer.getInteger("accrue.postgres.port", 54329);
+    private final int oidcPort = Integer.getInteger("accrue.oidc.port", 8180);
+    private final int stripePort = Integer.getInteger("accrue.stripe.port", 12111);
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    LocalStack(Path root) {
+        this.root = root;
+        this.home = root.resolve(".local-stack");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("accrue.root", ".")).toAbsolutePath().normalize();
+        LocalStack stack = new LocalStack(root);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping the local stack…");
+            stack.stop();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        try {
+            stack.start();
+        } catch (Exception e) {
+            System.err.println("Local stack failed to start: " + e.getMessage());
+            System.exit(1);
+        }
+        if (Boolean.getBoolean("accrue.exit-when-ready")) {
+            System.exit(0);
+        }
+        stopped.await();
+    }
+
+    void start() throws Exception {
+        Instant began = Instant.now();
+        log("PostgreSQL 17 (embedded) on port " + postgresPort + ", data in " + home.resolve("postgres"));
+        LocalPostgres postgres = LocalPostgres.start(home.resolve("postgres"), postgresPort,
+                SERVICES.stream().map(ServiceSpec::database).toList());
+        started.add(postgres);
+
+        LocalOidcProvider oidc = new LocalOidcProvider(LocalRealm.load(), HOST, oidcPort);
+        oidc.start();
+        started.add(oidc);
+        log("OIDC provider at " + oidc.issuer());
+
+        WireMockServer stripe = new WireMockServer(WireMockConfiguration.options()
+                .bindAddress(HOST).port(stripePort)
+                .usingFilesUnderDirectory(root.resolve("local-stack/stripe").toString())
+                .globalTemplating(true));
+        stripe.start();
+        started.add(stripe::stop);
+        log("Stripe stand-in at http://" + HOST + ":" + stripePort + " (" + stripe.getStubMappings().size()
+                + " mappings)");
+
+        List<ServiceProcess> services = new ArrayList<>();
+        for (ServiceSpec spec : SERVICES) {
+            ServiceProcess service = new ServiceProcess(spec.name(), spec.port(),
+                    root.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar"),
+                    home.resolve("logs").resolve(spec.name() + ".log"));
+            service.start(environmentFor(spec, postgres, oidc));
+            started.add(service);
+            services.add(service);
+        }
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(Long.getLong("accrue.ready-timeout", 180)));
+        for (ServiceProcess service : services) {
+            service.awaitReady(deadline);
+            log(service.name + " ready at " + service.url());
+        }
+        provisionDemoOrganisations(oidc);
+        printBanner(oidc, Duration.between(began, Instant.now()));
+    }
+
+    private Map<String, String> environmentFor(ServiceSpec spec, LocalPostgres postgres, LocalOidcProvider oidc) {
+        Map<String, String> env = new HashMap<>();
+        env.put("ACCRUE_DB_URL", postgres.jdbcUrl(spec.database()));
+        env.put("ACCRUE_DB_USER", LocalPostgres.USER);
+        env.put("ACCRUE_DB_PASSWORD", LocalPostgres.PASSWORD);
+        env.put("ACCRUE_OIDC_URL", oidc.issuer());
+        env.put("ACCRUE_SERVICE_TOKEN_URL", oidc.tokenEndpoint());
+        env.put("ACCRUE_SERVICE_CLIENT_ID", "accrue-billing-service");
+        env.put("ACCRUE_SERVICE_CLIENT_SECRET", "local-billing-service-secret");
+        env.put("ACCRUE_CLOCK_ADJUSTABLE", "true");
+        env.put("ACCRUE_STRIPE_API_BASE", "http://" + HOST + ":" + stripePort);
+        env.put("STRIPE_API_KEY", STRIPE_API_KEY);
+        env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+        for (ServiceSpec other : SERVICES) {
+            String key = "ACCRUE_" + other.database().toUpperCase() + "_URL";
+            env.put(key, "http://" + HOST + ":" + other.port());
+        }
+        return env;
+    }
+
+    /** Two organisations so that tenancy can be tried at once: acme (USD) and globex (EUR). */
+    private void provisionDemoOrganisations(LocalOidcProvider oidc) throws Exception {
+        String operator = oidc.sign("accrue-cli", "operator", List.of("platform-operator"), null, null);
+        HttpClient http = HttpClient.newHttpClient();
+        for (String[] org : new String[][]{{"acme", "Acme AI", "USD"}, {"globex", "Globex Labs", "EUR"}}) {
+            String body = "{\"orgId\":\"%s\",\"name\":\"%s\",\"currency\":\"%s\",\"timeZone\":\"UTC\"}"
+                    .formatted(org[0], org[1], org[2]);
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + HOST + ":8081/v1/accounts"))
+                            .header("Authorization", "Bearer " + operator)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2 && response.statusCode() != 409) {
+                log("could not provision demo organisation " + org[0] + ": " + response.statusCode() + " "
+                        + response.body());
+            }
+        }
+    }
+
+    private void printBanner(LocalOidcProvider oidc, Duration took) {
+        String token = oidc.tokenEndpoint();
+        StringBuilder out = new StringBuilder();
+        out.append("\n=== Accrue local stack is up (").append(took.toSeconds()).append(" s) ===\n\n");
+        out.append(String.format("  %-22s %s%n", "subscription-service", "http://127.0.0.1:8081"));
+        out.append(String.format("  %-22s %s%n", "usage-service", "http://127.0.0.1:8082"));
+        out.append(String.format("  %-22s %s%n", "invoice-service", "http://127.0.0.1:8083"));
+        out.append(String.format("  %-22s %s%n", "contract-service", "http://127.0.0.1:8084"));
+        out.append(String.format("  %-22s %s%n", "OIDC issuer", oidc.issuer()));
+        out.append(String.format("  %-22s %s%n", "Stripe stand-in", "http://127.0.0.1:" + stripePort));
+        out.append(String.format("  %-22s %s%n", "PostgreSQL", "127.0.0.1:" + postgresPort + " (user postgres)"));
+        out.append(String.format("  %-22s %s%n", "logs", home.resolve("logs")));
+        out.append("\n  Each service: /q/health/ready  /q/metrics  /q/openapi  /q/swagger-ui\n");
+        out.append("\n  Demo users (password grant, client accrue-cli):\n");
+        out.append("    operator/operator (platform-operator)\n");
+        out.append("    alice@acme/alice (owner)  bob@acme/bob (billing-admin)  carol@acme/carol (member)\n");
+        out.append("    erin@globex/erin (owner)  dave@globex/dave (billing-admin)\n");
+        out.append("  Machine clients (client credentials): acme-gateway-live/acme-live-secret,\n");
+        out.append(
+                "    acme-gateway-test/acme-test-secret (usage-reporter), accrue-billing-service/local-billing-service-secret\n");
+        out.append("\n  Get a token and call a service:\n");
+        out.append("    TOKEN=$(bin/token bob@acme)\n");
+        out.append("    curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8081/v1/accounts/acme\n");
+        out.append("  or with curl alone:\n");
+        out.append(
+                "    curl -s -d grant_type=password -d client_id=accrue-cli -d username=bob@acme -d password=bob \\\n");
+        out.append("      ").append(token).append("\n");
+        out.append("\n  Press Ctrl-C to stop everything.\n");
+        System.out.println(out);
+    }
+
+    void stop() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e.getMessage());
+            }
+        }
+        started.clear();
+    }
+
+    private static void log(String message) {
+        System.out.println("[local-stack] " + message);
+    }
+
+    static String form(Map<String, String> values) {
+        StringBuilder s = new StringBuilder();
+        values.forEach((k, v) -> s.append(s.isEmpty() ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return s.toString();
+    }
+}
