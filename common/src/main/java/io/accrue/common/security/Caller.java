@@ -6,14 +6,49 @@ import java.util.Set;
 import io.accrue.common.error.ApiException;
 
 /**
- * Who is calling, read once from the validated token: subject, roles, organisation and (for machine
- * credentials) environment. Resources take the organisation from here, never from a request body.
+ * Who is calling, read once per request from the validated token: subject, roles, organisation and (for
+ * machine credentials) environment. Inject it; resources take the organisation from here, never from a body.
+ *
+ * <p>
+ * A class rather than a record because CDI proxies request-scoped beans, and records are final.
  */
-public record Caller(String subject, Set<String> roles, Optional<String> organisation,
-        Optional<Environment> environment) {
+public class Caller {
 
     /** Roles that act across organisations: the operator and the suite's own services. */
     public static final Set<String> CROSS_ORGANISATION_ROLES = Set.of(Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE);
+
+    private final String subject;
+    private final Set<String> roles;
+    private final Optional<String> organisation;
+    private final Optional<Environment> environment;
+
+    /** For the CDI client proxy only. */
+    protected Caller() {
+        this("anonymous", Set.of(), Optional.empty(), Optional.empty());
+    }
+
+    public Caller(String subject, Set<String> roles, Optional<String> organisation, Optional<Environment> environment) {
+        this.subject = subject;
+        this.roles = Set.copyOf(roles);
+        this.organisation = organisation;
+        this.environment = environment;
+    }
+
+    public String subject() {
+        return subject;
+    }
+
+    public Set<String> roles() {
+        return roles;
+    }
+
+    public Optional<String> organisation() {
+        return organisation;
+    }
+
+    public Optional<Environment> environment() {
+        return environment;
+    }
 
     public boolean hasRole(String role) {
         return roles.contains(role);
@@ -38,5 +73,10 @@ public record Caller(String subject, Set<String> roles, Optional<String> organis
     public Environment requireEnvironment() {
         return environment.orElseThrow(() -> ApiException.forbidden("environment_missing",
                 "The credential names no environment (test or live)."));
+    }
+
+    @Override
+    public String toString() {
+        return "Caller[" + subject + ", roles=" + roles + ", organisation=" + organisation.orElse("-") + "]";
     }
 }
