@@ -1,11 +1,9 @@
 package io.accrue.localstack;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,19 +38,35 @@ public final class LocalStack {
 
     private final Path root;
     private final Path home;
-    private final int postgresPort = Integer.getInteger("accrue.postgres.port", 54329);
-    private final int oidcPort = Integer.getInteger("accrue.oidc.port", 8180);
-    private final int stripePort = Integer.getInteger("accrue.stripe.port", 12111);
+    /** Added to every port, so a second stack (the end-to-end tests) can run beside a developer's. */
+    private final int portOffset;
+    private final int postgresPort;
+    private final int oidcPort;
+    private final int stripePort;
+    private final boolean provisionDemo;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private LocalOidcProvider oidc;
 
-    LocalStack(Path root) {
+    /**
+     * @param root the repository root (where the services' {@code target/} folders are)
+     * @param home where PostgreSQL data and logs live
+     * @param portOffset added to every default port
+     * @param provisionDemo whether to create the demo organisations acme and globex
+     */
+    public LocalStack(Path root, Path home, int portOffset, boolean provisionDemo) {
         this.root = root;
-        this.home = root.resolve(".local-stack");
+        this.home = home;
+        this.portOffset = portOffset;
+        this.postgresPort = 54329 + portOffset;
+        this.oidcPort = 8180 + portOffset;
+        this.stripePort = 12111 + portOffset;
+        this.provisionDemo = provisionDemo;
     }
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("accrue.root", ".")).toAbsolutePath().normalize();
-        LocalStack stack = new LocalStack(root);
+        Path home = Path.of(System.getProperty("accrue.home", root.resolve(".local-stack").toString()));
+        LocalStack stack = new LocalStack(root, home, Integer.getInteger("accrue.port-offset", 0), true);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping the local stack…");
@@ -71,14 +85,14 @@ public final class LocalStack {
         stopped.await();
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         Instant began = Instant.now();
         log("PostgreSQL 17 (embedded) on port " + postgresPort + ", data in " + home.resolve("postgres"));
         LocalPostgres postgres = LocalPostgres.start(home.resolve("postgres"), postgresPort,
                 SERVICES.stream().map(ServiceSpec::database).toList());
         started.add(postgres);
 
-        LocalOidcProvider oidc = new LocalOidcProvider(LocalRealm.load(), HOST, oidcPort);
+        oidc = new LocalOidcProvider(LocalRealm.load(), HOST, oidcPort);
         oidc.start();
         started.add(oidc);
         log("OIDC provider at " + oidc.issuer());
@@ -94,7 +108,7 @@ public final class LocalStack {
 
         List<ServiceProcess> services = new ArrayList<>();
         for (ServiceSpec spec : SERVICES) {
-            ServiceProcess service = new ServiceProcess(spec.name(), spec.port(),
+            ServiceProcess service = new ServiceProcess(spec.name(), spec.port() + portOffset,
                     root.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar"),
                     home.resolve("logs").resolve(spec.name() + ".log"));
             service.start(environmentFor(spec, postgres, oidc));
@@ -106,7 +120,9 @@ public final class LocalStack {
             service.awaitReady(deadline);
             log(service.name + " ready at " + service.url());
         }
-        provisionDemoOrganisations(oidc);
+        if (provisionDemo) {
+            provisionDemoOrganisations(oidc);
+        }
         printBanner(oidc, Duration.between(began, Instant.now()));
     }
 
@@ -125,7 +141,7 @@ public final class LocalStack {
         env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
         for (ServiceSpec other : SERVICES) {
             String key = "ACCRUE_" + other.database().toUpperCase() + "_URL";
-            env.put(key, "http://" + HOST + ":" + other.port());
+            env.put(key, serviceUrl(other.name()));
         }
         return env;
     }
@@ -138,7 +154,7 @@ public final class LocalStack {
             String body = "{\"orgId\":\"%s\",\"name\":\"%s\",\"currency\":\"%s\",\"timeZone\":\"UTC\"}"
                     .formatted(org[0], org[1], org[2]);
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://" + HOST + ":8081/v1/accounts"))
+                    HttpRequest.newBuilder(URI.create(serviceUrl("subscription-service") + "/v1/accounts"))
                             .header("Authorization", "Bearer " + operator)
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -154,10 +170,9 @@ public final class LocalStack {
         String token = oidc.tokenEndpoint();
         StringBuilder out = new StringBuilder();
         out.append("\n=== Accrue local stack is up (").append(took.toSeconds()).append(" s) ===\n\n");
-        out.append(String.format("  %-22s %s%n", "subscription-service", "http://127.0.0.1:8081"));
-        out.append(String.format("  %-22s %s%n", "usage-service", "http://127.0.0.1:8082"));
-        out.append(String.format("  %-22s %s%n", "invoice-service", "http://127.0.0.1:8083"));
-        out.append(String.format("  %-22s %s%n", "contract-service", "http://127.0.0.1:8084"));
+        for (ServiceSpec spec : SERVICES) {
+            out.append(String.format("  %-22s %s%n", spec.name(), serviceUrl(spec.name())));
+        }
         out.append(String.format("  %-22s %s%n", "OIDC issuer", oidc.issuer()));
         out.append(String.format("  %-22s %s%n", "Stripe stand-in", "http://127.0.0.1:" + stripePort));
         out.append(String.format("  %-22s %s%n", "PostgreSQL", "127.0.0.1:" + postgresPort + " (user postgres)"));
@@ -172,7 +187,8 @@ public final class LocalStack {
                 "    acme-gateway-test/acme-test-secret (usage-reporter), accrue-billing-service/local-billing-service-secret\n");
         out.append("\n  Get a token and call a service:\n");
         out.append("    TOKEN=$(bin/token bob@acme)\n");
-        out.append("    curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8081/v1/accounts/acme\n");
+        out.append("    curl -H \"Authorization: Bearer $TOKEN\" ").append(serviceUrl("subscription-service"))
+                .append("/v1/accounts/acme\n");
         out.append("  or with curl alone:\n");
         out.append(
                 "    curl -s -d grant_type=password -d client_id=accrue-cli -d username=bob@acme -d password=bob \\\n");
@@ -181,7 +197,27 @@ public final class LocalStack {
         System.out.println(out);
     }
 
-    void stop() {
+    /** Base URL of a service of this stack, e.g. {@code serviceUrl("usage-service")}. */
+    public String serviceUrl(String name) {
+        return SERVICES.stream().filter(s -> s.name().equals(name)).findFirst()
+                .map(s -> "http://" + HOST + ":" + (s.port() + portOffset))
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+    }
+
+    public String stripeUrl() {
+        return "http://" + HOST + ":" + stripePort;
+    }
+
+    public String oidcIssuer() {
+        return oidc.issuer();
+    }
+
+    /** A token signed by this stack's OIDC provider, exactly as its token endpoint would issue it. */
+    public String token(String subject, List<String> roles, String orgId, String environment) {
+        return oidc.sign("accrue-cli", subject, roles, orgId, environment);
+    }
+
+    public void stop() {
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
@@ -196,10 +232,4 @@ public final class LocalStack {
         System.out.println("[local-stack] " + message);
     }
 
-    static String form(Map<String, String> values) {
-        StringBuilder s = new StringBuilder();
-        values.forEach((k, v) -> s.append(s.isEmpty() ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return s.toString();
-    }
 }
