@@ -351,6 +351,41 @@ class OverlayManifestTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void inClusterDatabasesAndIdentityProviderAreReachableOnlyFromTheSuite(String overlay) {
+        Manifests m = built(overlay);
+        NetworkPolicies policies = new NetworkPolicies(m.ofKind("NetworkPolicy"));
+        Map<String, Peer> pods = new HashMap<>();
+        for (PodTemplate pod : m.podTemplates()) {
+            pods.put(pod.name(), Peer.pod(pod.namespace(), pod.labels()));
+        }
+        Peer otherTenant = new Peer("someone-else", Map.of("kubernetes.io/metadata.name", "someone-else"),
+                Map.of("app", "curious"));
+        for (Map<String, Object> cluster : m.ofKind("Cluster")) {
+            // CloudNativePG labels its instance pods with the cluster's name
+            Peer instance = Peer.pod("accrue", Map.of("cnpg.io/cluster", Tree.str(cluster, "metadata", "name")));
+            for (String service : Manifests.SERVICES) {
+                assertTrue(policies.allows(pods.get(service), instance, "TCP", 5432), service + " -> " + instance);
+            }
+            assertFalse(policies.allows(pods.get("period-close"), instance, "TCP", 5432));
+            assertFalse(policies.allows(otherTenant, instance, "TCP", 5432));
+            Peer operator = new Peer("cnpg-system", Map.of("kubernetes.io/metadata.name", "cnpg-system"),
+                    Map.of("app.kubernetes.io/name", "cloudnative-pg"));
+            assertTrue(policies.allows(operator, instance, "TCP", 8000), "the operator reaches the instance manager");
+            assertTrue(policies.allows(instance, Peer.external(), "TCP", 443), "instances reach the Kubernetes API");
+        }
+        if (pods.containsKey("keycloak")) {
+            for (String client : List.of("subscription-service", "usage-service", "invoice-service",
+                    "contract-service", "period-close")) {
+                assertTrue(policies.allows(pods.get(client), pods.get("keycloak"), "TCP", 8080),
+                        client + " -> keycloak");
+            }
+            assertFalse(policies.allows(otherTenant, pods.get("keycloak"), "TCP", 8080));
+            assertFalse(policies.allows(pods.get("keycloak"), pods.get("invoice-service"), "TCP", 8083));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void productionSafeSettings(String overlay) {
         Manifests m = built(overlay);
         for (String service : Manifests.SERVICES) {
