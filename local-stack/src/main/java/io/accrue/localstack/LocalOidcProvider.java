@@ -42,6 +42,7 @@ final class LocalOidcProvider implements AutoCloseable {
     private final RsaJsonWebKey signingKey;
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
+    private final AuthorizationCodes codes = new AuthorizationCodes();
 
     LocalOidcProvider(LocalRealm realm, String host, int port) throws IOException {
         this.realm = realm;
@@ -59,6 +60,8 @@ final class LocalOidcProvider implements AutoCloseable {
         server.createContext(base + "/.well-known/openid-configuration", this::discovery);
         server.createContext(base + "/protocol/openid-connect/certs", this::keys);
         server.createContext(base + "/protocol/openid-connect/token", this::token);
+        server.createContext(base + "/protocol/openid-connect/auth", this::authorize);
+        server.createContext(base + "/protocol/openid-connect/logout", this::logout);
         server.setExecutor(Executors.newFixedThreadPool(4));
     }
 
@@ -84,10 +87,14 @@ final class LocalOidcProvider implements AutoCloseable {
         config.put("issuer", issuer);
         config.put("jwks_uri", issuer + "/protocol/openid-connect/certs");
         config.put("token_endpoint", tokenEndpoint());
-        config.put("grant_types_supported", List.of("client_credentials", "password"));
+        config.put("authorization_endpoint", issuer + "/protocol/openid-connect/auth");
+        config.put("end_session_endpoint", issuer + "/protocol/openid-connect/logout");
+        config.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials",
+                "password"));
         config.put("id_token_signing_alg_values_supported", List.of("RS256"));
         config.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        config.put("response_types_supported", List.of("token"));
+        config.put("response_types_supported", List.of("code"));
+        config.put("scopes_supported", List.of("openid", "profile"));
         config.put("subject_types_supported", List.of("public"));
         respond(exchange, 200, config);
     }
@@ -131,8 +138,26 @@ final class LocalOidcProvider implements AutoCloseable {
                             Map.of("error", "invalid_grant", "error_description", "Invalid user credentials"));
                     return;
                 }
-                LocalRealm.User u = user.get();
-                issue(exchange, client.get().clientId(), u.username(), u.roles(), u.orgId(), null);
+                issueForUser(exchange, client.get().clientId(), user.get(), null);
+            }
+            case "authorization_code" -> {
+                AuthorizationCodes.Grant granted = codes.redeem(form.get("code"), client.get().clientId(),
+                        form.get("redirect_uri"));
+                if (granted == null) {
+                    respond(exchange, 400, Map.of("error", "invalid_grant", "error_description", "Code not valid"));
+                    return;
+                }
+                issueForUser(exchange, client.get().clientId(), realm.user(granted.username()).orElseThrow(),
+                        granted.nonce());
+            }
+            case "refresh_token" -> {
+                String username = codes.refresh(form.get("refresh_token"), client.get().clientId());
+                if (username == null) {
+                    respond(exchange, 400,
+                            Map.of("error", "invalid_grant", "error_description", "Token is not active"));
+                    return;
+                }
+                issueForUser(exchange, client.get().clientId(), realm.user(username).orElseThrow(), null);
             }
             default -> respond(exchange, 400, Map.of("error", "unsupported_grant_type"));
         }
@@ -158,6 +183,113 @@ final class LocalOidcProvider implements AutoCloseable {
         if (environment != null) {
             claims.setClaim("environment", environment);
         }
+        return serialize(claims);
+    }
+
+    private void issue(HttpExchange exchange, String clientId, String subject, List<String> roles, String orgId,
+            String environment) throws IOException {
+        respond(exchange, 200, Map.of(
+                "access_token", sign(clientId, subject, roles, orgId, environment),
+                "token_type", "Bearer",
+                "expires_in", TOKEN_LIFETIME_SECONDS,
+                "scope", "openid"));
+    }
+
+    /**
+     * The browser leg of the authorization-code flow (the console signs in through it): a login form, then a
+     * redirect back to the client with a one-time code.
+     */
+    private void authorize(HttpExchange exchange) throws IOException {
+        Map<String, String> params = "POST".equals(exchange.getRequestMethod())
+                ? parseForm(exchange.getRequestBody())
+                : parseForm(new java.io.ByteArrayInputStream(
+                        Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("")
+                                .getBytes(StandardCharsets.UTF_8)));
+        Optional<LocalRealm.Client> client = realm.client(params.get("client_id"));
+        String redirectUri = params.get("redirect_uri");
+        if (client.isEmpty() || redirectUri == null || !client.get().allowsRedirect(redirectUri)
+                || !"code".equals(params.get("response_type"))) {
+            html(exchange, 400, "<p>Invalid client, redirect_uri or response_type.</p>");
+            return;
+        }
+        String error = "";
+        if ("POST".equals(exchange.getRequestMethod())) {
+            Optional<LocalRealm.User> user = realm.user(params.get("username"));
+            if (user.isPresent() && constantTimeEquals(user.get().password(), params.get("password"))) {
+                String code = codes.issue(client.get().clientId(), redirectUri, user.get().username(),
+                        params.get("nonce"));
+                String target = redirectUri + (redirectUri.contains("?") ? "&" : "?") + "code=" + enc(code)
+                        + (params.get("state") == null ? "" : "&state=" + enc(params.get("state")));
+                exchange.getResponseHeaders().set("Location", target);
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
+            error = "<p class=\"error\" id=\"login-error\">Invalid username or password.</p>";
+        }
+        StringBuilder hidden = new StringBuilder();
+        for (String key : List.of("client_id", "redirect_uri", "response_type", "state", "nonce", "scope")) {
+            if (params.get(key) != null) {
+                hidden.append("<input type=\"hidden\" name=\"").append(key).append("\" value=\"")
+                        .append(escape(params.get(key))).append("\">");
+            }
+        }
+        html(exchange, 200, "<h1>Sign in to Accrue (local)</h1>" + error
+                + "<form method=\"post\" action=\"auth\">" + hidden
+                + "<label>Username <input id=\"username\" name=\"username\" autofocus></label>"
+                + "<label>Password <input id=\"password\" name=\"password\" type=\"password\"></label>"
+                + "<button id=\"kc-login\" type=\"submit\">Sign in</button></form>"
+                + "<p>Demo users are listed by <code>bin/accrue-local</code> when it starts.</p>");
+    }
+
+    private void logout(HttpExchange exchange) throws IOException {
+        Map<String, String> params = parseForm(new java.io.ByteArrayInputStream(
+                Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("")
+                        .getBytes(StandardCharsets.UTF_8)));
+        String target = params.get("post_logout_redirect_uri");
+        if (target != null && realm.clients().stream().anyMatch(c -> c.allowsRedirect(target))) {
+            exchange.getResponseHeaders().set("Location", target);
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+            return;
+        }
+        html(exchange, 200, "<p>Signed out.</p>");
+    }
+
+    private void issueForUser(HttpExchange exchange, String clientId, LocalRealm.User user, String nonce)
+            throws IOException {
+        Map<String, Object> body = new HashMap<>();
+        body.put("access_token", sign(clientId, user.username(), user.roles(), user.orgId(), null));
+        body.put("id_token", signIdToken(clientId, user, nonce));
+        body.put("refresh_token", codes.refreshTokenFor(clientId, user.username()));
+        body.put("token_type", "Bearer");
+        body.put("expires_in", TOKEN_LIFETIME_SECONDS);
+        body.put("scope", "openid profile");
+        respond(exchange, 200, body);
+    }
+
+    private String signIdToken(String clientId, LocalRealm.User user, String nonce) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setSubject(user.username());
+        claims.setAudience(clientId);
+        claims.setExpirationTimeMinutesInTheFuture(TOKEN_LIFETIME_SECONDS / 60f);
+        claims.setIssuedAtToNow();
+        claims.setClaim("auth_time", System.currentTimeMillis() / 1000);
+        claims.setClaim("typ", "ID");
+        claims.setClaim("azp", clientId);
+        claims.setClaim("preferred_username", user.username());
+        claims.setStringListClaim("groups", user.roles());
+        if (user.orgId() != null) {
+            claims.setClaim("org_id", user.orgId());
+        }
+        if (nonce != null) {
+            claims.setClaim("nonce", nonce);
+        }
+        return serialize(claims);
+    }
+
+    private String serialize(JwtClaims claims) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(signingKey.getPrivateKey());
@@ -170,13 +302,23 @@ final class LocalOidcProvider implements AutoCloseable {
         }
     }
 
-    private void issue(HttpExchange exchange, String clientId, String subject, List<String> roles, String orgId,
-            String environment) throws IOException {
-        respond(exchange, 200, Map.of(
-                "access_token", sign(clientId, subject, roles, orgId, environment),
-                "token_type", "Bearer",
-                "expires_in", TOKEN_LIFETIME_SECONDS,
-                "scope", "openid"));
+    private static void html(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>Accrue sign-in</title>"
+                + "<style>body{font-family:sans-serif;max-width:28rem;margin:4rem auto}label{display:block;margin:.6rem 0}"
+                + ".error{color:#b00}</style></head><body>" + body + "</body></html>").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String escape(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private void respond(HttpExchange exchange, int status, Object body) throws IOException {

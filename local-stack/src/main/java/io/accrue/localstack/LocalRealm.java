@@ -24,6 +24,12 @@ record LocalRealm(String realm, List<User> users, List<Client> clients) {
             return roles == null ? List.of() : roles;
         }
 
+        /** Exact match, or a prefix match for a registered URI ending in {@code *} (as Keycloak does). */
+        boolean allowsRedirect(String uri) {
+            return redirectUris != null && redirectUris.stream().anyMatch(
+                    r -> r.endsWith("*") ? uri.startsWith(r.substring(0, r.length() - 1)) : uri.equals(r));
+        }
+
         boolean authenticates(String givenSecret) {
             return isPublic || LocalOidcProvider.constantTimeEquals(secret, givenSecret);
         }

@@ -103,4 +103,55 @@ class LocalOidcProviderTest {
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void authorizationCodeFlowSignsInAUserOnce() throws Exception {
+        String redirect = "http://127.0.0.1:8085/callback";
+        String login = provider.issuer() + "/protocol/openid-connect/auth";
+        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(login
+                + "?response_type=code&client_id=accrue-console&redirect_uri=" + redirect + "&state=s1&nonce=n1"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, form.statusCode());
+        assertTrue(form.body().contains("name=\"username\""));
+
+        HttpResponse<String> wrong = HTTP.send(HttpRequest.newBuilder(URI.create(login))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("response_type=code&client_id=accrue-console&redirect_uri="
+                        + redirect + "&state=s1&username=alice%40acme&password=nope"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(wrong.body().contains("login-error"));
+
+        HttpResponse<String> signedIn = HTTP.send(HttpRequest.newBuilder(URI.create(login))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("response_type=code&client_id=accrue-console&redirect_uri="
+                        + redirect + "&state=s1&nonce=n1&username=alice%40acme&password=alice"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, signedIn.statusCode());
+        String location = signedIn.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith(redirect + "?code=") && location.endsWith("&state=s1"), location);
+        String code = location.substring(location.indexOf("code=") + 5, location.indexOf("&state"));
+
+        String exchange = "grant_type=authorization_code&code=" + code + "&redirect_uri=" + redirect;
+        HttpResponse<String> tokens = post(exchange, "accrue-console:local-console-secret");
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        JsonNode body = JSON.readTree(tokens.body());
+        JwtClaims id = new JwtConsumerBuilder().setExpectedIssuer(provider.issuer())
+                .setExpectedAudience("accrue-console")
+                .setSkipSignatureVerification().build().processToClaims(body.get("id_token").asText());
+        assertEquals("n1", id.getStringClaimValue("nonce"));
+        assertEquals("acme", verify(body.get("access_token").asText()).getStringClaimValue("org_id"));
+
+        assertEquals(400, post(exchange, "accrue-console:local-console-secret").statusCode(), "a code works once");
+        HttpResponse<String> refreshed = post("grant_type=refresh_token&refresh_token="
+                + body.get("refresh_token").asText(), "accrue-console:local-console-secret");
+        assertEquals(200, refreshed.statusCode());
+    }
+
+    @Test
+    void unregisteredRedirectIsRefused() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(provider.issuer()
+                + "/protocol/openid-connect/auth?response_type=code&client_id=accrue-console&redirect_uri=http://evil.example/cb"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode());
+    }
 }
