@@ -24,7 +24,10 @@ final class Suite {
                 Path root = Path.of(System.getProperty("accrue.root", "..")).toAbsolutePath().normalize();
                 Path home = Files.createTempDirectory("accrue-e2e");
                 LocalStack started = new LocalStack(root, home, PORT_OFFSET, false);
-                Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    started.stop();
+                    deleteRecursively(home);
+                }));
                 started.start();
                 stack = started;
             } catch (Exception e) {
@@ -32,6 +35,14 @@ final class Suite {
             }
         }
         return stack;
+    }
+
+    private static void deleteRecursively(Path folder) {
+        try (var files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // a temp folder; the OS cleans what is left
+        }
     }
 
     static String url(String service) {
