@@ -1,0 +1,80 @@
+package io.accrue.invoice.invoices;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/**
+ * An invoice or credit note. Once it leaves {@code draft} (finalisation) its amounts and lines never change;
+ * only its status moves on (open → paid | void | uncollectible). Corrections are credit notes.
+ */
+@Entity
+@Table(name = "invoices")
+public class Invoice {
+
+    public static final String KIND_INVOICE = "invoice";
+    public static final String KIND_CREDIT_NOTE = "credit_note";
+
+    @Id
+    public UUID id;
+
+    @Column(name = "org_id", nullable = false)
+    public String orgId;
+
+    @Column(nullable = false)
+    public String kind;
+
+    @Column(nullable = false)
+    public String status;
+
+    /** Numbering series, e.g. {@code INV} or {@code CN}; numbers are gapless per series. */
+    @Column(nullable = false)
+    public String series;
+
+    public String number;
+
+    @Column(name = "period_start", nullable = false)
+    public Instant periodStart;
+
+    @Column(name = "period_end", nullable = false)
+    public Instant periodEnd;
+
+    @Column(nullable = false, columnDefinition = "bpchar")
+    public String currency;
+
+    @Column(nullable = false)
+    public BigDecimal subtotal;
+
+    @Column(nullable = false)
+    public BigDecimal total;
+
+    @Column(name = "line_count", nullable = false)
+    public int lineCount;
+
+    @Column(name = "corrects_invoice_id")
+    public UUID correctsInvoiceId;
+
+    @Column(name = "stripe_invoice_id")
+    public String stripeInvoiceId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "issued_at")
+    public Instant issuedAt;
+
+    @Column(name = "finalised_at")
+    public Instant finalisedAt;
+
+    @Column(name = "status_changed_at", nullable = false)
+    public Instant statusChangedAt;
+
+    @Version
+    public long version;
+}

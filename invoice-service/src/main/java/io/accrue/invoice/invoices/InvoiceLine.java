@@ -1,0 +1,52 @@
+package io.accrue.invoice.invoices;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One line of an invoice: its amount is already rounded, once, to the currency's minor unit. */
+@Entity
+@Table(name = "invoice_lines")
+public class InvoiceLine {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "invoice_id", nullable = false)
+    public UUID invoiceId;
+
+    @Column(nullable = false)
+    public int position;
+
+    /** What the line charges for: base_fee, overage, llm_usage, agent_sessions, credit, … */
+    @Column(nullable = false)
+    public String type;
+
+    @Column(nullable = false)
+    public String description;
+
+    public String meter;
+
+    public String model;
+
+    @Column(nullable = false)
+    public BigDecimal quantity;
+
+    @Column(name = "unit_amount")
+    public BigDecimal unitAmount;
+
+    @Column(nullable = false)
+    public BigDecimal amount;
+
+    /** The service period the line charges: the invoice's own, or an earlier one for late usage. */
+    @Column(name = "period_start", nullable = false)
+    public Instant periodStart;
+
+    @Column(name = "period_end", nullable = false)
+    public Instant periodEnd;
+}

@@ -1,0 +1,57 @@
+package io.accrue.invoice.invoices;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+
+@ApplicationScoped
+public class InvoiceRepository implements PanacheRepositoryBase<Invoice, UUID> {
+
+    /** What the list can be narrowed by; null members do not filter. */
+    public record Filter(String orgId, String status, Instant periodFrom, Instant periodTo) {}
+
+    /** The sort key of the last row of the previous page (newest period first, then id). */
+    public record After(Instant periodStart, UUID id) {}
+
+    /**
+     * One keyset page, newest period first. Rows written between two page reads land either before the
+     * cursor (not shown) or after it (shown once): no row is skipped or repeated.
+     */
+    public List<Invoice> page(Filter filter, After after, int limit) {
+        StringBuilder q = new StringBuilder("orgId = :org");
+        Parameters p = Parameters.with("org", filter.orgId());
+        if (filter.status() != null) {
+            q.append(" and status = :status");
+            p.and("status", filter.status());
+        }
+        if (filter.periodFrom() != null) {
+            q.append(" and periodStart >= :from");
+            p.and("from", filter.periodFrom());
+        }
+        if (filter.periodTo() != null) {
+            q.append(" and periodEnd <= :to");
+            p.and("to", filter.periodTo());
+        }
+        if (after != null) {
+            q.append(" and (periodStart < :afterStart or (periodStart = :afterStart and id < :afterId))");
+            p.and("afterStart", after.periodStart()).and("afterId", after.id());
+        }
+        q.append(" order by periodStart desc, id desc");
+        return find(q.toString(), p).page(0, limit).list();
+    }
+
+    public Optional<Invoice> findInOrg(String orgId, UUID id) {
+        return find("orgId = ?1 and id = ?2", orgId, id).firstResultOptional();
+    }
+
+    public Optional<Invoice> findForPeriod(String orgId, Instant start, Instant end) {
+        return find("orgId = ?1 and periodStart = ?2 and periodEnd = ?3 and kind = ?4", orgId, start, end,
+                Invoice.KIND_INVOICE).firstResultOptional();
+    }
+}

@@ -1,0 +1,51 @@
+package io.accrue.invoice.invoices;
+
+import static io.accrue.invoice.compute.Rounding.plain;
+import static io.accrue.invoice.compute.Rounding.present;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Response records of the invoice API. Amounts are decimals serialised as JSON strings. */
+public final class InvoiceViews {
+
+    private InvoiceViews() {
+    }
+
+    public record InvoiceSummary(UUID id, String orgId, String kind, String number, String status,
+            Instant periodStart, Instant periodEnd, String currency, BigDecimal subtotal, BigDecimal total,
+            Instant issuedAt, Instant finalisedAt, int linesCount) {
+
+        static InvoiceSummary of(Invoice i) {
+            return new InvoiceSummary(i.id, i.orgId, i.kind, i.number, i.status, i.periodStart, i.periodEnd,
+                    i.currency, present(i.subtotal, i.currency), present(i.total, i.currency), i.issuedAt,
+                    i.finalisedAt, i.lineCount);
+        }
+    }
+
+    public record LineView(int position, String type, String description, String meter, String model,
+            BigDecimal quantity, BigDecimal unitAmount, BigDecimal amount, Instant periodStart,
+            Instant periodEnd) {
+
+        static LineView of(InvoiceLine l, String currency) {
+            return new LineView(l.position, l.type, l.description, l.meter, l.model,
+                    plain(l.quantity), plain(l.unitAmount), present(l.amount, currency), l.periodStart,
+                    l.periodEnd);
+        }
+    }
+
+    public record InvoiceDetail(UUID id, String orgId, String kind, String number, String status,
+            Instant periodStart, Instant periodEnd, String currency, BigDecimal subtotal, BigDecimal total,
+            Instant createdAt, Instant issuedAt, Instant finalisedAt, UUID correctsInvoiceId,
+            String stripeInvoiceId, List<LineView> lines) {
+
+        static InvoiceDetail of(Invoice i, List<InvoiceLine> lines) {
+            return new InvoiceDetail(i.id, i.orgId, i.kind, i.number, i.status, i.periodStart, i.periodEnd,
+                    i.currency, present(i.subtotal, i.currency), present(i.total, i.currency), i.createdAt, i.issuedAt,
+                    i.finalisedAt, i.correctsInvoiceId,
+                    i.stripeInvoiceId, lines.stream().map(l -> LineView.of(l, i.currency)).toList());
+        }
+    }
+}
