@@ -30,7 +30,9 @@ public final class LocalStack {
             new ServiceSpec("subscription-service", "subscription", 8081),
             new ServiceSpec("usage-service", "usage", 8082),
             new ServiceSpec("invoice-service", "invoice", 8083),
-            new ServiceSpec("contract-service", "contract", 8084));
+            new ServiceSpec("contract-service", "contract", 8084),
+            // the console owns no data: it signs users in and calls the four services with their tokens
+            new ServiceSpec("console", null, 8085));
 
     static final String HOST = "127.0.0.1";
     static final String STRIPE_API_KEY = "sk_test_local_stack";
@@ -89,7 +91,7 @@ public final class LocalStack {
         Instant began = Instant.now();
         log("PostgreSQL 17 (embedded) on port " + postgresPort + ", data in " + home.resolve("postgres"));
         LocalPostgres postgres = LocalPostgres.start(home.resolve("postgres"), postgresPort,
-                SERVICES.stream().map(ServiceSpec::database).toList());
+                SERVICES.stream().map(ServiceSpec::database).filter(java.util.Objects::nonNull).toList());
         started.add(postgres);
 
         oidc = new LocalOidcProvider(LocalRealm.load(), HOST, oidcPort);
@@ -108,6 +110,9 @@ public final class LocalStack {
 
         List<ServiceProcess> services = new ArrayList<>();
         for (ServiceSpec spec : SERVICES) {
+            if (!java.nio.file.Files.isDirectory(root.resolve(spec.name()))) {
+                continue; // a module this checkout does not have
+            }
             ServiceProcess service = new ServiceProcess(spec.name(), spec.port() + portOffset,
                     root.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar"),
                     home.resolve("logs").resolve(spec.name() + ".log"));
@@ -128,7 +133,9 @@ public final class LocalStack {
 
     private Map<String, String> environmentFor(ServiceSpec spec, LocalPostgres postgres, LocalOidcProvider oidc) {
         Map<String, String> env = new HashMap<>();
-        env.put("ACCRUE_DB_URL", postgres.jdbcUrl(spec.database()));
+        if (spec.database() != null) {
+            env.put("ACCRUE_DB_URL", postgres.jdbcUrl(spec.database()));
+        }
         env.put("ACCRUE_DB_USER", LocalPostgres.USER);
         env.put("ACCRUE_DB_PASSWORD", LocalPostgres.PASSWORD);
         env.put("ACCRUE_OIDC_URL", oidc.issuer());
@@ -139,8 +146,9 @@ public final class LocalStack {
         env.put("ACCRUE_STRIPE_API_BASE", "http://" + HOST + ":" + stripePort);
         env.put("STRIPE_API_KEY", STRIPE_API_KEY);
         env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
+        env.put("ACCRUE_CONSOLE_CLIENT_SECRET", "local-console-secret");
         for (ServiceSpec other : SERVICES) {
-            String key = "ACCRUE_" + other.database().toUpperCase() + "_URL";
+            String key = "ACCRUE_" + other.name().replace("-service", "").toUpperCase() + "_URL";
             env.put(key, serviceUrl(other.name()));
         }
         return env;
@@ -171,7 +179,9 @@ public final class LocalStack {
         StringBuilder out = new StringBuilder();
         out.append("\n=== Accrue local stack is up (").append(took.toSeconds()).append(" s) ===\n\n");
         for (ServiceSpec spec : SERVICES) {
-            out.append(String.format("  %-22s %s%n", spec.name(), serviceUrl(spec.name())));
+            if (java.nio.file.Files.isDirectory(root.resolve(spec.name()))) {
+                out.append(String.format("  %-22s %s%n", spec.name(), serviceUrl(spec.name())));
+            }
         }
         out.append(String.format("  %-22s %s%n", "OIDC issuer", oidc.issuer()));
         out.append(String.format("  %-22s %s%n", "Stripe stand-in", "http://127.0.0.1:" + stripePort));
