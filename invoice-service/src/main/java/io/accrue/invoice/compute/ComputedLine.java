@@ -1,0 +1,22 @@
+package io.accrue.invoice.compute;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** A finished invoice line: {@code amount} is rounded, once, to the currency's minor unit. */
+public record ComputedLine(LineType type, String description, String meter, String model, BigDecimal quantity,
+        BigDecimal unitAmount, BigDecimal amount, Instant periodStart, Instant periodEnd) {
+
+    public enum LineType {
+        BASE_FEE, OVERAGE, LLM_USAGE, LATE_USAGE, COMMITMENT_TRUE_UP, PREPAID_CREDIT, CREDIT_NOTE;
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+
+        /** Lines that reduce what is owed rather than charge for something. */
+        public boolean isCredit() {
+            return this == PREPAID_CREDIT || this == CREDIT_NOTE;
+        }
+    }
+}

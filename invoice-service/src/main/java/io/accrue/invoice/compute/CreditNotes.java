@@ -1,0 +1,56 @@
+package io.accrue.invoice.compute;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.accrue.invoice.compute.ComputedLine.LineType;
+
+/**
+ * A finalised invoice never changes: a correction is a credit note whose lines refund (part of) original lines.
+ * A line can be credited at most down to zero over all its credit notes together.
+ */
+public final class CreditNotes {
+
+    private CreditNotes() {
+    }
+
+    /** One original line: its position, description, rounded amount and what earlier credit notes refunded. */
+    public record Original(int position, String description, BigDecimal amount, BigDecimal alreadyCredited) {
+        BigDecimal creditable() {
+            return amount.subtract(alreadyCredited);
+        }
+    }
+
+    /**
+     * @param requested per original position, the amount to refund (null = everything still creditable)
+     * @return credit lines (negative amounts) in the original currency
+     */
+    public static List<ComputedLine> credit(List<Original> originals, Map<Integer, BigDecimal> requested,
+            String currency, java.time.Instant from, java.time.Instant to) {
+        List<ComputedLine> lines = new ArrayList<>();
+        for (Map.Entry<Integer, BigDecimal> e : requested.entrySet()) {
+            Original o = originals.stream().filter(x -> x.position() == e.getKey()).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no line " + e.getKey()));
+            BigDecimal amount = e.getValue() == null ? o.creditable() : e.getValue();
+            if (amount.signum() <= 0) {
+                throw new IllegalArgumentException("line " + o.position() + ": the credit must be positive");
+            }
+            if (amount.scale() > Rounding.minorUnit(currency)
+                    && amount.stripTrailingZeros().scale() > Rounding.minorUnit(currency)) {
+                throw new IllegalArgumentException(
+                        "line " + o.position() + ": more decimals than " + currency + " has");
+            }
+            if (amount.compareTo(o.creditable()) > 0) {
+                throw new IllegalArgumentException(
+                        "line " + o.position() + ": at most " + o.creditable().toPlainString()
+                                + " can still be credited");
+            }
+            BigDecimal rounded = Rounding.toMinorUnit(amount, currency).negate();
+            lines.add(new ComputedLine(LineType.CREDIT_NOTE, "Credit for line " + o.position() + ": " + o.description(),
+                    null, null, BigDecimal.ONE, rounded, rounded, from, to));
+        }
+        return lines;
+    }
+}

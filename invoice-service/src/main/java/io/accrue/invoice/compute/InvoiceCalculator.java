@@ -1,0 +1,209 @@
+package io.accrue.invoice.compute;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.accrue.invoice.compute.ComputedLine.LineType;
+import io.accrue.invoice.compute.ContractTerms.NegotiatedRate;
+import io.accrue.invoice.compute.GraduatedTiers.TierCharge;
+import io.accrue.invoice.compute.InvoiceInput.LateUsage;
+import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
+import io.accrue.invoice.compute.PlanTerms.OverageRule;
+import io.accrue.invoice.compute.PlanTerms.Tier;
+
+/**
+ * Turns an {@link InvoiceInput} into invoice lines. Pure: no clock, no I/O. The rules are written down in
+ * docs/billing-rules.md ("Invoices"); each step below names the rule it applies.
+ */
+public final class InvoiceCalculator {
+
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+
+    /** A line before its one rounding. */
+    private record Draft(LineType type, String description, String meter, String model, BigDecimal quantity,
+            BigDecimal unitAmount, BigDecimal exact, Instant from, Instant to) {}
+
+    public ComputedInvoice compute(InvoiceInput in) {
+        String currency = in.currency();
+        requireCurrency(in);
+        List<ComputedLine> lines = new ArrayList<>();
+
+        // 1. base fee, one line per plan segment, prorated by time covered
+        for (PlanSegment s : in.segments()) {
+            BigDecimal fee = s.plan().basePrice();
+            if (fee.signum() == 0) {
+                continue;
+            }
+            BigDecimal exact = Proration.share(fee, s.from(), s.to(), in.periodStart(), in.periodEnd());
+            if (exact.signum() == 0) {
+                continue;
+            }
+            BigDecimal fraction = Proration.fraction(s.from(), s.to(), in.periodStart(), in.periodEnd());
+            String what = s.plan().slug() + " plan (v" + s.plan().version() + ")"
+                    + (fraction.compareTo(BigDecimal.ONE) == 0 ? "" : ", prorated");
+            lines.add(round(new Draft(LineType.BASE_FEE, what, null, null, fraction, fee, exact,
+                    max(s.from(), in.periodStart()), min(s.to(), in.periodEnd())), currency));
+        }
+
+        // 2. usage of the period at the plan in effect at its end (allowances are not prorated)
+        Optional<PlanTerms> closingPlan = closingPlan(in);
+        closingPlan.ifPresent(plan -> usageDrafts(plan, in.usage(), in.contract(), in.llmMarkup(), in.periodStart(),
+                in.periodEnd()).forEach(d -> lines.add(round(d, currency))));
+
+        // 3. late usage of closed periods: the marginal charge at that period's own prices, as one line each
+        for (LateUsage late : in.late()) {
+            BigDecimal before = exactSum(usageDrafts(late.plan(), late.billed(), in.contract(), in.llmMarkup(),
+                    late.periodStart(), late.periodEnd()));
+            BigDecimal after = exactSum(usageDrafts(late.plan(), late.now(), in.contract(), in.llmMarkup(),
+                    late.periodStart(), late.periodEnd()));
+            BigDecimal exact = after.subtract(before);
+            if (exact.signum() != 0) {
+                long tokens = late.now().totalTokens() - late.billed().totalTokens();
+                lines.add(round(new Draft(LineType.LATE_USAGE,
+                        "Usage recorded after the close of " + late.periodStart() + " – " + late.periodEnd(),
+                        null, null, BigDecimal.valueOf(tokens), null, exact, late.periodStart(), late.periodEnd()),
+                        currency));
+            }
+        }
+
+        // 4. commitment: usage draws the commitment down; the window's last invoice trues up a shortfall
+        BigDecimal drawdown = BigDecimal.ZERO;
+        ContractTerms contract = in.contract();
+        if (contract != null && contract.commitment() != null && overlaps(contract.commitment(), in)) {
+            drawdown = lines.stream().filter(l -> l.type() != LineType.BASE_FEE).map(ComputedLine::amount)
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            if (!in.periodEnd().isBefore(contract.commitment().periodEnd())) {
+                BigDecimal shortfall = contract.commitment().amount()
+                        .subtract(in.commitmentDrawnBefore()).subtract(drawdown);
+                if (shortfall.signum() > 0) {
+                    lines.add(round(new Draft(LineType.COMMITMENT_TRUE_UP,
+                            "Commitment true-up (committed " + contract.commitment().amount().toPlainString() + ")",
+                            null, null, BigDecimal.ONE, shortfall, shortfall, contract.commitment().periodStart(),
+                            contract.commitment().periodEnd()), currency));
+                }
+            }
+        }
+
+        // 5. prepaid credits pay what is owed, never more than the balance nor the charges
+        BigDecimal charges = sum(lines);
+        BigDecimal credits = BigDecimal.ZERO;
+        if (contract != null && contract.prepaidCreditBalance().signum() > 0 && charges.signum() > 0) {
+            // rounded DOWN so the credit line can never exceed the balance held
+            BigDecimal usable = contract.prepaidCreditBalance().setScale(Rounding.minorUnit(currency),
+                    RoundingMode.DOWN);
+            credits = usable.min(charges);
+            if (credits.signum() > 0) {
+                lines.add(new ComputedLine(LineType.PREPAID_CREDIT, "Prepaid credits applied", null, null,
+                        BigDecimal.ONE, credits.negate(), credits.negate(), in.periodStart(), in.periodEnd()));
+            }
+        }
+
+        return new ComputedInvoice(currency, List.copyOf(lines), charges, sum(lines), drawdown, credits);
+    }
+
+    /** The exact, unrounded usage charges of one period under one plan. */
+    static List<Draft> usageDrafts(PlanTerms plan, UsageTotals usage, ContractTerms contract, BigDecimal markup,
+            Instant from, Instant to) {
+        List<Draft> drafts = new ArrayList<>();
+        if (plan.billsOverage()) {
+            for (OverageRule rule : plan.overage()) {
+                if (plan.billsUsageAtCostPlus() && rule.meter().equals("llm_tokens")) {
+                    continue; // tokens are priced per model below, never twice
+                }
+                long allowance = plan.allowances().getOrDefault(rule.meter(), 0L);
+                long over = usage.meter(rule.meter()) - allowance;
+                if (over <= 0) {
+                    continue;
+                }
+                List<Tier> tiers = rule.tiers();
+                Optional<NegotiatedRate> rate = contract == null
+                        ? Optional.empty()
+                        : contract.rateForMeter(rule.meter());
+                if (rate.isPresent() && rate.get().kind().equals("fixed_unit_price")) {
+                    tiers = List.of(new Tier(null, rate.get().value()));
+                } else if (rate.isPresent() && rate.get().kind().equals("discount_percent")) {
+                    BigDecimal keep = BigDecimal.ONE.subtract(rate.get().value().divide(HUNDRED));
+                    tiers = tiers.stream().map(t -> new Tier(t.upTo(), t.unitAmount().multiply(keep))).toList();
+                }
+                List<TierCharge> charges = GraduatedTiers.charge(over, rule.packageSize(), tiers);
+                for (TierCharge c : charges) {
+                    String what = rule.meter() + " above the " + allowance + " included, tier " + c.tier()
+                            + " (packages of " + rule.packageSize() + ")";
+                    drafts.add(new Draft(LineType.OVERAGE, what, rule.meter(), null, BigDecimal.valueOf(c.packages()),
+                            c.unitAmount(), c.exactAmount(), from, to));
+                }
+            }
+        }
+        if (plan.billsUsageAtCostPlus()) {
+            for (UsageTotals.ModelUsage m : usage.byModel()) {
+                BigDecimal exact = m.cost().multiply(BigDecimal.ONE.add(markup));
+                String how = "at provider cost + " + markup.multiply(HUNDRED).stripTrailingZeros().toPlainString()
+                        + "%";
+                Optional<NegotiatedRate> rate = contract == null ? Optional.empty() : contract.rateForModel(m.model());
+                BigDecimal unit = null;
+                if (rate.isPresent() && rate.get().kind().equals("fixed_unit_price")) {
+                    unit = rate.get().value();
+                    exact = unit.multiply(BigDecimal.valueOf(m.totalTokens()));
+                    how = "at the contract price per token";
+                } else if (rate.isPresent() && rate.get().kind().equals("discount_percent")) {
+                    exact = exact.multiply(BigDecimal.ONE.subtract(rate.get().value().divide(HUNDRED)));
+                    how += ", contract discount " + rate.get().value().stripTrailingZeros().toPlainString() + "%";
+                }
+                if (exact.signum() != 0) {
+                    drafts.add(new Draft(LineType.LLM_USAGE, m.model() + " (" + m.provider() + ") " + how, "llm_tokens",
+                            m.model(), BigDecimal.valueOf(m.totalTokens()), unit, exact, from, to));
+                }
+            }
+        }
+        return drafts;
+    }
+
+    private static Optional<PlanTerms> closingPlan(InvoiceInput in) {
+        return in.segments().stream().filter(s -> s.from().isBefore(in.periodEnd()) && s.to().isAfter(in.periodStart()))
+                .reduce((a, b) -> b).map(PlanSegment::plan);
+    }
+
+    private static void requireCurrency(InvoiceInput in) {
+        // never convert: an input in another currency means the data is inconsistent, so the invoice fails
+        for (PlanSegment s : in.segments()) {
+            if (s.plan().basePrice().signum() != 0 && !in.currency().equals(s.plan().currency())) {
+                throw new IllegalArgumentException("plan " + s.plan().slug() + " is priced in " + s.plan().currency()
+                        + ", the account bills in " + in.currency());
+            }
+        }
+        if (in.contract() != null && !in.currency().equals(in.contract().currency())) {
+            throw new IllegalArgumentException("contract currency " + in.contract().currency() + " differs from "
+                    + in.currency());
+        }
+    }
+
+    private static boolean overlaps(ContractTerms.Commitment c, InvoiceInput in) {
+        return c.periodStart().isBefore(in.periodEnd()) && c.periodEnd().isAfter(in.periodStart());
+    }
+
+    private static ComputedLine round(Draft d, String currency) {
+        return new ComputedLine(d.type(), d.description(), d.meter(), d.model(), d.quantity(),
+                d.unitAmount() == null ? null : d.unitAmount().stripTrailingZeros(),
+                Rounding.toMinorUnit(d.exact(), currency), d.from(), d.to());
+    }
+
+    private static BigDecimal exactSum(List<Draft> drafts) {
+        return drafts.stream().map(Draft::exact).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private static BigDecimal sum(List<ComputedLine> lines) {
+        return lines.stream().map(ComputedLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

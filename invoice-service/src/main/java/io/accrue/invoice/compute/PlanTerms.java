@@ -1,0 +1,52 @@
+package io.accrue.invoice.compute;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The priced parts of one plan version, as the calculator needs them.
+ *
+ * @param billingModel flat | pay_per_token | tiered | metered | enterprise
+ * @param basePrice the fee for a whole period, in {@code currency}
+ * @param allowances included quantity per meter for the period (llm_tokens, agent_sessions, …)
+ * @param overage graduated, package-rounded prices for usage above the allowance, per meter
+ */
+public record PlanTerms(String slug, int version, String billingModel, String currency, BigDecimal basePrice,
+        Map<String, Long> allowances, List<OverageRule> overage) {
+
+    public PlanTerms {
+        allowances = allowances == null ? Map.of() : Map.copyOf(allowances);
+        overage = overage == null ? List.of() : List.copyOf(overage);
+        basePrice = basePrice == null ? BigDecimal.ZERO : basePrice;
+    }
+
+    /** Whether LLM usage is billed per model at provider cost plus markup. */
+    public boolean billsUsageAtCostPlus() {
+        return switch (billingModel) {
+            case "pay_per_token", "metered", "enterprise" -> true;
+            default -> false;
+        };
+    }
+
+    /** Flat plans charge the base fee only; every other model prices usage above allowances. */
+    public boolean billsOverage() {
+        return !"flat".equals(billingModel);
+    }
+
+    /**
+     * @param packageSize units sold together; a started package is charged whole
+     * @param tiers graduated: each tier prices the packages that fall inside it
+     */
+    public record OverageRule(String meter, long packageSize, List<Tier> tiers) {
+        public OverageRule {
+            if (packageSize < 1) {
+                throw new IllegalArgumentException("packageSize must be at least 1");
+            }
+            tiers = List.copyOf(tiers);
+        }
+    }
+
+    /** @param upTo upper bound in meter units of overage (inclusive), or null for the last tier */
+    public record Tier(Long upTo, BigDecimal unitAmount) {}
+}

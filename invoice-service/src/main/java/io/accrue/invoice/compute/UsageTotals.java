@@ -1,0 +1,29 @@
+package io.accrue.invoice.compute;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** Usage of one organisation over a half-open period, as usage-service summarises it (unrounded money). */
+public record UsageTotals(long totalTokens, long requests, long agentSessions, long toolCalls, BigDecimal cost,
+        List<ModelUsage> byModel) {
+
+    public static final UsageTotals NONE = new UsageTotals(0, 0, 0, 0, BigDecimal.ZERO, List.of());
+
+    public UsageTotals {
+        byModel = byModel == null ? List.of() : List.copyOf(byModel);
+        cost = cost == null ? BigDecimal.ZERO : cost;
+    }
+
+    /** The quantity of a plan meter; an unknown meter is a configuration error, never silently zero. */
+    public long meter(String meter) {
+        return switch (meter) {
+            case "llm_tokens" -> totalTokens;
+            case "agent_sessions" -> agentSessions;
+            case "tool_calls" -> toolCalls;
+            case "requests" -> requests;
+            default -> throw new IllegalArgumentException("unknown meter " + meter);
+        };
+    }
+
+    public record ModelUsage(String model, String provider, long totalTokens, BigDecimal cost) {}
+}
