@@ -55,4 +55,12 @@ public final class ContractFixtures {
         return admin(org).body(body).when().post("/v1/orgs/{org}/contracts", org)
                 .then().statusCode(201).extract().path("id");
     }
+
+    /** Drafts and activates a contract; returns its id. */
+    public static String createActive(String org, String body) {
+        String id = createDraft(org, body);
+        admin(org).body("{\"reason\":\"signed\"}").when()
+                .post("/v1/orgs/{org}/contracts/{id}/activate", org, id).then().statusCode(200);
+        return id;
+    }
 }

@@ -21,6 +21,7 @@ import io.accrue.contract.contracts.ContractRequests.RateInput;
 import io.accrue.contract.contracts.ContractViews.ContractView;
 import io.accrue.contract.contracts.ContractViews.TransitionView;
 import io.accrue.contract.contracts.ContractViews.VersionView;
+import io.accrue.contract.money.Amounts;
 
 /** Drafting and reading contracts. Lifecycle moves live in {@link ContractLifecycleService}. */
 @ApplicationScoped
@@ -177,9 +178,10 @@ public class ContractService {
 
     private static void applyContent(ContractVersion version, Contract contract, ContractDraft draft) {
         version.effectiveFrom = contract.termStart;
-        version.commitmentAmount = draft.commitment().amount();
+        version.commitmentAmount = Amounts.stored(draft.commitment().amount());
         version.commitmentPeriod = draft.commitment().period();
-        version.prepaidCredits = draft.prepaidCredits() == null ? BigDecimal.ZERO : draft.prepaidCredits();
+        version.prepaidCredits = Amounts
+                .stored(draft.prepaidCredits() == null ? BigDecimal.ZERO : draft.prepaidCredits());
         version.customTerms = draft.customTerms();
         version.documentRef = draft.documentRef();
         setRates(version, draft.negotiatedRates());
@@ -196,7 +198,7 @@ public class ContractService {
             rate.targetType = r.model() != null ? "model" : "meter";
             rate.target = r.model() != null ? r.model() : r.meter();
             rate.kind = r.kind();
-            rate.value = r.value();
+            rate.value = Amounts.stored(r.value());
             version.rates.add(rate);
         }
     }
@@ -209,7 +211,7 @@ public class ContractService {
         for (MinimumInput m : minimums) {
             Minimum min = new Minimum();
             min.period = m.period();
-            min.amount = m.amount();
+            min.amount = Amounts.stored(m.amount());
             version.minimums.add(min);
         }
     }

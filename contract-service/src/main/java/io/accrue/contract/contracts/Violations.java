@@ -25,11 +25,14 @@ public final class Violations {
 
     /** Throws a 422 carrying the first violation's code and all violations, if there are any. */
     public void throwIfAny() {
-        if (items.isEmpty()) {
-            return;
+        if (!items.isEmpty()) {
+            throw toException();
         }
+    }
+
+    public ApiException toException() {
         String detail = String.join("; ", items.stream().map(v -> v.get("field") + ": " + v.get("message")).toList());
-        throw new ApiException(422, firstCode, "Unprocessable request", detail,
+        return new ApiException(422, firstCode, "Unprocessable request", detail,
                 Map.of("violations", List.copyOf(items)));
     }
 }

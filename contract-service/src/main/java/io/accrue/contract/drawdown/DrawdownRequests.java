@@ -1,0 +1,43 @@
+package io.accrue.contract.drawdown;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import io.accrue.contract.money.Money;
+
+public final class DrawdownRequests {
+
+    private DrawdownRequests() {
+    }
+
+    /** What invoice-service posts when it closes a period of an organisation under contract. */
+    public record RecordDrawdown(
+            @NotBlank @Size(max = 128) String invoiceId,
+            @NotNull Instant periodStart,
+            @NotNull Instant periodEnd,
+            @NotNull @Valid Money amount,
+            @Valid Money creditsApplied) {}
+
+    public record DrawdownView(UUID id, UUID contractId, String invoiceId, Instant periodStart, Instant periodEnd,
+            Instant commitmentPeriodStart, Money amount, Money creditsApplied, Instant recordedAt, String recordedBy) {
+
+        static DrawdownView of(Drawdown d) {
+            return new DrawdownView(d.id, d.contractId, d.invoiceId, d.periodStart, d.periodEnd, d.windowStart,
+                    Money.of(d.amount, d.currency), Money.of(d.creditsApplied, d.currency), d.recordedAt,
+                    d.recordedBy);
+        }
+    }
+
+    /** The answer and whether it is a replay of an earlier post. */
+    public record Recorded(DrawdownView drawdown, boolean replayed) {}
+
+    static BigDecimal amountOrZero(Money m) {
+        return m == null ? BigDecimal.ZERO : m.amount();
+    }
+}

@@ -1,0 +1,66 @@
+package io.accrue.contract.terms;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.contract.contracts.Contract;
+import io.accrue.contract.contracts.ContractRepository;
+import io.accrue.contract.contracts.ContractVersion;
+import io.accrue.contract.contracts.ContractViews.RateView;
+import io.accrue.contract.contracts.ContractWindows;
+import io.accrue.contract.drawdown.DrawdownRepository;
+import io.accrue.contract.money.CommitmentSchedule;
+import io.accrue.contract.money.CommitmentWindow;
+import io.accrue.contract.money.Credits;
+import io.accrue.contract.money.Money;
+
+/**
+ * Answers "which terms governed this organisation at this instant". Any non-draft contract whose governed
+ * span {@code [termStart, effectiveEnd)} contains the instant answers, including one since expired,
+ * terminated or renewed: invoice-service closes a period after it ends and must see the terms as they were.
+ */
+@ApplicationScoped
+public class TermsService {
+
+    private final ContractRepository contracts;
+    private final ContractWindows windows;
+    private final DrawdownRepository drawdowns;
+    private final Clock clock;
+
+    TermsService(ContractRepository contracts, ContractWindows windows, DrawdownRepository drawdowns, Clock clock) {
+        this.contracts = contracts;
+        this.windows = windows;
+        this.drawdowns = drawdowns;
+        this.clock = clock;
+    }
+
+    public TermsView at(String orgId, String atParam) {
+        Instant at = parse(atParam);
+        Contract c = contracts.governing(orgId, at).orElseThrow(() -> ApiException.notFound("no_active_contract",
+                "No contract of this organisation is in effect at " + at + "."));
+        ContractVersion v = windows.versionAt(c, at);
+        CommitmentWindow w = CommitmentSchedule.containing(windows.of(c), at).orElseThrow();
+        var balance = Credits.balance(v.prepaidCredits, drawdowns.creditsApplied(c.id));
+        return new TermsView(c.id, v.number, c.status, c.currency, c.termStart, c.termEnd, c.effectiveEnd, at,
+                new TermsView.Commitment(Money.of(w.committed(), c.currency), v.commitmentPeriod, w.start(), w.end()),
+                v.rates.stream().map(RateView::of).toList(), Money.of(balance, c.currency),
+                v.minimums.stream().map(m -> new TermsView.MinimumTerm(m.period, Money.of(m.amount, c.currency)))
+                        .toList(),
+                v.documentRef);
+    }
+
+    private Instant parse(String at) {
+        if (at == null || at.isBlank()) {
+            return clock.instant();
+        }
+        try {
+            return Instant.parse(at);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("invalid_value",
+                    "at: must be an ISO-8601 UTC instant such as 2026-03-01T00:00:00Z");
+        }
+    }
+}

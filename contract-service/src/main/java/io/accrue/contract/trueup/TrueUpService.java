@@ -1,0 +1,117 @@
+package io.accrue.contract.trueup;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.contract.contracts.Contract;
+import io.accrue.contract.contracts.ContractRepository;
+import io.accrue.contract.contracts.ContractStatus;
+import io.accrue.contract.contracts.ContractWindows;
+import io.accrue.contract.drawdown.DrawdownRepository;
+import io.accrue.contract.money.CommitmentWindow;
+import io.accrue.contract.money.Money;
+import io.accrue.contract.money.TrueUpMath;
+
+/**
+ * Settles every commitment window that has ended: the shortfall to bill, or zero. Each window is settled
+ * once (unique per contract and window start); the contract row lock taken here is the same one drawdowns
+ * take, so no consumption can land in a window while it is being settled, and none after (refused with
+ * {@code period_trued_up}).
+ */
+@ApplicationScoped
+public class TrueUpService {
+
+    public record TrueUpView(UUID contractId, Instant periodStart, Instant periodEnd, Money committed, Money consumed,
+            Money shortfall, Instant computedAt, String computedBy) {
+
+        static TrueUpView of(TrueUp t) {
+            return new TrueUpView(t.contractId, t.windowStart, t.windowEnd, Money.of(t.committed, t.currency),
+                    Money.of(t.consumed, t.currency), Money.of(t.shortfall, t.currency), t.computedAt, t.computedBy);
+        }
+    }
+
+    private final TrueUpRepository trueUps;
+    private final ContractRepository contracts;
+    private final ContractWindows windows;
+    private final DrawdownRepository drawdowns;
+    private final Clock clock;
+
+    TrueUpService(TrueUpRepository trueUps, ContractRepository contracts, ContractWindows windows,
+            DrawdownRepository drawdowns, Clock clock) {
+        this.trueUps = trueUps;
+        this.contracts = contracts;
+        this.windows = windows;
+        this.drawdowns = drawdowns;
+        this.clock = clock;
+    }
+
+    /** Settles the contract's ended windows not settled yet; answers all its true-ups. */
+    @Transactional
+    public List<TrueUpView> settle(String orgId, UUID contractId, String actor) {
+        Contract c = contracts.lockInOrg(orgId, contractId).orElseThrow(() -> notFound(contractId));
+        if (c.status == ContractStatus.draft) {
+            throw ApiException.conflict("contract_not_active", "A draft contract has nothing to true up.");
+        }
+        settleLocked(c, actor);
+        return list(orgId, contractId);
+    }
+
+    /** For the scheduler: every non-draft contract with a window ended. Idempotent. */
+    @Transactional
+    public int settleAllDue(String actor) {
+        Instant now = clock.instant();
+        int n = 0;
+        for (Contract c : contracts.list("status <> ?1 and termStart < ?2", ContractStatus.draft, now)) {
+            contracts.getEntityManager().lock(c, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            n += settleLocked(c, actor);
+        }
+        return n;
+    }
+
+    public List<TrueUpView> list(String orgId, UUID contractId) {
+        contracts.findInOrg(orgId, contractId).orElseThrow(() -> notFound(contractId));
+        return trueUps.ofContract(contractId).stream().map(TrueUpView::of).toList();
+    }
+
+    private int settleLocked(Contract c, String actor) {
+        Instant now = clock.instant();
+        Map<Instant, BigDecimal> consumed = drawdowns.consumedByWindow(c.id);
+        Currency currency = Currency.getInstance(c.currency);
+        int settled = 0;
+        for (CommitmentWindow w : windows.of(c)) {
+            if (w.end().isAfter(now)) {
+                break;
+            }
+            BigDecimal used = consumed.getOrDefault(w.start(), BigDecimal.ZERO);
+            TrueUp t = new TrueUp();
+            t.id = UUID.randomUUID();
+            t.contractId = c.id;
+            t.orgId = c.orgId;
+            t.windowStart = w.start();
+            t.windowEnd = w.end();
+            t.currency = c.currency;
+            t.committed = w.committed();
+            t.consumed = used;
+            t.shortfall = TrueUpMath.shortfall(w.committed(), used, currency);
+            t.computedAt = now;
+            t.computedBy = actor;
+            if (trueUps.insertIfAbsent(t)) {
+                settled++;
+            }
+        }
+        return settled;
+    }
+
+    private static ApiException notFound(UUID id) {
+        return ApiException.notFound("contract_not_found", "No contract " + id + " in this organisation.");
+    }
+}
