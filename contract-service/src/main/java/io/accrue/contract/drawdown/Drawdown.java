@@ -44,6 +44,10 @@ public class Drawdown {
     @Column(name = "credits_applied", nullable = false, precision = 24, scale = 12)
     public BigDecimal creditsApplied;
 
+    /** Recorded after its commitment period was trued up: not part of that settlement. */
+    @Column(name = "after_true_up", nullable = false)
+    public boolean afterTrueUp;
+
     @Column(name = "recorded_at", nullable = false)
     public Instant recordedAt;
 

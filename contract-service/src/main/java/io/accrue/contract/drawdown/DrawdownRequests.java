@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
 import io.accrue.contract.money.Money;
+import io.accrue.contract.money.MoneyInput;
 
 public final class DrawdownRequests {
 
@@ -21,23 +22,24 @@ public final class DrawdownRequests {
             @NotBlank @Size(max = 128) String invoiceId,
             @NotNull Instant periodStart,
             @NotNull Instant periodEnd,
-            @NotNull @Valid Money amount,
-            @Valid Money creditsApplied) {}
+            @NotNull @Valid MoneyInput amount,
+            @Valid MoneyInput creditsApplied) {}
 
     public record DrawdownView(UUID id, UUID contractId, String invoiceId, Instant periodStart, Instant periodEnd,
-            Instant commitmentPeriodStart, Money amount, Money creditsApplied, Instant recordedAt, String recordedBy) {
+            Instant commitmentPeriodStart, Money amount, Money creditsApplied, boolean afterTrueUp, Instant recordedAt,
+            String recordedBy) {
 
         static DrawdownView of(Drawdown d) {
             return new DrawdownView(d.id, d.contractId, d.invoiceId, d.periodStart, d.periodEnd, d.windowStart,
-                    Money.of(d.amount, d.currency), Money.of(d.creditsApplied, d.currency), d.recordedAt,
-                    d.recordedBy);
+                    Money.of(d.amount, d.currency), Money.of(d.creditsApplied, d.currency), d.afterTrueUp,
+                    d.recordedAt, d.recordedBy);
         }
     }
 
     /** The answer and whether it is a replay of an earlier post. */
     public record Recorded(DrawdownView drawdown, boolean replayed) {}
 
-    static BigDecimal amountOrZero(Money m) {
+    static BigDecimal amountOrZero(MoneyInput m) {
         return m == null ? BigDecimal.ZERO : m.amount();
     }
 }

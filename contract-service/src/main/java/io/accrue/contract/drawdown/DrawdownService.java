@@ -29,7 +29,7 @@ import io.accrue.contract.trueup.TrueUpRepository;
  * Records consumption against a contract, once per invoice. A replay (same organisation and invoice id)
  * answers the first result, whatever it carries: invoice-service retries after timeouts and must get the
  * same answer. Drawdowns of one contract are serialised by a row lock on the contract, so the credit
- * balance check cannot be raced.
+ * balance check cannot be raced; true-ups take the same lock.
  */
 @ApplicationScoped
 public class DrawdownService {
@@ -74,10 +74,11 @@ public class DrawdownService {
             v.add("period_outside_term", "periodStart", "the period does not overlap the contract's term ["
                     + c.termStart + ", " + c.effectiveEnd + ")");
         }
-        if (!request.amount().currency().equals(c.currency)) {
+        if (request.amount().currency() != null && !request.amount().currency().equals(c.currency)) {
             v.add("currency_mismatch", "amount.currency", "the contract is in " + c.currency);
         }
-        if (request.creditsApplied() != null && !request.creditsApplied().currency().equals(c.currency)) {
+        if (request.creditsApplied() != null && request.creditsApplied().currency() != null
+                && !request.creditsApplied().currency().equals(c.currency)) {
             v.add("currency_mismatch", "creditsApplied.currency", "the contract is in " + c.currency);
         }
         if (credits.compareTo(amount) > 0) {
@@ -97,10 +98,6 @@ public class DrawdownService {
         List<CommitmentWindow> all = windows.of(c);
         CommitmentWindow window = CommitmentSchedule.containing(all, attributedAt).orElseThrow(
                 () -> ApiException.unprocessable("period_outside_term", "The period is outside the term."));
-        if (trueUps.exists(c.id, window.start())) {
-            throw ApiException.conflict("period_trued_up", "The commitment period starting " + window.start()
-                    + " was already trued up; record a correction on a later period.");
-        }
 
         Drawdown d = new Drawdown();
         d.id = UUID.randomUUID();
@@ -115,6 +112,8 @@ public class DrawdownService {
         d.creditsApplied = Amounts.stored(credits);
         d.recordedAt = now;
         d.recordedBy = actor;
+        // accepted even after the settlement (a billing run must not fail on it), and flagged as outside it
+        d.afterTrueUp = trueUps.exists(c.id, window.start());
         if (!drawdowns.insertIfAbsent(d)) {
             // the same invoice id was recorded concurrently against another contract of this organisation
             return new Recorded(DrawdownView.of(drawdowns.findByInvoice(orgId, request.invoiceId()).orElseThrow()),

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.contract.config.ContractConfig;
 import io.accrue.contract.contracts.Contract;
 import io.accrue.contract.contracts.ContractRepository;
 import io.accrue.contract.contracts.ContractStatus;
@@ -22,10 +23,10 @@ import io.accrue.contract.money.Money;
 import io.accrue.contract.money.TrueUpMath;
 
 /**
- * Settles every commitment window that has ended: the shortfall to bill, or zero. Each window is settled
- * once (unique per contract and window start); the contract row lock taken here is the same one drawdowns
- * take, so no consumption can land in a window while it is being settled, and none after (refused with
- * {@code period_trued_up}).
+ * Settles every commitment window that ended at least {@code accrue.contracts.true-up-grace} ago: the
+ * shortfall, or zero. Each window is settled once (unique per contract and window start); the contract row
+ * lock taken here is the same one drawdowns take, so no consumption lands in a window while it is being
+ * settled. Consumption recorded later is accepted and flagged {@code afterTrueUp}; the settlement never changes.
  */
 @ApplicationScoped
 public class TrueUpService {
@@ -44,9 +45,11 @@ public class TrueUpService {
     private final ContractWindows windows;
     private final DrawdownRepository drawdowns;
     private final Clock clock;
+    private final ContractConfig config;
 
     TrueUpService(TrueUpRepository trueUps, ContractRepository contracts, ContractWindows windows,
-            DrawdownRepository drawdowns, Clock clock) {
+            DrawdownRepository drawdowns, Clock clock, ContractConfig config) {
+        this.config = config;
         this.trueUps = trueUps;
         this.contracts = contracts;
         this.windows = windows;
@@ -88,7 +91,7 @@ public class TrueUpService {
         Currency currency = Currency.getInstance(c.currency);
         int settled = 0;
         for (CommitmentWindow w : windows.of(c)) {
-            if (w.end().isAfter(now)) {
+            if (w.end().plus(config.trueUpGrace()).isAfter(now)) {
                 break;
             }
             BigDecimal used = consumed.getOrDefault(w.start(), BigDecimal.ZERO);

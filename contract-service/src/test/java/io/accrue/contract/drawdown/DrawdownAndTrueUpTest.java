@@ -113,6 +113,26 @@ class DrawdownAndTrueUpTest {
     }
 
     @Test
+    void bareDecimalAmountsAreInTheContractsCurrency() {
+        // the shape invoice-service's client sends: amounts as decimal strings, invoice id a UUID
+        String invoiceId = UUID.randomUUID().toString();
+        post("""
+                {"invoiceId":"%s","periodStart":"2026-02-01T00:00:00Z","periodEnd":"2026-03-01T00:00:00Z",
+                 "amount":"1234.56","creditsApplied":"34.56"}""".formatted(invoiceId))
+                .then().statusCode(201)
+                .body("invoiceId", equalTo(invoiceId))
+                .body("amount.amount", equalTo("1234.560000000000"))
+                .body("amount.currency", equalTo("USD"))
+                .body("creditsApplied.amount", equalTo("34.560000000000"))
+                .body("afterTrueUp", equalTo(false));
+        post("""
+                {"invoiceId":"x","periodStart":"2026-02-01T00:00:00Z","periodEnd":"2026-03-01T00:00:00Z",
+                 "amount":{"amount":"1","currency":"USD","note":"prompt text"}}""")
+                .then().statusCode(400).contentType(PROBLEM);
+        admin(org).when().get("/v1/orgs/{org}/contracts/{id}/drawdowns", org, contract).then().body("", hasSize(1));
+    }
+
+    @Test
     void creditsCannotExceedTheBalanceNorTheAmountAndNothingIsPersisted() {
         post(drawdown("inv-a", "2026-01-01", "2026-02-01", "6000", "6000"))
                 .then().statusCode(422).contentType(PROBLEM).body("code", equalTo("insufficient_credits"))
@@ -185,7 +205,11 @@ class DrawdownAndTrueUpTest {
         // nothing has ended yet
         service().when().post("/v1/orgs/{org}/contracts/{id}/true-ups", org, contract)
                 .then().statusCode(200).body("", hasSize(0));
+        // the quarter has ended, but its last invoice may still be closing: within the grace, nothing is settled
         clock.set(Instant.parse("2026-04-02T00:00:00Z"));
+        service().when().post("/v1/orgs/{org}/contracts/{id}/true-ups", org, contract)
+                .then().statusCode(200).body("", hasSize(0));
+        clock.set(Instant.parse("2026-04-04T00:00:00Z"));
         service().when().post("/v1/orgs/{org}/contracts/{id}/true-ups", org, contract)
                 .then().statusCode(200).body("", hasSize(1))
                 .body("[0].periodStart", equalTo("2026-01-01T00:00:00Z"))
@@ -193,16 +217,16 @@ class DrawdownAndTrueUpTest {
                 .body("[0].consumed.amount", equalTo("12000.500000000000"))
                 .body("[0].shortfall.amount", equalTo("17999.500000000000"))
                 .body("[0].shortfall.currency", equalTo("USD"))
-                .body("[0].computedAt", equalTo("2026-04-02T00:00:00Z"));
-        // March usage arriving after the true-up cannot change it
+                .body("[0].computedAt", equalTo("2026-04-04T00:00:00Z"));
+        // March usage recorded after the true-up is accepted (a billing run never fails on it) but flagged
         post(drawdown("inv-mar", "2026-03-01", "2026-04-01", "5000", "0"))
-                .then().statusCode(409).contentType(PROBLEM).body("code", equalTo("period_trued_up"));
+                .then().statusCode(201).body("afterTrueUp", equalTo(true));
         clock.set(Instant.parse("2026-04-05T00:00:00Z"));
         trueUps.settleAllDue("system");
         service().when().post("/v1/orgs/{org}/contracts/{id}/true-ups", org, contract)
                 .then().statusCode(200).body("", hasSize(1))
                 .body("[0].shortfall.amount", equalTo("17999.500000000000"))
-                .body("[0].computedAt", equalTo("2026-04-02T00:00:00Z"));
+                .body("[0].computedAt", equalTo("2026-04-04T00:00:00Z"));
         as(org, Roles.MEMBER).when().get("/v1/orgs/{org}/contracts/{id}/utilization", org, contract)
                 .then().body("windows[0].trueUpShortfall", equalTo("17999.500000000000"))
                 .body("windows[1].trueUpShortfall", nullValue())
@@ -212,7 +236,7 @@ class DrawdownAndTrueUpTest {
     @Test
     void usageBeyondTheCommitmentLeavesNothingToTrueUp() {
         post(drawdown("inv-q2", "2026-04-01", "2026-07-01", "45000", "0")).then().statusCode(201);
-        clock.set(Instant.parse("2026-07-01T00:00:00Z"));
+        clock.set(Instant.parse("2026-07-04T00:00:00Z"));
         service().when().post("/v1/orgs/{org}/contracts/{id}/true-ups", org, contract)
                 .then().statusCode(200).body("", hasSize(2))
                 .body("[0].shortfall.amount", equalTo("30000.000000000000"))
@@ -222,7 +246,7 @@ class DrawdownAndTrueUpTest {
 
     @Test
     void concurrentTrueUpsSettleEachPeriodOnce() throws Exception {
-        clock.set(Instant.parse("2026-10-01T00:00:00Z"));
+        clock.set(Instant.parse("2026-10-04T00:00:00Z"));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Integer>> futures = new ArrayList<>();

@@ -1,0 +1,22 @@
+package io.accrue.contract.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of contract-service ({@code accrue.contracts.*}). */
+@ConfigMapping(prefix = "accrue.contracts")
+public interface ContractConfig {
+
+    /** How often due expiries and true-ups run ({@code off} disables the jobs, e.g. in tests). */
+    @WithDefault("10m")
+    String expiryEvery();
+
+    /**
+     * How long after a commitment period ends before it is trued up: invoice-service closes the last
+     * invoice of the period (and posts its drawdown) after the period ends, so settling at once would miss it.
+     */
+    @WithDefault("P3D")
+    Duration trueUpGrace();
+}
