@@ -75,6 +75,16 @@ public class Invoice {
     @Column(name = "status_changed_at", nullable = false)
     public Instant statusChangedAt;
 
+    /** The contract this invoice drew down, if any. */
+    @Column(name = "contract_id")
+    public String contractId;
+
+    @Column(name = "commitment_drawdown", nullable = false)
+    public BigDecimal commitmentDrawdown = BigDecimal.ZERO;
+
+    @Column(name = "credits_applied", nullable = false)
+    public BigDecimal creditsApplied = BigDecimal.ZERO;
+
     @Version
     public long version;
 }

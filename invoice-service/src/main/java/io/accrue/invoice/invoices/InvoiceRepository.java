@@ -46,6 +46,18 @@ public class InvoiceRepository implements PanacheRepositoryBase<Invoice, UUID> {
         return find(q.toString(), p).page(0, limit).list();
     }
 
+    /** What earlier invoices of a commitment window drew from the contract's commitment. */
+    public java.math.BigDecimal drawnFromCommitment(String orgId, String contractId, Instant windowStart,
+            Instant before) {
+        java.math.BigDecimal sum = getEntityManager().createQuery(
+                "select coalesce(sum(i.commitmentDrawdown), 0) from Invoice i where i.orgId = :org and i.contractId = :c"
+                        + " and i.kind = 'invoice' and i.periodStart >= :from and i.periodEnd <= :before",
+                java.math.BigDecimal.class)
+                .setParameter("org", orgId).setParameter("c", contractId).setParameter("from", windowStart)
+                .setParameter("before", before).getSingleResult();
+        return sum == null ? java.math.BigDecimal.ZERO : sum;
+    }
+
     public Optional<Invoice> findInOrg(String orgId, UUID id) {
         return find("orgId = ?1 and id = ?2", orgId, id).firstResultOptional();
     }

@@ -1,0 +1,50 @@
+package io.accrue.invoice;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of invoice-service (prefix {@code accrue.invoice}). */
+@ConfigMapping(prefix = "accrue.invoice")
+public interface InvoiceConfig {
+
+    /** Markup on provider cost for cost-plus LLM lines: revenue = cost × (1 + markup). 0.20 = 20 %. */
+    @WithDefault("0.20")
+    BigDecimal llmMarkup();
+
+    /** How many closed periods back a run looks for late usage. */
+    @WithDefault("3")
+    int lateUsageLookback();
+
+    Runs runs();
+
+    Stripe stripe();
+
+    interface Runs {
+        /** Start processing a run right after it is created (off in tests, which drive runs step by step). */
+        @WithDefault("true")
+        boolean autoStart();
+
+        /** Attempts per account before an item is abandoned and needs an operator. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** First retry delay of a failed account; doubles per attempt, capped at one hour. */
+        @WithDefault("PT1M")
+        Duration retryDelay();
+    }
+
+    interface Stripe {
+        /** Secret key; without one, finalised invoices are not pushed (the outbox keeps them). */
+        Optional<String> apiKey();
+
+        @WithDefault("https://api.stripe.com")
+        String apiBase();
+
+        /** Signing secret(s) of the invoice webhook endpoint, comma-separated during a rotation. */
+        Optional<String> webhookSecret();
+    }
+}

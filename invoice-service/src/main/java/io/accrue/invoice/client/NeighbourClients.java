@@ -1,0 +1,144 @@
+package io.accrue.invoice.client;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.accrue.invoice.client.ContractRecords.Drawdown;
+import io.accrue.invoice.client.ContractRecords.Terms;
+import io.accrue.invoice.client.SubscriptionRecords.AccountPage;
+import io.accrue.invoice.client.SubscriptionRecords.PlanVersion;
+import io.accrue.invoice.client.SubscriptionRecords.Subscription;
+import io.accrue.invoice.client.SubscriptionRecords.SubscriptionEvent;
+import io.accrue.invoice.client.UsageRecords.Summary;
+
+/**
+ * The neighbours, wrapped in fault tolerance: a timeout everywhere, retries on reads and on the drawdown (which
+ * contract-service makes idempotent per invoice), a circuit breaker per call. There are no fallbacks: a missing
+ * input fails the caller, which retries later; nothing is guessed.
+ */
+@ApplicationScoped
+public class NeighbourClients {
+
+    private final SubscriptionApi subscriptions;
+    private final UsageApi usage;
+    private final ContractApi contracts;
+
+    NeighbourClients(@RestClient SubscriptionApi subscriptions, @RestClient UsageApi usage,
+            @RestClient ContractApi contracts) {
+        this.subscriptions = subscriptions;
+        this.usage = usage;
+        this.contracts = contracts;
+    }
+
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public AccountPage accounts(String cursor) {
+        return call("subscription-service", () -> subscriptions.accounts(cursor, 200));
+    }
+
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public SubscriptionRecords.Account account(String orgId) {
+        return call("subscription-service", () -> subscriptions.account(orgId));
+    }
+
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public Subscription subscription(String orgId) {
+        return call("subscription-service", () -> subscriptions.subscription(orgId));
+    }
+
+    /** The whole timeline up to {@code to}, all pages. */
+    @Timeout(20_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public List<SubscriptionEvent> events(String orgId, Instant from, Instant to) {
+        return call("subscription-service", () -> {
+            List<SubscriptionEvent> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                var page = subscriptions.events(orgId, from, to, cursor);
+                all.addAll(page.items() == null ? List.of() : page.items());
+                cursor = page.hasMore() ? page.nextCursor() : null;
+            } while (cursor != null);
+            return all;
+        });
+    }
+
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public PlanVersion plan(String slug, int version) {
+        return call("subscription-service", () -> subscriptions.plan(slug, version));
+    }
+
+    @Timeout(15_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public Summary usage(String orgId, Instant from, Instant to, Instant recordedBefore) {
+        return call("usage-service", () -> usage.summary(orgId, "live", from, to,
+                recordedBefore == null ? null : recordedBefore.truncatedTo(ChronoUnit.MILLIS)));
+    }
+
+    /** The contract terms at an instant; empty when the organisation has no active contract (404). */
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public Optional<Terms> terms(String orgId, Instant at) {
+        try {
+            return Optional.of(contracts.terms(orgId, at));
+        } catch (WebApplicationException e) {
+            if (e.getResponse().getStatus() == 404) {
+                return Optional.empty(); // "no active contract" is an answer, not an outage
+            }
+            throw new NeighbourUnavailable("contract-service", e);
+        } catch (jakarta.ws.rs.ProcessingException e) {
+            throw new NeighbourUnavailable("contract-service", e);
+        }
+    }
+
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public void drawdown(String orgId, String contractId, Drawdown drawdown) {
+        call("contract-service", () -> contracts.drawdown(orgId, contractId, drawdown));
+    }
+
+    @Timeout(15_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public JsonNode contractPage(String orgId, String cursor) {
+        return call("contract-service", () -> contracts.contracts(orgId, cursor));
+    }
+
+    @Timeout(15_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public SubscriptionRecords.EventPage eventPage(String orgId, Instant from, Instant to, String cursor) {
+        return call("subscription-service", () -> subscriptions.events(orgId, from, to, cursor));
+    }
+
+    private static <T> T call(String neighbour, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (WebApplicationException | jakarta.ws.rs.ProcessingException e) {
+            throw new NeighbourUnavailable(neighbour, e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.accrue.invoice.client;
+
+import java.time.Instant;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import io.accrue.common.security.ServiceAuthFilter;
+import io.accrue.invoice.client.SubscriptionRecords.Account;
+import io.accrue.invoice.client.SubscriptionRecords.AccountPage;
+import io.accrue.invoice.client.SubscriptionRecords.EventPage;
+import io.accrue.invoice.client.SubscriptionRecords.PlanVersion;
+import io.accrue.invoice.client.SubscriptionRecords.Subscription;
+
+@RegisterRestClient(configKey = "subscription-service")
+@RegisterProvider(ServiceAuthFilter.class)
+@RegisterProvider(ClientJson.class)
+@Path("/v1")
+public interface SubscriptionApi {
+
+    @GET
+    @Path("/accounts")
+    AccountPage accounts(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit);
+
+    @GET
+    @Path("/accounts/{orgId}")
+    Account account(@PathParam("orgId") String orgId);
+
+    @GET
+    @Path("/accounts/{orgId}/subscription")
+    Subscription subscription(@PathParam("orgId") String orgId);
+
+    @GET
+    @Path("/accounts/{orgId}/subscription/events")
+    EventPage events(@PathParam("orgId") String orgId, @QueryParam("from") Instant from, @QueryParam("to") Instant to,
+            @QueryParam("cursor") String cursor);
+
+    @GET
+    @Path("/plans/{slug}/versions/{version}")
+    PlanVersion plan(@PathParam("slug") String slug, @PathParam("version") int version);
+}

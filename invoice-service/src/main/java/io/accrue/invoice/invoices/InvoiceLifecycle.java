@@ -1,0 +1,66 @@
+package io.accrue.invoice.invoices;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.invoice.numbering.InvoiceNumbering;
+import io.accrue.invoice.outbox.OutboxEntry;
+import io.accrue.invoice.outbox.OutboxRepository;
+
+/**
+ * draft → open → paid | void | uncollectible. Finalisation (leaving draft) assigns the gapless number in the
+ * same transaction and queues the Stripe push; afterwards amounts and lines never change.
+ */
+@ApplicationScoped
+public class InvoiceLifecycle {
+
+    public static final String SERIES_INVOICE = "INV";
+    public static final String SERIES_CREDIT_NOTE = "CN";
+
+    private final InvoiceNumbering numbering;
+    private final OutboxRepository outbox;
+    private final Clock clock;
+
+    InvoiceLifecycle(InvoiceNumbering numbering, OutboxRepository outbox, Clock clock) {
+        this.numbering = numbering;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void finalise(Invoice invoice, boolean pushToStripe) {
+        if (!InvoiceStatus.parse(invoice.status).mayMoveTo(InvoiceStatus.OPEN)) {
+            throw ApiException.conflict("invoice_status_conflict", "Only a draft can be finalised.");
+        }
+        // the number first: its native UPDATE flushes the session, and an open invoice without a number
+        // would break the invoices_numbered check
+        String number = numbering.next(invoice.series);
+        move(invoice, InvoiceStatus.OPEN);
+        Instant now = clock.instant();
+        invoice.number = number;
+        invoice.finalisedAt = now;
+        invoice.issuedAt = now;
+        if (pushToStripe) {
+            outbox.enqueue(OutboxEntry.STRIPE_INVOICE, invoice.id, "accrue-invoice-" + invoice.id, now);
+        }
+    }
+
+    /** Applies a lifecycle move, refusing one the state machine does not allow. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void move(Invoice invoice, InvoiceStatus next) {
+        InvoiceStatus current = InvoiceStatus.parse(invoice.status);
+        if (current == next) {
+            return;
+        }
+        if (!current.mayMoveTo(next)) {
+            throw ApiException.conflict("invoice_status_conflict",
+                    "An invoice in status " + current.wire() + " cannot become " + next.wire() + ".");
+        }
+        invoice.status = next.wire();
+        invoice.statusChangedAt = clock.instant();
+    }
+}

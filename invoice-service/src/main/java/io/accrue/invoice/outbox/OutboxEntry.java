@@ -1,0 +1,48 @@
+package io.accrue.invoice.outbox;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A side effect of a committed invoice, delivered later with its deterministic idempotency key. */
+@Entity
+@Table(name = "outbox")
+public class OutboxEntry {
+
+    public static final String STRIPE_INVOICE = "stripe_invoice";
+    public static final String CONTRACT_DRAWDOWN = "contract_drawdown";
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String kind;
+
+    @Column(name = "invoice_id", nullable = false)
+    public UUID invoiceId;
+
+    @Column(name = "idempotency_key", nullable = false)
+    public String idempotencyKey;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "next_attempt_at", nullable = false)
+    public Instant nextAttemptAt;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "delivered_at")
+    public Instant deliveredAt;
+}

@@ -1,0 +1,177 @@
+package io.accrue.invoice.run;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.accrue.invoice.InvoiceConfig;
+import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.SubscriptionRecords.Account;
+import io.accrue.invoice.client.SubscriptionRecords.AccountPage;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Does the work of a run, resumably: planning lists the accounts into work items (once each), then each item is
+ * claimed with {@code FOR UPDATE SKIP LOCKED} and closed in its own transaction. A worker killed halfway leaves
+ * its current item uncommitted, so the next worker simply takes it again; finished items are never redone, and
+ * the database's one-invoice-per-period rule catches anything that slips through. Any number of workers (threads
+ * or replicas) can drive the same run at once.
+ */
+@ApplicationScoped
+public class BillingRunWorker {
+
+    private static final Logger LOG = Logger.getLogger(BillingRunWorker.class);
+
+    private final BillingRunRepository runs;
+    private final BillingRunItemRepository items;
+    private final AccountCloser closer;
+    private final NeighbourClients neighbours;
+    private final InvoiceConfig config;
+    private final Clock clock;
+
+    BillingRunWorker(BillingRunRepository runs, BillingRunItemRepository items, AccountCloser closer,
+            NeighbourClients neighbours, InvoiceConfig config, Clock clock) {
+        this.runs = runs;
+        this.items = items;
+        this.closer = closer;
+        this.neighbours = neighbours;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Plans (if needed) and processes up to {@code maxItems} due items; returns how many it processed. */
+    public int drive(UUID runId, int maxItems) {
+        if (!plan(runId)) {
+            return 0;
+        }
+        int processed = 0;
+        while (processed < maxItems && processNext(runId)) {
+            processed++;
+        }
+        finish(runId);
+        return processed;
+    }
+
+    /** Lists every account into the run; safe to repeat. False if the account list could not be read. */
+    boolean plan(UUID runId) {
+        BillingRun run = QuarkusTransaction.requiringNew().call(() -> runs.findById(runId));
+        if (!run.status.equals("planning")) {
+            return true;
+        }
+        List<String> orgs = new ArrayList<>();
+        try {
+            String cursor = null;
+            do {
+                AccountPage page = neighbours.accounts(cursor);
+                page.items().stream().map(Account::orgId).forEach(orgs::add);
+                cursor = page.hasMore() ? page.nextCursor() : null;
+            } while (cursor != null);
+        } catch (RuntimeException e) {
+            // no accounts, no guesses: the run stays in planning and the next trigger or resume tries again
+            LOG.warnf("billing run %s: cannot list accounts: %s", runId, e.getMessage());
+            QuarkusTransaction.requiringNew().run(() -> runs.findById(runId).lastError = truncate(e.getMessage()));
+            return false;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            Instant now = clock.instant();
+            orgs.forEach(org -> items.addOnce(runId, org, now));
+            BillingRun r = runs.findById(runId);
+            r.status = "running";
+            r.plannedAt = now;
+            r.lastError = null;
+        });
+        return true;
+    }
+
+    /** Claims and closes one item; false when nothing is due. */
+    boolean processNext(UUID runId) {
+        Optional<UUID> failedItem;
+        String[] error = new String[1];
+        try {
+            Boolean worked = QuarkusTransaction.requiringNew().call(() -> {
+                Optional<BillingRunItem> claimed = items.claimNext(runId, clock.instant());
+                if (claimed.isEmpty()) {
+                    return false;
+                }
+                BillingRunItem item = claimed.get();
+                error[0] = item.id.toString();
+                BillingRun run = runs.findById(runId);
+                AccountCloser.Outcome outcome = closer.close(item.orgId, run.asOf);
+                item.status = "done";
+                item.outcome = outcome.outcome();
+                item.invoiceId = outcome.invoiceId();
+                item.lastError = null;
+                item.attempts++;
+                item.updatedAt = clock.instant();
+                return true;
+            });
+            return worked;
+        } catch (RuntimeException e) {
+            if (error[0] == null) {
+                throw e;
+            }
+            failedItem = Optional.of(UUID.fromString(error[0]));
+            recordFailure(failedItem.get(), e);
+            return true;
+        }
+    }
+
+    /** A failed account is retried later with backoff; it never blocks the others. */
+    private void recordFailure(UUID itemId, RuntimeException e) {
+        String message = truncate(describe(e));
+        QuarkusTransaction.requiringNew().run(() -> {
+            BillingRunItem item = items.findById(itemId);
+            if (item == null || item.status.equals("done")) {
+                return;
+            }
+            Instant now = clock.instant();
+            item.attempts++;
+            item.lastError = message;
+            item.updatedAt = now;
+            if (item.attempts >= config.runs().maxAttempts()) {
+                item.status = "abandoned";
+            } else {
+                item.status = "failed";
+                long factor = 1L << Math.min(item.attempts - 1, 6);
+                Duration delay = config.runs().retryDelay().multipliedBy(factor);
+                item.nextAttemptAt = now.plus(delay.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : delay);
+            }
+            LOG.warnf("billing run item %s (%s) failed, attempt %d: %s", item.id, item.orgId, item.attempts, message);
+        });
+    }
+
+    private void finish(UUID runId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            BillingRun run = runs.findById(runId);
+            var counts = items.countByStatus(runId);
+            long pending = counts.getOrDefault("pending", 0L);
+            long failed = counts.getOrDefault("failed", 0L) + counts.getOrDefault("abandoned", 0L);
+            if (pending == 0) {
+                run.status = failed == 0 ? "completed" : "completed_with_failures";
+                if (run.finishedAt == null || failed == 0) {
+                    run.finishedAt = clock.instant();
+                }
+            }
+        });
+    }
+
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private static String truncate(String s) {
+        return s == null ? null : s.length() > 1000 ? s.substring(0, 1000) : s;
+    }
+}

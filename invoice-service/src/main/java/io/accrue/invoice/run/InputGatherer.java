@@ -1,0 +1,126 @@
+package io.accrue.invoice.run;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.accrue.invoice.client.ContractRecords.Terms;
+import io.accrue.invoice.client.MoneyValue;
+import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.SubscriptionRecords.Account;
+import io.accrue.invoice.client.SubscriptionRecords.PlanVersion;
+import io.accrue.invoice.client.SubscriptionRecords.Subscription;
+import io.accrue.invoice.client.SubscriptionRecords.SubscriptionEvent;
+import io.accrue.invoice.client.UsageRecords.Summary;
+import io.accrue.invoice.compute.ContractTerms;
+import io.accrue.invoice.compute.PlanTerms;
+import io.accrue.invoice.compute.UsageTotals;
+import io.accrue.invoice.run.Timeline.PlanRef;
+
+/** Reads what an invoice is computed from, from the neighbours, and maps it to the calculator's records. */
+@ApplicationScoped
+public class InputGatherer {
+
+    private static final Instant BEGINNING = Instant.parse("2000-01-01T00:00:00Z");
+
+    private final NeighbourClients neighbours;
+
+    InputGatherer(NeighbourClients neighbours) {
+        this.neighbours = neighbours;
+    }
+
+    public Account account(String orgId) {
+        return neighbours.account(orgId);
+    }
+
+    public Subscription subscription(String orgId) {
+        return neighbours.subscription(orgId);
+    }
+
+    public Optional<Period> due(Account account, Subscription s, Instant asOf) {
+        String interval = s.plan() == null ? "month" : s.plan().interval();
+        return PeriodDue.at(asOf, s.currentPeriodStart(), s.currentPeriodEnd(), interval, zone(account),
+                account.createdAt());
+    }
+
+    public List<Timeline.Event> events(String orgId, Instant to) {
+        List<Timeline.Event> out = new ArrayList<>();
+        for (SubscriptionEvent e : neighbours.events(orgId, BEGINNING, to)) {
+            out.add(new Timeline.Event(e.effectiveAt() != null ? e.effectiveAt() : e.occurredAt(), e.planSlug(),
+                    e.planVersion(), e.toStatus()));
+        }
+        return out;
+    }
+
+    /** Fetches each plan version once per account close. */
+    public PlanTerms plan(PlanRef ref, String currency, Map<PlanRef, PlanTerms> cache) {
+        return cache.computeIfAbsent(ref, r -> toTerms(neighbours.plan(r.slug(), r.version()), currency));
+    }
+
+    public UsageTotals usage(String orgId, Period period, Instant recordedBefore, String currency) {
+        Summary s = neighbours.usage(orgId, period.start(), period.end(), recordedBefore);
+        if (s.currency() != null && !s.currency().equals(currency) && s.totals() != null
+                && s.totals().cost() != null && s.totals().cost().signum() != 0) {
+            throw new IllegalStateException(
+                    "usage is priced in " + s.currency() + ", the account bills in " + currency);
+        }
+        if (s.totals() != null && s.totals().unpricedEvents() > 0) {
+            // an unpriced event would be billed as free: wait until usage-service has priced it
+            throw new IllegalStateException(s.totals().unpricedEvents() + " usage events are not priced yet");
+        }
+        var t = s.totals();
+        return new UsageTotals(t == null ? 0 : t.totalTokens(), t == null ? 0 : t.requests(),
+                t == null ? 0 : t.agentSessions(), t == null ? 0 : t.toolCalls(), t == null ? null : t.cost(),
+                s.byModel() == null
+                        ? List.of()
+                        : s.byModel().stream()
+                                .map(m -> new UsageTotals.ModelUsage(m.model(), m.provider(), m.totalTokens(),
+                                        m.cost() == null ? BigDecimal.ZERO : m.cost()))
+                                .toList());
+    }
+
+    public Optional<ContractTerms> contract(String orgId, Instant at) {
+        return neighbours.terms(orgId, at).map(InputGatherer::toTerms);
+    }
+
+    static ContractTerms toTerms(Terms t) {
+        ContractTerms.Commitment commitment = null;
+        if (t.commitment() != null && t.commitment().amount() != null && t.commitment().amount().amount() != null
+                && t.commitment().periodStart() != null && t.commitment().periodEnd() != null) {
+            commitment = new ContractTerms.Commitment(t.commitment().amount().amount(), t.commitment().periodStart(),
+                    t.commitment().periodEnd());
+        }
+        List<ContractTerms.NegotiatedRate> rates = t.negotiatedRates() == null
+                ? List.of()
+                : t.negotiatedRates().stream()
+                        .map(r -> new ContractTerms.NegotiatedRate(r.meter(), r.model(), r.kind(), r.value())).toList();
+        MoneyValue credits = t.prepaidCreditBalance();
+        return new ContractTerms(t.contractId(), t.version(), t.currency(), commitment, rates,
+                credits == null ? BigDecimal.ZERO : credits.amount());
+    }
+
+    static PlanTerms toTerms(PlanVersion p, String accountCurrency) {
+        MoneyValue base = p.basePrice();
+        String currency = base != null && base.currency() != null ? base.currency() : accountCurrency;
+        List<PlanTerms.OverageRule> rules = p.overage() == null
+                ? List.of()
+                : p.overage().stream()
+                        .map(o -> new PlanTerms.OverageRule(o.meter(), o.packageSize() == null ? 1 : o.packageSize(),
+                                o.tiers().stream().map(t -> new PlanTerms.Tier(t.upTo(), t.unitAmount())).toList()))
+                        .toList();
+        Map<String, Long> allowances = p.allowances() == null ? Map.of() : new HashMap<>(p.allowances());
+        return new PlanTerms(p.slug(), p.version(), p.billingModel() == null ? "flat" : p.billingModel(), currency,
+                base == null ? BigDecimal.ZERO : base.amount(), allowances, rules);
+    }
+
+    static ZoneId zone(Account account) {
+        return account.timeZone() == null ? ZoneId.of("UTC") : ZoneId.of(account.timeZone());
+    }
+}

@@ -1,0 +1,82 @@
+package io.accrue.invoice.run;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Cuts a subscription's event timeline into the plan segments of one period (for proration). Pure.
+ *
+ * <p>
+ * An event naming a plan version puts that version in effect from its {@code effectiveAt}; an event moving to
+ * {@code canceled} ends service; a later move to {@code active} resumes the last plan. Events before the period
+ * decide what is in effect at its start. An account without any event is billed for the plan of its
+ * subscription over the whole period: the subscription is the authority when it has no history to correct it.
+ */
+public final class Timeline {
+
+    private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
+
+    private Timeline() {
+    }
+
+    public record Event(Instant effectiveAt, String planSlug, Integer planVersion, String toStatus) {}
+
+    public record PlanRef(String slug, int version) {}
+
+    public record Segment(Instant from, Instant to, PlanRef plan) {}
+
+    public static List<Segment> segments(List<Event> events, Period period, PlanRef currentPlan) {
+        if (events.isEmpty()) {
+            return currentPlan == null ? List.of() : List.of(new Segment(period.start(), period.end(), currentPlan));
+        }
+        List<Event> sorted = events.stream().filter(e -> e.effectiveAt() != null)
+                .sorted(Comparator.comparing(Event::effectiveAt)).toList();
+        PlanRef plan = null;
+        boolean active = false;
+        Instant cursor = period.start();
+        List<Segment> out = new ArrayList<>();
+        for (Event e : sorted) {
+            if (!e.effectiveAt().isBefore(period.end())) {
+                break;
+            }
+            boolean wasBilling = active && plan != null;
+            PlanRef before = plan;
+            if (e.planSlug() != null && e.planVersion() != null) {
+                plan = new PlanRef(e.planSlug(), e.planVersion());
+                active = true;
+            }
+            if (e.toStatus() != null) {
+                active = !ENDED.contains(e.toStatus());
+            }
+            if (e.effectiveAt().isAfter(cursor)) {
+                if (wasBilling) {
+                    out.add(new Segment(cursor, e.effectiveAt(), before));
+                }
+                cursor = e.effectiveAt();
+            }
+        }
+        if (active && plan != null) {
+            out.add(new Segment(cursor, period.end(), plan));
+        }
+        return merge(out);
+    }
+
+    /** Adjacent segments of the same plan become one (a status event without a change is not a proration). */
+    private static List<Segment> merge(List<Segment> segments) {
+        List<Segment> merged = new ArrayList<>();
+        for (Segment s : segments) {
+            if (!merged.isEmpty()) {
+                Segment last = merged.get(merged.size() - 1);
+                if (last.plan().equals(s.plan()) && last.to().equals(s.from())) {
+                    merged.set(merged.size() - 1, new Segment(last.from(), s.to(), s.plan()));
+                    continue;
+                }
+            }
+            merged.add(s);
+        }
+        return merged;
+    }
+}
