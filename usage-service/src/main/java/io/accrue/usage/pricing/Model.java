@@ -1,0 +1,26 @@
+package io.accrue.usage.pricing;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A priced model under its canonical id; gateways' spellings are {@link ModelAlias}es. */
+@Entity
+@Table(name = "models")
+public class Model {
+
+    @Id
+    public String id;
+
+    @Column(name = "provider_id", nullable = false)
+    public String providerId;
+
+    @Column(name = "display_name", nullable = false)
+    public String displayName;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}
