@@ -22,6 +22,8 @@ import io.accrue.common.security.Caller;
 import io.accrue.common.security.Roles;
 import io.accrue.contract.contracts.ContractRequests.ContractDraft;
 import io.accrue.contract.contracts.ContractViews.ContractView;
+import io.accrue.contract.records.ContractRecord;
+import io.accrue.contract.records.ContractRecordsService;
 
 @Path("/v1/orgs/{orgId}/contracts")
 @Tag(name = "Contracts")
@@ -29,10 +31,12 @@ public class ContractResource {
 
     // owner and billing-admin manage their own organisation's contracts; the operator any (design.md roles)
     private final ContractService service;
+    private final ContractRecordsService records;
     private final Caller caller;
 
-    ContractResource(ContractService service, Caller caller) {
+    ContractResource(ContractService service, ContractRecordsService records, Caller caller) {
         this.service = service;
+        this.records = records;
         this.caller = caller;
     }
 
@@ -47,10 +51,11 @@ public class ContractResource {
 
     @GET
     @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
-    @Operation(summary = "List the organisation's contracts (all versions and transitions: the export's records)")
-    public CursorPage<ContractView> list(@PathParam("orgId") String orgId, @QueryParam("cursor") String cursor,
+    @Operation(summary = "The organisation's contract records, oldest first: each contract with its versions, "
+            + "transitions, drawdown ledger and true-ups (what the billing export archives)")
+    public CursorPage<ContractRecord> list(@PathParam("orgId") String orgId, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        return service.list(orgId, cursor, limit);
+        return records.page(orgId, cursor, limit);
     }
 
     @GET

@@ -23,6 +23,13 @@ public class DrawdownRepository implements PanacheRepositoryBase<Drawdown, UUID>
         return list("contractId = ?1 order by periodStart, recordedAt, id", contractId);
     }
 
+    public List<Drawdown> ofContracts(java.util.Collection<UUID> contractIds) {
+        if (contractIds.isEmpty()) {
+            return List.of();
+        }
+        return list("contractId in ?1 order by contractId, periodStart, recordedAt, id", contractIds);
+    }
+
     /** Consumption per commitment window start. */
     public Map<Instant, BigDecimal> consumedByWindow(UUID contractId) {
         Map<Instant, BigDecimal> out = new HashMap<>();

@@ -29,7 +29,7 @@ public final class DrawdownRequests {
             Instant commitmentPeriodStart, Money amount, Money creditsApplied, boolean afterTrueUp, Instant recordedAt,
             String recordedBy) {
 
-        static DrawdownView of(Drawdown d) {
+        public static DrawdownView of(Drawdown d) {
             return new DrawdownView(d.id, d.contractId, d.invoiceId, d.periodStart, d.periodEnd, d.windowStart,
                     Money.of(d.amount, d.currency), Money.of(d.creditsApplied, d.currency), d.afterTrueUp,
                     d.recordedAt, d.recordedBy);

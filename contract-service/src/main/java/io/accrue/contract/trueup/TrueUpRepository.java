@@ -15,6 +15,13 @@ public class TrueUpRepository implements PanacheRepositoryBase<TrueUp, UUID> {
         return list("contractId = ?1 order by windowStart", contractId);
     }
 
+    public List<TrueUp> ofContracts(java.util.Collection<UUID> contractIds) {
+        if (contractIds.isEmpty()) {
+            return List.of();
+        }
+        return list("contractId in ?1 order by contractId, windowStart", contractIds);
+    }
+
     public boolean exists(UUID contractId, Instant windowStart) {
         return count("contractId = ?1 and windowStart = ?2", contractId, windowStart) > 0;
     }

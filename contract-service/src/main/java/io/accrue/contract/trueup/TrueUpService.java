@@ -34,7 +34,7 @@ public class TrueUpService {
     public record TrueUpView(UUID contractId, Instant periodStart, Instant periodEnd, Money committed, Money consumed,
             Money shortfall, Instant computedAt, String computedBy) {
 
-        static TrueUpView of(TrueUp t) {
+        public static TrueUpView of(TrueUp t) {
             return new TrueUpView(t.contractId, t.windowStart, t.windowEnd, Money.of(t.committed, t.currency),
                     Money.of(t.consumed, t.currency), Money.of(t.shortfall, t.currency), t.computedAt, t.computedBy);
         }

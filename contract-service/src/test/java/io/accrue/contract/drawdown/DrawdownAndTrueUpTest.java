@@ -7,6 +7,7 @@ import static io.accrue.contract.ContractFixtures.createActive;
 import static io.accrue.contract.ContractFixtures.createDraft;
 import static io.accrue.contract.ContractFixtures.service;
 import static io.accrue.contract.ContractFixtures.yearDraft;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -231,6 +232,18 @@ class DrawdownAndTrueUpTest {
                 .then().body("windows[0].trueUpShortfall", equalTo("17999.500000000000"))
                 .body("windows[1].trueUpShortfall", nullValue())
                 .body("trueUpBilled", equalTo("17999.500000000000"));
+        // the export's records: the contract inline, with its whole ledger and settlements
+        service().when().get("/v1/orgs/{org}/contracts", org)
+                .then().statusCode(200)
+                .body("items", hasSize(1))
+                .body("items[0].id", equalTo(contract))
+                .body("items[0].status", equalTo("active"))
+                .body("items[0].versions", hasSize(1))
+                .body("items[0].transitions", hasSize(2))
+                .body("items[0].drawdowns.invoiceId", contains("inv-jan", "inv-feb", "inv-mar"))
+                .body("items[0].drawdowns[2].afterTrueUp", equalTo(true))
+                .body("items[0].trueUps", hasSize(1))
+                .body("items[0].trueUps[0].shortfall.amount", equalTo("17999.500000000000"));
     }
 
     @Test
