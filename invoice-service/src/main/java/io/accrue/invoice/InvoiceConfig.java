@@ -19,6 +19,10 @@ public interface InvoiceConfig {
     @WithDefault("3")
     int lateUsageLookback();
 
+    /** Scheduled background jobs (run resume, outbox delivery); off in tests, which call them directly. */
+    @WithDefault("true")
+    boolean backgroundJobs();
+
     Runs runs();
 
     Stripe stripe();

@@ -60,6 +60,9 @@ public class Invoice {
     @Column(name = "corrects_invoice_id")
     public UUID correctsInvoiceId;
 
+    @Column(name = "stripe_customer_id")
+    public String stripeCustomerId;
+
     @Column(name = "stripe_invoice_id")
     public String stripeInvoiceId;
 

@@ -43,6 +43,10 @@ public class InvoiceLine {
     @Column(nullable = false)
     public BigDecimal amount;
 
+    /** On a credit note: the position of the original invoice's line this line refunds. */
+    @Column(name = "credits_position")
+    public Integer creditsPosition;
+
     /** The service period the line charges: the invoice's own, or an earlier one for late usage. */
     @Column(name = "period_start", nullable = false)
     public Instant periodStart;

@@ -1,12 +1,19 @@
 package io.accrue.invoice.invoices;
 
+import java.net.URI;
+
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -23,9 +30,11 @@ import io.accrue.invoice.invoices.InvoiceViews.InvoiceSummary;
 public class InvoiceResource {
 
     private final InvoiceQueryService queries;
+    private final InvoiceCommands commands;
 
-    InvoiceResource(InvoiceQueryService queries) {
+    InvoiceResource(InvoiceQueryService queries, InvoiceCommands commands) {
         this.queries = queries;
+        this.commands = commands;
     }
 
     @GET
@@ -43,5 +52,26 @@ public class InvoiceResource {
     @Operation(summary = "An invoice with its lines")
     public InvoiceDetail get(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
         return queries.get(orgId, invoiceId);
+    }
+
+    @POST
+    @Path("/{invoiceId}/status")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
+    @Operation(summary = "Move an invoice not collected through Stripe to paid, void or uncollectible")
+    public InvoiceDetail changeStatus(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId,
+            @NotNull @Valid InvoiceCommands.StatusChange change) {
+        return commands.changeStatus(orgId, invoiceId, change);
+    }
+
+    @POST
+    @Path("/{invoiceId}/credit-notes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
+    @Operation(summary = "Correct a finalised invoice with a credit note (the invoice itself never changes)")
+    public Response creditNote(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId,
+            @NotNull @Valid InvoiceCommands.CreditNoteRequest request) {
+        InvoiceDetail note = commands.creditNote(orgId, invoiceId, request);
+        return Response.created(URI.create("/v1/orgs/" + orgId + "/invoices/" + note.id())).entity(note).build();
     }
 }

@@ -133,7 +133,9 @@ public class AccountCloser {
         periods.persist(closed);
         lateTouched.forEach(p -> p.usageRecordedBefore = now);
 
-        lifecycle.finalise(invoice, account.stripeCustomerId() != null && !account.stripeCustomerId().isBlank());
+        boolean onStripe = account.stripeCustomerId() != null && !account.stripeCustomerId().isBlank();
+        invoice.stripeCustomerId = onStripe ? account.stripeCustomerId() : null;
+        lifecycle.finalise(invoice, onStripe);
         if (contract != null
                 && (computed.commitmentDrawdown().signum() != 0 || computed.creditsApplied().signum() != 0)) {
             outbox.enqueue(OutboxEntry.CONTRACT_DRAWDOWN, invoice.id, "accrue-drawdown-" + invoice.id, now);

@@ -44,7 +44,7 @@ public class BillingRunTrigger {
 
     @Scheduled(every = "${accrue.invoice.runs.resume-every:60s}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void resume() {
-        if (!config.runs().autoStart()) {
+        if (!config.backgroundJobs()) {
             return;
         }
         for (UUID id : io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()

@@ -1,0 +1,157 @@
+package io.accrue.invoice.invoices;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.invoice.compute.ComputedLine;
+import io.accrue.invoice.compute.CreditNotes;
+import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
+
+/** Changes to finalised invoices: manual status moves (outside Stripe) and credit notes. Amounts never change. */
+@ApplicationScoped
+public class InvoiceCommands {
+
+    public record StatusChange(@NotBlank String status) {}
+
+    public record CreditLine(@NotNull @Positive Integer position, @Positive BigDecimal amount) {}
+
+    public record CreditNoteRequest(@NotBlank @Size(max = 300) String reason,
+            @NotEmpty @Size(max = 500) List<@Valid @NotNull CreditLine> lines) {}
+
+    private final InvoiceQueryService queries;
+    private final InvoiceRepository invoices;
+    private final InvoiceLineRepository lines;
+    private final InvoiceLifecycle lifecycle;
+    private final Clock clock;
+
+    InvoiceCommands(InvoiceQueryService queries, InvoiceRepository invoices, InvoiceLineRepository lines,
+            InvoiceLifecycle lifecycle, Clock clock) {
+        this.queries = queries;
+        this.invoices = invoices;
+        this.lines = lines;
+        this.lifecycle = lifecycle;
+        this.clock = clock;
+    }
+
+    /** For invoices not collected through Stripe (Stripe's webhook moves the others). */
+    @Transactional
+    public InvoiceDetail changeStatus(String orgId, String invoiceId, StatusChange change) {
+        Invoice invoice = queries.find(orgId, invoiceId);
+        InvoiceStatus target = InvoiceStatus.parse(change.status());
+        if (invoice.stripeCustomerId != null) {
+            throw ApiException.conflict("invoice_managed_by_stripe",
+                    "This invoice is collected through Stripe; its status follows Stripe's events.");
+        }
+        if (target == InvoiceStatus.DRAFT || target == InvoiceStatus.OPEN && !invoice.status.equals("draft")) {
+            throw ApiException.conflict("invoice_status_conflict",
+                    "An invoice in status " + invoice.status + " cannot become " + target.wire() + ".");
+        }
+        lifecycle.move(invoice, target);
+        return InvoiceDetail.of(invoice, lines.ofInvoice(invoice.id));
+    }
+
+    @Transactional
+    public InvoiceDetail creditNote(String orgId, String invoiceId, CreditNoteRequest request) {
+        Invoice original = queries.find(orgId, invoiceId);
+        if (!original.kind.equals(Invoice.KIND_INVOICE)) {
+            throw ApiException.conflict("invoice_status_conflict", "A credit note cannot itself be credited.");
+        }
+        if (original.status.equals("draft") || original.status.equals("void")) {
+            throw ApiException.conflict("invoice_status_conflict",
+                    "Only a finalised, not voided invoice can be credited.");
+        }
+        // lock the original so two concurrent credit notes cannot both refund the same remainder
+        invoices.getEntityManager().lock(original, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        Map<Integer, BigDecimal> already = alreadyCredited(original.id);
+        List<CreditNotes.Original> originals = lines.ofInvoice(original.id).stream()
+                .map(l -> new CreditNotes.Original(l.position, l.description, l.amount,
+                        already.getOrDefault(l.position, BigDecimal.ZERO)))
+                .toList();
+        Map<Integer, BigDecimal> requested = new LinkedHashMap<>();
+        for (CreditLine l : request.lines()) {
+            if (requested.containsKey(l.position())) {
+                throw ApiException.unprocessable("credit_note_invalid", "line " + l.position() + " is named twice.");
+            }
+            requested.put(l.position(), l.amount());
+        }
+        List<ComputedLine> computed;
+        try {
+            computed = CreditNotes.credit(originals, requested, original.currency, original.periodStart,
+                    original.periodEnd);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.unprocessable("credit_note_invalid", e.getMessage());
+        }
+        Instant now = clock.instant();
+        Invoice note = new Invoice();
+        note.id = UUID.randomUUID();
+        note.orgId = original.orgId;
+        note.kind = Invoice.KIND_CREDIT_NOTE;
+        note.status = "draft";
+        note.series = InvoiceLifecycle.SERIES_CREDIT_NOTE;
+        note.periodStart = original.periodStart;
+        note.periodEnd = original.periodEnd;
+        note.currency = original.currency;
+        BigDecimal sum = computed.stream().map(ComputedLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        note.subtotal = sum;
+        note.total = sum;
+        note.lineCount = computed.size();
+        note.correctsInvoiceId = original.id;
+        note.createdAt = now;
+        note.statusChangedAt = now;
+        invoices.persist(note);
+        List<InvoiceLine> written = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>(requested.keySet());
+        for (int i = 0; i < computed.size(); i++) {
+            ComputedLine c = computed.get(i);
+            InvoiceLine line = new InvoiceLine();
+            line.id = UUID.randomUUID();
+            line.invoiceId = note.id;
+            line.position = i + 1;
+            line.type = c.type().wire();
+            line.description = (c.description() + " — " + request.reason().strip());
+            if (line.description.length() > 500) {
+                line.description = line.description.substring(0, 500);
+            }
+            line.quantity = c.quantity();
+            line.unitAmount = c.unitAmount();
+            line.amount = c.amount();
+            line.periodStart = c.periodStart();
+            line.periodEnd = c.periodEnd();
+            line.creditsPosition = positions.get(i);
+            lines.persist(line);
+            written.add(line);
+        }
+        invoices.flush();
+        // credit notes are numbered in their own gapless series; Stripe sync of credit notes is not built yet
+        lifecycle.finalise(note, false);
+        return InvoiceDetail.of(note, written);
+    }
+
+    private Map<Integer, BigDecimal> alreadyCredited(UUID originalId) {
+        List<Object[]> rows = invoices.getEntityManager().createQuery(
+                "select l.creditsPosition, sum(l.amount) from InvoiceLine l, Invoice n where l.invoiceId = n.id"
+                        + " and n.correctsInvoiceId = :o and n.status <> 'void' group by l.creditsPosition",
+                Object[].class)
+                .setParameter("o", originalId).getResultList();
+        Map<Integer, BigDecimal> out = new HashMap<>();
+        rows.forEach(r -> out.put((Integer) r[0], ((BigDecimal) r[1]).negate()));
+        return out;
+    }
+}

@@ -1,0 +1,129 @@
+package io.accrue.invoice.outbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.accrue.invoice.client.ContractRecords.Drawdown;
+import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.invoices.Invoice;
+import io.accrue.invoice.invoices.InvoiceLineRepository;
+import io.accrue.invoice.invoices.InvoiceRepository;
+import io.accrue.invoice.stripe.StripeInvoiceGateway;
+import io.accrue.invoice.stripe.StripeInvoiceGateway.Item;
+import io.accrue.invoice.stripe.StripeInvoiceGateway.PushInvoice;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Delivers outbox entries: each claimed with {@code FOR UPDATE SKIP LOCKED} (replicas share the work), delivered
+ * with its deterministic idempotency key (a retry after a crash is recognised by Stripe or contract-service),
+ * and on failure retried with backoff. Nothing is lost while Stripe or a neighbour is down.
+ */
+@ApplicationScoped
+public class OutboxDelivery {
+
+    private static final Logger LOG = Logger.getLogger(OutboxDelivery.class);
+    static final int MAX_ATTEMPTS = 20;
+
+    private final OutboxRepository outbox;
+    private final InvoiceRepository invoices;
+    private final InvoiceLineRepository lines;
+    private final StripeInvoiceGateway stripe;
+    private final NeighbourClients neighbours;
+    private final io.accrue.invoice.InvoiceConfig config;
+    private final Clock clock;
+
+    OutboxDelivery(OutboxRepository outbox, InvoiceRepository invoices, InvoiceLineRepository lines,
+            StripeInvoiceGateway stripe, NeighbourClients neighbours, io.accrue.invoice.InvoiceConfig config,
+            Clock clock) {
+        this.config = config;
+        this.outbox = outbox;
+        this.invoices = invoices;
+        this.lines = lines;
+        this.stripe = stripe;
+        this.neighbours = neighbours;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${accrue.invoice.outbox-every:15s}", delayed = "20s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void scheduled() {
+        if (config.backgroundJobs()) {
+            deliverDue(500);
+        }
+    }
+
+    /** Delivers up to {@code max} due entries; returns how many were attempted. */
+    public int deliverDue(int max) {
+        int attempted = 0;
+        while (attempted < max && deliverOne()) {
+            attempted++;
+        }
+        return attempted;
+    }
+
+    boolean deliverOne() {
+        UUID[] claimed = new UUID[1];
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Optional<OutboxEntry> due = outbox.claimDue(clock.instant());
+                if (due.isEmpty()) {
+                    return false;
+                }
+                OutboxEntry entry = due.get();
+                claimed[0] = entry.id;
+                deliver(entry);
+                entry.status = "delivered";
+                entry.deliveredAt = clock.instant();
+                entry.attempts++;
+                entry.lastError = null;
+                return true;
+            });
+        } catch (RuntimeException e) {
+            if (claimed[0] == null) {
+                throw e;
+            }
+            failed(claimed[0], e);
+            return true;
+        }
+    }
+
+    private void deliver(OutboxEntry entry) {
+        Invoice invoice = invoices.findById(entry.invoiceId);
+        switch (entry.kind) {
+            case OutboxEntry.STRIPE_INVOICE -> {
+                var items = lines.ofInvoice(invoice.id).stream()
+                        .map(l -> new Item(l.position, l.description, l.amount)).toList();
+                invoice.stripeInvoiceId = stripe.push(new PushInvoice(invoice.id, invoice.number,
+                        invoice.stripeCustomerId, invoice.currency, items), entry.idempotencyKey);
+            }
+            case OutboxEntry.CONTRACT_DRAWDOWN -> neighbours.drawdown(invoice.orgId, invoice.contractId,
+                    new Drawdown(invoice.id, invoice.periodStart, invoice.periodEnd, invoice.commitmentDrawdown,
+                            invoice.creditsApplied));
+            default -> throw new IllegalStateException("unknown outbox kind " + entry.kind);
+        }
+    }
+
+    private void failed(UUID id, RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        QuarkusTransaction.requiringNew().run(() -> {
+            OutboxEntry entry = outbox.findById(id);
+            Instant now = clock.instant();
+            entry.attempts++;
+            entry.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
+            long seconds = Math.min(3600, 30L << Math.min(entry.attempts - 1, 7));
+            entry.nextAttemptAt = now.plus(Duration.ofSeconds(seconds));
+            if (entry.attempts >= MAX_ATTEMPTS) {
+                entry.status = "failed";
+            }
+            LOG.warnf("outbox %s (%s, invoice %s) failed, attempt %d: %s", entry.id, entry.kind, entry.invoiceId,
+                    entry.attempts, message);
+        });
+    }
+}
