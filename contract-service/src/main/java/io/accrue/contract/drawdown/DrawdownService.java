@@ -65,6 +65,7 @@ public class DrawdownService {
         if (c.status == ContractStatus.draft) {
             throw ApiException.conflict("contract_not_active", "A draft contract cannot record consumption.");
         }
+        // credits pay the whole invoice (base fee included), so they may exceed the consumption drawn
         BigDecimal amount = request.amount().amount();
         BigDecimal credits = DrawdownRequests.amountOrZero(request.creditsApplied());
         Violations v = new Violations();
@@ -80,9 +81,6 @@ public class DrawdownService {
         if (request.creditsApplied() != null && request.creditsApplied().currency() != null
                 && !request.creditsApplied().currency().equals(c.currency)) {
             v.add("currency_mismatch", "creditsApplied.currency", "the contract is in " + c.currency);
-        }
-        if (credits.compareTo(amount) > 0) {
-            v.add("invalid_credits", "creditsApplied.amount", "credits cannot pay more than the amount consumed");
         }
         v.throwIfAny();
 
