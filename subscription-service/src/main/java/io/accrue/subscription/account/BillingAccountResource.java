@@ -7,13 +7,17 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.accrue.common.paging.CursorPage;
+import io.accrue.common.security.Caller;
 import io.accrue.common.security.Roles;
 import io.accrue.subscription.account.AccountRequests.AccountView;
 import io.accrue.subscription.account.AccountRequests.CreateAccount;
@@ -23,16 +27,35 @@ import io.accrue.subscription.account.AccountRequests.CreateAccount;
 public class BillingAccountResource {
 
     private final BillingAccountService service;
+    private final Caller caller;
 
-    BillingAccountResource(BillingAccountService service) {
+    BillingAccountResource(BillingAccountService service, Caller caller) {
         this.service = service;
+        this.caller = caller;
+    }
+
+    public record FeatureFlags(@NotNull Boolean meteredEnabled) {}
+
+    @GET
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
+    @Operation(summary = "Every billing account, a cursor page ordered by organisation id")
+    public CursorPage<AccountView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        return service.list(cursor, limit);
+    }
+
+    @PUT
+    @Path("/{orgId}/feature-flags")
+    @RolesAllowed(Roles.PLATFORM_OPERATOR)
+    @Operation(summary = "Set feature flags (metered_enabled)")
+    public AccountView flags(@PathParam("orgId") String orgId, @NotNull @Valid FeatureFlags body) {
+        return service.setMeteredEnabled(orgId, body.meteredEnabled());
     }
 
     @POST
     @RolesAllowed(Roles.PLATFORM_OPERATOR)
     @Operation(summary = "Provision the billing account of an organisation")
     public Response create(@NotNull @Valid CreateAccount request) {
-        AccountView created = service.create(request);
+        AccountView created = service.create(request, caller.subject());
         return Response.created(URI.create("/v1/accounts/" + created.orgId())).entity(created).build();
     }
 

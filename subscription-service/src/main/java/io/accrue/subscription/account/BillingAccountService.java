@@ -5,30 +5,37 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Currency;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.common.paging.CursorPage;
+import io.accrue.common.paging.Cursors;
 import io.accrue.subscription.account.AccountRequests.AccountView;
 import io.accrue.subscription.account.AccountRequests.CreateAccount;
+import io.accrue.subscription.lifecycle.SubscriptionService;
+import io.quarkus.panache.common.Sort;
 
 @ApplicationScoped
 public class BillingAccountService {
 
-    static final String DEFAULT_PLAN = "free";
+    static final String DEFAULT_PLAN = SubscriptionService.DEFAULT_PLAN;
 
     private final BillingAccountRepository accounts;
+    private final SubscriptionService subscriptions;
     private final Clock clock;
 
-    BillingAccountService(BillingAccountRepository accounts, Clock clock) {
+    BillingAccountService(BillingAccountRepository accounts, SubscriptionService subscriptions, Clock clock) {
         this.accounts = accounts;
+        this.subscriptions = subscriptions;
         this.clock = clock;
     }
 
     @Transactional
-    public AccountView create(CreateAccount request) {
+    public AccountView create(CreateAccount request, String actor) {
         String currency = knownCurrency(request.currency());
         String zone = knownZone(request.timeZone() == null ? "UTC" : request.timeZone());
         if (accounts.findByOrg(request.orgId()).isPresent()) {
@@ -46,6 +53,31 @@ public class BillingAccountService {
         account.createdAt = now;
         account.updatedAt = now;
         accounts.persistAndFlush(account);
+        subscriptions.start(account, actor);
+        return AccountView.of(account);
+    }
+
+    /** Keyset page ordered by organisation id. */
+    public CursorPage<AccountView> list(String cursor, Integer limit) {
+        int size = Cursors.limit(limit);
+        String after = cursor == null ? "" : Cursors.decode(cursor, 1).get(0);
+        List<BillingAccount> rows = accounts.find("orgId > ?1", Sort.ascending("orgId"), after).page(0, size + 1)
+                .list();
+        String next = null;
+        if (rows.size() > size) {
+            rows = rows.subList(0, size);
+            next = Cursors.encode(rows.get(size - 1).orgId);
+        }
+        return CursorPage.of(rows.stream().map(AccountView::of).toList(), next);
+    }
+
+    /** Feature flags; {@code metered_enabled} is the platform operator's decision alone (resource-gated). */
+    @Transactional
+    public AccountView setMeteredEnabled(String orgId, boolean enabled) {
+        BillingAccount account = accounts.findByOrg(orgId).orElseThrow(() -> ApiException.notFound(
+                "account_not_found", "Organisation '" + orgId + "' has no billing account."));
+        account.meteredEnabled = enabled;
+        account.updatedAt = clock.instant();
         return AccountView.of(account);
     }
 

@@ -1,0 +1,47 @@
+package io.accrue.subscription.gate;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.subscription.lifecycle.Subscription;
+import io.accrue.subscription.lifecycle.SubscriptionRepository;
+
+/**
+ * Whether an organisation may take on new charges (checkout, upgrades, credit purchases). Any dunning state
+ * or a canceled subscription blocks. Enforced by the operations themselves, not only reported.
+ */
+@ApplicationScoped
+public class SpendGate {
+
+    public record Decision(String orgId, boolean allowed, String reason, String status) {}
+
+    private final SubscriptionRepository subscriptions;
+
+    SpendGate(SubscriptionRepository subscriptions) {
+        this.subscriptions = subscriptions;
+    }
+
+    public Decision evaluate(String orgId) {
+        Subscription s = subscriptions.findByOrg(orgId).orElseThrow(() -> ApiException.notFound("account_not_found",
+                "Organisation '" + orgId + "' has no billing account."));
+        String reason = switch (s.status) {
+            case "active" -> null;
+            case "past_due" -> "payment_past_due";
+            case "grace" -> "payment_grace_period";
+            case "suspended" -> "account_suspended";
+            case "canceled" -> "subscription_canceled";
+            default -> "status_" + s.status;
+        };
+        return new Decision(orgId, reason == null, reason, s.status);
+    }
+
+    /** Refuses a new charge as a 409 problem carrying the reason. */
+    public void requireOpen(String orgId) {
+        Decision d = evaluate(orgId);
+        if (!d.allowed()) {
+            throw new ApiException(409, "spend_blocked", "Spend blocked",
+                    "New charges are blocked for this organisation: " + d.reason() + ".",
+                    java.util.Map.of("reason", d.reason()));
+        }
+    }
+}

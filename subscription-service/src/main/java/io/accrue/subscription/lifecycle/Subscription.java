@@ -1,0 +1,70 @@
+package io.accrue.subscription.lifecycle;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** The current state of an organisation's subscription; how it got there is in {@link SubscriptionEvent}. */
+@Entity
+@Table(name = "subscriptions")
+public class Subscription {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "org_id", nullable = false, unique = true)
+    public String orgId;
+
+    @Column(name = "plan_slug", nullable = false)
+    public String planSlug;
+
+    @Column(name = "plan_version", nullable = false)
+    public int planVersion;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(nullable = false, columnDefinition = "bpchar")
+    public String currency;
+
+    @Column(name = "billing_mode", nullable = false)
+    public String billingMode;
+
+    @Column(name = "current_period_start", nullable = false)
+    public Instant currentPeriodStart;
+
+    @Column(name = "current_period_end", nullable = false)
+    public Instant currentPeriodEnd;
+
+    @Column(name = "cancel_at_period_end", nullable = false)
+    public boolean cancelAtPeriodEnd;
+
+    @Column(name = "canceled_at")
+    public Instant canceledAt;
+
+    @Column(name = "pending_plan_slug")
+    public String pendingPlanSlug;
+
+    @Column(name = "pending_plan_version")
+    public Integer pendingPlanVersion;
+
+    @Column(name = "pending_currency", columnDefinition = "bpchar")
+    public String pendingCurrency;
+
+    @Column(name = "status_changed_at", nullable = false)
+    public Instant statusChangedAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Version
+    public long version;
+}

@@ -1,0 +1,26 @@
+package io.accrue.subscription.lifecycle;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+
+@ApplicationScoped
+public class SubscriptionEventRepository implements PanacheRepositoryBase<SubscriptionEvent, UUID> {
+
+    /** Events of [from, to) by effective time, after the keyset (effectiveAt, seq), one more than the limit. */
+    public List<SubscriptionEvent> page(String orgId, Instant from, Instant to, Instant afterEffective, long afterSeq,
+            int limit) {
+        return find("""
+                orgId = :org and effectiveAt >= :from and effectiveAt < :to
+                and (effectiveAt > :ae or (effectiveAt = :ae and seq > :as))
+                order by effectiveAt, seq""",
+                Parameters.with("org", orgId).and("from", from).and("to", to).and("ae", afterEffective)
+                        .and("as", afterSeq))
+                .page(0, limit + 1).list();
+    }
+}

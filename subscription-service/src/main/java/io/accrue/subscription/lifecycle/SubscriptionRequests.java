@@ -1,0 +1,48 @@
+package io.accrue.subscription.lifecycle;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+
+import io.accrue.subscription.plan.PlanRequests.Money;
+import io.accrue.subscription.plan.PlanRequests.PlanVersionView;
+
+public final class SubscriptionRequests {
+
+    private SubscriptionRequests() {
+    }
+
+    /** {@code timing}: {@code now} or {@code period_end}; absent means now for upgrades, period end otherwise. */
+    public record ChangePlan(@NotBlank String planSlug, @Pattern(regexp = "now|period_end") String timing) {}
+
+    public record Cancel(@Pattern(regexp = "now|period_end") String timing, String reason) {}
+
+    public record SwitchCurrency(@NotBlank @Pattern(regexp = "[A-Z]{3}") String currency) {}
+
+    public record SwitchBillingMode(@NotBlank @Pattern(regexp = "flat|metered") String billingMode) {}
+
+    public record PendingChange(String planSlug, Integer planVersion, String currency) {}
+
+    public record SubscriptionView(String orgId, String status, Instant currentPeriodStart, Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd, Instant canceledAt, String currency, String billingMode, PlanVersionView plan,
+            PendingChange pending, Instant statusChangedAt) {}
+
+    /** The result of a change: the subscription and the proration it causes in the current period. */
+    public record ChangeResult(SubscriptionView subscription, String effective, Money proration) {
+
+        static ChangeResult of(SubscriptionView s, String effective, BigDecimal amount) {
+            return new ChangeResult(s, effective, new Money(amount, s.currency()));
+        }
+    }
+
+    public record EventView(String id, String type, Instant occurredAt, Instant effectiveAt, String planSlug,
+            int planVersion, String fromStatus, String toStatus, String currency, String reason, String actor) {
+
+        static EventView of(SubscriptionEvent e) {
+            return new EventView(e.id.toString(), e.type, e.occurredAt, e.effectiveAt, e.planSlug, e.planVersion,
+                    e.fromStatus, e.toStatus, e.currency, e.reason, e.actor);
+        }
+    }
+}

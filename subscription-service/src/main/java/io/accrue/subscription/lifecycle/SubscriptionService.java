@@ -1,0 +1,388 @@
+package io.accrue.subscription.lifecycle;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.common.paging.CursorPage;
+import io.accrue.common.paging.Cursors;
+import io.accrue.subscription.account.BillingAccount;
+import io.accrue.subscription.account.BillingAccountRepository;
+import io.accrue.subscription.gate.SpendGate;
+import io.accrue.subscription.lifecycle.Periods.Period;
+import io.accrue.subscription.lifecycle.SubscriptionRequests.ChangePlan;
+import io.accrue.subscription.lifecycle.SubscriptionRequests.ChangeResult;
+import io.accrue.subscription.lifecycle.SubscriptionRequests.EventView;
+import io.accrue.subscription.lifecycle.SubscriptionRequests.PendingChange;
+import io.accrue.subscription.lifecycle.SubscriptionRequests.SubscriptionView;
+import io.accrue.subscription.plan.PlanDefinition;
+import io.accrue.subscription.plan.PlanRequests.PlanVersionView;
+import io.accrue.subscription.plan.PlanService;
+
+/** Subscription state changes; each one appends to the timeline in the same transaction. */
+@ApplicationScoped
+public class SubscriptionService {
+
+    public static final String DEFAULT_PLAN = "free";
+
+    private final SubscriptionRepository subscriptions;
+    private final SubscriptionEventRepository events;
+    private final BillingAccountRepository accounts;
+    private final PlanService plans;
+    private final SpendGate gate;
+    private final Clock clock;
+
+    SubscriptionService(SubscriptionRepository subscriptions, SubscriptionEventRepository events,
+            BillingAccountRepository accounts, PlanService plans, SpendGate gate, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.events = events;
+        this.accounts = accounts;
+        this.plans = plans;
+        this.gate = gate;
+        this.clock = clock;
+    }
+
+    /** Called while provisioning: every organisation starts on the newest free plan. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void start(BillingAccount account, String actor) {
+        PlanDefinition free = plans.latest(DEFAULT_PLAN);
+        Instant now = clock.instant();
+        Period period = Periods.containing(now, ZoneId.of(account.timeZone), free.interval);
+        Subscription s = new Subscription();
+        s.id = UUID.randomUUID();
+        s.orgId = account.orgId;
+        s.planSlug = free.slug;
+        s.planVersion = free.version;
+        s.status = "active";
+        s.currency = account.currency;
+        s.billingMode = "flat";
+        s.currentPeriodStart = period.start();
+        s.currentPeriodEnd = period.end();
+        s.statusChangedAt = now;
+        s.createdAt = now;
+        s.updatedAt = now;
+        subscriptions.persist(s);
+        record(s, "created", now, null, "active", "provisioned", actor);
+    }
+
+    @Transactional
+    public SubscriptionView view(String orgId) {
+        return toView(current(orgId));
+    }
+
+    public CursorPage<EventView> events(String orgId, Instant from, Instant to, String cursor, Integer limit) {
+        existing(orgId);
+        int size = Cursors.limit(limit);
+        Instant afterEffective = Instant.EPOCH;
+        long afterSeq = 0;
+        if (cursor != null) {
+            List<String> key = Cursors.decode(cursor, 2);
+            try {
+                afterEffective = Instant.parse(key.get(0));
+                afterSeq = Long.parseLong(key.get(1));
+            } catch (RuntimeException e) {
+                throw ApiException.badRequest("invalid_cursor", "The cursor is not one this API issued.");
+            }
+        }
+        Instant lower = from == null ? Instant.EPOCH : from;
+        Instant upper = to == null ? Instant.parse("9999-01-01T00:00:00Z") : to;
+        if (!upper.isAfter(lower)) {
+            throw ApiException.badRequest("invalid_range", "'to' must be after 'from'.");
+        }
+        List<SubscriptionEvent> rows = events.page(orgId, lower, upper, afterEffective, afterSeq, size);
+        String next = null;
+        if (rows.size() > size) {
+            rows = rows.subList(0, size);
+            SubscriptionEvent last = rows.get(size - 1);
+            next = Cursors.encode(last.effectiveAt.toString(), last.seq.toString());
+        }
+        return CursorPage.of(rows.stream().map(EventView::of).toList(), next);
+    }
+
+    @Transactional
+    public ChangeResult changePlan(String orgId, ChangePlan request, String actor) {
+        Subscription s = current(orgId);
+        requireLive(s);
+        PlanDefinition target = plans.latest(request.planSlug());
+        if (target.archived) {
+            throw ApiException.unprocessable("plan_archived", "Plan '" + target.slug + "' takes no new subscribers.");
+        }
+        PlanDefinition from = plans.definition(s.planSlug, s.planVersion);
+        if (from.slug.equals(target.slug) && from.version == target.version) {
+            throw ApiException.conflict("plan_unchanged", "The subscription is already on this plan version.");
+        }
+        BigDecimal oldPrice = price(from, s.currency);
+        BigDecimal newPrice = price(target, s.currency);
+        boolean upgrade = Proration.isUpgrade(oldPrice, newPrice);
+        if (upgrade) {
+            gate.requireOpen(orgId); // an upgrade is a new charge: refused while in dunning or disputed
+        }
+        String timing = request.timing() != null ? request.timing() : upgrade ? "now" : "period_end";
+        Instant now = clock.instant();
+        if ("period_end".equals(timing)) {
+            s.pendingPlanSlug = target.slug;
+            s.pendingPlanVersion = target.version;
+            s.updatedAt = now;
+            record(s, "plan_change_scheduled", now, null, null, "to " + target.slug + " v" + target.version, actor);
+            return ChangeResult.of(toView(s), s.currentPeriodEnd.toString(), BigDecimal.ZERO);
+        }
+        BigDecimal amount = Proration.switchNow(oldPrice, newPrice, s.currentPeriodStart, s.currentPeriodEnd, now,
+                s.currency);
+        s.planSlug = target.slug;
+        s.planVersion = target.version;
+        s.pendingPlanSlug = null;
+        s.pendingPlanVersion = null;
+        if ("metered".equals(s.billingMode) && !hasMeteredPrice(target)) {
+            s.billingMode = "flat";
+        }
+        s.updatedAt = now;
+        record(s, upgrade ? "upgraded" : "downgraded", now, null, null, "from " + from.slug + " v" + from.version,
+                actor);
+        return ChangeResult.of(toView(s), "now", amount);
+    }
+
+    @Transactional
+    public ChangeResult cancel(String orgId, SubscriptionRequests.Cancel request, String actor) {
+        Subscription s = current(orgId);
+        if ("canceled".equals(s.status)) {
+            throw ApiException.conflict("subscription_canceled", "The subscription is already canceled.");
+        }
+        Instant now = clock.instant();
+        String reason = request.reason() == null ? "canceled by customer" : request.reason();
+        if ("now".equals(request.timing())) {
+            BigDecimal credit = Proration.cancelNow(price(plans.definition(s.planSlug, s.planVersion), s.currency),
+                    s.currentPeriodStart, s.currentPeriodEnd, now, s.currency);
+            String before = s.status;
+            s.status = "canceled";
+            s.canceledAt = now;
+            s.statusChangedAt = now;
+            s.cancelAtPeriodEnd = false;
+            s.updatedAt = now;
+            record(s, "canceled", now, before, "canceled", reason, actor);
+            return ChangeResult.of(toView(s), "now", credit);
+        }
+        s.cancelAtPeriodEnd = true;
+        s.updatedAt = now;
+        record(s, "cancel_scheduled", now, null, null, reason, actor);
+        return ChangeResult.of(toView(s), s.currentPeriodEnd.toString(), BigDecimal.ZERO);
+    }
+
+    /**
+     * Undoes a scheduled cancellation, or restarts a canceled subscription on its plan from now (a new
+     * period starts; the canceled remainder stays unbilled).
+     */
+    @Transactional
+    public SubscriptionView reactivate(String orgId, String actor) {
+        Subscription s = current(orgId);
+        Instant now = clock.instant();
+        if ("canceled".equals(s.status)) {
+            gate.requireOpen(orgId);
+            PlanDefinition plan = plans.definition(s.planSlug, s.planVersion);
+            Period period = Periods.containing(now, zone(orgId), plan.interval);
+            s.currentPeriodStart = period.start();
+            s.currentPeriodEnd = period.end();
+            s.status = "active";
+            s.canceledAt = null;
+            s.statusChangedAt = now;
+            s.updatedAt = now;
+            record(s, "reactivated", now, "canceled", "active", "reactivated", actor);
+            return toView(s);
+        }
+        if (!s.cancelAtPeriodEnd) {
+            throw ApiException.conflict("subscription_not_canceling", "The subscription is not being canceled.");
+        }
+        s.cancelAtPeriodEnd = false;
+        s.updatedAt = now;
+        record(s, "cancel_revoked", now, null, null, "scheduled cancellation revoked", actor);
+        return toView(s);
+    }
+
+    /** Currency changes at the next period only: one invoice never mixes currencies. */
+    @Transactional
+    public SubscriptionView switchCurrency(String orgId, String currency, String actor) {
+        Subscription s = current(orgId);
+        requireLive(s);
+        try {
+            java.util.Currency.getInstance(currency);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.unprocessable("unknown_currency", "'" + currency + "' is not an ISO-4217 currency.");
+        }
+        if (currency.equals(s.currency)) {
+            throw ApiException.conflict("currency_unchanged", "The subscription already bills in " + currency + ".");
+        }
+        PlanDefinition next = s.pendingPlanSlug != null
+                ? plans.definition(s.pendingPlanSlug, s.pendingPlanVersion)
+                : plans.definition(s.planSlug, s.planVersion);
+        price(next, currency);
+        Instant now = clock.instant();
+        s.pendingCurrency = currency;
+        s.updatedAt = now;
+        record(s, "currency_switch_scheduled", now, null, null, s.currency + " to " + currency, actor);
+        return toView(s);
+    }
+
+    @Transactional
+    public SubscriptionView switchBillingMode(String orgId, String mode, String actor) {
+        Subscription s = current(orgId);
+        requireLive(s);
+        BillingAccount account = existing(orgId);
+        if (mode.equals(s.billingMode)) {
+            throw ApiException.conflict("billing_mode_unchanged", "The subscription is already " + mode + ".");
+        }
+        if ("metered".equals(mode)) {
+            if (!account.meteredEnabled) {
+                throw ApiException.unprocessable("metered_not_enabled",
+                        "Metered billing is not enabled for this organisation.");
+            }
+            if (!hasMeteredPrice(plans.definition(s.planSlug, s.planVersion))) {
+                throw ApiException.unprocessable("metered_price_missing",
+                        "The plan has no metered Stripe price configured.");
+            }
+        }
+        Instant now = clock.instant();
+        s.billingMode = mode;
+        s.updatedAt = now;
+        record(s, "billing_mode_changed", now, null, null, "to " + mode, actor);
+        return toView(s);
+    }
+
+    /**
+     * Moves a subscription whose period has ended into the next one, applying what was scheduled for the
+     * period end. Row-locked, so two replicas (or the scheduler and a request) never roll the same period twice.
+     */
+    @Transactional
+    public void rollOver(String orgId) {
+        Subscription s = subscriptions.find("orgId", orgId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+        if (s != null) {
+            rollOverLocked(s);
+        }
+    }
+
+    /** Dunning and webhook transitions: the status moves, the timeline says why. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void transition(Subscription s, String toStatus, String reason, String actor) {
+        if (toStatus.equals(s.status)) {
+            return;
+        }
+        Instant now = clock.instant();
+        String before = s.status;
+        s.status = toStatus;
+        s.statusChangedAt = now;
+        s.updatedAt = now;
+        if ("canceled".equals(toStatus)) {
+            s.canceledAt = now;
+        }
+        record(s, "status_changed", now, before, toStatus, reason, actor);
+    }
+
+    public Subscription locked(String orgId) {
+        return subscriptions.find("orgId", orgId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
+                .orElseThrow(() -> ApiException.notFound("account_not_found",
+                        "Organisation '" + orgId + "' has no billing account."));
+    }
+
+    private void rollOverLocked(Subscription s) {
+        Instant now = clock.instant();
+        ZoneId zone = zone(s.orgId);
+        while (!"canceled".equals(s.status) && !s.currentPeriodEnd.isAfter(now)) {
+            Instant boundary = s.currentPeriodEnd;
+            if (s.cancelAtPeriodEnd) {
+                String before = s.status;
+                s.status = "canceled";
+                s.canceledAt = boundary;
+                s.statusChangedAt = boundary;
+                s.cancelAtPeriodEnd = false;
+                record(s, "canceled", boundary, before, "canceled", "canceled at period end", "system");
+                break;
+            }
+            if (s.pendingPlanSlug != null) {
+                s.planSlug = s.pendingPlanSlug;
+                s.planVersion = s.pendingPlanVersion;
+                s.pendingPlanSlug = null;
+                s.pendingPlanVersion = null;
+                record(s, "plan_changed", boundary, null, null, "scheduled change applied at period end", "system");
+            }
+            if (s.pendingCurrency != null) {
+                s.currency = s.pendingCurrency;
+                s.pendingCurrency = null;
+                record(s, "currency_changed", boundary, null, null, "scheduled currency switch applied", "system");
+            }
+            Period next = Periods.following(boundary, zone, plans.definition(s.planSlug, s.planVersion).interval);
+            s.currentPeriodStart = next.start();
+            s.currentPeriodEnd = next.end();
+            record(s, "renewed", boundary, null, null, "new period", "system");
+        }
+        s.updatedAt = now;
+    }
+
+    private Subscription current(String orgId) {
+        Subscription s = locked(orgId);
+        rollOverLocked(s);
+        return s;
+    }
+
+    private BillingAccount existing(String orgId) {
+        return accounts.findByOrg(orgId).orElseThrow(() -> ApiException.notFound("account_not_found",
+                "Organisation '" + orgId + "' has no billing account."));
+    }
+
+    private ZoneId zone(String orgId) {
+        return ZoneId.of(existing(orgId).timeZone);
+    }
+
+    private static void requireLive(Subscription s) {
+        if ("canceled".equals(s.status)) {
+            throw ApiException.conflict("subscription_canceled", "The subscription is canceled; reactivate it first.");
+        }
+    }
+
+    private static BigDecimal price(PlanDefinition plan, String currency) {
+        PlanVersionView v = io.accrue.subscription.plan.PlanService.view(plan, currency);
+        if (!v.basePrices().containsKey(currency)) {
+            throw ApiException.unprocessable("plan_not_offered_in_currency",
+                    "Plan '" + plan.slug + "' has no price in " + currency + ".");
+        }
+        return v.basePrices().get(currency);
+    }
+
+    private static boolean hasMeteredPrice(PlanDefinition plan) {
+        String metered = PlanService.view(plan, null).stripePriceIds().get("metered");
+        return metered != null && !metered.isBlank();
+    }
+
+    SubscriptionView toView(Subscription s) {
+        PendingChange pending = s.pendingPlanSlug == null && s.pendingCurrency == null
+                ? null
+                : new PendingChange(s.pendingPlanSlug, s.pendingPlanVersion, s.pendingCurrency);
+        return new SubscriptionView(s.orgId, s.status, s.currentPeriodStart, s.currentPeriodEnd, s.cancelAtPeriodEnd,
+                s.canceledAt, s.currency, s.billingMode,
+                PlanService.view(plans.definition(s.planSlug, s.planVersion), s.currency), pending,
+                s.statusChangedAt);
+    }
+
+    private void record(Subscription s, String type, Instant effectiveAt, String fromStatus, String toStatus,
+            String reason, String actor) {
+        SubscriptionEvent e = new SubscriptionEvent();
+        e.id = UUID.randomUUID();
+        e.orgId = s.orgId;
+        e.type = type;
+        e.occurredAt = clock.instant();
+        e.effectiveAt = effectiveAt;
+        e.planSlug = s.planSlug;
+        e.planVersion = s.planVersion;
+        e.fromStatus = fromStatus;
+        e.toStatus = toStatus;
+        e.currency = s.currency;
+        e.reason = reason;
+        e.actor = actor;
+        events.persist(e);
+    }
+}

@@ -1,0 +1,48 @@
+package io.accrue.subscription.status;
+
+import java.time.Instant;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.accrue.common.security.Roles;
+import io.accrue.subscription.account.AccountRequests.AccountView;
+import io.accrue.subscription.account.BillingAccountService;
+import io.accrue.subscription.lifecycle.SubscriptionRequests.SubscriptionView;
+import io.accrue.subscription.lifecycle.SubscriptionService;
+
+@Path("/v1/accounts/{orgId}/status")
+@Tag(name = "Status")
+public class StatusResource {
+
+    public record Status(String orgId, String planSlug, int planVersion, String status, Instant currentPeriodStart,
+            Instant currentPeriodEnd, boolean cancelAtPeriodEnd, boolean meteredEnabled, String billingMode,
+            UsageCounts.Usage usage) {}
+
+    private final SubscriptionService subscriptions;
+    private final BillingAccountService accounts;
+    private final UsageCounts usage;
+
+    StatusResource(SubscriptionService subscriptions, BillingAccountService accounts, UsageCounts usage) {
+        this.subscriptions = subscriptions;
+        this.accounts = accounts;
+        this.usage = usage;
+    }
+
+    @GET
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
+    @Operation(summary = "Plan, status, period and this period's usage (usage may be marked unavailable)")
+    public Status get(@PathParam("orgId") String orgId) {
+        AccountView account = accounts.get(orgId);
+        SubscriptionView s = subscriptions.view(orgId);
+        // Read outside the subscription transaction: a slow neighbour must not hold a row lock.
+        UsageCounts.Usage counts = usage.thisPeriod(orgId, s.currentPeriodStart(), s.currentPeriodEnd());
+        return new Status(orgId, s.plan().slug(), s.plan().version(), s.status(), s.currentPeriodStart(),
+                s.currentPeriodEnd(), s.cancelAtPeriodEnd(), account.meteredEnabled(), s.billingMode(), counts);
+    }
+}
