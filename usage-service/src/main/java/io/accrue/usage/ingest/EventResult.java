@@ -1,0 +1,40 @@
+package io.accrue.usage.ingest;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The answer for one event of a request: accepted, duplicate or rejected (with a stable code and why). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EventResult(int index, String eventId, String status, String code, String reason, String model,
+        UUID priceVersionId, BigDecimal cost, BigDecimal revenue, Boolean unpriced) {
+
+    public static final String ACCEPTED = "accepted";
+    public static final String DUPLICATE = "duplicate";
+    public static final String REJECTED = "rejected";
+
+    static EventResult rejected(int index, String eventId, String code, String reason) {
+        return new EventResult(index, eventId, REJECTED, code, reason, null, null, null, null, null);
+    }
+
+    static EventResult duplicate(int index, String eventId) {
+        return new EventResult(index, eventId, DUPLICATE, null, null, null, null, null, null, null);
+    }
+
+    /** The whole batch's answer. */
+    public record BatchResult(int accepted, int duplicates, int rejected, List<EventResult> results) {
+        static BatchResult of(List<EventResult> results) {
+            int a = 0, d = 0, r = 0;
+            for (EventResult e : results) {
+                switch (e.status()) {
+                    case ACCEPTED -> a++;
+                    case DUPLICATE -> d++;
+                    default -> r++;
+                }
+            }
+            return new BatchResult(a, d, r, results);
+        }
+    }
+}

@@ -1,0 +1,418 @@
+package io.accrue.usage.ingest;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.accrue.usage.rating.Rating;
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * The durable half of ingestion: one transaction per request, a fixed number of statements per batch (no
+ * per-event round trips). The event insert itself claims the idempotency key ({@code ON CONFLICT DO NOTHING
+ * RETURNING}), and only the rows it returns move rollups and quota counters — so a replay changes no total.
+ */
+@ApplicationScoped
+public class IngestWriter {
+
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+
+    private final AgroalDataSource dataSource;
+
+    IngestWriter(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Transactional
+    public List<EventResult> write(String org, String env, Instant now, List<RatedEvent> events) {
+        try (Connection c = dataSource.getConnection()) {
+            String[] users = events.stream().map(e -> e.request().endUserId()).distinct().sorted()
+                    .toArray(String[]::new);
+            ensureEndUsers(c, org, users, now);
+            Map<String, Rating.Pricing> pricingByUser = pricingOf(c, org, users);
+            BigDecimal[] revenue = new BigDecimal[events.size()];
+            for (int i = 0; i < events.size(); i++) {
+                RatedEvent e = events.get(i);
+                revenue[i] = Rating.revenue(e.cost(), pricingByUser.get(e.request().endUserId()));
+            }
+            Set<String> inserted = insertEvents(c, org, env, now, events, revenue);
+            List<RatedEvent> accepted = new ArrayList<>();
+            List<BigDecimal> acceptedRevenue = new ArrayList<>();
+            List<EventResult> results = new ArrayList<>(events.size());
+            for (int i = 0; i < events.size(); i++) {
+                RatedEvent e = events.get(i);
+                if (inserted.contains(e.request().eventId())) {
+                    accepted.add(e);
+                    acceptedRevenue.add(revenue[i]);
+                    results.add(new EventResult(e.index(), e.request().eventId(), EventResult.ACCEPTED, null, null,
+                            e.modelKey(), e.priceVersionId(), e.cost(), revenue[i], e.unpriced()));
+                } else {
+                    results.add(EventResult.duplicate(e.index(), e.request().eventId()));
+                }
+            }
+            if (!accepted.isEmpty()) {
+                Set<String> newSessions = claimSessions(c, org, env, accepted);
+                upsertRollups(c, org, env, accepted, acceptedRevenue, newSessions);
+                upsertCounters(c, org, env, accepted, acceptedRevenue);
+                settleReservations(c, org, env, accepted, now);
+            }
+            return results;
+        } catch (SQLException e) {
+            throw new IllegalStateException("usage ingestion failed", e);
+        }
+    }
+
+    private static void ensureEndUsers(Connection c, String org, String[] users, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into end_users (org_id, end_user_id, created_at)
+                select ?, u, ? from unnest(?::text[]) u
+                on conflict do nothing""")) {
+            ps.setString(1, org);
+            ps.setObject(2, java.sql.Timestamp.from(now));
+            ps.setArray(3, c.createArrayOf("text", users));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Each end user's pricing: their plan, else the organisation's default, else cost passed through. */
+    private static Map<String, Rating.Pricing> pricingOf(Connection c, String org, String[] users) throws SQLException {
+        Map<String, Rating.Pricing> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select u.end_user_id, p.pricing, p.markup_percent, p.target_margin_percent, p.fee_per_request
+                from end_users u
+                left join rate_plans p on p.org_id = u.org_id
+                     and (p.id = u.rate_plan_id or (u.rate_plan_id is null and p.is_default))
+                where u.org_id = ? and u.end_user_id = any(?::text[])""")) {
+            ps.setString(1, org);
+            ps.setArray(2, c.createArrayOf("text", users));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String pricing = rs.getString(2);
+                    Rating.Pricing p = pricing == null
+                            ? new Rating.Markup(BigDecimal.ZERO, BigDecimal.ZERO)
+                            : "margin".equals(pricing)
+                                    ? new Rating.TargetMargin(rs.getBigDecimal(4), rs.getBigDecimal(5))
+                                    : new Rating.Markup(rs.getBigDecimal(3), rs.getBigDecimal(5));
+                    out.put(rs.getString(1), p);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> insertEvents(Connection c, String org, String env, Instant now, List<RatedEvent> events,
+            BigDecimal[] revenue) throws SQLException {
+        int n = events.size();
+        String[] ids = new String[n], users = new String[n], requested = new String[n], models = new String[n],
+                providers = new String[n], sessions = new String[n], units = new String[n], metadata = new String[n],
+                occurred = new String[n], versions = new String[n], currencies = new String[n],
+                reservations = new String[n];
+        Long[] input = new Long[n], output = new Long[n], cached = new Long[n];
+        Integer[] tools = new Integer[n];
+        BigDecimal[] costs = new BigDecimal[n];
+        Boolean[] unpriced = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            RatedEvent e = events.get(i);
+            UsageEventRequest r = e.request();
+            ids[i] = r.eventId();
+            users[i] = r.endUserId();
+            requested[i] = r.model();
+            models[i] = e.canonicalModel();
+            providers[i] = e.provider();
+            sessions[i] = r.agentSessionId();
+            units[i] = json(r.units());
+            metadata[i] = json(r.metadata());
+            occurred[i] = r.occurredAt().toString();
+            versions[i] = e.priceVersionId() == null ? null : e.priceVersionId().toString();
+            currencies[i] = e.currency();
+            reservations[i] = r.reservationId() == null ? null : r.reservationId().toString();
+            input[i] = r.input();
+            output[i] = r.output();
+            cached[i] = r.cached();
+            tools[i] = r.tools();
+            costs[i] = e.cost();
+            unpriced[i] = e.unpriced();
+        }
+        Set<String> inserted = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                """
+                        insert into usage_events (org_id, environment, event_id, end_user_id, model_requested, model_id, provider,
+                            input_tokens, output_tokens, cached_tokens, tool_calls, agent_session_id, units, metadata,
+                            occurred_at, recorded_at, price_version_id, currency, cost, revenue, unpriced, reservation_id)
+                        select ?, ?, t.id, t.usr, t.req, t.model, t.provider, t.inp, t.outp, t.cached, t.tools, t.session,
+                            t.units::jsonb, t.meta::jsonb, t.occurred::timestamptz, ?, t.version::uuid, t.currency, t.cost,
+                            t.revenue, t.unpriced, t.reservation::uuid
+                        from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
+                            ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[],
+                            ?::numeric[], ?::boolean[], ?::text[])
+                            as t(id, usr, req, model, provider, inp, outp, cached, tools, session, units, meta, occurred,
+                                 version, currency, cost, revenue, unpriced, reservation)
+                        on conflict (org_id, environment, event_id) do nothing
+                        returning event_id""")) {
+            int p = 1;
+            ps.setString(p++, org);
+            ps.setString(p++, env);
+            ps.setObject(p++, java.sql.Timestamp.from(now));
+            ps.setArray(p++, c.createArrayOf("text", ids));
+            ps.setArray(p++, c.createArrayOf("text", users));
+            ps.setArray(p++, c.createArrayOf("text", requested));
+            ps.setArray(p++, c.createArrayOf("text", models));
+            ps.setArray(p++, c.createArrayOf("text", providers));
+            ps.setArray(p++, c.createArrayOf("bigint", input));
+            ps.setArray(p++, c.createArrayOf("bigint", output));
+            ps.setArray(p++, c.createArrayOf("bigint", cached));
+            ps.setArray(p++, c.createArrayOf("int4", tools));
+            ps.setArray(p++, c.createArrayOf("text", sessions));
+            ps.setArray(p++, c.createArrayOf("text", units));
+            ps.setArray(p++, c.createArrayOf("text", metadata));
+            ps.setArray(p++, c.createArrayOf("text", occurred));
+            ps.setArray(p++, c.createArrayOf("text", versions));
+            ps.setArray(p++, c.createArrayOf("text", currencies));
+            ps.setArray(p++, c.createArrayOf("numeric", costs));
+            ps.setArray(p++, c.createArrayOf("numeric", revenue));
+            ps.setArray(p++, c.createArrayOf("bool", unpriced));
+            ps.setArray(p++, c.createArrayOf("text", reservations));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private record SessionKey(String day, String user, String model, String session) {}
+
+    /** Agent sessions count once per day, end user and model: returns the keys seen for the first time. */
+    private static Set<String> claimSessions(Connection c, String org, String env, List<RatedEvent> events)
+            throws SQLException {
+        Map<String, SessionKey> keys = new TreeMap<>();
+        for (RatedEvent e : events) {
+            if (e.request().agentSessionId() != null) {
+                SessionKey k = new SessionKey(e.day().toString(), e.request().endUserId(), e.modelKey(),
+                        e.request().agentSessionId());
+                keys.put(k.toString(), k);
+            }
+        }
+        Set<String> fresh = new HashSet<>();
+        if (keys.isEmpty()) {
+            return fresh;
+        }
+        List<SessionKey> list = new ArrayList<>(keys.values());
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into agent_sessions (org_id, environment, day, end_user_id, model, session_id)
+                select ?, ?, (t.d::timestamptz at time zone 'UTC')::date, t.u, t.m, t.s
+                from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as t(d, u, m, s)
+                on conflict do nothing
+                returning day, end_user_id, model, session_id""")) {
+            ps.setString(1, org);
+            ps.setString(2, env);
+            ps.setArray(3, c.createArrayOf("text", list.stream().map(SessionKey::day).toArray()));
+            ps.setArray(4, c.createArrayOf("text", list.stream().map(SessionKey::user).toArray()));
+            ps.setArray(5, c.createArrayOf("text", list.stream().map(SessionKey::model).toArray()));
+            ps.setArray(6, c.createArrayOf("text", list.stream().map(SessionKey::session).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    fresh.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+                }
+            }
+        }
+        return fresh;
+    }
+
+    private static final class Totals {
+        String provider;
+        long input, output, cached, requests, sessions, tools, unpriced;
+        BigDecimal cost = BigDecimal.ZERO, revenue = BigDecimal.ZERO;
+    }
+
+    private static void upsertRollups(Connection c, String org, String env, List<RatedEvent> events,
+            List<BigDecimal> revenue, Set<String> newSessions) throws SQLException {
+        // Sorted keys: concurrent batches lock rollup rows in the same order and cannot deadlock.
+        TreeMap<String, Totals> rows = new TreeMap<>();
+        Map<String, String[]> keyParts = new HashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            RatedEvent e = events.get(i);
+            String day = e.day().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+            String key = day + "\u001f" + e.request().endUserId() + "\u001f" + e.modelKey();
+            keyParts.putIfAbsent(key, new String[]{day, e.request().endUserId(), e.modelKey()});
+            Totals t = rows.computeIfAbsent(key, k -> new Totals());
+            t.provider = e.provider();
+            t.input += e.request().input();
+            t.output += e.request().output();
+            t.cached += e.request().cached();
+            t.requests++;
+            t.tools += e.request().tools();
+            t.unpriced += e.unpriced() ? 1 : 0;
+            t.cost = t.cost.add(e.cost());
+            t.revenue = t.revenue.add(revenue.get(i));
+            if (e.request().agentSessionId() != null && newSessions.remove(day + "|" + e.request().endUserId() + "|"
+                    + e.modelKey() + "|" + e.request().agentSessionId())) {
+                t.sessions++;
+            }
+        }
+        int n = rows.size();
+        String[] days = new String[n], users = new String[n], models = new String[n], providers = new String[n];
+        Long[] in = new Long[n], out = new Long[n], cached = new Long[n], req = new Long[n], ses = new Long[n],
+                tools = new Long[n], unp = new Long[n];
+        BigDecimal[] cost = new BigDecimal[n], rev = new BigDecimal[n];
+        int i = 0;
+        for (var entry : rows.entrySet()) {
+            String[] k = keyParts.get(entry.getKey());
+            Totals t = entry.getValue();
+            days[i] = k[0];
+            users[i] = k[1];
+            models[i] = k[2];
+            providers[i] = t.provider;
+            in[i] = t.input;
+            out[i] = t.output;
+            cached[i] = t.cached;
+            req[i] = t.requests;
+            ses[i] = t.sessions;
+            tools[i] = t.tools;
+            unp[i] = t.unpriced;
+            cost[i] = t.cost;
+            rev[i] = t.revenue;
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into usage_daily as d (org_id, environment, day, end_user_id, model, provider, input_tokens,
+                    output_tokens, cached_tokens, requests, agent_sessions, tool_calls, cost, revenue, unpriced_events)
+                select ?, ?, t.day::date, t.u, t.m, t.p, t.i, t.o, t.c, t.r, t.s, t.tc, t.cost, t.rev, t.unp
+                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
+                    ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[], ?::bigint[])
+                    as t(day, u, m, p, i, o, c, r, s, tc, cost, rev, unp)
+                on conflict (org_id, environment, day, end_user_id, model) do update set
+                    input_tokens = d.input_tokens + excluded.input_tokens,
+                    output_tokens = d.output_tokens + excluded.output_tokens,
+                    cached_tokens = d.cached_tokens + excluded.cached_tokens,
+                    requests = d.requests + excluded.requests,
+                    agent_sessions = d.agent_sessions + excluded.agent_sessions,
+                    tool_calls = d.tool_calls + excluded.tool_calls,
+                    cost = d.cost + excluded.cost,
+                    revenue = d.revenue + excluded.revenue,
+                    unpriced_events = d.unpriced_events + excluded.unpriced_events""")) {
+            int p = 1;
+            ps.setString(p++, org);
+            ps.setString(p++, env);
+            for (Object[] arr : new Object[][]{days, users, models, providers}) {
+                ps.setArray(p++, c.createArrayOf("text", arr));
+            }
+            for (Object[] arr : new Object[][]{in, out, cached, req, ses, tools}) {
+                ps.setArray(p++, c.createArrayOf("bigint", arr));
+            }
+            ps.setArray(p++, c.createArrayOf("numeric", cost));
+            ps.setArray(p++, c.createArrayOf("numeric", rev));
+            ps.setArray(p++, c.createArrayOf("bigint", unp));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Moves the quota counters (day, month, minute windows) by what was used. */
+    private static void upsertCounters(Connection c, String org, String env, List<RatedEvent> events,
+            List<BigDecimal> revenue) throws SQLException {
+        TreeMap<String, long[]> usage = new TreeMap<>();
+        Map<String, BigDecimal> money = new HashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            RatedEvent e = events.get(i);
+            long tokens = e.request().input() + e.request().output();
+            for (String w : new String[]{"day\u001f" + e.day(), "month\u001f" + e.month(),
+                    "minute\u001f" + e.minute()}) {
+                String key = e.request().endUserId() + "\u001f" + w;
+                long[] t = usage.computeIfAbsent(key, k -> new long[2]);
+                t[0] += tokens;
+                t[1]++;
+                money.merge(key, revenue.get(i), BigDecimal::add);
+            }
+        }
+        List<String> users = new ArrayList<>(), kinds = new ArrayList<>(), starts = new ArrayList<>();
+        List<Long> tokens = new ArrayList<>(), requests = new ArrayList<>();
+        List<BigDecimal> cost = new ArrayList<>();
+        usage.forEach((k, v) -> {
+            String[] parts = k.split("\u001f");
+            users.add(parts[0]);
+            kinds.add(parts[1]);
+            starts.add(parts[2]);
+            tokens.add(v[0]);
+            requests.add(v[1]);
+            cost.add(money.get(k));
+        });
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into quota_counters as q (org_id, environment, end_user_id, window_kind, window_start,
+                    used_tokens, used_requests, used_cost)
+                select ?, ?, t.u, t.k, t.s::timestamptz, t.tok, t.req, t.cost
+                from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::numeric[])
+                    as t(u, k, s, tok, req, cost)
+                on conflict (org_id, environment, end_user_id, window_kind, window_start) do update set
+                    used_tokens = q.used_tokens + excluded.used_tokens,
+                    used_requests = q.used_requests + excluded.used_requests,
+                    used_cost = q.used_cost + excluded.used_cost""")) {
+            ps.setString(1, org);
+            ps.setString(2, env);
+            ps.setArray(3, c.createArrayOf("text", users.toArray()));
+            ps.setArray(4, c.createArrayOf("text", kinds.toArray()));
+            ps.setArray(5, c.createArrayOf("text", starts.toArray()));
+            ps.setArray(6, c.createArrayOf("bigint", tokens.toArray()));
+            ps.setArray(7, c.createArrayOf("bigint", requests.toArray()));
+            ps.setArray(8, c.createArrayOf("numeric", cost.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** An event naming an open reservation settles it: what was held is released, the actual use now counts. */
+    private static void settleReservations(Connection c, String org, String env, List<RatedEvent> events, Instant now)
+            throws SQLException {
+        List<UUID> ids = events.stream().map(e -> e.request().reservationId()).filter(java.util.Objects::nonNull)
+                .distinct().sorted().toList();
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<Object[]> settled = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                update reservations set status = 'settled', settled_at = ?
+                where id = any(?::uuid[]) and org_id = ? and environment = ? and status = 'open'
+                returning end_user_id, tokens, cost, day_start, month_start""")) {
+            ps.setObject(1, java.sql.Timestamp.from(now));
+            ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+            ps.setString(3, org);
+            ps.setString(4, env);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    settled.add(new Object[]{rs.getString(1), rs.getLong(2), rs.getBigDecimal(3),
+                            rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()});
+                }
+            }
+        }
+        for (Object[] r : settled) {
+            ReservationCounters.release(c, org, env, (String) r[0], (Long) r[1], (BigDecimal) r[2], (Instant) r[3],
+                    (Instant) r[4]);
+        }
+    }
+
+    private static String json(Map<String, ?> map) {
+        if (map == null || map.isEmpty()) {
+            return null;
+        }
+        try {
+            return PLAIN.writeValueAsString(map);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.accrue.usage.ingest;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+
+/**
+ * One usage event: counts and small metadata only. Unknown fields are rejected, so prompt or completion text
+ * can never be stored. OpenAI's {@code prompt_tokens} / {@code completion_tokens} are accepted as aliases.
+ * Organisation and environment come from the credential, never from here.
+ */
+public record UsageEventRequest(
+        @JsonAlias("event_id") @NotBlank @Size(max = 128) String eventId,
+        @JsonAlias("end_user_id") @NotBlank @Size(max = 128) String endUserId,
+        @NotBlank @Size(max = 128) String model,
+        @Size(max = 64) String provider,
+        @JsonAlias( {
+                "input_tokens", "prompt_tokens"}) @Min(0) @Max(100_000_000) Long inputTokens,
+        @JsonAlias({"output_tokens", "completion_tokens"}) @Min(0) @Max(100_000_000) Long outputTokens,
+        @JsonAlias("cached_tokens") @Min(0) @Max(100_000_000) Long cachedTokens,
+        @JsonAlias("occurred_at") @NotNull Instant occurredAt,
+        @JsonAlias("agent_session_id") @Size(max = 128) String agentSessionId,
+        @JsonAlias("tool_calls") @Min(0) @Max(10_000) Integer toolCalls,
+        @Size(max = 10) Map<@Pattern(regexp = "[a-z][a-z0-9_]*", message = "unit names are lower_snake_case") String, @NotNull @Min(0) @Max(1_000_000) Long> units,
+        @Size(max = 16) Map<@Size(max = 64) String, @NotNull @Size(max = 256) String> metadata,
+        @JsonAlias("reservation_id") UUID reservationId){
+
+    long input() {
+        return inputTokens == null ? 0 : inputTokens;
+    }
+
+    long output() {
+        return outputTokens == null ? 0 : outputTokens;
+    }
+
+    long cached() {
+        return cachedTokens == null ? 0 : cachedTokens;
+    }
+
+    int tools() {
+        return toolCalls == null ? 0 : toolCalls;
+    }
+}

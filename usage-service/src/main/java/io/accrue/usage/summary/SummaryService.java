@@ -1,0 +1,146 @@
+package io.accrue.usage.summary;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.usage.summary.UsageSummary.Counters;
+import io.accrue.usage.summary.UsageSummary.DailyRow;
+import io.accrue.usage.summary.UsageSummary.EndUserRow;
+import io.accrue.usage.summary.UsageSummary.ModelRow;
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * Totals for {@code [from, to)} by occurred_at. Day-aligned windows read the daily rollups; any other window,
+ * or one restricted to events recorded before an instant ({@code recordedBefore}, how invoice-service finds
+ * late usage), reads the events themselves. Both count agent sessions per (day, end user, model), so they agree.
+ */
+@ApplicationScoped
+public class SummaryService {
+
+    private static final String COUNTERS_EVENTS = """
+            coalesce(sum(input_tokens),0), coalesce(sum(output_tokens),0), coalesce(sum(cached_tokens),0), count(*),
+            count(distinct case when agent_session_id is not null then
+                (agent_session_id, (occurred_at at time zone 'UTC')::date, end_user_id, coalesce(model_id, model_requested)) end),
+            coalesce(sum(tool_calls),0), coalesce(sum(cost),0), coalesce(sum(revenue),0), count(*) filter (where unpriced)""";
+    private static final String COUNTERS_ROLLUP = """
+            coalesce(sum(input_tokens),0), coalesce(sum(output_tokens),0), coalesce(sum(cached_tokens),0),
+            coalesce(sum(requests),0), coalesce(sum(agent_sessions),0), coalesce(sum(tool_calls),0),
+            coalesce(sum(cost),0), coalesce(sum(revenue),0), coalesce(sum(unpriced_events),0)""";
+
+    private final AgroalDataSource dataSource;
+
+    SummaryService(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public UsageSummary summary(String org, String env, Instant from, Instant to, Instant recordedBefore) {
+        requireWindow(from, to);
+        boolean rollups = recordedBefore == null && aligned(from) && aligned(to);
+        String source = rollups ? "usage_daily" : "usage_events";
+        String where = rollups
+                ? "org_id = ? and environment = ? and day >= (?::timestamptz at time zone 'UTC')::date and day < (?::timestamptz at time zone 'UTC')::date"
+                : "org_id = ? and environment = ? and occurred_at >= ? and occurred_at < ?"
+                        + (recordedBefore != null ? " and recorded_at < ?" : "");
+        String counters = rollups ? COUNTERS_ROLLUP : COUNTERS_EVENTS;
+        String modelCol = rollups ? "model" : "coalesce(model_id, model_requested)";
+        try (Connection c = dataSource.getConnection()) {
+            Object[] args = recordedBefore == null
+                    ? new Object[]{org, env, ts(from), ts(to)}
+                    : new Object[]{org, env, ts(from), ts(to), ts(recordedBefore)};
+            List<ModelRow> byModel = new ArrayList<>();
+            query(c, "select " + modelCol + ", provider, " + counters + " from " + source + " where " + where
+                    + " group by 1, 2 order by 1, 2", args,
+                    rs -> byModel.add(new ModelRow(rs.getString(1), rs.getString(2), counters(rs, 3))));
+            List<EndUserRow> byUser = new ArrayList<>();
+            query(c, "select end_user_id, " + counters + " from " + source + " where " + where
+                    + " group by 1 order by 1", args,
+                    rs -> byUser.add(new EndUserRow(rs.getString(1), counters(rs, 2))));
+            Counters[] totals = new Counters[1];
+            query(c, "select " + counters + " from " + source + " where " + where, args,
+                    rs -> totals[0] = counters(rs, 1));
+            String[] currency = {"USD"};
+            query(c, "select max(currency) from usage_events where org_id = ? and environment = ? and currency is not null",
+                    new Object[]{org, env}, rs -> {
+                        if (rs.getString(1) != null) {
+                            currency[0] = rs.getString(1);
+                        }
+                    });
+            return new UsageSummary(org, env, from, to, currency[0], totals[0], byModel, byUser);
+        } catch (SQLException e) {
+            throw new IllegalStateException("summary failed", e);
+        }
+    }
+
+    /** Daily series from the rollups, UTC days in [from, to). */
+    public List<DailyRow> daily(String org, String env, Instant from, Instant to) {
+        requireWindow(from, to);
+        List<DailyRow> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            query(c, "select day::text, " + COUNTERS_ROLLUP + " from usage_daily where org_id = ? and environment = ?"
+                    + " and day >= (?::timestamptz at time zone 'UTC')::date and day < (?::timestamptz at time zone 'UTC')::date"
+                    + " group by day order by day",
+                    new Object[]{org, env, ts(from), ts(to)},
+                    rs -> rows.add(new DailyRow(rs.getString(1), counters(rs, 2))));
+        } catch (SQLException e) {
+            throw new IllegalStateException("daily series failed", e);
+        }
+        return rows;
+    }
+
+    private interface RowHandler {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private static void query(Connection c, String sql, Object[] args, RowHandler handler) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.accept(rs);
+                }
+            }
+        }
+    }
+
+    private static Counters counters(ResultSet rs, int i) throws SQLException {
+        long in = rs.getLong(i), out = rs.getLong(i + 1);
+        return new Counters(in, out, rs.getLong(i + 2), in + out, rs.getLong(i + 3), rs.getLong(i + 4),
+                rs.getLong(i + 5), scale(rs.getBigDecimal(i + 6)), scale(rs.getBigDecimal(i + 7)), rs.getLong(i + 8));
+    }
+
+    private static BigDecimal scale(BigDecimal v) {
+        return v.setScale(12, RoundingMode.UNNECESSARY);
+    }
+
+    private static Timestamp ts(Instant i) {
+        return Timestamp.from(i);
+    }
+
+    private static boolean aligned(Instant i) {
+        return i.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant().equals(i);
+    }
+
+    private static void requireWindow(Instant from, Instant to) {
+        if (from == null || to == null) {
+            throw ApiException.badRequest("window_required", "from and to are required (ISO-8601 instants).");
+        }
+        if (!from.isBefore(to)) {
+            throw ApiException.badRequest("window_invalid", "from must be before to: the window is [from, to).");
+        }
+    }
+}
