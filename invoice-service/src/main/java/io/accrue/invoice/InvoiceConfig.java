@@ -25,6 +25,18 @@ public interface InvoiceConfig {
 
     Runs runs();
 
+    /** Who issues the invoices, as printed on the PDF. */
+    Issuer issuer();
+
+    interface Issuer {
+        @WithDefault("Accrue")
+        String name();
+
+        Optional<String> address();
+
+        Optional<String> taxId();
+    }
+
     Stripe stripe();
 
     interface Runs {

@@ -20,24 +20,29 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.accrue.common.paging.CursorPage;
 import io.accrue.common.security.Roles;
+import io.accrue.invoice.InvoiceConfig;
+import io.accrue.invoice.document.InvoicePdf;
+import io.accrue.invoice.document.LinesCsv;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceSummary;
 
 /** Invoices of one organisation; the organisation filter checks {orgId} against the token. */
 @Path("/v1/orgs/{orgId}/invoices")
 @Tag(name = "Invoices")
-@Produces(MediaType.APPLICATION_JSON)
 public class InvoiceResource {
 
     private final InvoiceQueryService queries;
     private final InvoiceCommands commands;
+    private final InvoiceConfig config;
 
-    InvoiceResource(InvoiceQueryService queries, InvoiceCommands commands) {
+    InvoiceResource(InvoiceQueryService queries, InvoiceCommands commands, InvoiceConfig config) {
         this.queries = queries;
         this.commands = commands;
+        this.config = config;
     }
 
     @GET
+    @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
     @Operation(summary = "List invoices, newest period first (cursor-paginated; filters: status, period)")
     public CursorPage<InvoiceSummary> list(@PathParam("orgId") String orgId, @QueryParam("status") String status,
@@ -48,10 +53,43 @@ public class InvoiceResource {
 
     @GET
     @Path("/{invoiceId}")
+    @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
     @Operation(summary = "An invoice with its lines")
     public InvoiceDetail get(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
         return queries.get(orgId, invoiceId);
+    }
+
+    @GET
+    @Path("/{invoiceId}/pdf")
+    @Produces("application/pdf")
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
+    @Operation(summary = "The invoice as a PDF")
+    public Response pdf(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
+        InvoiceDetail invoice = queries.get(orgId, invoiceId);
+        byte[] pdf = InvoicePdf.render(invoice, issuer(), null);
+        return Response.ok(pdf, "application/pdf").header("Content-Disposition",
+                "attachment; filename=\"" + fileName(invoice) + ".pdf\"").build();
+    }
+
+    @GET
+    @Path("/{invoiceId}/lines.csv")
+    @Produces("text/csv")
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
+    @Operation(summary = "The invoice's lines as CSV")
+    public Response csv(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
+        InvoiceDetail invoice = queries.get(orgId, invoiceId);
+        return Response.ok(LinesCsv.render(invoice), "text/csv; charset=UTF-8").header("Content-Disposition",
+                "attachment; filename=\"" + fileName(invoice) + "-lines.csv\"").build();
+    }
+
+    private InvoicePdf.Issuer issuer() {
+        return new InvoicePdf.Issuer(config.issuer().name(), config.issuer().address().orElse(null),
+                config.issuer().taxId().orElse(null));
+    }
+
+    private static String fileName(InvoiceDetail invoice) {
+        return invoice.number() != null ? invoice.number() : "draft-" + invoice.id();
     }
 
     @POST
