@@ -93,6 +93,20 @@ class ContractLifecycleTest {
     }
 
     @Test
+    void anotherOrganisationCannotMoveOrAmendTheContract() {
+        String id = createDraft(org, yearDraft());
+        String intruder = "org-" + UUID.randomUUID();
+        admin(intruder).body("{\"reason\":\"x\"}").when().post("/v1/orgs/{org}/contracts/{id}/activate", org, id)
+                .then().statusCode(404).contentType(PROBLEM).body("code", equalTo("organisation_not_found"));
+        admin(intruder).body("{\"reason\":\"x\"}").when().post("/v1/orgs/{org}/contracts/{id}/activate", intruder, id)
+                .then().statusCode(404).contentType(PROBLEM).body("code", equalTo("contract_not_found"));
+        admin(intruder).body(yearDraft()).when().put("/v1/orgs/{org}/contracts/{id}", intruder, id)
+                .then().statusCode(404).body("code", equalTo("contract_not_found"));
+        admin(org).when().get("/v1/orgs/{org}/contracts/{id}", org, id)
+                .then().body("status", equalTo("draft")).body("transitions", hasSize(1));
+    }
+
+    @Test
     void onlyDraftsAreEditable() {
         String id = createDraft(org, yearDraft());
         admin(org).body(draft("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", "45000", "quarterly"))
