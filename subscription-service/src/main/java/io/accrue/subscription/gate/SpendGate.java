@@ -37,7 +37,18 @@ public class SpendGate {
 
     /** Refuses a new charge as a 409 problem carrying the reason. */
     public void requireOpen(String orgId) {
+        refuseIfBlocked(evaluate(orgId));
+    }
+
+    /** For reactivation: a canceled subscription is what is being restarted, so only other reasons block. */
+    public void requireOpenIgnoringCancellation(String orgId) {
         Decision d = evaluate(orgId);
+        if (!"subscription_canceled".equals(d.reason())) {
+            refuseIfBlocked(d);
+        }
+    }
+
+    private static void refuseIfBlocked(Decision d) {
         if (!d.allowed()) {
             throw new ApiException(409, "spend_blocked", "Spend blocked",
                     "New charges are blocked for this organisation: " + d.reason() + ".",

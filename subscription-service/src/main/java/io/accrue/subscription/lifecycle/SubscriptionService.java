@@ -184,7 +184,8 @@ public class SubscriptionService {
         Subscription s = current(orgId);
         Instant now = clock.instant();
         if ("canceled".equals(s.status)) {
-            gate.requireOpen(orgId);
+            // the canceled status itself is what is being undone; nothing else may block the restart
+            gate.requireOpenIgnoringCancellation(orgId);
             PlanDefinition plan = plans.definition(s.planSlug, s.planVersion);
             Period period = Periods.containing(now, zone(orgId), plan.interval);
             s.currentPeriodStart = period.start();

@@ -22,7 +22,7 @@ public class PlanRepository implements PanacheRepositoryBase<PlanDefinition, UUI
 
     /** The newest version of every plan, by slug. */
     public List<PlanDefinition> listLatest() {
-        return find("version = (select max(p.version) from PlanDefinition p where p.slug = PlanDefinition.slug)",
-                Sort.ascending("slug")).list();
+        return find("from PlanDefinition p where p.version = "
+                + "(select max(q.version) from PlanDefinition q where q.slug = p.slug) order by p.slug").list();
     }
 }
