@@ -21,6 +21,7 @@ import io.accrue.contract.drawdown.DrawdownRepository;
 import io.accrue.contract.money.CommitmentWindow;
 import io.accrue.contract.money.Money;
 import io.accrue.contract.money.TrueUpMath;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Settles every commitment window that ended at least {@code accrue.contracts.true-up-grace} ago: the
@@ -68,14 +69,24 @@ public class TrueUpService {
         return list(orgId, contractId);
     }
 
-    /** For the scheduler: every non-draft contract with a window ended. Idempotent. */
-    @Transactional
+    /**
+     * For the scheduler: every non-draft contract whose last window is not settled yet, each in its own short
+     * transaction (a contract another replica is settling is skipped, not waited for). Idempotent.
+     */
     public int settleAllDue(String actor) {
         Instant now = clock.instant();
+        List<UUID> due = QuarkusTransaction.requiringNew().call(() -> contracts.getEntityManager().createQuery("""
+                select c.id from Contract c where c.status <> ?1 and c.termStart < ?2
+                and not exists (select 1 from TrueUp t where t.contractId = c.id and t.windowEnd = c.effectiveEnd)
+                order by c.termStart""", UUID.class)
+                .setParameter(1, ContractStatus.draft).setParameter(2, now).getResultList());
         int n = 0;
-        for (Contract c : contracts.list("status <> ?1 and termStart < ?2", ContractStatus.draft, now)) {
-            contracts.getEntityManager().lock(c, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-            n += settleLocked(c, actor);
+        for (UUID id : due) {
+            n += QuarkusTransaction.requiringNew().call(() -> {
+                Contract c = contracts.find("id", id).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                        .withHint("jakarta.persistence.lock.timeout", -2).firstResult();
+                return c == null ? 0 : settleLocked(c, actor);
+            });
         }
         return n;
     }

@@ -251,8 +251,11 @@ class DrawdownAndTrueUpTest {
     void usageBeyondTheCommitmentLeavesNothingToTrueUp() {
         post(drawdown("inv-q2", "2026-04-01", "2026-07-01", "45000", "0")).then().statusCode(201);
         clock.set(Instant.parse("2026-07-04T00:00:00Z"));
-        service().when().post("/v1/orgs/{org}/contracts/{id}/true-ups", org, contract)
+        // the scheduled path: settles every due contract, each in its own transaction
+        trueUps.settleAllDue("system");
+        as(org, Roles.MEMBER).when().get("/v1/orgs/{org}/contracts/{id}/true-ups", org, contract)
                 .then().statusCode(200).body("", hasSize(2))
+                .body("[0].computedBy", equalTo("system"))
                 .body("[0].shortfall.amount", equalTo("30000.000000000000"))
                 .body("[1].consumed.amount", equalTo("45000.000000000000"))
                 .body("[1].shortfall.amount", equalTo("0.000000000000"));
