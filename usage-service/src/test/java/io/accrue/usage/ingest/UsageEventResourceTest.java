@@ -179,9 +179,7 @@ class UsageEventResourceTest {
     }
 
     static String event(String id, String user, String model, long in, long out, String at) {
-        return """
-                {"eventId":"%s","endUserId":"%s","model":"%s","inputTokens":%d,"outputTokens":%d,"occurredAt":"%s"}"""
-                .formatted(id, user, model, in, out, at);
+        return io.accrue.usage.UsageFixtures.event(id, user, model, in, out, at);
     }
 
     private RequestSpecification reporter(String env) {

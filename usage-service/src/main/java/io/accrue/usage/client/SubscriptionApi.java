@@ -1,0 +1,21 @@
+package io.accrue.usage.client;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import io.accrue.common.security.ServiceAuthFilter;
+
+/** subscription-service, as docs/internal-apis.md describes it. */
+@RegisterRestClient(configKey = "subscription-service")
+@RegisterProvider(ServiceAuthFilter.class)
+@Path("/v1/accounts")
+public interface SubscriptionApi {
+
+    @GET
+    @Path("/{orgId}/status")
+    AccountStatus status(@PathParam("orgId") String orgId);
+}

@@ -1,0 +1,50 @@
+package io.accrue.usage;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * subscription-service stand-in: organisations named {@code suspended-*} are suspended, {@code down-*} answer 503,
+ * {@code none-*} have no account; every other organisation is active.
+ */
+@QuarkusTestResource(SubscriptionServiceStub.class)
+public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleManager {
+
+    private WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        server.stubFor(get(urlPathMatching("/v1/accounts/[^/]+/status")).atPriority(10)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(
+                                "{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"active\",\"meteredEnabled\":false,"
+                                        + "\"usage\":{\"available\":true,\"llmTokens\":0,\"agentSessions\":0}}")));
+        server.stubFor(get(urlPathMatching("/v1/accounts/suspended-[^/]+/status")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"suspended\",\"newField\":1}")));
+        server.stubFor(get(urlPathMatching("/v1/accounts/down-[^/]+/status")).atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+        server.stubFor(get(urlPathMatching("/v1/accounts/none-[^/]+/status")).atPriority(1)
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":404,\"code\":\"account_not_found\"}")));
+        return Map.of("quarkus.rest-client.subscription-service.url", server.baseUrl());
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}
