@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -26,7 +27,7 @@ public class ContractReportResource {
     @GET
     @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
     @Operation(summary = "Commitment utilization against actual consumption, per non-draft contract")
-    public List<ContractUtilization> report(@PathParam("orgId") String orgId) {
-        return service.report(orgId);
+    public List<ContractUtilization> report(@PathParam("orgId") String orgId, @QueryParam("at") String at) {
+        return service.report(orgId, at);
     }
 }

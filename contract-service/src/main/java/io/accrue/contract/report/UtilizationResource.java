@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -27,7 +28,8 @@ public class UtilizationResource {
     @Path("/{contractId}/utilization")
     @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
     @Operation(summary = "Consumed vs committed per commitment period, remaining, projected shortfall, credits")
-    public ContractUtilization utilization(@PathParam("orgId") String orgId, @PathParam("contractId") UUID id) {
-        return service.of(orgId, id);
+    public ContractUtilization utilization(@PathParam("orgId") String orgId, @PathParam("contractId") UUID id,
+            @QueryParam("at") String at) {
+        return service.of(orgId, id, at);
     }
 }

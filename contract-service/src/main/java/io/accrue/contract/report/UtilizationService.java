@@ -24,6 +24,7 @@ import io.accrue.contract.money.Credits;
 import io.accrue.contract.money.Utilization;
 import io.accrue.contract.trueup.TrueUp;
 import io.accrue.contract.trueup.TrueUpRepository;
+import io.accrue.contract.web.AtParameter;
 
 /** Commitment utilization against actual consumption: per window of one contract, and per contract. */
 @ApplicationScoped
@@ -54,15 +55,16 @@ public class UtilizationService {
         this.clock = clock;
     }
 
-    public ContractUtilization of(String orgId, UUID contractId) {
+    /** As seen at {@code at} (default now): the burn rate is consumption recorded so far over time elapsed at it. */
+    public ContractUtilization of(String orgId, UUID contractId, String at) {
         Contract c = contracts.findInOrg(orgId, contractId).orElseThrow(() -> ApiException.notFound(
                 "contract_not_found", "No contract " + contractId + " in this organisation."));
-        return compute(c, clock.instant());
+        return compute(c, AtParameter.parse(at, clock));
     }
 
     /** Every non-draft contract of the organisation, oldest term first. */
-    public List<ContractUtilization> report(String orgId) {
-        Instant now = clock.instant();
+    public List<ContractUtilization> report(String orgId, String at) {
+        Instant now = AtParameter.parse(at, clock);
         return contracts.list("orgId = ?1 and status <> ?2 order by termStart, id", orgId, ContractStatus.draft)
                 .stream().map(c -> compute(c, now)).toList();
     }

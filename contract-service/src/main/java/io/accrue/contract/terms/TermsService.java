@@ -16,6 +16,7 @@ import io.accrue.contract.money.CommitmentSchedule;
 import io.accrue.contract.money.CommitmentWindow;
 import io.accrue.contract.money.Credits;
 import io.accrue.contract.money.Money;
+import io.accrue.contract.web.AtParameter;
 
 /**
  * Answers "which terms governed this organisation at this instant". Any non-draft contract whose governed
@@ -38,7 +39,7 @@ public class TermsService {
     }
 
     public TermsView at(String orgId, String atParam) {
-        Instant at = parse(atParam);
+        Instant at = AtParameter.parse(atParam, clock);
         Contract c = contracts.governing(orgId, at).orElseThrow(() -> ApiException.notFound("no_active_contract",
                 "No contract of this organisation is in effect at " + at + "."));
         ContractVersion v = windows.versionAt(c, at);
@@ -50,17 +51,5 @@ public class TermsService {
                 v.minimums.stream().map(m -> new TermsView.MinimumTerm(m.period, Money.of(m.amount, c.currency)))
                         .toList(),
                 v.documentRef);
-    }
-
-    private Instant parse(String at) {
-        if (at == null || at.isBlank()) {
-            return clock.instant();
-        }
-        try {
-            return Instant.parse(at);
-        } catch (RuntimeException e) {
-            throw ApiException.badRequest("invalid_value",
-                    "at: must be an ISO-8601 UTC instant such as 2026-03-01T00:00:00Z");
-        }
     }
 }

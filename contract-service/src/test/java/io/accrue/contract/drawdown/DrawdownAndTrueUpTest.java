@@ -195,6 +195,15 @@ class DrawdownAndTrueUpTest {
                 .body("committed", equalTo("120000.000000000000"))
                 .body("utilizationPercent", equalTo("10.00"))
                 .body("prepaidCredits.balance", equalTo("5000.000000000000"));
+        // seen at the end of February (59 of 90 days), the same 12 000.50 burns faster: 18 305.84 projected
+        as(org, Roles.MEMBER).queryParam("at", "2026-03-01T00:00:00Z")
+                .when().get("/v1/orgs/{org}/contracts/{id}/utilization", org, contract)
+                .then().statusCode(200)
+                .body("current.projectedConsumption", equalTo("18305.847457627119"))
+                .body("current.projectedShortfall", equalTo("11694.152542372881"));
+        as(org, Roles.MEMBER).queryParam("at", "soon").when()
+                .get("/v1/orgs/{org}/contracts/{id}/utilization", org, contract)
+                .then().statusCode(400).contentType(PROBLEM).body("code", equalTo("invalid_value"));
         as(org, Roles.MEMBER).when().get("/v1/orgs/{org}/contracts/report", org)
                 .then().statusCode(200).body("", hasSize(1)).body("[0].contractId", equalTo(contract))
                 .body("[0].consumed", equalTo("12000.500000000000"));
