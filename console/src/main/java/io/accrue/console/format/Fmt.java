@@ -1,0 +1,48 @@
+package io.accrue.console.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.qute.TemplateExtension;
+
+/** Template functions: {@code {fmt:money(invoice.total, invoice.currency)}}, {@code {fmt:date(x, zone)}}. */
+@TemplateExtension(namespace = "fmt")
+public class Fmt {
+
+    /** Money from a decimal string plus currency, or from a {@code {amount, currency}} object. */
+    static String money(Object amount, Object currency) {
+        if (amount instanceof JsonNode node && node.isObject()) {
+            return Formats.money(text(node.get("amount")), text(node.get("currency")));
+        }
+        return Formats.money(text(amount), text(currency));
+    }
+
+    static String money(Object amount) {
+        return money(amount, null);
+    }
+
+    static String num(Object value) {
+        return Formats.number(text(value));
+    }
+
+    static String date(Object instant, Object zone) {
+        return Formats.date(text(instant), text(zone));
+    }
+
+    static String dateTime(Object instant, Object zone) {
+        return Formats.dateTime(text(instant), text(zone));
+    }
+
+    static String until(Object exclusiveEnd, Object zone) {
+        return Formats.lastDay(text(exclusiveEnd), text(zone));
+    }
+
+    static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof JsonNode node) {
+            return node.isNull() || node.isMissingNode() ? null : node.asText();
+        }
+        return value.toString();
+    }
+}

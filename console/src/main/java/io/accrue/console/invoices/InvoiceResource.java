@@ -1,0 +1,140 @@
+package io.accrue.console.invoices;
+
+import static io.accrue.console.api.ServiceApi.seg;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.accrue.console.api.ApiResult;
+import io.accrue.console.api.Download;
+import io.accrue.console.api.Service;
+import io.accrue.console.api.ServiceApi;
+import io.accrue.console.pages.Chrome;
+import io.accrue.console.pages.Pages;
+import io.accrue.console.session.Viewer;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+
+/** Invoices: a cursor-paginated list, the detail with its lines, the PDF, and the full billing export. */
+@Path("/invoices")
+@Produces(MediaType.TEXT_HTML)
+public class InvoiceResource {
+
+    static final int PAGE_SIZE = 20;
+    static final java.util.List<String> STATUSES = java.util.List.of("draft", "open", "paid", "void", "uncollectible");
+
+    private final Pages pages;
+    private final ServiceApi api;
+    private final Template list;
+    private final Template detail;
+    private final Template error;
+
+    public InvoiceResource(Pages pages, ServiceApi api, @Location("invoices.html") Template list,
+            @Location("invoice.html") Template detail, @Location("error.html") Template error) {
+        this.pages = pages;
+        this.api = api;
+        this.list = list;
+        this.detail = detail;
+        this.error = error;
+    }
+
+    @GET
+    @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN, Viewer.MEMBER})
+    public TemplateInstance list(@QueryParam("org") String org, @QueryParam("status") String status,
+            @QueryParam("cursor") String cursor) {
+        Chrome chrome = pages.chrome(org, "invoices", "Invoices");
+        TemplateInstance page = list.data("chrome", chrome).data("status", status).data("cursor", cursor)
+                .data("statuses", STATUSES).data("firstLink", chrome.link(withStatus("/invoices", status, '?')));
+        if (chrome.org() == null) {
+            return page.data("invoices", null).data("nextLink", null);
+        }
+        Map<String, String> query = new HashMap<>();
+        query.put("status", status);
+        query.put("cursor", cursor);
+        query.put("limit", String.valueOf(PAGE_SIZE));
+        ApiResult invoices = api.get(Service.INVOICE, "/v1/orgs/" + seg(chrome.org()) + "/invoices", query);
+        String next = invoices.ok() && invoices.body().hasNonNull("nextCursor")
+                ? chrome.link(withStatus("/invoices?cursor=" + java.net.URLEncoder.encode(
+                        invoices.body().get("nextCursor").asText(), java.nio.charset.StandardCharsets.UTF_8), status,
+                        '&'))
+                : null;
+        return page.data("invoices", invoices).data("nextLink", next);
+    }
+
+    private static String withStatus(String path, String status, char joiner) {
+        return status == null || status.isBlank() ? path : path + joiner + "status=" + seg(status);
+    }
+
+    @GET
+    @Path("{invoiceId}")
+    @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN, Viewer.MEMBER})
+    public TemplateInstance detail(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId) {
+        Chrome chrome = pages.chrome(org, "invoices", "Invoice");
+        ApiResult invoice = chrome.org() == null
+                ? null
+                : api.get(Service.INVOICE, "/v1/orgs/" + seg(chrome.org()) + "/invoices/" + seg(invoiceId));
+        return detail.data("chrome", chrome).data("invoice", invoice);
+    }
+
+    /** The invoice PDF, rendered by invoice-service and passed through unchanged. */
+    @GET
+    @Path("{invoiceId}/pdf")
+    @Produces({"application/pdf", MediaType.TEXT_HTML})
+    @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN, Viewer.MEMBER})
+    public Response pdf(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId) {
+        Chrome chrome = pages.chrome(org, "invoices", "Invoice PDF");
+        return file(chrome, api.download(Service.INVOICE,
+                "/v1/orgs/" + seg(orgOf(chrome)) + "/invoices/" + seg(invoiceId) + "/pdf", Map.of(),
+                "application/pdf"), "invoice-" + invoiceId + ".pdf");
+    }
+
+    /** The invoice's lines as CSV (for spreadsheets), rendered by invoice-service. */
+    @GET
+    @Path("{invoiceId}/lines.csv")
+    @Produces({"text/csv", MediaType.TEXT_HTML})
+    @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN, Viewer.MEMBER})
+    public Response csv(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId) {
+        Chrome chrome = pages.chrome(org, "invoices", "Invoice lines");
+        return file(chrome, api.download(Service.INVOICE,
+                "/v1/orgs/" + seg(orgOf(chrome)) + "/invoices/" + seg(invoiceId) + "/lines.csv", Map.of(),
+                "text/csv"), "invoice-" + invoiceId + "-lines.csv");
+    }
+
+    /** The full billing export (JSON) of the organisation, for finance tools. */
+    @GET
+    @Path("export")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
+    @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN})
+    public Response export(@QueryParam("org") String org) {
+        Chrome chrome = pages.chrome(org, "invoices", "Billing export");
+        return file(chrome, api.download(Service.INVOICE, "/v1/orgs/" + seg(orgOf(chrome)) + "/billing-export",
+                Map.of(), MediaType.APPLICATION_JSON), "billing-export-" + chrome.org() + ".json");
+    }
+
+    private static String orgOf(Chrome chrome) {
+        if (chrome.org() == null) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
+        return chrome.org();
+    }
+
+    private Response file(Chrome chrome, Download download, String fallbackName) {
+        if (!download.ok()) {
+            return Response.status(download.problem().status()).type(MediaType.TEXT_HTML_TYPE)
+                    .entity(error.data("chrome", chrome).data("problem", download.problem()).render()).build();
+        }
+        String name = download.fileName() == null ? fallbackName : download.fileName();
+        return Response.ok(download.bytes()).type(download.contentType())
+                .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"").build();
+    }
+}

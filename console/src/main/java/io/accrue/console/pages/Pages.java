@@ -1,0 +1,54 @@
+package io.accrue.console.pages;
+
+import static io.accrue.console.api.ServiceApi.seg;
+
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ForbiddenException;
+
+import io.accrue.console.api.ApiResult;
+import io.accrue.console.api.Service;
+import io.accrue.console.api.ServiceApi;
+import io.accrue.console.session.Viewer;
+
+/** Builds the frame of a page and applies the console's own view of who may open which tab. */
+@ApplicationScoped
+public class Pages {
+
+    private final Viewer viewer;
+    private final ServiceApi api;
+
+    public Pages(Viewer viewer, ServiceApi api) {
+        this.viewer = viewer;
+        this.api = api;
+    }
+
+    public Chrome chrome(String requestedOrg, String active, String title) {
+        Optional<String> org = viewer.organisation(requestedOrg);
+        ApiResult account = org.map(o -> api.get(Service.SUBSCRIPTION, "/v1/accounts/" + seg(o))).orElse(null);
+        ApiResult accounts = org.isEmpty() && viewer.operator()
+                ? api.get(Service.SUBSCRIPTION, "/v1/accounts", Map.of("limit", "100"))
+                : null;
+        String currency = account != null && account.ok() ? account.body().path("currency").asText(null) : null;
+        String zone = account != null && account.ok() ? account.body().path("timeZone").asText("UTC") : "UTC";
+        return new Chrome(viewer.name(), viewer.roleList(), viewer.manager(), viewer.operator(), org.orElse(null),
+                active, title, account == null ? null : account.body(), account == null ? null : account.problem(),
+                currency, zone, accounts == null ? null : accounts.body(),
+                accounts == null ? null : accounts.problem());
+    }
+
+    /** Tabs for managing billing (end users, rate plans, contracts, revenue, contacts, payment methods). */
+    public void requireManager() {
+        if (!viewer.manager()) {
+            throw new ForbiddenException();
+        }
+    }
+
+    public void requireReader() {
+        if (!viewer.reader()) {
+            throw new ForbiddenException();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.accrue.console.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+
+/**
+ * The console in a real browser against the local stack: each role signs in through the provider's login form and
+ * sees exactly its tabs and its organisation; another organisation's pages answer 404 and never show its data.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+
+    static Browser browser;
+    static String console;
+
+    /** Tabs only owners, billing admins and platform operators see. */
+    static final List<String> MANAGER_TABS = List.of("nav-end-users", "nav-rate-plans", "nav-contracts",
+            "nav-revenue", "nav-contacts", "nav-payment-methods");
+    static final Map<String, String> PAGES = Map.of("overview", "/", "usage", "/usage", "invoices", "/invoices",
+            "end-users", "/end-users", "rate-plans", "/rate-plans", "contracts", "/contracts", "revenue", "/revenue",
+            "contacts", "/contacts", "payment-methods", "/payment-methods");
+
+    @BeforeAll
+    static void start() throws Exception {
+        browser = new Browser(); // fails first, with the packages to install, when Chromium is missing
+        console = ConsoleStack.consoleUrl();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void memberSeesOwnOrganisationReadOnlyAndNeverAnother() throws Exception {
+        browser.signIn(console, "/", "carol@acme", "carol");
+        String overview = browser.open(console + "/");
+        browser.screenshot("member-overview");
+        assertTrue(overview.contains("carol@acme"), overview);
+        assertEquals("acme", text("current-org").replace("Organisation: ", "").split(" ")[0]);
+        assertTrue(present("nav-usage") && present("nav-invoices"));
+        for (String tab : MANAGER_TABS) {
+            assertFalse(present(tab), "a member must not see " + tab);
+        }
+        assertFalse(present("manage-billing"), "a member cannot open Checkout or the portal");
+
+        String usage = browser.open(console + "/usage");
+        browser.screenshot("member-usage");
+        assertTrue(usage.contains("Usage"));
+        String invoices = browser.open(console + "/invoices");
+        browser.screenshot("member-invoices");
+        assertFalse(present("billing-export"), "exports are for owners and billing admins");
+        assertTrue(present("invoice-list") || present("no-invoices") || invoices.contains("("), invoices);
+
+        // the manager pages refuse a member outright
+        String endUsers = browser.open(console + "/end-users");
+        assertTrue(endUsers.contains("Forbidden") && endUsers.contains("403"), endUsers);
+
+        // another organisation: 404, and nothing of it on the page
+        for (String path : List.of("/?org=globex", "/usage?org=globex", "/invoices?org=globex")) {
+            String page = browser.open(console + path);
+            assertTrue(page.contains("Not Found") && page.contains("404"), path + ": " + page);
+            assertFalse(page.toLowerCase().contains("globex labs"), path);
+        }
+        browser.screenshot("member-other-organisation");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void ownerOfTheOtherOrganisationSeesOnlyItsOwn() throws Exception {
+        browser.signIn(console, "/", "erin@globex", "erin");
+        String overview = browser.open(console + "/");
+        browser.screenshot("owner-globex-overview");
+        assertTrue(text("current-org").contains("globex"));
+        assertTrue(overview.contains("Globex Labs"), "the account name comes from subscription-service");
+        for (String tab : MANAGER_TABS) {
+            assertTrue(present(tab), "an owner sees " + tab);
+        }
+        for (String path : PAGES.values()) {
+            String page = browser.open(console + path);
+            assertFalse(page.contains("Acme AI") || page.contains("acme"), path + " shows acme to globex: " + page);
+        }
+        String other = browser.open(console + "/invoices?org=acme");
+        assertTrue(other.contains("404"), other);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void billingAdminOpensEveryPage() throws Exception {
+        browser.signIn(console, "/", "bob@acme", "bob");
+        for (var page : PAGES.entrySet()) {
+            String body = browser.open(console + page.getValue());
+            browser.screenshot("billing-admin-" + page.getKey());
+            assertTrue(present("signed-in-as"), page.getKey() + " did not render: " + body);
+            assertFalse(body.contains("Globex"), page.getKey());
+            assertFalse(body.contains("NOT_FOUND") || body.contains("Internal Server Error"), page.getKey() + ": "
+                    + body);
+        }
+        browser.open(console + "/");
+        assertTrue(present("manage-billing"), "a billing admin manages billing");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(4)
+    void operatorPicksAnOrganisation() throws Exception {
+        browser.signIn(console, "/", "operator", "operator");
+        String picker = browser.open(console + "/");
+        browser.screenshot("operator-pick-organisation");
+        assertTrue(picker.contains("Pick an organisation"), picker);
+        assertTrue(picker.contains("acme") && picker.contains("globex"), "the operator sees every account");
+        browser.open(console + "/?org=globex");
+        assertTrue(text("current-org").contains("globex"));
+        browser.open(console + "/invoices?org=acme");
+        browser.screenshot("operator-acme-invoices");
+        assertTrue(text("current-org").contains("acme"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(5)
+    void invoicePdfDownloadsWhenAnInvoiceExists() throws Exception {
+        browser.signIn(console, "/invoices", "bob@acme", "bob");
+        browser.open(console + "/invoices");
+        if (!present("invoice-list")) {
+            // a fresh stack has closed no period yet: the page says so instead of showing a list
+            assertTrue(present("no-invoices") || !browser.driver.findElements(By.className("problem")).isEmpty());
+            return;
+        }
+        String href = browser.driver.findElement(By.cssSelector("#invoice-list a[href*='/pdf']"))
+                .getAttribute("href");
+        Object type = ((JavascriptExecutor) browser.driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0]).then(r => done(r.status + ' ' + r.headers.get('content-type')));",
+                href);
+        assertTrue(String.valueOf(type).startsWith("200 application/pdf")
+                || String.valueOf(type).startsWith("404 text/html"), String.valueOf(type));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(6)
+    void billingAdminCreatesAndChangesARatePlan() throws Exception {
+        browser.signIn(console, "/rate-plans", "bob@acme", "bob");
+        browser.open(console + "/rate-plans");
+        var form = browser.driver.findElement(By.id("new-rate-plan"));
+        form.findElement(By.name("slug")).sendKeys("console-pro");
+        form.findElement(By.name("name")).sendKeys("Console Pro");
+        form.findElement(By.name("markupPercent")).sendKeys("20");
+        form.findElement(By.id("create-rate-plan")).click();
+        String saved = browser.open(browser.driver.getCurrentUrl());
+        assertTrue(present("saved"), saved);
+        var plan = browser.driver.findElement(By.cssSelector("form[data-rate-plan='console-pro']"));
+        var markup = plan.findElement(By.name("markupPercent"));
+        markup.clear();
+        markup.sendKeys("35");
+        plan.findElement(By.name("monthlyTokenLimit")).sendKeys("500000");
+        plan.findElement(By.className("save-rate-plan")).click();
+        browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("billing-admin-rate-plan-changed");
+        plan = browser.driver.findElement(By.cssSelector("form[data-rate-plan='console-pro']"));
+        assertEquals(0, new java.math.BigDecimal("35").compareTo(
+                new java.math.BigDecimal(plan.findElement(By.name("markupPercent")).getAttribute("value"))));
+        assertEquals("500000", plan.findElement(By.name("monthlyTokenLimit")).getAttribute("value"));
+
+        // a refused change shows the service's problem details, and nothing changes
+        plan.findElement(By.name("markupPercent")).clear();
+        plan.findElement(By.name("markupPercent")).sendKeys("-5");
+        plan.findElement(By.className("save-rate-plan")).click();
+        String refused = browser.open(browser.driver.getCurrentUrl());
+        assertTrue(present("flash") && refused.contains("422"), refused);
+        plan = browser.driver.findElement(By.cssSelector("form[data-rate-plan='console-pro']"));
+        assertEquals(0, new java.math.BigDecimal("35").compareTo(
+                new java.math.BigDecimal(plan.findElement(By.name("markupPercent")).getAttribute("value"))));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(7)
+    void billingAdminBlocksAnEndUserThatTheOtherOrganisationNeverSees() throws Exception {
+        UsageSeed.event("acme", "u-console-1");
+        browser.signIn(console, "/end-users", "bob@acme", "bob");
+        browser.open(console + "/end-users");
+        var row = browser.driver.findElement(By.cssSelector("tr[data-end-user='u-console-1']"));
+        assertEquals("active", row.findElement(By.className("end-user-status")).getText());
+        row.findElement(By.className("block")).click();
+        browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("billing-admin-end-user-blocked");
+        row = browser.driver.findElement(By.cssSelector("tr[data-end-user='u-console-1']"));
+        assertTrue(row.findElement(By.className("end-user-status")).getText().startsWith("blocked"));
+
+        String detail = browser.open(console + "/end-users/u-console-1");
+        browser.screenshot("billing-admin-end-user");
+        assertEquals("blocked", text("end-user-status"));
+        browser.driver.findElement(By.id("unblock")).click();
+        browser.open(browser.driver.getCurrentUrl());
+        assertEquals("active", text("end-user-status"), detail);
+
+        browser.signIn(console, "/end-users", "dave@globex", "dave");
+        String globex = browser.open(console + "/end-users");
+        assertFalse(globex.contains("u-console-1"), globex);
+        String other = browser.open(console + "/end-users/u-console-1");
+        assertFalse(present("end-user-status"), "globex cannot read acme's end user: " + other);
+        assertFalse(browser.open(console + "/usage").contains("u-console-1"));
+    }
+
+    private static boolean present(String id) {
+        return !browser.driver.findElements(By.id(id)).isEmpty();
+    }
+
+    private static String text(String id) {
+        return browser.driver.findElement(By.id(id)).getText();
+    }
+}

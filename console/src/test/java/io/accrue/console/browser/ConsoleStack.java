@@ -1,0 +1,132 @@
+package io.accrue.console.browser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.accrue.localstack.LocalStack;
+
+/**
+ * The local stack with this console, on ports shifted by {@link #PORT_OFFSET} (the console on 10085, registered as
+ * a redirect URI of the local realm) and fresh data. Started once per test JVM.
+ *
+ * <p>
+ * While the services are being built, a checkout may lack some of their jars; the stack is then started from a
+ * snapshot of only the modules that are built, and the pages of a missing service show its problem (503)
+ * instead of data. Which modules ran is printed and kept in {@link #modules}.
+ */
+final class ConsoleStack {
+
+    static final int PORT_OFFSET = 2000;
+    static final List<String> SERVICES = List.of("subscription-service", "usage-service", "invoice-service",
+            "contract-service", "console");
+    static final List<String> modules = new ArrayList<>();
+    private static LocalStack stack;
+
+    private ConsoleStack() {
+    }
+
+    static synchronized LocalStack stack() {
+        if (stack == null) {
+            try {
+                stack = start();
+            } catch (Exception first) {
+                // colleagues rebuilding a service can leave its jar half-written while we copy it: try once more
+                System.out.println("[console-it] the stack did not start (" + first.getMessage() + "); retrying");
+                try {
+                    Thread.sleep(20_000);
+                    stack = start();
+                } catch (Exception e) {
+                    throw new IllegalStateException("the local stack did not start: " + e.getMessage(), e);
+                }
+            }
+        }
+        return stack;
+    }
+
+    /**
+     * Starts the stack from a snapshot of the built modules (a copy of each {@code target/quarkus-app}), so a
+     * rebuild of a service during the tests cannot pull its jars from under the running process.
+     */
+    private static LocalStack start() throws Exception {
+        Path root = Path.of(System.getProperty("accrue.root", "..")).toAbsolutePath().normalize();
+        Path home = Files.createTempDirectory("accrue-console-it");
+        Path snapshot = home.resolve("checkout");
+        Files.createDirectories(snapshot);
+        Files.createSymbolicLink(snapshot.resolve("local-stack"), root.resolve("local-stack"));
+        modules.clear();
+        for (String module : SERVICES) {
+            Path app = root.resolve(module).resolve("target/quarkus-app");
+            if (Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
+                copyRecursively(app, snapshot.resolve(module).resolve("target/quarkus-app"));
+                modules.add(module);
+            }
+        }
+        if (!modules.contains("console") || !modules.contains("subscription-service")) {
+            throw new IllegalStateException("build the console and subscription-service first "
+                    + "(./mvnw -B package -DskipTests); built: " + modules);
+        }
+        System.out.println("[console-it] starting the local stack with " + modules);
+        LocalStack started = new LocalStack(snapshot, home.resolve("stack"), PORT_OFFSET, true);
+        Thread cleanup = new Thread(() -> {
+            started.stop();
+            keepLogs(home.resolve("stack/logs"));
+            deleteRecursively(home);
+        });
+        try {
+            started.start();
+        } catch (Exception e) {
+            started.stop();
+            keepLogs(home.resolve("stack/logs"));
+            deleteRecursively(home);
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        return started;
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    static String consoleUrl() {
+        return stack().serviceUrl("console");
+    }
+
+    static String token(String subject, String org, String... roles) {
+        return stack().token(subject, List.of(roles), org, null);
+    }
+
+    /** The services' logs outlive the temp folder, under target/stack-logs, for whoever reads a failure. */
+    private static void keepLogs(Path logs) {
+        Path target = Path.of(System.getProperty("stack.logs.dir", "target/stack-logs"));
+        try (var files = Files.list(logs)) {
+            Files.createDirectories(target);
+            for (Path log : files.toList()) {
+                Files.copy(log, target.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException ignored) {
+            // no logs yet
+        }
+    }
+
+    private static void deleteRecursively(Path folder) {
+        try (var files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder; the OS cleans what is left
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.accrue.console.rateplans;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class RatePlanFormTest {
+
+    final ObjectMapper json = new ObjectMapper();
+    final RatePlanResource resource = new RatePlanResource(null, null, null, json);
+
+    @Test
+    void editKeepsWhatTheFormDoesNotShowAndClearsBlankFields() throws Exception {
+        var current = json.readTree("""
+                {"id":"9a1","slug":"pro","name":"Pro","isDefault":true,"pricing":"markup","markupPercent":"20",
+                 "feePerRequest":"0.001","monthlyTokenLimit":1000,"allowedModels":["gpt-4o"],"enforcement":"block",
+                 "createdAt":"2026-03-01T00:00:00Z"}""");
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("name", " Pro users ");
+        form.put("markupPercent", "25");
+        form.put("monthlyTokenLimit", " ");
+        form.put("enforcement", "alert");
+        Map<String, Object> body = resource.body(current, "pro", form);
+        assertEquals("Pro users", body.get("name"));
+        assertEquals("25", body.get("markupPercent"));
+        assertNull(body.get("monthlyTokenLimit"), "blank is 'no limit', never zero");
+        assertEquals("alert", body.get("enforcement"));
+        assertEquals("0.001", body.get("feePerRequest"), "not on the form: carried over");
+        assertEquals(java.util.List.of("gpt-4o"), body.get("allowedModels"));
+        assertEquals(true, body.get("isDefault"));
+        assertFalse(body.containsKey("id") || body.containsKey("createdAt"), "the service rejects unknown fields");
+    }
+}
