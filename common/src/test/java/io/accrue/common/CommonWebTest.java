@@ -99,6 +99,14 @@ class CommonWebTest {
     }
 
     @Test
+    void zeroWithScaleIsPlainText() {
+        given().auth().oauth2(TestTokens.as(Roles.OWNER).org("a").token()).contentType(ContentType.JSON)
+                .body("{\"name\":\"w\",\"quantity\":1,\"price\":0E-12}")
+                .post("/test/orgs/a/widgets")
+                .then().statusCode(200).body("price", equalTo("0.000000000000"));
+    }
+
+    @Test
     void unexpectedErrorsAreOpaque() {
         given().auth().oauth2(TestTokens.as(Roles.OWNER).org("a").token()).get("/test/boom")
                 .then().statusCode(500).contentType(PROBLEM)
