@@ -14,11 +14,15 @@ final class Suite {
 
     static final int PORT_OFFSET = 1000;
     private static LocalStack stack;
+    private static IllegalStateException failure;
 
     private Suite() {
     }
 
     static synchronized LocalStack stack() {
+        if (failure != null) {
+            throw failure; // one start attempt per JVM: report its cause to every test class
+        }
         if (stack == null) {
             try {
                 Path root = Path.of(System.getProperty("accrue.root", "..")).toAbsolutePath().normalize();
@@ -31,7 +35,8 @@ final class Suite {
                 started.start();
                 stack = started;
             } catch (Exception e) {
-                throw new IllegalStateException("the suite did not start: " + e.getMessage(), e);
+                failure = new IllegalStateException("the suite did not start: " + e.getMessage(), e);
+                throw failure;
             }
         }
         return stack;

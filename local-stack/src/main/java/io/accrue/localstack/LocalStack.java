@@ -87,7 +87,17 @@ public final class LocalStack {
         stopped.await();
     }
 
+    /** Starts everything, or, if any part fails, stops what did start and rethrows. */
     public void start() throws Exception {
+        try {
+            startAll();
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
         Instant began = Instant.now();
         log("PostgreSQL 17 (embedded) on port " + postgresPort + ", data in " + home.resolve("postgres"));
         LocalPostgres postgres = LocalPostgres.start(home.resolve("postgres"), postgresPort,
