@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.accrue.invoice.client.ContractRecords.Drawdown;
 import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.compute.Rounding;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.invoices.InvoiceLineRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
@@ -104,8 +105,10 @@ public class OutboxDelivery {
                         invoice.stripeCustomerId, invoice.currency, items), entry.idempotencyKey);
             }
             case OutboxEntry.CONTRACT_DRAWDOWN -> neighbours.drawdown(invoice.orgId, invoice.contractId,
-                    new Drawdown(invoice.id, invoice.periodStart, invoice.periodEnd, invoice.commitmentDrawdown,
-                            invoice.creditsApplied));
+                    // at the currency's scale: the stored NUMERIC(24,4) padding is not part of the amount
+                    new Drawdown(invoice.id, invoice.periodStart, invoice.periodEnd,
+                            Rounding.present(invoice.commitmentDrawdown, invoice.currency),
+                            Rounding.present(invoice.creditsApplied, invoice.currency)));
             default -> throw new IllegalStateException("unknown outbox kind " + entry.kind);
         }
     }
