@@ -51,15 +51,18 @@ public class OverviewResource {
         Chrome chrome = pages.chrome(org, "overview", "Billing");
         TemplateInstance page = overview.data("chrome", chrome).data("flash", error);
         if (chrome.org() == null) {
-            return page.data("status", null).data("subscription", null).data("gate", null).data("dunning", false);
+            return page.data("status", null).data("subscription", null).data("gate", null).data("dunning", false)
+                    .data("catalog", null);
         }
         String base = "/v1/accounts/" + seg(chrome.org());
         CompletableFuture<ApiResult> status = api.getAsync(Service.SUBSCRIPTION, base + "/status", Map.of());
         CompletableFuture<ApiResult> subscription = api.getAsync(Service.SUBSCRIPTION, base + "/subscription",
                 Map.of());
         CompletableFuture<ApiResult> gate = api.getAsync(Service.SUBSCRIPTION, base + "/spend-gate", Map.of());
+        CompletableFuture<ApiResult> catalog = api.getAsync(Service.SUBSCRIPTION, "/v1/plans", Map.of());
         ApiResult s = status.join();
         return page.data("status", s).data("subscription", subscription.join()).data("gate", gate.join())
+                .data("catalog", catalog.join())
                 .data("dunning", s.ok() && DUNNING.contains(s.body().path("status").asText()));
     }
 

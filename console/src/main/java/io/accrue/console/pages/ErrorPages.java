@@ -14,6 +14,8 @@ import io.quarkus.qute.Template;
 /** The console's own refusals, written like the services' problems so users see one kind of error. */
 public class ErrorPages {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ErrorPages.class);
+
     private final Template error;
 
     public ErrorPages(@Location("error.html") Template error) {
@@ -34,6 +36,15 @@ public class ErrorPages {
     @ServerExceptionMapper
     public Response roleRefused(io.quarkus.security.ForbiddenException e) {
         return forbidden();
+    }
+
+    /** A page that fails to render says so plainly; the cause goes to the log, not to the browser. */
+    @ServerExceptionMapper
+    public Response renderFailed(io.quarkus.qute.TemplateException e) {
+        LOG.error("page could not be rendered", e);
+        return page(new Problem(500, "This page could not be shown",
+                "Something in the answer of a service could not be displayed. The error is logged.", "render_failed",
+                java.util.List.of()));
     }
 
     private Response forbidden() {

@@ -131,26 +131,6 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(5)
-    void invoicePdfDownloadsWhenAnInvoiceExists() throws Exception {
-        browser.signIn(console, "/invoices", "bob@acme", "bob");
-        browser.open(console + "/invoices");
-        if (!present("invoice-list")) {
-            // a fresh stack has closed no period yet: the page says so instead of showing a list
-            assertTrue(present("no-invoices") || !browser.driver.findElements(By.className("problem")).isEmpty());
-            return;
-        }
-        String href = browser.driver.findElement(By.cssSelector("#invoice-list a[href*='/pdf']"))
-                .getAttribute("href");
-        Object type = ((JavascriptExecutor) browser.driver).executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "fetch(arguments[0]).then(r => done(r.status + ' ' + r.headers.get('content-type')));",
-                href);
-        assertTrue(String.valueOf(type).startsWith("200 application/pdf")
-                || String.valueOf(type).startsWith("404 text/html"), String.valueOf(type));
-    }
-
-    @Test
     @org.junit.jupiter.api.Order(6)
     void billingAdminCreatesAndChangesARatePlan() throws Exception {
         browser.signIn(console, "/rate-plans", "bob@acme", "bob");
@@ -213,6 +193,68 @@ class ConsoleBrowserIT {
         String other = browser.open(console + "/end-users/u-console-1");
         assertFalse(present("end-user-status"), "globex cannot read acme's end user: " + other);
         assertFalse(browser.open(console + "/usage").contains("u-console-1"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(8)
+    void contractWithCommitmentUtilizationOnlyForItsOrganisation() throws Exception {
+        String id = UsageSeed.activeContract("acme");
+        browser.signIn(console, "/contracts", "alice@acme", "alice");
+        String list = browser.open(console + "/contracts");
+        browser.screenshot("owner-contracts");
+        assertTrue(list.contains(id), list);
+        String detail = browser.open(console + "/contracts/" + id);
+        browser.screenshot("owner-contract");
+        assertEquals("active", text("contract-status"));
+        assertTrue(present("utilization"), detail);
+        assertTrue(detail.contains("$12,000.00"), "commitment in the contract currency: " + detail);
+        assertTrue(detail.contains("$500.00"), "prepaid credits: " + detail);
+
+        browser.signIn(console, "/contracts", "erin@globex", "erin");
+        assertFalse(browser.open(console + "/contracts").contains(id));
+        String other = browser.open(console + "/contracts/" + id);
+        assertFalse(present("contract-status"), "globex cannot read acme's contract: " + other);
+        assertTrue(other.contains("404"), other);
+    }
+
+    /** Last: moves the services' clocks past the period end and closes it, so a real invoice and PDF exist. */
+    @Test
+    @org.junit.jupiter.api.Order(9)
+    void memberDownloadsTheInvoicePdfOfAClosedPeriod() throws Exception {
+        String operator = ConsoleStack.token("operator", null, "platform-operator");
+        java.time.Instant nextPeriod = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).withDayOfMonth(1)
+                .truncatedTo(java.time.temporal.ChronoUnit.DAYS).plusMonths(1).plusDays(1).toInstant();
+        for (String service : List.of("subscription-service", "usage-service", "invoice-service",
+                "contract-service")) {
+            UsageSeed.post(service, "/v1/operator/clock", operator, "{\"setTo\":\"" + nextPeriod + "\"}");
+        }
+        UsageSeed.post("invoice-service", "/v1/billing-runs", operator, "{}");
+
+        browser.signIn(console, "/invoices", "carol@acme", "carol");
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!present("invoice-list") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(2_000);
+            browser.open(console + "/invoices");
+        }
+        browser.screenshot("member-invoices-after-close");
+        assertTrue(present("invoice-list"), "the closed period produced no invoice: "
+                + browser.driver.findElement(By.tagName("body")).getText());
+        browser.driver.findElement(By.cssSelector("#invoice-list tbody a")).click();
+        browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("member-invoice");
+        assertTrue(present("invoice-total"));
+        String href = browser.driver.findElement(By.id("invoice-pdf")).getAttribute("href");
+        Object answer = ((JavascriptExecutor) browser.driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0]).then(async r => { const b = new Uint8Array(await r.arrayBuffer());"
+                        + " done(r.status + ' ' + r.headers.get('content-type') + ' '"
+                        + " + String.fromCharCode(b[0], b[1], b[2], b[3], b[4])); });",
+                href);
+        assertTrue(String.valueOf(answer).startsWith("200 application/pdf %PDF-"), String.valueOf(answer));
+
+        browser.signIn(console, "/invoices", "erin@globex", "erin");
+        String globex = browser.open(href.replace("/pdf", ""));
+        assertTrue(globex.contains("404"), "globex cannot open acme's invoice: " + globex);
     }
 
     private static boolean present(String id) {

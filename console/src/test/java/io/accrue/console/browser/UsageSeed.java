@@ -14,6 +14,33 @@ final class UsageSeed {
     private UsageSeed() {
     }
 
+    /** A signed-in user's API call, for setting up data the console then shows. */
+    static String post(String service, String path, String token, String body) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create(ConsoleStack.stack().serviceUrl(service) + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(path + " refused: " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    /** An active enterprise contract for the organisation, created and activated by its billing admin. */
+    static String activeContract(String org) throws Exception {
+        String token = ConsoleStack.token("bob@" + org, org, "billing-admin");
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+                .minus(java.time.Duration.ofDays(10));
+        String draft = post("contract-service", "/v1/orgs/" + org + "/contracts", token, """
+                {"currency":"USD","termStart":"%s","termEnd":"%s",
+                 "commitment":{"amount":"12000.00","period":"whole_term"},"prepaidCredits":"500.00"}"""
+                .formatted(start, start.plus(java.time.Duration.ofDays(365))));
+        String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(draft).path("id").asText();
+        post("contract-service", "/v1/orgs/" + org + "/contracts/" + id + "/activate", token,
+                "{\"reason\":\"signed order form\"}");
+        return id;
+    }
+
     static void event(String org, String endUserId) throws Exception {
         String token = ConsoleStack.stack().token(org + "-gateway-live", List.of("usage-reporter"), org, "live");
         String body = """
