@@ -151,10 +151,22 @@ class BillingLoopTest {
         JsonPath invoice = given().auth().oauth2(admin)
                 .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices/{id}", ORG, ids.get(0))
                 .then().statusCode(200).extract().jsonPath();
+        System.out.println("[e2e] invoice: " + invoice.prettify());
         BigDecimal sum = invoice.getList("lines.amount", String.class).stream().map(BigDecimal::new)
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertEquals(0, sum.compareTo(new BigDecimal(invoice.getString("total"))), "total is the exact sum of lines");
-        assertTrue(invoice.getList("lines.type", String.class).size() > 0);
+        assertEquals("USD", invoice.getString("currency"));
+        assertEquals("open", invoice.getString("status"), "finalised and numbered");
+        assertTrue(invoice.getString("number").matches("INV-\\d+"), invoice.getString("number"));
+        // independently: 1,351,000 tokens − 1,000,000 included = 351 packages of 1,000 × 0.50 = 175.50
+        assertEquals(new BigDecimal("175.50"), lineAmount(invoice, "overage"));
+        // the base fee is prorated from the plan change to the period end, each line rounded once, half-up
+        for (Map<String, String> line : invoice.<Map<String, String>> getList("lines")) {
+            BigDecimal expected = new BigDecimal(line.get("quantity")).multiply(new BigDecimal(line.get("unitAmount")))
+                    .setScale(2, java.math.RoundingMode.HALF_UP);
+            assertEquals(expected, new BigDecimal(line.get("amount")), "line " + line);
+        }
+        assertTrue(lineAmount(invoice, "base_fee").compareTo(new BigDecimal("99.00")) <= 0);
 
         // a second run for the same instant does nothing new: one invoice per (account, period)
         String again = given().auth().oauth2(Suite.serviceToken()).contentType(ContentType.JSON).body("{}")
@@ -164,6 +176,11 @@ class BillingLoopTest {
         assertEquals(ids.size(), given().auth().oauth2(admin)
                 .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices", ORG)
                 .then().extract().jsonPath().getList("items").size());
+    }
+
+    private static BigDecimal lineAmount(JsonPath invoice, String type) {
+        return invoice.<Map<String, String>> getList("lines").stream().filter(l -> type.equals(l.get("type")))
+                .map(l -> new BigDecimal(l.get("amount"))).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     private static String awaitRun(String runId) throws InterruptedException {
