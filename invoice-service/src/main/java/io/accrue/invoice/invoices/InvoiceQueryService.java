@@ -30,7 +30,7 @@ public class InvoiceQueryService {
     public CursorPage<InvoiceSummary> list(String orgId, String status, String periodFrom, String periodTo,
             String cursor, Integer limit) {
         int size = Cursors.limit(limit);
-        Filter filter = new Filter(orgId,
+        Filter filter = new Filter(orgId == null || orgId.isBlank() ? null : orgId,
                 status == null || status.isBlank() ? null : InvoiceStatus.parse(status).wire(),
                 instant("periodFrom", periodFrom), instant("periodTo", periodTo));
         After after = cursor == null || cursor.isBlank() ? null : after(cursor);

@@ -24,8 +24,12 @@ public class InvoiceRepository implements PanacheRepositoryBase<Invoice, UUID> {
      * cursor (not shown) or after it (shown once): no row is skipped or repeated.
      */
     public List<Invoice> page(Filter filter, After after, int limit) {
-        StringBuilder q = new StringBuilder("orgId = :org");
-        Parameters p = Parameters.with("org", filter.orgId());
+        StringBuilder q = new StringBuilder("1 = 1");
+        Parameters p = new Parameters();
+        if (filter.orgId() != null) {
+            q.append(" and orgId = :org");
+            p.and("org", filter.orgId());
+        }
         if (filter.status() != null) {
             q.append(" and status = :status");
             p.and("status", filter.status());

@@ -225,4 +225,22 @@ class InvoiceResourceTest {
         int m = (month - 1) % 12 + 1;
         return LocalDate.of(y, m, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
     }
+
+    @Test
+    void operatorListsAcrossOrganisationsAndFiltersByOrganisation() {
+        fixtures.insert(orgA, "open", month(2026, 1), month(2026, 2), "USD", "1.00");
+        Invoice ofB = fixtures.insert(orgB, "paid", month(2026, 1), month(2026, 2), "USD", "2.00");
+        given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())
+                .queryParam("orgId", orgB)
+                .when().get("/v1/invoices")
+                .then().statusCode(200).body("items.id", contains(ofB.id.toString()));
+        given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())
+                .queryParam("status", "paid").queryParam("limit", 200)
+                .when().get("/v1/invoices")
+                .then().statusCode(200).body("items.status", org.hamcrest.Matchers.everyItem(equalTo("paid")));
+        // an organisation's own roles cannot list across organisations
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.OWNER))
+                .when().get("/v1/invoices")
+                .then().statusCode(403).contentType(PROBLEM).body("code", equalTo("forbidden"));
+    }
 }
