@@ -14,7 +14,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * subscription-service stand-in: organisations named {@code suspended-*} are suspended, {@code down-*} answer 503,
- * {@code none-*} have no account; every other organisation is active.
+ * {@code none-*} have no account; every other organisation is active. {@code metered-*} accounts are on metered
+ * Stripe prices (customer {@code cus_Metered123}).
  */
 @QuarkusTestResource(SubscriptionServiceStub.class)
 public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleManager {
@@ -38,6 +39,10 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
         server.stubFor(get(urlPathMatching("/v1/accounts/none-[^/]+/status")).atPriority(1)
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
                         .withBody("{\"status\":404,\"code\":\"account_not_found\"}")));
+        server.stubFor(get(urlPathMatching("/v1/accounts/(metered-[^/]+)")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"orgId\":\"x\",\"name\":\"M\",\"currency\":\"USD\",\"timeZone\":\"UTC\","
+                                + "\"planSlug\":\"pro\",\"stripeCustomerId\":\"cus_Metered123\",\"meteredEnabled\":true}")));
         return Map.of("quarkus.rest-client.subscription-service.url", server.baseUrl());
     }
 

@@ -35,6 +35,14 @@ public class AccountStatusClient {
         return api.status(orgId);
     }
 
+    /** The account, for metering; no fallback: without it the window is simply queued on a later run. */
+    @Timeout(2000)
+    @Retry(maxRetries = 2, delay = 200, abortOn = WebApplicationException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = WebApplicationException.class)
+    public Account account(String orgId) {
+        return api.account(orgId);
+    }
+
     AccountStatus unknown(String orgId) {
         LOG.warnf("account status of %s unavailable; quota checks allow and flag", orgId);
         return new AccountStatus(orgId, "unknown");

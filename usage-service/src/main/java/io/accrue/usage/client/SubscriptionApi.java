@@ -16,6 +16,10 @@ import io.accrue.common.security.ServiceAuthFilter;
 public interface SubscriptionApi {
 
     @GET
+    @Path("/{orgId}")
+    Account account(@PathParam("orgId") String orgId);
+
+    @GET
     @Path("/{orgId}/status")
     AccountStatus status(@PathParam("orgId") String orgId);
 }

@@ -15,6 +15,26 @@ public interface UsageConfig {
 
     Quota quota();
 
+    Stripe stripe();
+
+    /** Stripe metering (v2 meter events through the outbox). */
+    interface Stripe {
+        /** Secret key; from ACCRUE_STRIPE_API_KEY only. */
+        String apiKey();
+
+        String apiBase();
+
+        String meterEventsBase();
+
+        /** The Stripe meter's event name the token totals are reported under. */
+        @WithDefault("accrue_llm_tokens")
+        String meterEventName();
+
+        /** How often the metering round runs ({@code off} disables it). */
+        @WithDefault("5m")
+        String meterEvery();
+    }
+
     interface Pricing {
         /**
          * How far ahead a new price version must start. Longer than {@link #cacheTtl()}, so every replica has

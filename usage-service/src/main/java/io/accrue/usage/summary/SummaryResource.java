@@ -22,9 +22,11 @@ import io.accrue.usage.summary.UsageSummary.DailyRow;
 public class SummaryResource {
 
     private final SummaryService service;
+    private final java.time.Clock clock;
 
-    SummaryResource(SummaryService service) {
+    SummaryResource(SummaryService service, java.time.Clock clock) {
         this.service = service;
+        this.clock = clock;
     }
 
     @GET
@@ -45,6 +47,31 @@ public class SummaryResource {
             @QueryParam("from") Instant from, @QueryParam("to") Instant to) {
         return service.daily(orgId, env(environment), from, to);
     }
+
+    @GET
+    @Path("/forecast")
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
+    @Operation(summary = "Projected end-of-period usage, cost and revenue for [from, to) from the burn rate so far (linear)")
+    public ForecastView forecast(@PathParam("orgId") String orgId, @QueryParam("environment") String environment,
+            @QueryParam("from") Instant from, @QueryParam("to") Instant to) {
+        String env = env(environment);
+        Instant now = clock.instant();
+        if (from == null || to == null || !from.isBefore(to)) {
+            throw ApiException.badRequest("window_invalid", "from and to are required and from must be before to.");
+        }
+        Instant observedTo = now.isBefore(to) ? (now.isAfter(from) ? now : from.plusNanos(1000)) : to;
+        UsageSummary.Counters seen = service.summary(orgId, env, from, observedTo, null).totals();
+        java.math.BigDecimal f = Forecast.factor(from, to, now);
+        return new ForecastView(orgId, env, from, to, now,
+                "linear burn rate: observed x period length / elapsed (at least 1 h)",
+                seen, new Projected(Forecast.project(seen.totalTokens(), f), Forecast.project(seen.requests(), f),
+                        Forecast.project(seen.cost(), f), Forecast.project(seen.revenue(), f)));
+    }
+
+    public record Projected(long totalTokens, long requests, java.math.BigDecimal cost, java.math.BigDecimal revenue) {}
+
+    public record ForecastView(String orgId, String environment, Instant from, Instant to, Instant asOf, String method,
+            UsageSummary.Counters observed, Projected projected) {}
 
     static String env(String value) {
         if (value == null) {

@@ -171,6 +171,19 @@ class UsageEventResourceTest {
     }
 
     @Test
+    void theForecastProjectsTheBurnRateToThePeriodEnd() {
+        reporter("live").body(event("f-1", "u-1", "gpt-4o", 1000, 500, "2026-03-15T09:00:00Z"))
+                .when().post("/v1/usage-events").then().statusCode(201);
+        // 14 days 10 h of a 31-day March elapsed at 10:00 on the 15th: factor 2678400 / 1245600.
+        given().header("Authorization", TestTokens.bearer(org, Roles.MEMBER))
+                .queryParam("from", "2026-03-01T00:00:00Z").queryParam("to", "2026-04-01T00:00:00Z")
+                .when().get("/v1/orgs/{org}/usage/forecast", org)
+                .then().statusCode(200).body("observed.totalTokens", equalTo(1500))
+                .body("projected.totalTokens", equalTo(3225)).body("projected.requests", equalTo(2))
+                .body("projected.cost", equalTo("0.016127167630"));
+    }
+
+    @Test
     void anotherOrganisationsSummaryIsNotFound() {
         given().header("Authorization", TestTokens.bearer(org, Roles.MEMBER))
                 .queryParam("from", "2026-03-01T00:00:00Z").queryParam("to", "2026-04-01T00:00:00Z")

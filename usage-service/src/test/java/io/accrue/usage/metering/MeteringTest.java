@@ -1,0 +1,108 @@
+package io.accrue.usage.metering;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import io.accrue.common.security.Roles;
+import io.accrue.common.time.AdjustableClock;
+import io.accrue.testing.TestTokens;
+import io.accrue.usage.StripeStub;
+import io.accrue.usage.UsageFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class MeteringTest {
+
+    @Inject
+    MeteringService metering;
+    @Inject
+    MeterOutbox outbox;
+    @Inject
+    AdjustableClock clock;
+
+    @Test
+    void aReportSurvivesAStripeOutageAndIsSentExactlyOnce() {
+        String org = "metered-" + UUID.randomUUID();
+        String identifier = MeterOutbox.identifier(org, "accrue_llm_tokens", Instant.parse("2026-03-15T10:00:00Z"));
+        var stripe = StripeStub.server;
+        stripe.resetAll();
+        stripe.stubFor(post(urlPathEqualTo("/v2/billing/meter_events")).inScenario("outage")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("recovered")
+                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                        .withBody(
+                                "{\"error\":{\"type\":\"api_error\",\"code\":\"internal_error\",\"message\":\"An unknown error occurred\"}}")));
+        stripe.stubFor(post(urlPathEqualTo("/v2/billing/meter_events")).inScenario("outage")
+                .whenScenarioStateIs("recovered")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"object\":\"v2.billing.meter_event\",\"created\":\"2026-03-15T11:00:00.000Z\","
+                                + "\"event_name\":\"accrue_llm_tokens\",\"identifier\":\"" + identifier + "\","
+                                + "\"livemode\":false,\"payload\":{\"stripe_customer_id\":\"cus_Metered123\",\"value\":\"1500\"},"
+                                + "\"timestamp\":\"2026-03-15T10:59:59.000Z\"}")));
+        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("live").bearer())
+                .contentType(ContentType.JSON)
+                .body(UsageFixtures.event("m-1", "u-1", "gpt-4o", 1000, 500, "2026-03-15T09:59:00Z"))
+                .when().post("/v1/usage-events").then().statusCode(201);
+        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("test").bearer())
+                .contentType(ContentType.JSON)
+                .body(UsageFixtures.event("t-1", "u-1", "gpt-4o", 99999, 0, "2026-03-15T09:59:00Z"))
+                .when().post("/v1/usage-events").then().statusCode(201);
+
+        Instant start = clock.instant();
+        try {
+            clock.set(Instant.parse("2026-03-15T11:00:05Z")); // the 10:00–11:00 window is closed
+            MeteringService.RoundResult first = metering.runRound();
+            assertTrue(first.queued() >= 1);
+            assertEquals(1,
+                    stripe.countRequestsMatching(postRequestedFor(urlPathEqualTo("/v2/billing/meter_events")).build())
+                            .getCount());
+            MeterOutbox.Reconciliation pending = outbox.reconcile(org, Instant.parse("2026-03-15T10:00:00Z"),
+                    Instant.parse("2026-03-15T11:00:00Z"));
+            assertEquals(1500, pending.recordedTokens());
+            assertEquals(1500, pending.pendingTokens());
+            assertFalse(pending.matches());
+
+            // Not due yet (backoff 30 s): nothing is sent.
+            assertFalse(outbox.sendNext());
+            clock.advance(Duration.ofSeconds(31));
+            assertTrue(outbox.sendNext());
+            // Another round re-queues nothing and sends nothing.
+            metering.runRound();
+            assertFalse(outbox.sendNext());
+
+            stripe.verify(2, postRequestedFor(urlPathEqualTo("/v2/billing/meter_events"))
+                    .withHeader("Idempotency-Key", equalTo(identifier))
+                    .withRequestBody(matchingJsonPath("$.identifier", equalTo(identifier)))
+                    .withRequestBody(matchingJsonPath("$.payload.value", equalTo("1500")))
+                    .withRequestBody(matchingJsonPath("$.payload.stripe_customer_id", equalTo("cus_Metered123"))));
+        } finally {
+            clock.set(start);
+        }
+        given().header("Authorization", TestTokens.bearer(org, Roles.BILLING_ADMIN))
+                .queryParam("from", "2026-03-15T10:00:00Z").queryParam("to", "2026-03-15T11:00:00Z")
+                .when().get("/v1/orgs/{org}/metering/reconciliation", org)
+                .then().statusCode(200)
+                .body("recordedTokens", Matchers.equalTo(1500))
+                .body("reportedTokens", Matchers.equalTo(1500))
+                .body("matches", Matchers.equalTo(true));
+    }
+}
