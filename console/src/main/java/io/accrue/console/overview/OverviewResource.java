@@ -14,8 +14,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import io.accrue.console.api.ApiResult;
 import io.accrue.console.api.Service;
@@ -70,16 +72,26 @@ public class OverviewResource {
     @POST
     @Path("checkout")
     @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN})
-    public Response checkout(@QueryParam("org") String org, @FormParam("planSlug") String planSlug) {
-        return toStripe(org, "/checkout-session", Map.of("planSlug", planSlug == null ? "" : planSlug));
+    public Response checkout(@QueryParam("org") String org, @FormParam("priceId") String priceId,
+            @Context UriInfo uri) {
+        String back = back(uri, org);
+        return toStripe(org, "/checkout-sessions", Map.of("priceId", priceId == null ? "" : priceId, "successUrl",
+                back, "cancelUrl", back));
     }
 
     /** Opens the Stripe Customer Portal for the account. */
     @POST
     @Path("portal")
     @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN})
-    public Response portal(@QueryParam("org") String org) {
-        return toStripe(org, "/portal-session", Map.of());
+    public Response portal(@QueryParam("org") String org, @Context UriInfo uri) {
+        return toStripe(org, "/portal-sessions", Map.of("returnUrl", back(uri, org)));
+    }
+
+    /** Where Stripe sends the browser back to: this console's billing page (absolute, as Stripe needs). */
+    static String back(UriInfo uri, String org) {
+        String base = uri.getBaseUri().toString();
+        base = base.endsWith("/") ? base : base + "/";
+        return org == null || org.isBlank() ? base : base + "?org=" + seg(org);
     }
 
     private Response toStripe(String org, String path, Map<String, String> body) {

@@ -180,6 +180,19 @@ class ConsoleBrowserIT {
         row = browser.driver.findElement(By.cssSelector("tr[data-end-user='u-console-1']"));
         assertTrue(row.findElement(By.className("end-user-status")).getText().startsWith("blocked"));
 
+        // the live event shows in live usage (per end user and per model), never in test
+        String live = browser.open(console + "/usage?environment=live");
+        browser.screenshot("billing-admin-usage-live");
+        assertTrue(present("by-end-user") && live.contains("u-console-1"), live);
+        assertTrue(present("by-model") && live.contains("gpt-4o"), live);
+        assertTrue(text("total-tokens").equals("1,500"), live);
+        String test = browser.open(console + "/usage?environment=test");
+        assertFalse(test.contains("u-console-1"), test);
+        assertEquals("0", text("total-tokens"));
+        browser.open(console + "/revenue");
+        browser.screenshot("billing-admin-revenue-with-usage");
+        assertTrue(present("revenue-total") && present("cost-total") && present("margin-total"));
+
         String detail = browser.open(console + "/end-users/u-console-1");
         browser.screenshot("billing-admin-end-user");
         assertEquals("blocked", text("end-user-status"));
