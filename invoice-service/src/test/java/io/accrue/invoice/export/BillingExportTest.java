@@ -162,7 +162,7 @@ class BillingExportTest {
             em.createNativeQuery("""
                     INSERT INTO invoices (id, org_id, kind, status, series, number, period_start, period_end, currency,
                         subtotal, total, line_count, created_at, issued_at, finalised_at, status_changed_at)
-                    SELECT gen_random_uuid(), ?1, 'invoice', 'open', 'EXP-' || ?1, lpad(g::text, 6, '0'),
+                    SELECT gen_random_uuid(), ?1, 'invoice', 'draft', 'EXP-' || ?1, NULL,
                         timestamptz '2000-01-01' + (g || ' months')::interval,
                         timestamptz '2000-01-01' + ((g + 1) || ' months')::interval, 'USD',
                         1.25 * ?2, 1.25 * ?2, ?2, now(), now(), now(), now()
@@ -175,6 +175,9 @@ class BillingExportTest {
                         'llm_tokens', 'gpt-4o', 125000, 0.00001, 1.25, i.period_start, i.period_end
                     FROM invoices i CROSS JOIN generate_series(1, ?2) p WHERE i.org_id = ?1""")
                     .setParameter(1, org).setParameter(2, linesPer).executeUpdate();
+            // finalised after their lines are written, as the billing run does (lines freeze at finalisation)
+            em.createNativeQuery("UPDATE invoices SET status = 'open', number = 'EXP-' || id WHERE org_id = ?1")
+                    .setParameter(1, org).executeUpdate();
             em.createNativeQuery("""
                     INSERT INTO billing_periods (id, org_id, period_start, period_end, closed_at, usage_recorded_before)
                     SELECT gen_random_uuid(), ?1, period_start, period_end, now(), now()

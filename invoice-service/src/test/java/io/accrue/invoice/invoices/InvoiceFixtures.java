@@ -24,9 +24,10 @@ public class InvoiceFixtures {
             i.id = UUID.randomUUID();
             i.orgId = org;
             i.kind = Invoice.KIND_INVOICE;
-            i.status = status;
+            // written as a draft first: the database freezes lines once an invoice is finalised
+            i.status = "draft";
             i.series = "INV";
-            i.number = status.equals("draft") ? null : "INV-" + i.id.toString().substring(0, 8);
+            i.number = null;
             i.periodStart = start;
             i.periodEnd = end;
             i.currency = currency;
@@ -39,8 +40,6 @@ public class InvoiceFixtures {
             i.lineCount = lineAmounts.length;
             i.createdAt = end;
             i.statusChangedAt = end;
-            i.issuedAt = i.number == null ? null : end;
-            i.finalisedAt = i.issuedAt;
             em.persist(i);
             em.flush();
             for (int n = 0; n < lineAmounts.length; n++) {
@@ -57,6 +56,14 @@ public class InvoiceFixtures {
                 l.periodStart = start;
                 l.periodEnd = end;
                 em.persist(l);
+            }
+            em.flush();
+            if (!status.equals("draft")) {
+                i.status = status;
+                i.number = "INV-" + i.id.toString().substring(0, 8);
+                i.issuedAt = end;
+                i.finalisedAt = end;
+                em.flush();
             }
             return i;
         });
