@@ -59,6 +59,12 @@ final class Browser implements AutoCloseable {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("signed-in-as")));
     }
 
+    /** Submits a form and waits until the browser has left the page (the post-redirect-get has landed). */
+    void submit(org.openqa.selenium.WebElement button) {
+        button.click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(button));
+    }
+
     String open(String url) {
         driver.get(url);
         new WebDriverWait(driver, Duration.ofSeconds(60))

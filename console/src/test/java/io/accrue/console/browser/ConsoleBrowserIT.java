@@ -139,7 +139,7 @@ class ConsoleBrowserIT {
         form.findElement(By.name("slug")).sendKeys("console-pro");
         form.findElement(By.name("name")).sendKeys("Console Pro");
         form.findElement(By.name("markupPercent")).sendKeys("20");
-        form.findElement(By.id("create-rate-plan")).click();
+        browser.submit(form.findElement(By.id("create-rate-plan")));
         String saved = browser.open(browser.driver.getCurrentUrl());
         assertTrue(present("saved"), saved);
         var plan = browser.driver.findElement(By.cssSelector("form[data-rate-plan='console-pro']"));
@@ -147,7 +147,7 @@ class ConsoleBrowserIT {
         markup.clear();
         markup.sendKeys("35");
         plan.findElement(By.name("monthlyTokenLimit")).sendKeys("500000");
-        plan.findElement(By.className("save-rate-plan")).click();
+        browser.submit(plan.findElement(By.className("save-rate-plan")));
         browser.open(browser.driver.getCurrentUrl());
         browser.screenshot("billing-admin-rate-plan-changed");
         plan = browser.driver.findElement(By.cssSelector("form[data-rate-plan='console-pro']"));
@@ -158,7 +158,7 @@ class ConsoleBrowserIT {
         // a refused change shows the service's problem details, and nothing changes
         plan.findElement(By.name("markupPercent")).clear();
         plan.findElement(By.name("markupPercent")).sendKeys("-5");
-        plan.findElement(By.className("save-rate-plan")).click();
+        browser.submit(plan.findElement(By.className("save-rate-plan")));
         String refused = browser.open(browser.driver.getCurrentUrl());
         assertTrue(present("flash") && refused.contains("422"), refused);
         plan = browser.driver.findElement(By.cssSelector("form[data-rate-plan='console-pro']"));
@@ -174,7 +174,7 @@ class ConsoleBrowserIT {
         browser.open(console + "/end-users");
         var row = browser.driver.findElement(By.cssSelector("tr[data-end-user='u-console-1']"));
         assertEquals("active", row.findElement(By.className("end-user-status")).getText());
-        row.findElement(By.className("block")).click();
+        browser.submit(row.findElement(By.className("block")));
         browser.open(browser.driver.getCurrentUrl());
         browser.screenshot("billing-admin-end-user-blocked");
         row = browser.driver.findElement(By.cssSelector("tr[data-end-user='u-console-1']"));
@@ -196,7 +196,7 @@ class ConsoleBrowserIT {
         String detail = browser.open(console + "/end-users/u-console-1");
         browser.screenshot("billing-admin-end-user");
         assertEquals("blocked", text("end-user-status"));
-        browser.driver.findElement(By.id("unblock")).click();
+        browser.submit(browser.driver.findElement(By.id("unblock")));
         browser.open(browser.driver.getCurrentUrl());
         assertEquals("active", text("end-user-status"), detail);
 
@@ -252,7 +252,7 @@ class ConsoleBrowserIT {
         browser.screenshot("member-invoices-after-close");
         assertTrue(present("invoice-list"), "the closed period produced no invoice: "
                 + browser.driver.findElement(By.tagName("body")).getText());
-        browser.driver.findElement(By.cssSelector("#invoice-list tbody a")).click();
+        browser.submit(browser.driver.findElement(By.cssSelector("#invoice-list tbody a")));
         browser.open(browser.driver.getCurrentUrl());
         browser.screenshot("member-invoice");
         assertTrue(present("invoice-total"));
