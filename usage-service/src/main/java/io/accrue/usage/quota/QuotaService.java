@@ -82,7 +82,7 @@ public class QuotaService {
     /** used + reserved per window: [tokens, requests], cost. */
     record Usage(long dayTokens, long dayRequests, long monthTokens, BigDecimal monthCost, long minuteRequests) {}
 
-    @Transactional
+    /** Read-only on the hot path (autocommit, no JTA transaction); only an alert-only breach writes a row. */
     public QuotaAnswer check(String org, String env, String endUser, String model, long estimatedTokens) {
         Instant now = clock.instant();
         Windows w = Windows.at(now);

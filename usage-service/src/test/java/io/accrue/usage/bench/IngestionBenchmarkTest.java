@@ -56,10 +56,12 @@ class IngestionBenchmarkTest {
     @Inject
     AgroalDataSource dataSource;
 
+    private String loadBefore;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void run() throws Exception {
+        loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         String token = TestTokens.as(Roles.USAGE_REPORTER).org("bench-org").environment("live").bearer();
         // Warm-up: JIT, connection pool, catalog cache.
         ingest(token, "warm", 30, 2);
@@ -255,6 +257,8 @@ class IngestionBenchmarkTest {
                         - %s
                         - JDK %s; PostgreSQL %s (embedded, local, default settings, same machine)
                         - Server and load generator in the same JVM (Quarkus test mode, JVM mode), HTTP/1.1 over loopback
+                        - Load average (/proc/loadavg) before the run: `%s`, after: `%s` — other builds share these 2 cores,
+                          so a load far above 2 means the numbers below are a floor, not the service's capacity
 
                         ## Results
 
@@ -282,7 +286,8 @@ class IngestionBenchmarkTest {
                         """,
                 CLIENTS, BATCHES, QUOTA_RATE, QUOTA_SECONDS, Instant.now(), cpu,
                 Runtime.getRuntime().availableProcessors(),
-                mem, System.getProperty("java.version"), pg,
+                mem, System.getProperty("java.version"), pg, loadBefore,
+                Files.readString(Path.of("/proc/loadavg")).strip(),
                 CLIENTS, BATCH, ingest.events(), ingest.seconds(), ingest.perSecond(), ingest.pct(0.5),
                 ingest.pct(0.99),
                 replay.events(), replay.seconds(), replay.perSecond(), replay.pct(0.5), replay.pct(0.99),
