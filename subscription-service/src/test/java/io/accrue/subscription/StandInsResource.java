@@ -1,5 +1,8 @@
 package io.accrue.subscription;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -8,8 +11,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * One WireMock server standing in for usage-service and Stripe (paths do not overlap). Tests stub it through
- * {@link #server()}.
+ * One WireMock server standing in for usage-service and Stripe (their paths do not overlap). Tests stub it
+ * through {@link #server()}; Stripe-shaped defaults are installed at start.
  */
 public class StandInsResource implements QuarkusTestResourceLifecycleManager {
 
@@ -23,8 +26,17 @@ public class StandInsResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
         server.start();
+        stubStripeDefaults(server);
         String base = "http://127.0.0.1:" + server.port();
         return Map.of("quarkus.rest-client.usage-service.url", base, "accrue.stripe.api-base", base);
+    }
+
+    /** Stripe-shaped answers every test may rely on (tests add more specific stubs on top). */
+    static void stubStripeDefaults(WireMockServer s) {
+        s.stubFor(post("/v1/customers").atPriority(10).willReturn(okJson("""
+                {"id":"cus_{{randomValue length=14 type='ALPHANUMERIC'}}","object":"customer","created":1773568800,
+                 "livemode":false,"name":"Acme AI","metadata":{},"invoice_settings":{"default_payment_method":null}}""")
+                .withTransformers("response-template")));
     }
 
     @Override

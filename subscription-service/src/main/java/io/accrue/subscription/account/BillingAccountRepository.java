@@ -13,4 +13,8 @@ public class BillingAccountRepository implements PanacheRepositoryBase<BillingAc
     public Optional<BillingAccount> findByOrg(String orgId) {
         return find("orgId", orgId).firstResultOptional();
     }
+
+    public Optional<BillingAccount> findByCustomer(String stripeCustomerId) {
+        return find("stripeCustomerId", stripeCustomerId).firstResultOptional();
+    }
 }

@@ -53,10 +53,14 @@ public class BillingAccountResource {
 
     @POST
     @RolesAllowed(Roles.PLATFORM_OPERATOR)
-    @Operation(summary = "Provision the billing account of an organisation")
+    @Operation(summary = "Provision the billing account and Stripe customer of an organisation (idempotent)")
     public Response create(@NotNull @Valid CreateAccount request) {
+        boolean existed = service.exists(request.orgId());
         AccountView created = service.create(request, caller.subject());
-        return Response.created(URI.create("/v1/accounts/" + created.orgId())).entity(created).build();
+        created = service.ensureCustomer(created.orgId());
+        return existed
+                ? Response.ok(created).build()
+                : Response.created(URI.create("/v1/accounts/" + created.orgId())).entity(created).build();
     }
 
     @GET

@@ -17,6 +17,7 @@ import io.accrue.common.paging.Cursors;
 import io.accrue.subscription.account.AccountRequests.AccountView;
 import io.accrue.subscription.account.AccountRequests.CreateAccount;
 import io.accrue.subscription.lifecycle.SubscriptionService;
+import io.accrue.subscription.stripe.StripeGateway;
 import io.quarkus.panache.common.Sort;
 
 @ApplicationScoped
@@ -26,11 +27,14 @@ public class BillingAccountService {
 
     private final BillingAccountRepository accounts;
     private final SubscriptionService subscriptions;
+    private final StripeGateway stripe;
     private final Clock clock;
 
-    BillingAccountService(BillingAccountRepository accounts, SubscriptionService subscriptions, Clock clock) {
+    BillingAccountService(BillingAccountRepository accounts, SubscriptionService subscriptions, StripeGateway stripe,
+            Clock clock) {
         this.accounts = accounts;
         this.subscriptions = subscriptions;
+        this.stripe = stripe;
         this.clock = clock;
     }
 
@@ -38,7 +42,13 @@ public class BillingAccountService {
     public AccountView create(CreateAccount request, String actor) {
         String currency = knownCurrency(request.currency());
         String zone = knownZone(request.timeZone() == null ? "UTC" : request.timeZone());
-        if (accounts.findByOrg(request.orgId()).isPresent()) {
+        var existing = accounts.findByOrg(request.orgId());
+        if (existing.isPresent()) {
+            BillingAccount a = existing.get();
+            // a retry of the same provisioning is answered with what it made; a different one is a conflict
+            if (a.currency.equals(currency) && a.timeZone.equals(zone) && a.name.equals(request.name().strip())) {
+                return AccountView.of(a);
+            }
             throw ApiException.conflict("account_exists",
                     "Organisation '" + request.orgId() + "' already has a billing account.");
         }
@@ -55,6 +65,30 @@ public class BillingAccountService {
         accounts.persistAndFlush(account);
         subscriptions.start(account, actor);
         return AccountView.of(account);
+    }
+
+    /**
+     * Creates the Stripe customer once. Called outside the provisioning transaction so no row lock is held over
+     * the network; a failure leaves the account without a customer and the provisioning retry fills it in (the
+     * idempotency key is derived from the organisation, so Stripe never makes two).
+     */
+    public AccountView ensureCustomer(String orgId) {
+        AccountView account = get(orgId);
+        if (account.stripeCustomerId() != null) {
+            return account;
+        }
+        String customer = stripe.createCustomer(orgId, account.name(), account.currency());
+        return storeCustomer(orgId, customer);
+    }
+
+    @Transactional
+    AccountView storeCustomer(String orgId, String customerId) {
+        BillingAccount a = accounts.findByOrg(orgId).orElseThrow();
+        if (a.stripeCustomerId == null) {
+            a.stripeCustomerId = customerId;
+            a.updatedAt = clock.instant();
+        }
+        return AccountView.of(a);
     }
 
     /** Keyset page ordered by organisation id. */
@@ -79,6 +113,10 @@ public class BillingAccountService {
         account.meteredEnabled = enabled;
         account.updatedAt = clock.instant();
         return AccountView.of(account);
+    }
+
+    public boolean exists(String orgId) {
+        return accounts.findByOrg(orgId).isPresent();
     }
 
     public AccountView get(String orgId) {

@@ -8,7 +8,7 @@ import io.accrue.subscription.lifecycle.SubscriptionRepository;
 
 /**
  * Whether an organisation may take on new charges (checkout, upgrades, credit purchases). Any dunning state
- * or a canceled subscription blocks. Enforced by the operations themselves, not only reported.
+ * state, an open dispute or a canceled subscription blocks. Enforced by the operations themselves, not only reported.
  */
 @ApplicationScoped
 public class SpendGate {
@@ -16,9 +16,16 @@ public class SpendGate {
     public record Decision(String orgId, boolean allowed, String reason, String status) {}
 
     private final SubscriptionRepository subscriptions;
+    private final jakarta.persistence.EntityManager em;
 
-    SpendGate(SubscriptionRepository subscriptions) {
+    SpendGate(SubscriptionRepository subscriptions, jakarta.persistence.EntityManager em) {
         this.subscriptions = subscriptions;
+        this.em = em;
+    }
+
+    private boolean openDispute(String orgId) {
+        return !em.createQuery("select d.id from Dispute d where d.orgId = ?1 and d.open = true")
+                .setParameter(1, orgId).setMaxResults(1).getResultList().isEmpty();
     }
 
     public Decision evaluate(String orgId) {
@@ -32,6 +39,9 @@ public class SpendGate {
             case "canceled" -> "subscription_canceled";
             default -> "status_" + s.status;
         };
+        if (reason == null && openDispute(orgId)) {
+            reason = "open_dispute";
+        }
         return new Decision(orgId, reason == null, reason, s.status);
     }
 

@@ -65,6 +65,10 @@ public class Subscription {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** Created time of the newest Stripe payment event applied; older ones arriving later are stale. */
+    @Column(name = "payment_state_at")
+    public Instant paymentStateAt;
+
     @Version
     public long version;
 }

@@ -16,6 +16,7 @@ import io.accrue.common.paging.CursorPage;
 import io.accrue.common.paging.Cursors;
 import io.accrue.subscription.account.BillingAccount;
 import io.accrue.subscription.account.BillingAccountRepository;
+import io.accrue.subscription.audit.AuditTrail;
 import io.accrue.subscription.gate.SpendGate;
 import io.accrue.subscription.lifecycle.Periods.Period;
 import io.accrue.subscription.lifecycle.SubscriptionRequests.ChangePlan;
@@ -38,10 +39,12 @@ public class SubscriptionService {
     private final BillingAccountRepository accounts;
     private final PlanService plans;
     private final SpendGate gate;
+    private final AuditTrail audit;
     private final Clock clock;
 
     SubscriptionService(SubscriptionRepository subscriptions, SubscriptionEventRepository events,
-            BillingAccountRepository accounts, PlanService plans, SpendGate gate, Clock clock) {
+            BillingAccountRepository accounts, PlanService plans, SpendGate gate, AuditTrail audit, Clock clock) {
+        this.audit = audit;
         this.subscriptions = subscriptions;
         this.events = events;
         this.accounts = accounts;
@@ -269,25 +272,26 @@ public class SubscriptionService {
 
     /** Dunning and webhook transitions: the status moves, the timeline says why. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void transition(Subscription s, String toStatus, String reason, String actor) {
+    public void transition(Subscription s, String toStatus, String reason, String actor, Instant at) {
         if (toStatus.equals(s.status)) {
             return;
         }
-        Instant now = clock.instant();
         String before = s.status;
         s.status = toStatus;
-        s.statusChangedAt = now;
-        s.updatedAt = now;
+        s.statusChangedAt = at;
+        s.updatedAt = clock.instant();
         if ("canceled".equals(toStatus)) {
-            s.canceledAt = now;
+            s.canceledAt = at;
         }
-        record(s, "status_changed", now, before, toStatus, reason, actor);
+        record(s, "status_changed", at, before, toStatus, reason, actor);
     }
 
     public Subscription locked(String orgId) {
-        return subscriptions.find("orgId", orgId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
-                .orElseThrow(() -> ApiException.notFound("account_not_found",
+        Subscription s = subscriptions.find("orgId", orgId).withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResultOptional().orElseThrow(() -> ApiException.notFound("account_not_found",
                         "Organisation '" + orgId + "' has no billing account."));
+        lastSnapshot.put(s.id, snapshot(s));
+        return s;
     }
 
     private void rollOverLocked(Subscription s) {
@@ -359,6 +363,25 @@ public class SubscriptionService {
         return metered != null && !metered.isBlank();
     }
 
+    /** The audited state of a subscription (before/after of every change). */
+    private static java.util.Map<String, Object> snapshot(Subscription s) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("status", s.status);
+        m.put("plan", s.planSlug + " v" + s.planVersion);
+        m.put("currency", s.currency);
+        m.put("billingMode", s.billingMode);
+        m.put("cancelAtPeriodEnd", s.cancelAtPeriodEnd);
+        m.put("pendingPlan", s.pendingPlanSlug == null ? null : s.pendingPlanSlug + " v" + s.pendingPlanVersion);
+        m.put("pendingCurrency", s.pendingCurrency);
+        return m;
+    }
+
+    /**
+     * Before-states of subscriptions being changed in this transaction, taken when the row is locked; the
+     * timeline write then audits before and after together.
+     */
+    private final java.util.Map<UUID, java.util.Map<String, Object>> lastSnapshot = new java.util.concurrent.ConcurrentHashMap<>();
+
     SubscriptionView toView(Subscription s) {
         PendingChange pending = s.pendingPlanSlug == null && s.pendingCurrency == null
                 ? null
@@ -385,5 +408,7 @@ public class SubscriptionService {
         e.reason = reason;
         e.actor = actor;
         events.persist(e);
+        java.util.Map<String, Object> after = snapshot(s);
+        audit.record(s.orgId, actor, "subscription." + type, "subscription", lastSnapshot.put(s.id, after), after);
     }
 }

@@ -1,0 +1,96 @@
+package io.accrue.subscription.dunning;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.accrue.subscription.lifecycle.Subscription;
+import io.accrue.subscription.lifecycle.SubscriptionRepository;
+import io.accrue.subscription.lifecycle.SubscriptionService;
+import io.accrue.subscription.notify.Notifications;
+
+/** Moves subscriptions through dunning: on payment events (from webhooks) and on timers (from the scheduler). */
+@ApplicationScoped
+public class DunningService {
+
+    private static final List<String> IN_DUNNING = List.of("past_due", "grace", "suspended");
+
+    private final SubscriptionService subscriptions;
+    private final SubscriptionRepository repository;
+    private final DunningConfig config;
+    private final Notifications notifications;
+    private final Clock clock;
+
+    DunningService(SubscriptionService subscriptions, SubscriptionRepository repository, DunningConfig config,
+            Notifications notifications, Clock clock) {
+        this.notifications = notifications;
+        this.subscriptions = subscriptions;
+        this.repository = repository;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * A failed payment moves an active subscription to past_due. {@code eventCreated} orders payment events:
+     * one older than the newest applied is stale and changes nothing (webhooks arrive in any order).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String paymentFailed(String orgId, Instant eventCreated, String reason) {
+        Subscription s = subscriptions.locked(orgId);
+        if (stale(s, eventCreated)) {
+            return "stale";
+        }
+        s.paymentStateAt = eventCreated;
+        if ("active".equals(s.status)) {
+            move(s, "past_due", reason, "stripe", clock.instant());
+            return "past_due";
+        }
+        return "unchanged";
+    }
+
+    /** A paid invoice ends dunning, from any dunning state (a canceled subscription stays canceled). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String paid(String orgId, Instant eventCreated) {
+        Subscription s = subscriptions.locked(orgId);
+        if (stale(s, eventCreated)) {
+            return "stale";
+        }
+        s.paymentStateAt = eventCreated;
+        if (IN_DUNNING.contains(s.status)) {
+            move(s, "active", "invoice paid", "stripe", clock.instant());
+            return "active";
+        }
+        return "unchanged";
+    }
+
+    /** Applies every due timer step of one subscription, under its row lock (safe with two replicas). */
+    @Transactional
+    public void advance(String orgId) {
+        Subscription s = subscriptions.locked(orgId);
+        DunningPolicy policy = config.policy();
+        Optional<DunningPolicy.Step> step;
+        while ((step = policy.due(s.status, s.statusChangedAt, clock.instant())).isPresent()) {
+            DunningPolicy.Step st = step.get();
+            move(s, st.toStatus(), "dunning: " + s.status + " for its configured days", "system", st.at());
+        }
+    }
+
+    public List<String> orgsInDunning() {
+        return repository.find("status in ?1", IN_DUNNING).list().stream().map(s -> s.orgId).toList();
+    }
+
+    /** A transition is timelined, audited (by the timeline write) and announced to billing contacts. */
+    private void move(Subscription s, String to, String reason, String actor, Instant at) {
+        String from = s.status;
+        subscriptions.transition(s, to, reason, actor, at);
+        notifications.dunning(s.orgId, from, to, reason, at);
+    }
+
+    private static boolean stale(Subscription s, Instant eventCreated) {
+        return s.paymentStateAt != null && eventCreated.isBefore(s.paymentStateAt);
+    }
+}

@@ -1,0 +1,52 @@
+package io.accrue.subscription.webhook;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.accrue.common.error.ApiException;
+
+/** Stores verified events once per event id; processing happens later, off the request. */
+@ApplicationScoped
+public class WebhookInbox {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EntityManager em;
+    private final Clock clock;
+
+    WebhookInbox(EntityManager em, Clock clock) {
+        this.em = em;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public WebhookResource.Received store(String payload) {
+        JsonNode event;
+        try {
+            event = JSON.readTree(payload);
+        } catch (Exception e) {
+            throw ApiException.badRequest("malformed_event", "The event body is not JSON.");
+        }
+        String id = event.path("id").asText("");
+        String type = event.path("type").asText("");
+        if (!id.startsWith("evt_") || type.isEmpty() || !event.path("created").canConvertToLong()) {
+            throw ApiException.badRequest("malformed_event", "The event lacks id, type or created.");
+        }
+        Instant now = clock.instant();
+        // ON CONFLICT: a replay (or Stripe's own retry) of a stored event is acknowledged and ignored
+        int inserted = em.createNativeQuery("""
+                INSERT INTO stripe_events (id, type, created, payload, received_at, next_attempt_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (id) DO NOTHING""")
+                .setParameter(1, id).setParameter(2, type)
+                .setParameter(3, Instant.ofEpochSecond(event.path("created").asLong()))
+                .setParameter(4, payload).setParameter(5, now).executeUpdate();
+        return new WebhookResource.Received(id, inserted == 0);
+    }
+}

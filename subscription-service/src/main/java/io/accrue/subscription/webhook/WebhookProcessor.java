@@ -1,0 +1,163 @@
+package io.accrue.subscription.webhook;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.accrue.subscription.account.BillingAccount;
+import io.accrue.subscription.account.BillingAccountRepository;
+import io.accrue.subscription.dunning.DunningService;
+import io.accrue.subscription.stripe.StripeGateway;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Applies stored events. Each event is claimed with FOR UPDATE SKIP LOCKED, so two replicas never process the
+ * same one; a failure is retried with exponential backoff up to a maximum number of attempts. Order does not
+ * matter: payment and dispute state only moves forward in Stripe's own event time.
+ */
+@ApplicationScoped
+public class WebhookProcessor {
+
+    private static final Logger LOG = Logger.getLogger(WebhookProcessor.class);
+
+    private final EntityManager em;
+    private final BillingAccountRepository accounts;
+    private final DunningService dunning;
+    private final StripeGateway stripe;
+    private final Clock clock;
+    private final int maxAttempts;
+
+    WebhookProcessor(EntityManager em, BillingAccountRepository accounts, DunningService dunning, StripeGateway stripe,
+            Clock clock, @ConfigProperty(name = "accrue.stripe.webhooks.max-attempts") int maxAttempts) {
+        this.em = em;
+        this.accounts = accounts;
+        this.dunning = dunning;
+        this.stripe = stripe;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+    }
+
+    @ActivateRequestContext
+    @Scheduled(every = "${accrue.stripe.webhooks.process-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void processDue() {
+        for (String id : dueIds()) {
+            try {
+                processOne(id);
+            } catch (RuntimeException e) {
+                LOG.warnf("Stripe event %s failed: %s", id, e.getMessage());
+                recordFailure(id, e);
+            }
+        }
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    List<String> dueIds() {
+        return em.createNativeQuery("""
+                SELECT id FROM stripe_events WHERE processed_at IS NULL AND next_attempt_at <= ?1 AND attempts < ?2
+                ORDER BY created LIMIT 100""").setParameter(1, clock.instant()).setParameter(2, maxAttempts)
+                .getResultList();
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    void processOne(String id) {
+        List<?> claimed = em.createNativeQuery(
+                "SELECT id FROM stripe_events WHERE id = ?1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED")
+                .setParameter(1, id).getResultList();
+        if (claimed.isEmpty()) {
+            return; // another replica has it, or it is done
+        }
+        StripeEventRecord event = em.find(StripeEventRecord.class, id);
+        String outcome = apply(event);
+        event.attempts++;
+        event.processedAt = clock.instant();
+        event.outcome = outcome;
+        event.lastError = null;
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    void recordFailure(String id, RuntimeException e) {
+        StripeEventRecord event = em.find(StripeEventRecord.class, id);
+        event.attempts++;
+        long backoffSeconds = 30L << Math.min(event.attempts, 10);
+        event.nextAttemptAt = clock.instant().plus(Duration.ofSeconds(backoffSeconds));
+        String message = String.valueOf(e.getMessage());
+        event.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
+        if (event.attempts >= maxAttempts) {
+            event.outcome = "gave up";
+        }
+    }
+
+    private String apply(StripeEventRecord event) {
+        JsonNode object = read(event.payload).path("data").path("object");
+        Instant created = event.created;
+        return switch (event.type) {
+            case "invoice.payment_failed" -> org(object).map(o -> dunning.paymentFailed(o, created,
+                    "payment failed: invoice " + object.path("id").asText())).orElse("unknown customer");
+            case "invoice.paid" -> org(object).map(o -> dunning.paid(o, created)).orElse("unknown customer");
+            case "charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed" ->
+                dispute(object, created);
+            // Accrue owns plan and status; these are kept as received (raw, in this table) for the audit and export
+            case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+                    "payment_method.attached", "payment_method.detached", "checkout.session.completed" ->
+                "recorded";
+            default -> "ignored";
+        };
+    }
+
+    private String dispute(JsonNode object, Instant created) {
+        String id = object.path("id").asText();
+        Dispute d = em.find(Dispute.class, id);
+        if (d != null && created.isBefore(d.stateAt)) {
+            return "stale";
+        }
+        if (d == null) {
+            Optional<String> org = Optional.ofNullable(stripe.customerOfCharge(object.path("charge").asText()))
+                    .flatMap(accounts::findByCustomer).map(a -> a.orgId);
+            if (org.isEmpty()) {
+                return "unknown customer";
+            }
+            d = new Dispute();
+            d.id = id;
+            d.orgId = org.get();
+            d.openedAt = Instant.ofEpochSecond(object.path("created").asLong(created.getEpochSecond()));
+        }
+        d.status = object.path("status").asText("needs_response");
+        // Stripe's final dispute statuses; anything else is still being fought
+        d.open = !List.of("won", "lost", "warning_closed").contains(d.status);
+        d.closedAt = d.open ? null : created;
+        d.amount = object.path("amount").isNumber() ? object.path("amount").asLong() : null;
+        d.currency = object.path("currency").isTextual() ? object.path("currency").asText().toUpperCase() : null;
+        d.reason = object.path("reason").asText(null);
+        d.stateAt = created;
+        if (!em.contains(d)) {
+            em.persist(d);
+        }
+        return "dispute " + d.status;
+    }
+
+    private Optional<String> org(JsonNode object) {
+        String customer = object.path("customer").asText(null);
+        return Optional.ofNullable(customer).flatMap(accounts::findByCustomer).map((BillingAccount a) -> a.orgId);
+    }
+
+    private static JsonNode read(String payload) {
+        try {
+            return WebhookInbox.JSON.readTree(payload);
+        } catch (Exception e) {
+            throw new IllegalStateException("stored event is not JSON", e);
+        }
+    }
+}
