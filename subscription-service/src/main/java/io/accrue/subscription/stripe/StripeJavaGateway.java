@@ -74,7 +74,8 @@ public class StripeJavaGateway implements StripeGateway {
     public java.util.List<PaymentMethodInfo> paymentMethods(String customerId) {
         return call(() -> {
             var customer = client.v1().customers().retrieve(customerId);
-            String defaultId = customer.getInvoiceSettings() == null ? null
+            String defaultId = customer.getInvoiceSettings() == null
+                    ? null
                     : customer.getInvoiceSettings().getDefaultPaymentMethod();
             var params = com.stripe.param.PaymentMethodListParams.builder().setCustomer(customerId)
                     .setType(com.stripe.param.PaymentMethodListParams.Type.CARD).setLimit(100L).build();

@@ -1,0 +1,97 @@
+package io.accrue.subscription.payment;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.accrue.common.error.ApiException;
+import io.accrue.common.security.Caller;
+import io.accrue.common.security.Roles;
+import io.accrue.subscription.account.BillingAccountService;
+import io.accrue.subscription.audit.AuditTrail;
+import io.accrue.subscription.stripe.StripeGateway;
+import io.accrue.subscription.stripe.StripeGateway.PaymentMethodInfo;
+
+/** Cards live at Stripe; Accrue lists brand/last 4/expiry, detaches and picks the default. */
+@Path("/v1/accounts/{orgId}/payment-methods")
+@Tag(name = "Payment methods")
+public class PaymentMethodResource {
+
+    private final BillingAccountService accounts;
+    private final StripeGateway stripe;
+    private final AuditTrail audit;
+    private final Caller caller;
+
+    PaymentMethodResource(BillingAccountService accounts, StripeGateway stripe, AuditTrail audit, Caller caller) {
+        this.accounts = accounts;
+        this.stripe = stripe;
+        this.audit = audit;
+        this.caller = caller;
+    }
+
+    @GET
+    @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN, Roles.PLATFORM_OPERATOR})
+    @Operation(summary = "The organisation's cards (no card data beyond brand, last 4 and expiry)")
+    public List<PaymentMethodInfo> list(@PathParam("orgId") String orgId) {
+        return stripe.paymentMethods(customer(orgId));
+    }
+
+    @DELETE
+    @Path("/{paymentMethodId}")
+    @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN})
+    @Transactional
+    @Operation(summary = "Detach a card")
+    public Response remove(@PathParam("orgId") String orgId, @PathParam("paymentMethodId") String pm) {
+        owned(orgId, pm);
+        stripe.detachPaymentMethod(pm, "detach-" + pm);
+        audit.record(orgId, caller.subject(), "payment_method.removed", "payment_method:" + pm, pm, null);
+        return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("/{paymentMethodId}/default")
+    @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN})
+    @Transactional
+    @Operation(summary = "Make a card the default for invoices")
+    public List<PaymentMethodInfo> makeDefault(@PathParam("orgId") String orgId,
+            @PathParam("paymentMethodId") String pm, @HeaderParam("Idempotency-Key") String requestKey) {
+        String customer = owned(orgId, pm);
+        // One key per request, not per (customer, card): a key derived from the card alone would make Stripe replay
+        // its first answer when the default goes A → B → A, and the card would silently stay B. A client retrying
+        // the same request sends the same Idempotency-Key; without one, a retry is harmless (setting a default twice).
+        String key = requestKey == null || requestKey.isBlank() ? UUID.randomUUID().toString() : requestKey;
+        stripe.setDefaultPaymentMethod(customer, pm, "default-" + customer + "-" + key);
+        audit.record(orgId, caller.subject(), "payment_method.default_set", "payment_method:" + pm, null, pm);
+        return stripe.paymentMethods(customer);
+    }
+
+    /** A card of another customer is "not found": never reveal or touch other organisations' cards. */
+    private String owned(String orgId, String pm) {
+        String customer = customer(orgId);
+        if (!pm.startsWith("pm_") || !customer.equals(stripe.ownerOfPaymentMethod(pm))) {
+            throw ApiException.notFound("payment_method_not_found", "No such payment method on this account.");
+        }
+        return customer;
+    }
+
+    private String customer(String orgId) {
+        String customer = accounts.get(orgId).stripeCustomerId();
+        if (customer == null) {
+            throw ApiException.conflict("customer_missing",
+                    "The organisation has no Stripe customer yet; repeat the provisioning to create it.");
+        }
+        return customer;
+    }
+}
