@@ -49,6 +49,12 @@ public class AuditTrail {
         em.persist(e);
     }
 
+    /** How many times an organisation's audit trail records an action (a sequence number for idempotency keys). */
+    public long count(String orgId, String action) {
+        return em.createQuery("select count(a) from AuditEntry a where a.orgId = ?1 and a.action = ?2", Long.class)
+                .setParameter(1, orgId).setParameter(2, action).getSingleResult();
+    }
+
     public CursorPage<EntryView> page(String orgId, String cursor, Integer limit) {
         int size = Cursors.limit(limit);
         long after;

@@ -41,9 +41,12 @@ public class SubscriptionService {
     private final SpendGate gate;
     private final AuditTrail audit;
     private final Clock clock;
+    private final OpenInvoices openInvoices;
 
     SubscriptionService(SubscriptionRepository subscriptions, SubscriptionEventRepository events,
-            BillingAccountRepository accounts, PlanService plans, SpendGate gate, AuditTrail audit, Clock clock) {
+            BillingAccountRepository accounts, PlanService plans, SpendGate gate, AuditTrail audit, Clock clock,
+            OpenInvoices openInvoices) {
+        this.openInvoices = openInvoices;
         this.audit = audit;
         this.subscriptions = subscriptions;
         this.events = events;
@@ -226,11 +229,29 @@ public class SubscriptionService {
                 ? plans.definition(s.pendingPlanSlug, s.pendingPlanVersion)
                 : plans.definition(s.planSlug, s.planVersion);
         price(next, currency);
+        refuseWithUnsettledInvoice(orgId);
         Instant now = clock.instant();
         s.pendingCurrency = currency;
         s.updatedAt = now;
         record(s, "currency_switch_scheduled", now, null, null, s.currency + " to " + currency, actor);
         return toView(s);
+    }
+
+    private void refuseWithUnsettledInvoice(String orgId) {
+        java.util.Optional<InvoiceApi.Item> open;
+        try {
+            open = openInvoices.first(orgId);
+        } catch (RuntimeException e) {
+            // fail closed: an unchecked switch could leave an invoice to be collected in a currency no longer billed
+            throw new ApiException(503, "invoice_service_unavailable", "Service unavailable",
+                    "Could not check for open invoices (invoice-service did not answer); nothing was changed.");
+        }
+        open.ifPresent(invoice -> {
+            throw ApiException.conflict("open_invoice", "Invoice " + (invoice.number() == null
+                    ? invoice.id()
+                    : invoice.number()) + " is " + invoice.status()
+                    + "; settle or void it before switching currency.");
+        });
     }
 
     @Transactional

@@ -1,7 +1,6 @@
 package io.accrue.subscription.payment;
 
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
@@ -68,10 +67,13 @@ public class PaymentMethodResource {
     public List<PaymentMethodInfo> makeDefault(@PathParam("orgId") String orgId,
             @PathParam("paymentMethodId") String pm, @HeaderParam("Idempotency-Key") String requestKey) {
         String customer = owned(orgId, pm);
-        // One key per request, not per (customer, card): a key derived from the card alone would make Stripe replay
-        // its first answer when the default goes A → B → A, and the card would silently stay B. A client retrying
-        // the same request sends the same Idempotency-Key; without one, a retry is harmless (setting a default twice).
-        String key = requestKey == null || requestKey.isBlank() ? UUID.randomUUID().toString() : requestKey;
+        // The key names this change, not just the card: derived from (customer, card) alone it would make Stripe
+        // replay its first answer when the default goes A → B → A, and the card would silently stay B. So it counts
+        // the default changes made so far (deterministic: a retry after a failed call reuses it), unless the
+        // client sends its own Idempotency-Key for the request.
+        String key = requestKey == null || requestKey.isBlank()
+                ? pm + "-" + audit.count(orgId, "payment_method.default_set")
+                : requestKey;
         stripe.setDefaultPaymentMethod(customer, pm, "default-" + customer + "-" + key);
         audit.record(orgId, caller.subject(), "payment_method.default_set", "payment_method:" + pm, null, pm);
         return stripe.paymentMethods(customer);

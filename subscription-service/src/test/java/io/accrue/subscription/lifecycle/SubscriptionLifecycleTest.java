@@ -1,9 +1,14 @@
 package io.accrue.subscription.lifecycle;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.accrue.subscription.Api.as;
 import static io.accrue.subscription.Api.operator;
 import static io.accrue.subscription.Api.provision;
 import static io.accrue.subscription.Api.service;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -15,8 +20,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
+import io.accrue.subscription.StandInsResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -145,6 +154,38 @@ class SubscriptionLifecycleTest {
         clock.set(Instant.parse("2026-04-01T00:00:00Z"));
         as(org, Roles.BILLING_ADMIN).when().get("/v1/accounts/{o}/subscription", org)
                 .then().body("currency", equalTo("EUR")).body("plan.basePrice.currency", equalTo("EUR"));
+    }
+
+    @Test
+    void currencySwitchIsRefusedWhileAnInvoiceIsUnsettledOrCannotBeChecked() {
+        String org = provision("ccy-open", "USD", "UTC");
+        WireMockServer invoices = StandInsResource.server();
+        String path = "/v1/orgs/" + org + "/invoices";
+        var open = invoices.stubFor(get(urlPathEqualTo(path)).withQueryParam("status", WireMock.equalTo("open"))
+                .willReturn(okJson("""
+                        {"items":[{"id":"7d1f","number":"ACME-2026-0003","status":"open","currency":"USD"}],
+                         "nextCursor":null,"hasMore":false}""")));
+        as(org, Roles.BILLING_ADMIN).body("{\"currency\":\"EUR\"}")
+                .when().put("/v1/accounts/{o}/subscription/currency", org)
+                .then().statusCode(409).body("code", equalTo("open_invoice"))
+                .body("detail", containsString("ACME-2026-0003"));
+        invoices.removeStub(open);
+
+        var down = invoices.stubFor(get(urlPathEqualTo(path)).willReturn(serverError()));
+        as(org, Roles.BILLING_ADMIN).body("{\"currency\":\"EUR\"}")
+                .when().put("/v1/accounts/{o}/subscription/currency", org)
+                .then().statusCode(503).body("code", equalTo("invoice_service_unavailable"));
+        invoices.removeStub(down);
+
+        // nothing of the refused requests was kept: no pending currency, no timeline entry
+        as(org, Roles.BILLING_ADMIN).when().get("/v1/accounts/{o}/subscription", org)
+                .then().body("currency", equalTo("USD")).body("pending", nullValue());
+        service().queryParam("from", "2026-03-01T00:00:00Z").when().get("/v1/accounts/{o}/subscription/events", org)
+                .then().body("items.type", equalTo(java.util.List.of("created")));
+        // settled: the switch goes through
+        as(org, Roles.BILLING_ADMIN).body("{\"currency\":\"EUR\"}")
+                .when().put("/v1/accounts/{o}/subscription/currency", org)
+                .then().statusCode(200).body("pending.currency", equalTo("EUR"));
     }
 
     @Test

@@ -80,6 +80,9 @@ class PaymentMethodResourceTest {
         var keys = s.findAll(postRequestedFor(urlEqualTo("/v1/customers/" + customer))).stream()
                 .map(r -> r.getHeader("Idempotency-Key")).distinct().count();
         assertEquals(3, keys, "three default changes, three distinct keys");
+        s.verify(postRequestedFor(urlEqualTo("/v1/customers/" + customer))
+                .withHeader("Idempotency-Key", com.github.tomakehurst.wiremock.client.WireMock.equalTo(
+                        "accrue-default-" + customer + "-pm_a" + customer + "-1")));
         as(org, Roles.OWNER).when().delete("/v1/accounts/{o}/payment-methods/{pm}", org, "pm_foreign")
                 .then().statusCode(404).body("code", equalTo("payment_method_not_found"));
         s.verify(0, postRequestedFor(urlEqualTo("/v1/payment_methods/pm_foreign/detach")));
