@@ -155,6 +155,46 @@ public class SubscriptionService {
         return ChangeResult.of(toView(s), "now", amount);
     }
 
+    /**
+     * A Stripe Checkout that was paid for a plan's price moves the subscription to that plan now, once. Answers
+     * the outcome for the webhook record instead of throwing for expected cases, so a refused change does not
+     * roll back (and endlessly retry) the webhook's processing. Order-independent: a plan change made after
+     * the session completed is newer and wins.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String applyPaidCheckout(String orgId, String planSlug, Instant completedAt, String actor) {
+        Subscription s = current(orgId);
+        if ("canceled".equals(s.status)) {
+            return "not applied: subscription canceled";
+        }
+        if (s.planSlug.equals(planSlug)) {
+            return "already on plan " + planSlug;
+        }
+        Long newer = events.getEntityManager().createQuery("""
+                select count(e) from SubscriptionEvent e where e.orgId = ?1 and e.occurredAt >= ?2
+                and e.type in ('upgraded', 'downgraded', 'plan_change_scheduled')""", Long.class)
+                .setParameter(1, orgId).setParameter(2, completedAt).getSingleResult();
+        if (newer > 0) {
+            return "stale: the plan changed after this checkout";
+        }
+        PlanDefinition target = plans.latest(planSlug);
+        if (target.archived || !PlanService.view(target, null).basePrices().containsKey(s.currency)) {
+            return "not applied: plan " + planSlug + " takes no new subscribers in " + s.currency;
+        }
+        // paid at Stripe already, so not refused by the spend gate: the charge it guards against has happened
+        PlanDefinition from = plans.definition(s.planSlug, s.planVersion);
+        Instant now = clock.instant();
+        s.planSlug = target.slug;
+        s.planVersion = target.version;
+        s.pendingPlanSlug = null;
+        s.pendingPlanVersion = null;
+        s.updatedAt = now;
+        boolean upgrade = Proration.isUpgrade(price(from, s.currency), price(target, s.currency));
+        record(s, upgrade ? "upgraded" : "downgraded", now, null, null,
+                "checkout paid; from " + from.slug + " v" + from.version, actor);
+        return "plan changed to " + target.slug + " v" + target.version;
+    }
+
     @Transactional
     public ChangeResult cancel(String orgId, SubscriptionRequests.Cancel request, String actor) {
         Subscription s = current(orgId);

@@ -42,6 +42,8 @@ public class StripeJavaGateway implements StripeGateway {
         var params = com.stripe.param.checkout.SessionCreateParams.builder()
                 .setMode(com.stripe.param.checkout.SessionCreateParams.Mode.SUBSCRIPTION).setCustomer(customerId)
                 .setSuccessUrl(successUrl).setCancelUrl(cancelUrl)
+                // line items are not in the checkout.session.completed event; the price tells the webhook the plan
+                .putMetadata("accrue_price_id", priceId)
                 .addLineItem(com.stripe.param.checkout.SessionCreateParams.LineItem.builder().setPrice(priceId)
                         .setQuantity(1L).build())
                 .build();

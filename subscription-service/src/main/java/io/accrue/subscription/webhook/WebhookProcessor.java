@@ -38,9 +38,12 @@ public class WebhookProcessor {
     private final StripeGateway stripe;
     private final Clock clock;
     private final int maxAttempts;
+    private final CheckoutCompletion checkouts;
 
     WebhookProcessor(EntityManager em, BillingAccountRepository accounts, DunningService dunning, StripeGateway stripe,
-            Clock clock, @ConfigProperty(name = "accrue.stripe.webhooks.max-attempts") int maxAttempts) {
+            Clock clock, @ConfigProperty(name = "accrue.stripe.webhooks.max-attempts") int maxAttempts,
+            CheckoutCompletion checkouts) {
+        this.checkouts = checkouts;
         this.em = em;
         this.accounts = accounts;
         this.dunning = dunning;
@@ -111,8 +114,10 @@ public class WebhookProcessor {
                 dispute(object, created);
             // Accrue owns plan and status; these are kept as received (raw, in this table) for the audit and export
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
-                    "payment_method.attached", "payment_method.detached", "checkout.session.completed" ->
+                    "payment_method.attached", "payment_method.detached" ->
                 "recorded";
+            case "checkout.session.completed" -> org(object).map(o -> checkouts.completed(o, object, created))
+                    .orElse("unknown customer");
             default -> "ignored";
         };
     }
