@@ -161,7 +161,7 @@ class BillingLoopTest {
         // independently: 1,351,000 tokens − 1,000,000 included = 351 packages of 1,000 × 0.50 = 175.50
         assertEquals(new BigDecimal("175.50"), lineAmount(invoice, "overage"));
         // the base fee is prorated from the plan change to the period end, each line rounded once, half-up
-        for (Map<String, String> line : invoice.<Map<String, String>> getList("lines")) {
+        for (Map<String, String> line : invoice.<Map<String, String>>getList("lines")) {
             BigDecimal expected = new BigDecimal(line.get("quantity")).multiply(new BigDecimal(line.get("unitAmount")))
                     .setScale(2, java.math.RoundingMode.HALF_UP);
             assertEquals(expected, new BigDecimal(line.get("amount")), "line " + line);
@@ -179,7 +179,7 @@ class BillingLoopTest {
     }
 
     private static BigDecimal lineAmount(JsonPath invoice, String type) {
-        return invoice.<Map<String, String>> getList("lines").stream().filter(l -> type.equals(l.get("type")))
+        return invoice.<Map<String, String>>getList("lines").stream().filter(l -> type.equals(l.get("type")))
                 .map(l -> new BigDecimal(l.get("amount"))).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
