@@ -134,6 +134,13 @@ public class NeighbourClients {
         return call("subscription-service", () -> subscriptions.events(orgId, from, to, cursor));
     }
 
+    @Timeout(15_000)
+    @Retry(maxRetries = 2, delay = 200)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000)
+    public JsonNode auditPage(String orgId, String cursor) {
+        return call("subscription-service", () -> subscriptions.audit(orgId, cursor, 200));
+    }
+
     private static <T> T call(String neighbour, java.util.function.Supplier<T> call) {
         try {
             return call.get();

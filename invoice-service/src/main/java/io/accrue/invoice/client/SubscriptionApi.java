@@ -40,6 +40,12 @@ public interface SubscriptionApi {
     EventPage events(@PathParam("orgId") String orgId, @QueryParam("from") Instant from, @QueryParam("to") Instant to,
             @QueryParam("cursor") String cursor);
 
+    /** The audit trail (a cursor page of entries), as raw JSON: the export passes it through unchanged. */
+    @GET
+    @Path("/accounts/{orgId}/audit")
+    com.fasterxml.jackson.databind.JsonNode audit(@PathParam("orgId") String orgId, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit);
+
     @GET
     @Path("/plans/{slug}/versions/{version}")
     PlanVersion plan(@PathParam("slug") String slug, @PathParam("version") int version);

@@ -57,7 +57,7 @@ public class BillingExportService {
 
     /** What the export needs from the neighbours, read up front. */
     public record NeighbourData(List<JsonNode> subscriptionEvents, List<JsonNode> contracts,
-            List<JsonNode> usageSummaries) {}
+            List<JsonNode> usageSummaries, List<JsonNode> auditTrail) {}
 
     public NeighbourData gather(String orgId) {
         try {
@@ -82,12 +82,22 @@ public class BillingExportService {
                         : null;
             } while (cursor != null);
 
+            List<JsonNode> audit = new ArrayList<>();
+            cursor = null;
+            do {
+                JsonNode page = neighbours.auditPage(orgId, cursor);
+                page.path("items").forEach(audit::add);
+                cursor = page.path("hasMore").asBoolean(false) && page.hasNonNull("nextCursor")
+                        ? page.get("nextCursor").asText()
+                        : null;
+            } while (cursor != null);
+
             List<JsonNode> usage = new ArrayList<>();
             for (Instant[] period : closedPeriods(orgId)) {
                 var summary = neighbours.usage(orgId, period[0], period[1], null);
                 usage.add(mapper.valueToTree(summary));
             }
-            return new NeighbourData(events, contracts, usage);
+            return new NeighbourData(events, contracts, usage, audit);
         } catch (NeighbourUnavailable e) {
             throw new ApiException(502, "neighbour_unavailable", "Bad gateway",
                     "The export needs data another service could not give just now (" + e.getMessage()
@@ -114,11 +124,14 @@ public class BillingExportService {
             writeAll(json, data.contracts());
             json.writeFieldName("usageSummaries");
             writeAll(json, data.usageSummaries());
+            json.writeFieldName("auditTrail");
+            writeAll(json, data.auditTrail());
             json.writeObjectFieldStart("counts");
             json.writeNumberField("invoiceLines", lines);
             json.writeNumberField("subscriptionEvents", data.subscriptionEvents().size());
             json.writeNumberField("contracts", data.contracts().size());
             json.writeNumberField("usageSummaries", data.usageSummaries().size());
+            json.writeNumberField("auditEntries", data.auditTrail().size());
             json.writeEndObject();
             json.writeEndObject();
         }

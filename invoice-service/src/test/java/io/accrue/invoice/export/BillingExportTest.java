@@ -62,6 +62,17 @@ class BillingExportTest {
                 okJson("""
                         {"items":[{"contractId":"c-1","status":"active","currency":"USD"}],"nextCursor":null,"hasMore":false}""")));
         Neighbours.usage(org, 1234, 5);
+        // the audit trail comes in two pages: the export follows the cursor
+        n.stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/audit")).atPriority(5).willReturn(
+                okJson("""
+                        {"items":[{"id":"a-1","actor":"bob","action":"subscription.upgraded","target":"subscription","before":null,
+                         "after":"{}","at":"2026-03-01T00:00:00Z"}],"nextCursor":"c2","hasMore":true}""")));
+        n.stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/audit")).atPriority(1)
+                .withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.equalTo("c2"))
+                .willReturn(
+                        okJson("""
+                                {"items":[{"id":"a-2","actor":"stripe","action":"dunning.past_due","target":"account","before":null,
+                                 "after":null,"at":"2026-03-02T00:00:00Z"}],"nextCursor":null,"hasMore":false}""")));
     }
 
     @Test
@@ -138,7 +149,9 @@ class BillingExportTest {
                 .body("contracts[0].contractId", equalTo("c-1"))
                 .body("usageSummaries.size()", equalTo(2))
                 .body("usageSummaries[0].totals.totalTokens", equalTo(1234))
-                .body("counts.invoiceLines", equalTo(6));
+                .body("auditTrail.id", equalTo(java.util.List.of("a-1", "a-2")))
+                .body("counts.invoiceLines", equalTo(6))
+                .body("counts.auditEntries", equalTo(2));
     }
 
     @Test
