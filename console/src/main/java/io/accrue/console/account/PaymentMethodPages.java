@@ -53,8 +53,18 @@ public class PaymentMethodPages {
     public Response makeDefault(@QueryParam("org") String org, @PathParam("paymentMethodId") String id) {
         pages.requireManager();
         Chrome chrome = pages.chrome(org, "payment-methods", "Payment methods");
-        return back(chrome, "/payment-methods", api.post(Service.SUBSCRIPTION,
+        return back(chrome, "/payment-methods", api.put(Service.SUBSCRIPTION,
                 base(chrome) + "/payment-methods/" + seg(id) + "/default", null));
+    }
+
+    /** Detaches the card at Stripe (subscription-service refuses cards of other customers with 404). */
+    @POST
+    @Path("{paymentMethodId}/remove")
+    public Response remove(@QueryParam("org") String org, @PathParam("paymentMethodId") String id) {
+        pages.requireManager();
+        Chrome chrome = pages.chrome(org, "payment-methods", "Payment methods");
+        return back(chrome, "/payment-methods",
+                api.delete(Service.SUBSCRIPTION, base(chrome) + "/payment-methods/" + seg(id)));
     }
 
     private Response back(Chrome chrome, String path, ApiResult result) {
