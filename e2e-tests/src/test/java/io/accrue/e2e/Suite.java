@@ -8,11 +8,13 @@ import io.accrue.localstack.LocalStack;
 
 /**
  * The suite under test: started once per test JVM with the launcher of {@code bin/accrue-local}, on ports
- * shifted by {@link #PORT_OFFSET} and with fresh data, so it never meets a developer's running stack.
+ * shifted by {@link #PORT_OFFSET} and with fresh data, so it never meets a developer's running stack. The offset
+ * is {@code -Daccrue.e2e.port-offset} (default 1000), so two runs on one machine (a CI run and a developer's,
+ * or the console's browser tests) can live side by side.
  */
 final class Suite {
 
-    static final int PORT_OFFSET = 1000;
+    static final int PORT_OFFSET = Integer.getInteger("accrue.e2e.port-offset", 1000);
     private static LocalStack stack;
     private static IllegalStateException failure;
 
@@ -28,9 +30,15 @@ final class Suite {
                 Path root = Path.of(System.getProperty("accrue.root", "..")).toAbsolutePath().normalize();
                 Path home = Files.createTempDirectory("accrue-e2e");
                 LocalStack started = new LocalStack(root, home, PORT_OFFSET, false);
+                // -Daccrue.e2e.keep-home=true keeps the services' logs (home/logs) to read after a failure
+                boolean keep = Boolean.getBoolean("accrue.e2e.keep-home");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     started.stop();
-                    deleteRecursively(home);
+                    if (keep) {
+                        System.out.println("[e2e] kept " + home);
+                    } else {
+                        deleteRecursively(home);
+                    }
                 }));
                 started.start();
                 stack = started;

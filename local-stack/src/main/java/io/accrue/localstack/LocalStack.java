@@ -154,7 +154,10 @@ public final class LocalStack {
         env.put("ACCRUE_SERVICE_CLIENT_SECRET", "local-billing-service-secret");
         env.put("ACCRUE_CLOCK_ADJUSTABLE", "true");
         env.put("ACCRUE_STRIPE_API_BASE", "http://" + HOST + ":" + stripePort);
+        // usage-service's v2 meter events have their own base (meter-events.stripe.com in production)
+        env.put("ACCRUE_STRIPE_METER_EVENTS_BASE", "http://" + HOST + ":" + stripePort);
         env.put("STRIPE_API_KEY", STRIPE_API_KEY);
+        env.put("ACCRUE_STRIPE_API_KEY", STRIPE_API_KEY); // usage-service's name for the same key
         env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
         env.put("ACCRUE_CONSOLE_CLIENT_SECRET", "local-console-secret");
         for (ServiceSpec other : SERVICES) {
@@ -226,6 +229,11 @@ public final class LocalStack {
 
     public String stripeUrl() {
         return "http://" + HOST + ":" + stripePort;
+    }
+
+    /** The signing secret of the services' Stripe webhook endpoints, to sign events as Stripe would. */
+    public String stripeWebhookSecret() {
+        return STRIPE_WEBHOOK_SECRET;
     }
 
     public String oidcIssuer() {

@@ -33,6 +33,14 @@ public interface UsageConfig {
         /** How often the metering round runs ({@code off} disables it). */
         @WithDefault("5m")
         String meterEvery();
+
+        /**
+         * How far back a round looks for closed hours that were never queued (the service was down, or the
+         * account could not be read, for longer than an hour). Older windows stay unqueued, visible in the
+         * reconciliation.
+         */
+        @WithDefault("PT48H")
+        Duration meterCatchUp();
     }
 
     interface Pricing {

@@ -12,6 +12,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import org.jboss.logging.Logger;
+
 import io.accrue.usage.metering.MeterGateway.MeterGatewayException;
 import io.accrue.usage.metering.MeterGateway.MeterReport;
 import io.agroal.api.AgroalDataSource;
@@ -26,6 +28,8 @@ import io.agroal.api.AgroalDataSource;
 @ApplicationScoped
 public class MeterOutbox {
 
+    private static final Logger LOG = Logger.getLogger(MeterOutbox.class);
+
     private final AgroalDataSource dataSource;
     private final MeterGateway gateway;
     private final Clock clock;
@@ -39,6 +43,7 @@ public class MeterOutbox {
         this.eventName = config.stripe().meterEventName();
     }
 
+    /** Deterministic per window; {@link MeteringService}'s scan builds the same string in SQL: keep them equal. */
     public static String identifier(String org, String eventName, Instant windowStart) {
         return "accrue_" + org + "_" + eventName + "_" + windowStart.getEpochSecond();
     }
@@ -102,6 +107,7 @@ public class MeterOutbox {
                     gateway.report(report);
                 } catch (MeterGatewayException e) {
                     error = e.getMessage();
+                    LOG.warnf("meter report %s failed, attempt %d: %s", report.identifier(), attempts, error);
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(error == null

@@ -105,4 +105,37 @@ class MeteringTest {
                 .body("reportedTokens", Matchers.equalTo(1500))
                 .body("matches", Matchers.equalTo(true));
     }
+
+    @Test
+    void anHourMissedDuringAnOutageIsReportedByTheNextRoundExactlyOnce() {
+        String org = "metered-" + UUID.randomUUID();
+        String identifier = MeterOutbox.identifier(org, "accrue_llm_tokens", Instant.parse("2026-03-15T10:00:00Z"));
+        var stripe = StripeStub.server;
+        stripe.resetAll();
+        stripe.stubFor(post(urlPathEqualTo("/v2/billing/meter_events"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"object\":\"v2.billing.meter_event\",\"created\":\"2026-03-15T13:05:00.000Z\","
+                                + "\"event_name\":\"accrue_llm_tokens\",\"identifier\":\"" + identifier + "\","
+                                + "\"livemode\":false,\"payload\":{\"stripe_customer_id\":\"cus_Metered123\",\"value\":\"1500\"},"
+                                + "\"timestamp\":\"2026-03-15T10:59:59.000Z\"}")));
+        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("live").bearer())
+                .contentType(ContentType.JSON)
+                .body(UsageFixtures.event("m-1", "u-1", "gpt-4o", 1000, 500, "2026-03-15T09:59:00Z"))
+                .when().post("/v1/usage-events").then().statusCode(201);
+
+        Instant start = clock.instant();
+        try {
+            // No round ran between 10:55 and 13:05 (usage-service down): the 10:00–11:00 window is two hours back.
+            clock.set(Instant.parse("2026-03-15T13:05:00Z"));
+            assertTrue(metering.runRound().queued() >= 1);
+            assertEquals(0, metering.runRound().queued(), "a caught-up window is not queued twice");
+            stripe.verify(1, postRequestedFor(urlPathEqualTo("/v2/billing/meter_events"))
+                    .withHeader("Idempotency-Key", equalTo(identifier))
+                    .withRequestBody(matchingJsonPath("$.payload.value", equalTo("1500"))));
+            assertTrue(outbox.reconcile(org, Instant.parse("2026-03-15T10:00:00Z"),
+                    Instant.parse("2026-03-15T13:00:00Z")).matches());
+        } finally {
+            clock.set(start);
+        }
+    }
 }
