@@ -17,6 +17,12 @@ public interface UsageConfig {
 
     Stripe stripe();
 
+    Budgets budgets();
+
+    Webhooks webhooks();
+
+    Signing signing();
+
     /** Stripe metering (v2 meter events through the outbox). */
     interface Stripe {
         /** Secret key; from ACCRUE_STRIPE_API_KEY only. */
@@ -41,6 +47,53 @@ public interface UsageConfig {
          */
         @WithDefault("PT48H")
         Duration meterCatchUp();
+    }
+
+    /** Budgets and their threshold alerts. */
+    interface Budgets {
+        /** How often the evaluator compares the rollups with the budgets ({@code off} disables it). */
+        @WithDefault("15s")
+        String evaluateEvery();
+    }
+
+    /** Signed outbound webhooks (budget alerts) to each organisation's registered endpoints. */
+    interface Webhooks {
+        /** How often due deliveries are sent ({@code off} disables it). */
+        @WithDefault("10s")
+        String deliverEvery();
+
+        /** How long one delivery may take before it counts as failed and is retried. */
+        @WithDefault("PT5S")
+        Duration timeout();
+
+        /** Attempts before a delivery is given up as {@code failed} (backoff 30 s doubling, at most 1 h). */
+        @WithDefault("15")
+        int maxAttempts();
+
+        /** Endpoints per organisation. */
+        @WithDefault("5")
+        int maxEndpoints();
+
+        /**
+         * Allow plain http and loopback/private addresses. Off in production, so an organisation cannot point
+         * the service at the cluster's own network; on for local development and tests.
+         */
+        @WithDefault("false")
+        boolean allowPrivateAddresses();
+    }
+
+    /** Optional HMAC signatures on usage events, per client credential. */
+    interface Signing {
+        /** How far the signature's timestamp may be from the server clock, either way. */
+        @WithDefault("PT5M")
+        Duration tolerance();
+
+        /**
+         * How long a replica trusts its copy of a client's secrets. A secret added or removed on another replica
+         * takes effect here within this time; on the replica that changed it, at once.
+         */
+        @WithDefault("PT5S")
+        Duration cacheTtl();
     }
 
     interface Pricing {

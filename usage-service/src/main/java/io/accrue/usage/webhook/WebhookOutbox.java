@@ -1,0 +1,206 @@
+package io.accrue.usage.webhook;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import io.accrue.usage.config.UsageConfig;
+import io.accrue.usage.signing.Signatures;
+import io.accrue.usage.webhook.WebhookRequests.DeliveryView;
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * Signed outbound webhooks through an outbox. {@link #enqueue} writes one row per endpoint of the organisation in
+ * the caller's transaction (the one that records the event, so an event is never announced without being
+ * recorded, nor recorded without being announced). {@link #sendNext} sends one due row under
+ * {@code FOR UPDATE SKIP LOCKED} (two replicas never send the same row at once); a failure keeps it pending with
+ * a backoff. Delivery is at least once: a crash after the receiver answered and before the commit sends it again,
+ * with the same event id, which receivers de-duplicate on.
+ */
+@ApplicationScoped
+public class WebhookOutbox {
+
+    public static final String BUDGET_THRESHOLD_REACHED = "budget.threshold_reached";
+
+    private static final Logger LOG = Logger.getLogger(WebhookOutbox.class);
+
+    private final AgroalDataSource dataSource;
+    private final UsageConfig config;
+    private final Clock clock;
+    private final HttpClient http;
+
+    WebhookOutbox(AgroalDataSource dataSource, UsageConfig config, Clock clock) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.clock = clock;
+        // Redirects are not followed: the URL policy checked this URL, not wherever it points to.
+        this.http = HttpClient.newBuilder().connectTimeout(config.webhooks().timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Queues {@code payload} for every endpoint of the organisation; returns how many deliveries were queued. */
+    public int enqueue(Connection c, String orgId, String eventId, String eventType, String payload, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into webhook_deliveries (id, event_id, event_type, org_id, endpoint_id, payload, status,
+                    attempts, next_attempt_at, created_at)
+                select gen_random_uuid(), ?, ?, ?, e.id, ?, 'pending', 0, ?, ?
+                from webhook_endpoints e where e.org_id = ?
+                on conflict (event_id, endpoint_id) do nothing""")) {
+            ps.setString(1, eventId);
+            ps.setString(2, eventType);
+            ps.setString(3, orgId);
+            ps.setString(4, payload);
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setString(7, orgId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Sends one due delivery; false when nothing is due. The job calls it in a loop. */
+    @Transactional
+    public boolean sendNext() {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            UUID id;
+            String eventId, payload, url, secret;
+            int attempts;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select d.id, d.event_id, d.payload, d.attempts, e.url, e.secret
+                    from webhook_deliveries d left join webhook_endpoints e on e.id = d.endpoint_id
+                    where d.status = 'pending' and d.next_attempt_at <= ?
+                    order by d.next_attempt_at limit 1 for update of d skip locked""")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    id = rs.getObject(1, UUID.class);
+                    eventId = rs.getString(2);
+                    payload = rs.getString(3);
+                    attempts = rs.getInt(4) + 1;
+                    url = rs.getString(5);
+                    secret = rs.getString(6);
+                }
+            }
+            if (url == null) {
+                update(c, "update webhook_deliveries set status = 'canceled', last_error = 'endpoint removed'"
+                        + " where id = ?", ps -> ps.setObject(1, id));
+                return true;
+            }
+            String error = deliver(url, secret, eventId, payload, now);
+            if (error == null) {
+                update(c, "update webhook_deliveries set status = 'delivered', attempts = ?, delivered_at = ?,"
+                        + " last_error = null where id = ?", ps -> {
+                            ps.setInt(1, attempts);
+                            ps.setTimestamp(2, Timestamp.from(now));
+                            ps.setObject(3, id);
+                        });
+            } else {
+                boolean giveUp = attempts >= config.webhooks().maxAttempts();
+                update(c, "update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?,"
+                        + " last_error = ? where id = ?", ps -> {
+                            ps.setString(1, giveUp ? "failed" : "pending");
+                            ps.setInt(2, attempts);
+                            ps.setTimestamp(3, Timestamp.from(now.plus(DeliveryBackoff.after(attempts))));
+                            ps.setString(4, error.length() > 500 ? error.substring(0, 500) : error);
+                            ps.setObject(5, id);
+                        });
+                if (giveUp) {
+                    LOG.warnf("webhook %s to %s given up after %d attempts: %s", eventId, url, attempts, error);
+                }
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("webhook delivery failed", e);
+        }
+    }
+
+    /** Sends now; null on a 2xx answer, else why it failed. */
+    private String deliver(String url, String secret, String eventId, String payload, Instant now) {
+        var refused = WebhookUrlPolicy.refusal(url, config.webhooks().allowPrivateAddresses());
+        if (refused.isPresent()) {
+            return "URL not allowed: " + refused.get();
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(config.webhooks().timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "accrue-usage-service")
+                    .header("Accrue-Event-Id", eventId)
+                    .header(Signatures.HEADER, Signatures.header(secret, now.getEpochSecond(), payload))
+                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status / 100 == 2 ? null : "HTTP " + status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (Exception e) {
+            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+    }
+
+    /** The deliveries of each event id, for the alert views. */
+    public Map<String, List<DeliveryView>> deliveries(Collection<String> eventIds) {
+        Map<String, List<DeliveryView>> out = new HashMap<>();
+        if (eventIds.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select event_id, endpoint_id, status, attempts, last_error, delivered_at, next_attempt_at
+                from webhook_deliveries where event_id = any(?) order by created_at, endpoint_id""")) {
+            ps.setArray(1, c.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String status = rs.getString(3);
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new DeliveryView(
+                            rs.getObject(2, UUID.class), status, rs.getInt(4), rs.getString(5),
+                            instant(rs.getTimestamp(6)),
+                            "pending".equals(status) ? instant(rs.getTimestamp(7)) : null));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading deliveries failed", e);
+        }
+        return out;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static void update(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    /** Deterministic: the same source row always yields the same event id. */
+    public static String eventId(UUID sourceId) {
+        return "evt_" + sourceId.toString().replace("-", "");
+    }
+}
