@@ -21,7 +21,13 @@ public final class SubscriptionRecords {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Subscription(String status, Instant currentPeriodStart, Instant currentPeriodEnd,
-            boolean cancelAtPeriodEnd, String currency, PlanVersion plan) {}
+            boolean cancelAtPeriodEnd, String currency, PlanVersion plan, String billingMode) {
+
+        /** Stripe bills the LLM tokens through the plan's metered price (usage-service reports them as meter events). */
+        public boolean tokensMeteredByStripe() {
+            return "metered".equals(billingMode);
+        }
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SubscriptionEvent(String id, String type, Instant occurredAt, Instant effectiveAt, String planSlug,

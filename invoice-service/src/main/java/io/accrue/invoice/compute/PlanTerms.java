@@ -35,6 +35,18 @@ public record PlanTerms(String slug, int version, String billingModel, String cu
     }
 
     /**
+     * This plan for an account in metered billing mode: Stripe charges its LLM tokens through the metered price
+     * (usage-service reports them as meter events), so Accrue's invoice must not charge them a second time — no
+     * token overage, no per-model cost-plus lines. The base fee and other meters (agent sessions) stay.
+     */
+    public PlanTerms withoutTokenCharges() {
+        // "tiered" keeps the overage of the remaining meters and turns off the per-model cost-plus lines
+        String model = billsUsageAtCostPlus() ? "tiered" : billingModel;
+        return new PlanTerms(slug, version, model, currency, basePrice, allowances,
+                overage.stream().filter(r -> !r.meter().equals("llm_tokens")).toList());
+    }
+
+    /**
      * @param packageSize units sold together; a started package is charged whole
      * @param tiers graduated: each tier prices the packages that fall inside it
      */

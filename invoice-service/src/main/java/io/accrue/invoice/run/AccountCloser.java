@@ -69,6 +69,11 @@ public class AccountCloser {
         this.clock = clock;
     }
 
+    /** The plan as Accrue bills it: without the tokens Stripe meters for accounts in metered billing mode. */
+    private static PlanTerms billed(PlanTerms plan, Subscription subscription) {
+        return subscription.tokensMeteredByStripe() ? plan.withoutTokenCharges() : plan;
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public Outcome close(String orgId, Instant asOf) {
         Account account = inputs.account(orgId);
@@ -92,10 +97,14 @@ public class AccountCloser {
 
         List<PlanSegment> segments = new ArrayList<>();
         for (Timeline.Segment s : Timeline.segments(events, period, current)) {
-            segments.add(new PlanSegment(s.from(), s.to(), inputs.plan(s.plan(), currency, plans)));
+            segments.add(
+                    new PlanSegment(s.from(), s.to(), billed(inputs.plan(s.plan(), currency, plans), subscription)));
         }
         UsageTotals usage = inputs.usage(orgId, period, now, currency);
-        ContractTerms contract = inputs.contract(orgId, period.start()).orElse(null);
+        // the contract in effect when the period starts; one signed during the period applies from its own start,
+        // so it is read at the period's last instant when none was in effect at the start
+        ContractTerms contract = inputs.contract(orgId, period.start())
+                .or(() -> inputs.contract(orgId, period.end().minusMillis(1))).orElse(null);
 
         List<LateUsage> late = new ArrayList<>();
         List<BillingPeriod> lateTouched = new ArrayList<>();
@@ -108,7 +117,8 @@ public class AccountCloser {
             UsageTotals billed = inputs.usage(orgId, old, closed.usageRecordedBefore, currency);
             UsageTotals nowTotals = inputs.usage(orgId, old, now, currency);
             if (!billed.equals(nowTotals)) {
-                PlanTerms oldPlan = inputs.plan(oldSegments.get(oldSegments.size() - 1).plan(), currency, plans);
+                PlanTerms oldPlan = billed(inputs.plan(oldSegments.get(oldSegments.size() - 1).plan(), currency, plans),
+                        subscription);
                 late.add(new LateUsage(old.start(), old.end(), oldPlan, billed, nowTotals));
                 lateTouched.add(closed);
             }

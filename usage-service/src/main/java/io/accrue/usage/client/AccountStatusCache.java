@@ -34,7 +34,7 @@ public class AccountStatusCache {
         try {
             s = client.fetch(orgId);
         } catch (WebApplicationException e) {
-            s = new AccountStatus(orgId, e.getResponse().getStatus() == 404 ? "none" : "unknown");
+            s = new AccountStatus(orgId, e.getResponse().getStatus() == 404 ? "none" : "unknown", null);
         }
         if (!"unknown".equals(s.status())) {
             cache.put(orgId, new Cached(s, now));

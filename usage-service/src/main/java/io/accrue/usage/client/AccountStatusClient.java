@@ -45,6 +45,6 @@ public class AccountStatusClient {
 
     AccountStatus unknown(String orgId) {
         LOG.warnf("account status of %s unavailable; quota checks allow and flag", orgId);
-        return new AccountStatus(orgId, "unknown");
+        return new AccountStatus(orgId, "unknown", null);
     }
 }

@@ -107,6 +107,32 @@ class MeteringTest {
     }
 
     @Test
+    void anAccountWithMeteringEnabledButBillingFlatIsNeverReported() {
+        String org = "flatmode-" + UUID.randomUUID();
+        var stripe = StripeStub.server;
+        stripe.resetAll();
+        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("live").bearer())
+                .contentType(ContentType.JSON)
+                .body(UsageFixtures.event("f-1", "u-1", "gpt-4o", 1000, 500, "2026-03-15T09:59:00Z"))
+                .when().post("/v1/usage-events").then().statusCode(201);
+        Instant start = clock.instant();
+        try {
+            clock.set(Instant.parse("2026-03-15T11:00:05Z"));
+            metering.runRound();
+            metering.runRound();
+        } finally {
+            clock.set(start);
+        }
+        // Accrue's own invoice bills these tokens; a meter event as well would charge them twice
+        assertEquals(0, stripe.countRequestsMatching(postRequestedFor(urlPathEqualTo("/v2/billing/meter_events"))
+                .withRequestBody(matchingJsonPath("$.payload.stripe_customer_id", equalTo("cus_Flat123"))).build())
+                .getCount());
+        MeterOutbox.Reconciliation r = outbox.reconcile(org, Instant.parse("2026-03-15T10:00:00Z"),
+                Instant.parse("2026-03-15T11:00:00Z"));
+        assertEquals(0, r.pendingTokens() + r.reportedTokens());
+    }
+
+    @Test
     void anHourMissedDuringAnOutageIsReportedByTheNextRoundExactlyOnce() {
         String org = "metered-" + UUID.randomUUID();
         String identifier = MeterOutbox.identifier(org, "accrue_llm_tokens", Instant.parse("2026-03-15T10:00:00Z"));
