@@ -42,6 +42,12 @@ class BillingLoopTest {
 
     private static final String ORG = "loop-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String PLAN = "team-" + ORG;
+    /**
+     * A second organisation on the same plan in metered billing mode: Stripe bills its tokens from meter events,
+     * so its Accrue invoice carries the base fee only. The loop's own organisation bills flat, so Accrue's invoice
+     * carries the token overage and no meter event is sent for it: the same tokens are never charged twice.
+     */
+    private static final String METERED_ORG = "meter-" + ORG.substring(5);
     private static final List<String> SERVICES = List.of("subscription-service", "usage-service", "invoice-service",
             "contract-service");
     /** Live tokens of the loop's accepted events: 1.2M + 0.15M + 1,000 (see the usage step). */
@@ -50,6 +56,8 @@ class BillingLoopTest {
     private static final String STRIPE_API_VERSION = "2026-07-29.dahlia";
     private static String admin;
     private static String reporter;
+    private static String meteredAdmin;
+    private static String meteredReporter;
     private static Instant periodEnd;
     private static String contractId;
     private static List<Map<String, Object>> loopEvents;
@@ -62,6 +70,8 @@ class BillingLoopTest {
         Suite.stack();
         admin = Suite.token("admin@" + ORG, ORG, "billing-admin");
         reporter = Suite.reporterToken(ORG, "live");
+        meteredAdmin = Suite.token("admin@" + METERED_ORG, METERED_ORG, "billing-admin");
+        meteredReporter = Suite.reporterToken(METERED_ORG, "live");
     }
 
     @Test
@@ -98,22 +108,32 @@ class BillingLoopTest {
     @Test
     @Order(3)
     void operatorEnablesMeteringAndTheAdminMovesToMeteredPrices() {
+        given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                .body(Map.of("orgId", METERED_ORG, "name", "Meter Labs", "currency", "USD", "timeZone", "UTC"))
+                .post(Suite.url("subscription-service") + "/v1/accounts").then().statusCode(201);
         String url = Suite.url("subscription-service") + "/v1/accounts/{org}";
-        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("billingMode", "metered"))
-                .put(url + "/subscription/billing-mode", ORG)
+        given().auth().oauth2(meteredAdmin).contentType(ContentType.JSON)
+                .body(Map.of("planSlug", PLAN, "timing", "now"))
+                .post(url + "/subscription/plan-change", METERED_ORG).then().statusCode(200);
+        given().auth().oauth2(meteredAdmin).contentType(ContentType.JSON).body(Map.of("billingMode", "metered"))
+                .put(url + "/subscription/billing-mode", METERED_ORG)
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("code", equalTo("metered_not_enabled"));
-        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("meteredEnabled", true))
-                .put(url + "/feature-flags", ORG)
+        given().auth().oauth2(meteredAdmin).contentType(ContentType.JSON).body(Map.of("meteredEnabled", true))
+                .put(url + "/feature-flags", METERED_ORG)
                 .then().statusCode(403); // metered_enabled is the operator's decision
-        given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON).body(Map.of("meteredEnabled", true))
-                .put(url + "/feature-flags", ORG)
-                .then().statusCode(200).body("meteredEnabled", equalTo(true));
-        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("billingMode", "metered"))
-                .put(url + "/subscription/billing-mode", ORG)
+        for (String org : List.of(METERED_ORG, ORG)) { // enabled for both; only the metered org switches mode
+            given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                    .body(Map.of("meteredEnabled", true)).put(url + "/feature-flags", org)
+                    .then().statusCode(200).body("meteredEnabled", equalTo(true));
+        }
+        given().auth().oauth2(meteredAdmin).contentType(ContentType.JSON).body(Map.of("billingMode", "metered"))
+                .put(url + "/subscription/billing-mode", METERED_ORG)
                 .then().statusCode(200).body("billingMode", equalTo("metered"));
-        given().auth().oauth2(admin).get(url + "/status", ORG)
+        given().auth().oauth2(meteredAdmin).get(url + "/status", METERED_ORG)
                 .then().statusCode(200).body("meteredEnabled", equalTo(true)).body("billingMode", equalTo("metered"));
+        given().auth().oauth2(admin).get(url + "/status", ORG)
+                .then().statusCode(200).body("meteredEnabled", equalTo(true)).body("billingMode", equalTo("flat"));
     }
 
     @Test
@@ -171,6 +191,12 @@ class BillingLoopTest {
         assertEquals(0, new BigDecimal("5.55015").compareTo(new BigDecimal((String) totalsBefore.get("cost"))),
                 "cost " + totalsBefore.get("cost"));
         assertEquals(LIVE_TOKENS, ((Number) totalsBefore.get("totalTokens")).longValue());
+
+        // the metered organisation's gateway posts the same usage (its own event ids space: no clash)
+        JsonPath metered = postBatch(meteredReporter, events);
+        assertEquals(List.of("accepted", "accepted", "duplicate"), metered.getList("results.status"));
+        assertEquals(List.of("accepted"), postBatch(meteredReporter,
+                List.of(event("e-4", "u-3", "gpt-4o-mini", 1000, 0, at))).getList("results.status"));
     }
 
     @Test
@@ -235,18 +261,22 @@ class BillingLoopTest {
         runMeteringRound();
         for (int replay = 0; replay < 2; replay++) {
             assertEquals(List.of("duplicate", "duplicate", "duplicate"),
-                    postBatch(loopEvents).getList("results.status"));
+                    postBatch(meteredReporter, loopEvents).getList("results.status"));
             runMeteringRound();
         }
-        JsonPath reconciliation = awaitPath(() -> given().auth().oauth2(admin)
+        JsonPath reconciliation = awaitPath(() -> given().auth().oauth2(meteredAdmin)
                 .queryParam("from", from.toString()).queryParam("to", closedUntil.toString())
-                .get(Suite.url("usage-service") + "/v1/orgs/{org}/metering/reconciliation", ORG)
+                .get(Suite.url("usage-service") + "/v1/orgs/{org}/metering/reconciliation", METERED_ORG)
                 .then().statusCode(200).extract().jsonPath(), r -> r.getBoolean("matches"), "metering reconciled");
         assertEquals(LIVE_TOKENS, reconciliation.getLong("recordedTokens"));
         assertEquals(LIVE_TOKENS, reconciliation.getLong("reportedTokens"), reconciliation.prettify());
         assertEquals(0, reconciliation.getLong("pendingTokens"));
         assertEquals(0, reconciliation.getLong("unqueuedTokens"));
         assertMeterEventsExactlyOnce();
+        // the flat organisation, metering enabled but billed by Accrue: nothing of its usage went to Stripe's meter
+        assertTrue(StripeStandIn.posts("/v2/billing/meter_events",
+                r -> r.json().getString("identifier").startsWith("accrue_" + ORG + "_")).isEmpty(),
+                "a flat account's tokens were reported to Stripe's meter");
     }
 
     @Test
@@ -285,6 +315,17 @@ class BillingLoopTest {
             assertEquals(expected, new BigDecimal(line.get("amount")), "line " + line);
         }
         assertTrue(lineAmount(invoice, "base_fee").compareTo(new BigDecimal("99.00")) <= 0);
+
+        // the metered organisation: Stripe bills its tokens from the meter events, Accrue's invoice the base fee only
+        JsonPath meteredList = given().auth().oauth2(meteredAdmin)
+                .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices", METERED_ORG)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(1, meteredList.getList("items").size(), "the metered organisation's period closed too");
+        JsonPath meteredInvoice = given().auth().oauth2(meteredAdmin)
+                .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices/{id}", METERED_ORG,
+                        meteredList.getString("items[0].id"))
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("base_fee"), meteredInvoice.getList("lines.type"), meteredInvoice.prettify());
 
         // a second run for the same instant does nothing new: one invoice per (account, period)
         String again = given().auth().oauth2(Suite.serviceToken()).contentType(ContentType.JSON).body("{}")
@@ -511,7 +552,7 @@ class BillingLoopTest {
      * the idempotency key, for the account's customer; together they are the live tokens, once.
      */
     private static void assertMeterEventsExactlyOnce() {
-        String prefix = "accrue_" + ORG + "_accrue_llm_tokens_";
+        String prefix = "accrue_" + METERED_ORG + "_accrue_llm_tokens_";
         List<StripeStandIn.Sent> events = StripeStandIn.posts("/v2/billing/meter_events",
                 r -> r.json().getString("identifier").startsWith(prefix));
         Map<String, Long> perIdentifier = events.stream()
@@ -519,7 +560,9 @@ class BillingLoopTest {
         assertFalse(perIdentifier.isEmpty(), "no meter event reached Stripe");
         assertTrue(perIdentifier.values().stream().allMatch(n -> n == 1),
                 "meter events per identifier " + perIdentifier);
-        String customer = stripeCustomer();
+        String customer = given().auth().oauth2(meteredAdmin)
+                .get(Suite.url("subscription-service") + "/v1/accounts/{org}", METERED_ORG)
+                .then().statusCode(200).extract().path("stripeCustomerId");
         long total = 0;
         for (StripeStandIn.Sent event : events) {
             JsonPath body = event.json();
@@ -636,7 +679,11 @@ class BillingLoopTest {
     }
 
     private static JsonPath postBatch(List<Map<String, Object>> events) {
-        return given().auth().oauth2(reporter).contentType(ContentType.JSON).body(Map.of("events", events))
+        return postBatch(reporter, events);
+    }
+
+    private static JsonPath postBatch(String token, List<Map<String, Object>> events) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("events", events))
                 .post(Suite.url("usage-service") + "/v1/usage-events")
                 .then().statusCode(200).extract().jsonPath();
     }
