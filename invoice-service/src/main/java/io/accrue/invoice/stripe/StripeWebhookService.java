@@ -90,7 +90,17 @@ public class StripeWebhookService {
     }
 
     private Optional<Invoice> invoiceOf(Event event) {
-        StripeObject object = event.getDataObjectDeserializer().getObject().orElse(null);
+        // getObject() is empty when the endpoint's API version differs from the one stripe-java pins; only the id
+        // and the metadata are read here, which every version carries alike, so deserialize regardless
+        var data = event.getDataObjectDeserializer();
+        StripeObject object = data.getObject().orElseGet(() -> {
+            try {
+                return data.deserializeUnsafe();
+            } catch (com.stripe.exception.EventDataObjectDeserializationException e) {
+                LOG.warnf("stripe event %s: invoice not readable (%s)", event.getId(), e.getMessage());
+                return null;
+            }
+        });
         if (!(object instanceof com.stripe.model.Invoice stripeInvoice)) {
             return Optional.empty();
         }

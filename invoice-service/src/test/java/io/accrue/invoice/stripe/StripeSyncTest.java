@@ -159,6 +159,14 @@ class StripeSyncTest {
     }
 
     @Test
+    void anEventOfAnotherStripeApiVersionIsStillApplied() throws Exception {
+        // an endpoint created with an older API version: stripe-java will not map it by default
+        String paid = event("evt_basil_" + invoice.id, "invoice.paid").replace("2026-07-29.dahlia", "2025-03-31.basil");
+        webhook(paid, sign(paid, SECRET)).then().statusCode(200).body("status", Matchers.equalTo("applied"));
+        assertEquals("paid", reload().status);
+    }
+
+    @Test
     void badSignaturesAreRefusedAndChangeNothing() throws Exception {
         String paid = event("evt_forged_" + invoice.id, "invoice.paid");
         webhook(paid, sign(paid, "whsec_someone_else")).then().statusCode(400)
