@@ -39,6 +39,15 @@ public interface InvoiceConfig {
 
     Stripe stripe();
 
+    /** End-user invoices sent through Stripe Connect. */
+    Connect connect();
+
+    interface Connect {
+        /** Payment terms of an end-user invoice sent through Connect, unless the request names its own. */
+        @WithDefault("30")
+        int daysUntilDue();
+    }
+
     interface Runs {
         /** Start processing a run right after it is created (off in tests, which drive runs step by step). */
         @WithDefault("true")
@@ -59,6 +68,13 @@ public interface InvoiceConfig {
 
         @WithDefault("https://api.stripe.com")
         String apiBase();
+
+        /**
+         * How long to wait for Stripe's answer. A timed-out write is retried later with the same idempotency key, so
+         * Stripe answers what the first one did.
+         */
+        @WithDefault("PT80S")
+        Duration readTimeout();
 
         /** Signing secret(s) of the invoice webhook endpoint, comma-separated during a rotation. */
         Optional<String> webhookSecret();

@@ -9,7 +9,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * WireMock stand-ins for the neighbours (subscription-, usage-, contract-service, per docs/internal-apis.md) and
- * for Stripe, on loopback, each on its own port. Tests stub them through {@link #neighbours()} / {@link #stripe()}.
+ * for Stripe, on loopback, each on its own port. Tests stub them through {@link #neighbours()} / {@link #stripe()};
+ * the Stripe one also carries the stateful {@link StripeConnectStandIn}.
  */
 public class StandInsResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,7 +29,9 @@ public class StandInsResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         neighbours = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         neighbours.start();
-        stripe = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        // the Connect stand-in answers only the stubs that name it (StripeConnectStandIn.NAME)
+        stripe = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
+                .extensions(StripeConnectStandIn.instance()));
         stripe.start();
         String n = neighbours.baseUrl();
         return Map.of(

@@ -9,10 +9,18 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** An invoice an organisation bills to one of its end users for a period. */
+/**
+ * An invoice an organisation bills to one of its end users for a period. Its amounts never change; a
+ * {@code stripe_connect} invoice only records how its delivery to the connected account went.
+ */
 @Entity
 @Table(name = "end_user_invoices")
 public class EndUserInvoice {
+
+    public static final String OPEN = "open";
+    public static final String PENDING_DELIVERY = "pending_delivery";
+    public static final String SENT = "sent";
+    public static final String DELIVERY_FAILED = "delivery_failed";
 
     @Id
     public UUID id;
@@ -61,4 +69,31 @@ public class EndUserInvoice {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    @Column(name = "days_until_due")
+    public Integer daysUntilDue;
+
+    @Column(name = "stripe_customer_id")
+    public String stripeCustomerId;
+
+    @Column(name = "stripe_invoice_id")
+    public String stripeInvoiceId;
+
+    @Column(name = "stripe_invoice_item_id")
+    public String stripeInvoiceItemId;
+
+    @Column(name = "hosted_invoice_url")
+    public String hostedInvoiceUrl;
+
+    @Column(name = "stripe_key_generation", nullable = false)
+    public int stripeKeyGeneration;
+
+    @Column(name = "delivery_attempts", nullable = false)
+    public int deliveryAttempts;
+
+    @Column(name = "last_delivery_error")
+    public String lastDeliveryError;
+
+    @Column(name = "sent_at")
+    public Instant sentAt;
 }

@@ -3,6 +3,7 @@ package io.accrue.invoice.enduser;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -41,7 +42,8 @@ public class EndUserInvoiceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN})
-    @Operation(summary = "Invoice every end user with revenue in the period (idempotent per end user and period)")
+    @Operation(summary = "Invoice every end user with revenue in the period (idempotent per end user and period);"
+            + " with delivery stripe_connect each new invoice is then pushed to the connected account")
     public GenerateResult generate(@PathParam("orgId") String orgId, @NotNull @Valid Generate request) {
         return service.generate(orgId, request);
     }
@@ -71,6 +73,33 @@ public class EndUserInvoiceResource {
                     .append(v.applicationFee().toPlainString()).append("\r\n");
         }
         return Response.ok(out.toString(), "text/csv; charset=UTF-8").build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN})
+    @Operation(summary = "One end-user invoice, with its delivery status and last delivery error")
+    public EndUserInvoiceView get(@PathParam("orgId") String orgId, @PathParam("id") String id) {
+        return service.get(orgId, uuid(orgId, id));
+    }
+
+    @POST
+    @Path("/{id}/redeliver")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN})
+    @Operation(summary = "Deliver again an end-user invoice whose Stripe Connect delivery failed")
+    public EndUserInvoiceView redeliver(@PathParam("orgId") String orgId, @PathParam("id") String id) {
+        return service.redeliver(orgId, uuid(orgId, id));
+    }
+
+    private static UUID uuid(String orgId, String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("end_user_invoice_not_found",
+                    "No end-user invoice " + id + " in organisation " + orgId + ".");
+        }
     }
 
     private static Instant instant(String name, String value) {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,50 +12,74 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.NeighbourUnavailable;
 import io.accrue.invoice.client.UsageRecords.EndUserCounters;
 import io.accrue.invoice.client.UsageRecords.Summary;
 import io.accrue.invoice.compute.Rounding;
+import io.accrue.invoice.outbox.OutboxEntry;
+import io.accrue.invoice.outbox.OutboxRepository;
+import io.accrue.invoice.stripe.StripeInvoiceGateway;
+import io.accrue.invoice.stripe.StripeInvoiceGateway.ConnectedAccount;
+import io.accrue.invoice.stripe.StripeInvoiceGateway.StripeRefused;
+import io.accrue.invoice.stripe.StripeInvoiceGateway.StripeUnavailable;
 
 /**
  * End-user invoicing: one invoice per end user with revenue in the period, at usage-service's per-user revenue
  * (cost after the end user's rate plan), rounded once; the platform's application fee is a percentage of it,
- * rounded once. Idempotent per (organisation, end user, period).
+ * rounded once. Idempotent per (organisation, end user, period). A {@code stripe_connect} invoice is queued in the
+ * outbox in the same transaction and pushed to the connected account by {@link ConnectDelivery}.
  */
 @ApplicationScoped
 public class EndUserInvoiceService {
 
+    public static final String EXPORT = "export";
+    public static final String STRIPE_CONNECT = "stripe_connect";
+
     public record Generate(@NotNull Instant periodStart, @NotNull Instant periodEnd,
             @NotNull @Pattern(regexp = "export|stripe_connect", message = "must be export or stripe_connect") String delivery,
             @Size(max = 255) @Pattern(regexp = "acct_[A-Za-z0-9]+", message = "must be a Stripe account id (acct_…)") String connectedAccountId,
-            @DecimalMin("0") @DecimalMax("100") BigDecimal applicationFeePercent) {}
+            @DecimalMin("0") @DecimalMax("100") BigDecimal applicationFeePercent,
+            @Min(1) @Max(365) Integer daysUntilDue) {}
 
     public record EndUserInvoiceView(UUID id, String endUserId, Instant periodStart, Instant periodEnd, String currency,
             long totalTokens, long requests, BigDecimal amount, BigDecimal applicationFeePercent,
-            BigDecimal applicationFee, String delivery, String connectedAccountId, String status, Instant createdAt) {
+            BigDecimal applicationFee, String delivery, String connectedAccountId, String status, Instant createdAt,
+            Integer daysUntilDue, String stripeCustomerId, String stripeInvoiceId, String hostedInvoiceUrl,
+            int deliveryAttempts, String lastDeliveryError, Instant sentAt) {
 
         static EndUserInvoiceView of(EndUserInvoice i) {
             return new EndUserInvoiceView(i.id, i.endUserId, i.periodStart, i.periodEnd, i.currency, i.totalTokens,
                     i.requests, Rounding.present(i.amount, i.currency), Rounding.plain(i.applicationFeePercent),
                     Rounding.present(i.applicationFee, i.currency), i.delivery, i.connectedAccountId, i.status,
-                    i.createdAt);
+                    i.createdAt, i.daysUntilDue, i.stripeCustomerId, i.stripeInvoiceId, i.hostedInvoiceUrl,
+                    i.deliveryAttempts, i.lastDeliveryError, i.sentAt);
         }
     }
 
     public record GenerateResult(int created, int alreadyInvoiced, List<EndUserInvoiceView> invoices) {}
 
     private final NeighbourClients neighbours;
+    private final StripeInvoiceGateway stripe;
+    private final OutboxRepository outbox;
+    private final InvoiceConfig config;
     private final EntityManager em;
     private final Clock clock;
 
-    EndUserInvoiceService(NeighbourClients neighbours, EntityManager em, Clock clock) {
+    EndUserInvoiceService(NeighbourClients neighbours, StripeInvoiceGateway stripe, OutboxRepository outbox,
+            InvoiceConfig config, EntityManager em, Clock clock) {
         this.neighbours = neighbours;
+        this.stripe = stripe;
+        this.outbox = outbox;
+        this.config = config;
         this.em = em;
         this.clock = clock;
     }
@@ -66,10 +91,12 @@ public class EndUserInvoiceService {
             throw ApiException.unprocessable("period_invalid",
                     "The period must be [start, end) with end not after now.");
         }
-        if (request.delivery().equals("stripe_connect")) {
-            // sending through Connect is not built yet; refuse rather than pretend it was sent
-            throw ApiException.unprocessable("delivery_unavailable",
-                    "Stripe Connect delivery is not available yet; use delivery \"export\".");
+        boolean connect = request.delivery().equals(STRIPE_CONNECT);
+        if (connect) {
+            checkConnectedAccount(request.connectedAccountId());
+        } else if (request.connectedAccountId() != null || request.daysUntilDue() != null) {
+            throw ApiException.unprocessable("delivery_option_unexpected",
+                    "connectedAccountId and daysUntilDue apply only to delivery \"stripe_connect\".");
         }
         Summary summary;
         try {
@@ -85,6 +112,9 @@ public class EndUserInvoiceService {
         BigDecimal feePercent = request.applicationFeePercent() == null
                 ? BigDecimal.ZERO
                 : request.applicationFeePercent();
+        Integer daysUntilDue = !connect
+                ? null
+                : request.daysUntilDue() != null ? request.daysUntilDue() : config.connect().daysUntilDue();
         int created = 0;
         int existing = 0;
         for (EndUserCounters u : summary.byEndUser() == null ? List.<EndUserCounters>of() : summary.byEndUser()) {
@@ -93,24 +123,65 @@ public class EndUserInvoiceService {
             }
             BigDecimal amount = Rounding.toMinorUnit(u.revenue(), currency);
             BigDecimal fee = Rounding.toMinorUnit(amount.multiply(feePercent).movePointLeft(2), currency);
+            UUID id = UUID.randomUUID();
             int inserted = em.createNativeQuery("INSERT INTO end_user_invoices (id, org_id, end_user_id, period_start,"
                     + " period_end, currency, total_tokens, requests, revenue_unrounded, amount, application_fee_percent,"
-                    + " application_fee, delivery, connected_account_id, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-                    + " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'open', ?15)"
+                    + " application_fee, delivery, connected_account_id, status, created_at, days_until_due) VALUES (?1,"
+                    + " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
                     + " ON CONFLICT (org_id, end_user_id, period_start, period_end) DO NOTHING")
-                    .setParameter(1, UUID.randomUUID()).setParameter(2, orgId).setParameter(3, u.endUserId())
+                    .setParameter(1, id).setParameter(2, orgId).setParameter(3, u.endUserId())
                     .setParameter(4, request.periodStart()).setParameter(5, request.periodEnd())
                     .setParameter(6, currency).setParameter(7, u.totalTokens()).setParameter(8, u.requests())
                     .setParameter(9, u.revenue()).setParameter(10, amount).setParameter(11, feePercent)
                     .setParameter(12, fee).setParameter(13, request.delivery())
-                    .setParameter(14, request.connectedAccountId()).setParameter(15, now).executeUpdate();
+                    .setParameter(14, request.connectedAccountId())
+                    .setParameter(15, connect ? EndUserInvoice.PENDING_DELIVERY : EndUserInvoice.OPEN)
+                    .setParameter(16, now).setParameter(17, daysUntilDue).executeUpdate();
             if (inserted == 1) {
                 created++;
+                if (connect) {
+                    // same transaction as the invoice: it is pushed exactly when it exists
+                    outbox.enqueueEndUserInvoice(OutboxEntry.STRIPE_CONNECT_INVOICE, id, "accrue-eui-" + id, now);
+                }
             } else {
                 existing++;
             }
         }
         return new GenerateResult(created, existing, list(orgId, request.periodStart(), request.periodEnd()));
+    }
+
+    /**
+     * Asks Stripe before anything is stored: an account the platform cannot reach would otherwise fail every
+     * delivery for hours before anyone hears of it.
+     */
+    private void checkConnectedAccount(String accountId) {
+        if (accountId == null) {
+            throw ApiException.unprocessable("connected_account_required",
+                    "Delivery \"stripe_connect\" needs the organisation's connectedAccountId (acct_…).");
+        }
+        ConnectedAccount account;
+        try {
+            account = stripe.connectedAccount(accountId);
+        } catch (StripeRefused e) {
+            if (e.status() >= 400 && e.status() < 500 && e.status() != 429) {
+                throw new ApiException(422, "connected_account_invalid", "Unprocessable request",
+                        "Stripe does not give this platform access to account " + accountId
+                                + "; nothing was invoiced.",
+                        e.stripeCode() == null ? Map.of() : Map.of("stripeCode", e.stripeCode()));
+            }
+            throw stripeUnavailable();
+        } catch (StripeUnavailable e) {
+            throw stripeUnavailable();
+        }
+        if (!account.chargesEnabled()) {
+            throw ApiException.unprocessable("connected_account_not_ready", "Connected account " + accountId
+                    + " cannot accept payments yet (Stripe: charges_enabled is false); nothing was invoiced.");
+        }
+    }
+
+    private static ApiException stripeUnavailable() {
+        return new ApiException(502, "stripe_unavailable", "Bad gateway",
+                "Stripe could not be asked about the connected account just now; nothing was invoiced.");
     }
 
     @Transactional
@@ -119,5 +190,41 @@ public class EndUserInvoiceService {
                 + " and i.periodEnd = :e order by i.endUserId", EndUserInvoice.class)
                 .setParameter("o", orgId).setParameter("s", periodStart).setParameter("e", periodEnd)
                 .getResultList().stream().map(EndUserInvoiceView::of).toList();
+    }
+
+    @Transactional
+    public EndUserInvoiceView get(String orgId, UUID id) {
+        return EndUserInvoiceView.of(find(orgId, id));
+    }
+
+    /**
+     * Puts an invoice whose delivery failed back in the outbox with a fresh attempt budget. Its key generation moves
+     * on: Stripe forgets idempotency keys after 24 hours, so this attempt reads what exists before it writes.
+     */
+    @Transactional
+    public EndUserInvoiceView redeliver(String orgId, UUID id) {
+        EndUserInvoice invoice = find(orgId, id);
+        if (!EndUserInvoice.DELIVERY_FAILED.equals(invoice.status)) {
+            throw ApiException.conflict("delivery_not_failed",
+                    "Only an invoice whose delivery failed can be delivered again; this one is " + invoice.status
+                            + ".");
+        }
+        OutboxEntry entry = outbox.ofEndUserInvoice(id).orElseThrow();
+        invoice.status = EndUserInvoice.PENDING_DELIVERY;
+        invoice.stripeKeyGeneration++;
+        entry.status = "pending";
+        entry.attempts = 0;
+        entry.lastError = null;
+        entry.nextAttemptAt = clock.instant();
+        return EndUserInvoiceView.of(invoice);
+    }
+
+    private EndUserInvoice find(String orgId, UUID id) {
+        EndUserInvoice invoice = em.find(EndUserInvoice.class, id);
+        if (invoice == null || !invoice.orgId.equals(orgId)) {
+            throw ApiException.notFound("end_user_invoice_not_found",
+                    "No end-user invoice " + id + " in organisation " + orgId + ".");
+        }
+        return invoice;
     }
 }

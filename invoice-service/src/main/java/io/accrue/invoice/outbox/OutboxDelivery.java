@@ -3,8 +3,12 @@ package io.accrue.invoice.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,19 +23,21 @@ import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.stripe.StripeInvoiceGateway;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.Item;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.PushInvoice;
+import io.quarkus.arc.All;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * Delivers outbox entries: each claimed with {@code FOR UPDATE SKIP LOCKED} (replicas share the work), delivered
  * with its deterministic idempotency key (a retry after a crash is recognised by Stripe or contract-service),
- * and on failure retried with backoff. Nothing is lost while Stripe or a neighbour is down.
+ * and on failure retried with backoff. Nothing is lost while Stripe or a neighbour is down. Kinds owned by another
+ * feature (end-user invoices sent through Stripe Connect) are handed to their {@link OutboxHandler}.
  */
 @ApplicationScoped
 public class OutboxDelivery {
 
     private static final Logger LOG = Logger.getLogger(OutboxDelivery.class);
-    static final int MAX_ATTEMPTS = 20;
+    public static final int MAX_ATTEMPTS = 20;
 
     private final OutboxRepository outbox;
     private final InvoiceRepository invoices;
@@ -39,12 +45,15 @@ public class OutboxDelivery {
     private final StripeInvoiceGateway stripe;
     private final NeighbourClients neighbours;
     private final io.accrue.invoice.InvoiceConfig config;
+    private final Map<String, OutboxHandler> handlers;
     private final Clock clock;
 
     OutboxDelivery(OutboxRepository outbox, InvoiceRepository invoices, InvoiceLineRepository lines,
             StripeInvoiceGateway stripe, NeighbourClients neighbours, io.accrue.invoice.InvoiceConfig config,
-            Clock clock) {
+            @All List<OutboxHandler> handlers, Clock clock) {
         this.config = config;
+        this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(OutboxHandler::kind,
+                Function.identity()));
         this.outbox = outbox;
         this.invoices = invoices;
         this.lines = lines;
@@ -96,6 +105,11 @@ public class OutboxDelivery {
     }
 
     private void deliver(OutboxEntry entry) {
+        OutboxHandler handler = handlers.get(entry.kind);
+        if (handler != null) {
+            handler.deliver(entry);
+            return;
+        }
         Invoice invoice = invoices.findById(entry.invoiceId);
         switch (entry.kind) {
             case OutboxEntry.STRIPE_INVOICE -> {
@@ -122,11 +136,16 @@ public class OutboxDelivery {
             entry.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
             long seconds = Math.min(3600, 30L << Math.min(entry.attempts - 1, 7));
             entry.nextAttemptAt = now.plus(Duration.ofSeconds(seconds));
-            if (entry.attempts >= MAX_ATTEMPTS) {
+            boolean exhausted = entry.attempts >= MAX_ATTEMPTS;
+            if (exhausted) {
                 entry.status = "failed";
             }
-            LOG.warnf("outbox %s (%s, invoice %s) failed, attempt %d: %s", entry.id, entry.kind, entry.invoiceId,
-                    entry.attempts, message);
+            LOG.warnf("outbox %s (%s, invoice %s) failed, attempt %d: %s", entry.id, entry.kind,
+                    entry.invoiceId != null ? entry.invoiceId : entry.endUserInvoiceId, entry.attempts, message);
+            OutboxHandler handler = handlers.get(entry.kind);
+            if (handler != null) {
+                handler.failed(entry, e, exhausted);
+            }
         });
     }
 }

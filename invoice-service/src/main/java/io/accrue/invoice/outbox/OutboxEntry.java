@@ -15,6 +15,8 @@ public class OutboxEntry {
 
     public static final String STRIPE_INVOICE = "stripe_invoice";
     public static final String CONTRACT_DRAWDOWN = "contract_drawdown";
+    /** An end-user invoice pushed to the organisation's Stripe Connect account. */
+    public static final String STRIPE_CONNECT_INVOICE = "stripe_connect_invoice";
 
     @Id
     public UUID id;
@@ -22,8 +24,12 @@ public class OutboxEntry {
     @Column(nullable = false)
     public String kind;
 
-    @Column(name = "invoice_id", nullable = false)
+    /** The organisation invoice of the entry; null when the entry is about an end-user invoice. */
+    @Column(name = "invoice_id")
     public UUID invoiceId;
+
+    @Column(name = "end_user_invoice_id")
+    public UUID endUserInvoiceId;
 
     @Column(name = "idempotency_key", nullable = false)
     public String idempotencyKey;

@@ -13,9 +13,19 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
 
     public void enqueue(String kind, UUID invoiceId, String idempotencyKey, Instant now) {
         OutboxEntry e = new OutboxEntry();
+        e.invoiceId = invoiceId;
+        persistNew(e, kind, idempotencyKey, now);
+    }
+
+    public void enqueueEndUserInvoice(String kind, UUID endUserInvoiceId, String idempotencyKey, Instant now) {
+        OutboxEntry e = new OutboxEntry();
+        e.endUserInvoiceId = endUserInvoiceId;
+        persistNew(e, kind, idempotencyKey, now);
+    }
+
+    private void persistNew(OutboxEntry e, String kind, String idempotencyKey, Instant now) {
         e.id = UUID.randomUUID();
         e.kind = kind;
-        e.invoiceId = invoiceId;
         e.idempotencyKey = idempotencyKey;
         e.status = "pending";
         e.nextAttemptAt = now;
@@ -25,6 +35,10 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
 
     public List<OutboxEntry> ofInvoice(UUID invoiceId) {
         return list("invoiceId", invoiceId);
+    }
+
+    public java.util.Optional<OutboxEntry> ofEndUserInvoice(UUID endUserInvoiceId) {
+        return find("endUserInvoiceId", endUserInvoiceId).firstResultOptional();
     }
 
     /** Claims one due entry, skipping rows another worker holds; must run in a transaction. */

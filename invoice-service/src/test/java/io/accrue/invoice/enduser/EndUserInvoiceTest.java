@@ -87,10 +87,11 @@ class EndUserInvoiceTest {
                 .body("{\"periodStart\":\"2026-03-01T00:00:00Z\",\"periodEnd\":\"2026-04-01T00:00:00Z\",\"delivery\":\"export\"}")
                 .when().post("/v1/orgs/{org}/end-user-invoices", org)
                 .then().statusCode(422).body("code", equalTo("period_invalid"));
+        // Connect delivery needs the organisation's connected account (its own tests: StripeConnectDeliveryTest)
         given().header("Authorization", admin).contentType(ContentType.JSON)
-                .body("{" + PERIOD + ",\"delivery\":\"stripe_connect\",\"connectedAccountId\":\"acct_123\"}")
+                .body("{" + PERIOD + ",\"delivery\":\"stripe_connect\"}")
                 .when().post("/v1/orgs/{org}/end-user-invoices", org)
-                .then().statusCode(422).body("code", equalTo("delivery_unavailable"));
+                .then().statusCode(422).body("code", equalTo("connected_account_required"));
         StandInsResource.neighbours().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary"))
                 .willReturn(aResponse().withStatus(503)));
         given().header("Authorization", admin).contentType(ContentType.JSON)

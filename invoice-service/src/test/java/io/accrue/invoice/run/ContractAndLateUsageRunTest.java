@@ -101,7 +101,8 @@ class ContractAndLateUsageRunTest {
 
         // only the drawdown is queued (no Stripe customer); it reaches contract-service with its numbers
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "UPDATE outbox SET status = 'delivered' WHERE invoice_id <> ?1").setParameter(1, invoice.id)
+                "UPDATE outbox SET status = 'delivered' WHERE invoice_id IS DISTINCT FROM ?1")
+                .setParameter(1, invoice.id)
                 .executeUpdate());
         assertEquals(1, delivery.deliverDue(10));
         n().verify(postRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/drawdowns"))

@@ -82,7 +82,8 @@ class StripeSyncTest {
         stripe().stubFor(post(urlPathMatching("/v1/.*")).atPriority(10)
                 .willReturn(okJson("{\"id\":\"in_other\",\"object\":\"invoice\"}")));
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "UPDATE outbox SET status = 'delivered' WHERE invoice_id <> ?1").setParameter(1, invoice.id)
+                "UPDATE outbox SET status = 'delivered' WHERE invoice_id IS DISTINCT FROM ?1")
+                .setParameter(1, invoice.id)
                 .executeUpdate());
     }
 
