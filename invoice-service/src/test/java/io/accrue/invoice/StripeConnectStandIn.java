@@ -24,12 +24,13 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
- * A stateful Stripe stand-in for Connect, plugged into the Stripe WireMock as a transformer (stubs opt in with
+ * A stateful Stripe stand-in for the platform's own account and for Connect, plugged into the Stripe WireMock as a transformer (stubs opt in with
  * {@code withTransformers(NAME)}), so WireMock's request journal still records every call. It behaves the way Stripe's
  * v1 API does where exactly-once depends on it:
  * <ul>
- * <li>objects live per connected account (the {@code Stripe-Account} header); an account the platform does not
- * reach answers 403 {@code account_invalid};</li>
+ * <li>objects live per connected account (the {@code Stripe-Account} header), or on the platform's own account
+ * ({@link #PLATFORM}) when the header is absent; a connected account the platform does not reach answers 403
+ * {@code account_invalid};</li>
  * <li>a POST with an {@code Idempotency-Key} already used on that account replays the first answer, status and body,
  * with {@code Idempotent-Replayed: true}, once the endpoint had started executing (a 500 included); the same key with
  * other parameters answers 400 {@code idempotency_error}; validation failures are not kept;</li>
@@ -42,6 +43,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 public final class StripeConnectStandIn implements ResponseDefinitionTransformerV2 {
 
     public static final String NAME = "stripe-connect-stand-in";
+    /** The platform's own account: requests without a {@code Stripe-Account} header. */
+    public static final String PLATFORM = "platform";
     /** Longer than the test profile's Stripe read timeout. */
     static final int LATE_ANSWER_MS = 4000;
     private static final long EPOCH = 1773568800L;
@@ -100,6 +103,13 @@ public final class StripeConnectStandIn implements ResponseDefinitionTransformer
         accounts.put(id, chargesEnabled);
     }
 
+    /** A customer on the platform's own account, as subscription-service would have created it. */
+    public synchronized void platformCustomer(String id) {
+        Map<String, Object> customer = customer(Map.of());
+        customer.put("id", id);
+        create(PLATFORM, customer, Map.of());
+    }
+
     /** The platform loses access to the account (the organisation disconnected it). */
     public synchronized void disconnect(String id) {
         accounts.remove(id);
@@ -110,7 +120,10 @@ public final class StripeConnectStandIn implements ResponseDefinitionTransformer
         faults.add(new Queued(method, Pattern.compile(pathRegex), fault));
     }
 
-    /** The objects of one type ({@code customer}, {@code invoice}, {@code invoiceitem}) on an account. */
+    /**
+     * The objects of one type ({@code customer}, {@code invoice}, {@code invoiceitem}) on an account ({@link #PLATFORM}
+     * for the platform's own).
+     */
     public synchronized List<Map<String, Object>> objects(String account, String type) {
         return objects.values().stream().filter(o -> type.equals(o.get("object")))
                 .filter(o -> account.equals(ownerOf.get((String) o.get("id"))))
@@ -132,7 +145,7 @@ public final class StripeConnectStandIn implements ResponseDefinitionTransformer
         if (method.equals("POST")) {
             params.putAll(form(request.getBodyAsString()));
         }
-        String account = request.getHeader("Stripe-Account");
+        String account = request.containsHeader("Stripe-Account") ? request.getHeader("Stripe-Account") : PLATFORM;
         String key = request.getHeader("Idempotency-Key");
         synchronized (this) {
             Fault fault = takeFault(method, path);
@@ -140,7 +153,7 @@ public final class StripeConnectStandIn implements ResponseDefinitionTransformer
             if (fault == Fault.ERROR_BEFORE_EXECUTION) {
                 return respond(500, error("api_error", null, "An unknown error occurred"), requestId, null, 0);
             }
-            if (!path.startsWith("/v1/accounts/") && (account == null || !accounts.containsKey(account))) {
+            if (!path.startsWith("/v1/accounts/") && !PLATFORM.equals(account) && !accounts.containsKey(account)) {
                 // refused before the endpoint ran: nothing kept
                 return respond(403, error("invalid_request_error", "account_invalid",
                         "The provided key 'sk_test_********oice' does not have access to account '" + account

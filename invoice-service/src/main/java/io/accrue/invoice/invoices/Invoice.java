@@ -63,8 +63,16 @@ public class Invoice {
     @Column(name = "stripe_customer_id")
     public String stripeCustomerId;
 
-    @Column(name = "stripe_invoice_id")
+    /**
+     * Written only by the Stripe push, in SQL of its own, the moment Stripe returns it; never from this entity, whose
+     * full-row updates (a webhook moving the status) would otherwise put back the value they had read.
+     */
+    @Column(name = "stripe_invoice_id", updatable = false)
     public String stripeInvoiceId;
+
+    /** Bumped (in SQL, like the Stripe id) each time Stripe answered a push with an error it keeps under the keys. */
+    @Column(name = "stripe_key_generation", insertable = false, updatable = false)
+    public int stripeKeyGeneration;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

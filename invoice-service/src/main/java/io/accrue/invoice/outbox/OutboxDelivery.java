@@ -18,11 +18,7 @@ import io.accrue.invoice.client.ContractRecords.Drawdown;
 import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.compute.Rounding;
 import io.accrue.invoice.invoices.Invoice;
-import io.accrue.invoice.invoices.InvoiceLineRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
-import io.accrue.invoice.stripe.StripeInvoiceGateway;
-import io.accrue.invoice.stripe.StripeInvoiceGateway.Item;
-import io.accrue.invoice.stripe.StripeInvoiceGateway.PushInvoice;
 import io.quarkus.arc.All;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -30,8 +26,8 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Delivers outbox entries: each claimed with {@code FOR UPDATE SKIP LOCKED} (replicas share the work), delivered
  * with its deterministic idempotency key (a retry after a crash is recognised by Stripe or contract-service),
- * and on failure retried with backoff. Nothing is lost while Stripe or a neighbour is down. Kinds owned by another
- * feature (end-user invoices sent through Stripe Connect) are handed to their {@link OutboxHandler}.
+ * and on failure retried with backoff. Nothing is lost while Stripe or a neighbour is down. Kinds owned by a feature
+ * (the Stripe pushes of organisation and end-user invoices) are handed to their {@link OutboxHandler}.
  */
 @ApplicationScoped
 public class OutboxDelivery {
@@ -41,23 +37,19 @@ public class OutboxDelivery {
 
     private final OutboxRepository outbox;
     private final InvoiceRepository invoices;
-    private final InvoiceLineRepository lines;
-    private final StripeInvoiceGateway stripe;
     private final NeighbourClients neighbours;
     private final io.accrue.invoice.InvoiceConfig config;
     private final Map<String, OutboxHandler> handlers;
     private final Clock clock;
 
-    OutboxDelivery(OutboxRepository outbox, InvoiceRepository invoices, InvoiceLineRepository lines,
-            StripeInvoiceGateway stripe, NeighbourClients neighbours, io.accrue.invoice.InvoiceConfig config,
+    OutboxDelivery(OutboxRepository outbox, InvoiceRepository invoices, NeighbourClients neighbours,
+            io.accrue.invoice.InvoiceConfig config,
             @All List<OutboxHandler> handlers, Clock clock) {
         this.config = config;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(OutboxHandler::kind,
                 Function.identity()));
         this.outbox = outbox;
         this.invoices = invoices;
-        this.lines = lines;
-        this.stripe = stripe;
         this.neighbours = neighbours;
         this.clock = clock;
     }
@@ -112,12 +104,6 @@ public class OutboxDelivery {
         }
         Invoice invoice = invoices.findById(entry.invoiceId);
         switch (entry.kind) {
-            case OutboxEntry.STRIPE_INVOICE -> {
-                var items = lines.ofInvoice(invoice.id).stream()
-                        .map(l -> new Item(l.position, l.description, l.amount)).toList();
-                invoice.stripeInvoiceId = stripe.push(new PushInvoice(invoice.id, invoice.number,
-                        invoice.stripeCustomerId, invoice.currency, items), entry.idempotencyKey);
-            }
             case OutboxEntry.CONTRACT_DRAWDOWN -> neighbours.drawdown(invoice.orgId, invoice.contractId,
                     // at the currency's scale: the stored NUMERIC(24,4) padding is not part of the amount
                     new Drawdown(invoice.id, invoice.periodStart, invoice.periodEnd,

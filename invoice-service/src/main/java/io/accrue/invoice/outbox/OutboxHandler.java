@@ -1,7 +1,7 @@
 package io.accrue.invoice.outbox;
 
 /**
- * Delivers the outbox entries of one kind that a feature owns (the organisation-invoice kinds are delivered by
+ * Delivers the outbox entries of one kind that a feature owns (the contract drawdown is delivered by
  * {@link OutboxDelivery} itself). The outbox keeps claiming, backoff and the attempt budget; the handler does the
  * side effect and keeps its own record of how it went.
  */

@@ -3,6 +3,7 @@ package io.accrue.invoice.stripe;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,13 +13,28 @@ import java.util.UUID;
  */
 public interface StripeInvoiceGateway {
 
-    /**
-     * Creates (or, on a retry, finds again through the idempotency keys) the Stripe invoice with one item per
-     * line and finalises it. Returns the Stripe invoice id.
-     *
-     * @param idempotencyKey the base of every write's deterministic key
-     */
-    String push(PushInvoice invoice, String idempotencyKey);
+    // The platform's own account: an organisation invoice is pushed step by step (draft, one item per line,
+    // finalisation) so that the caller can store each Stripe id as soon as Stripe gives it. Each write takes the
+    // caller's idempotency key; each find is a read the caller uses to reconcile after Stripe kept an error answer
+    // under a key. The finds are list calls, strongly consistent (unlike Stripe's search).
+
+    /** The customer's invoice that carries this Accrue invoice's id in its metadata; returns its id. */
+    Optional<String> findInvoice(String customerId, UUID accrueInvoiceId);
+
+    /** Creates the draft invoice (no automatic advancement yet, pending items excluded); returns its id. */
+    String createInvoice(PushInvoice invoice, String idempotencyKey);
+
+    /** The items already on the Stripe invoice, by the Accrue line position in their metadata. */
+    Map<Integer, String> findItems(String stripeInvoiceId);
+
+    /** Adds one line's item to the draft; returns its id. */
+    String addItem(PushInvoice invoice, String stripeInvoiceId, Item item, String idempotencyKey);
+
+    /** The Stripe invoice's status ({@code draft}, {@code open}, {@code paid}…). */
+    String invoiceStatus(String stripeInvoiceId);
+
+    /** Finalises the draft and turns on automatic advancement (Stripe then collects it). */
+    void finalizeInvoice(String stripeInvoiceId, String idempotencyKey);
 
     record PushInvoice(UUID accrueInvoiceId, String number, String customerId, String currency, List<Item> items) {}
 

@@ -2,7 +2,9 @@ package io.accrue.invoice.stripe;
 
 import java.math.BigDecimal;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,6 +37,9 @@ public class StripeJavaGateway implements StripeInvoiceGateway {
     static final String ORG = "accrue_org_id";
     static final String END_USER = "accrue_end_user_id";
     static final String END_USER_INVOICE = "accrue_end_user_invoice_id";
+    /** Metadata on organisation invoices and their items, read back when a push reconciles. */
+    static final String INVOICE = "accrue_invoice_id";
+    static final String LINE = "accrue_line";
 
     private final InvoiceConfig config;
     private volatile StripeClient client;
@@ -44,35 +49,90 @@ public class StripeJavaGateway implements StripeInvoiceGateway {
     }
 
     @Override
-    public String push(PushInvoice invoice, String key) {
-        StripeClient stripe = client();
-        String currency = invoice.currency().toLowerCase(Locale.ROOT);
+    public Optional<String> findInvoice(String customerId, UUID accrueInvoiceId) {
         try {
-            Invoice created = stripe.v1().invoices().create(InvoiceCreateParams.builder()
+            var page = client().v1().invoices().list(InvoiceListParams.builder().setCustomer(customerId)
+                    .setLimit(100L).build());
+            for (Invoice invoice : page.autoPagingIterable()) {
+                if (invoice.getMetadata() != null
+                        && accrueInvoiceId.toString().equals(invoice.getMetadata().get(INVOICE))) {
+                    return Optional.of(invoice.getId());
+                }
+            }
+            return Optional.empty();
+        } catch (StripeException e) {
+            throw failure("listing the customer's invoices", e);
+        }
+    }
+
+    @Override
+    public String createInvoice(PushInvoice invoice, String key) {
+        try {
+            return client().v1().invoices().create(InvoiceCreateParams.builder()
                     .setCustomer(invoice.customerId())
-                    .setCurrency(currency)
+                    .setCurrency(invoice.currency().toLowerCase(Locale.ROOT))
                     .setAutoAdvance(false)
                     .setCollectionMethod(InvoiceCreateParams.CollectionMethod.CHARGE_AUTOMATICALLY)
                     .setPendingInvoiceItemsBehavior(InvoiceCreateParams.PendingInvoiceItemsBehavior.EXCLUDE)
                     .setDescription("Accrue invoice " + invoice.number())
-                    .putMetadata("accrue_invoice_id", invoice.accrueInvoiceId().toString())
+                    .putMetadata(INVOICE, invoice.accrueInvoiceId().toString())
                     .putMetadata("accrue_invoice_number", invoice.number())
-                    .build(), options(key + "-invoice"));
-            for (Item item : invoice.items()) {
-                stripe.v1().invoiceItems().create(InvoiceItemCreateParams.builder()
-                        .setCustomer(invoice.customerId())
-                        .setInvoice(created.getId())
-                        .setCurrency(currency)
-                        .setAmount(minorUnits(item.amount(), invoice.currency()))
-                        .setDescription(item.description())
-                        .putMetadata("accrue_line", String.valueOf(item.position()))
-                        .build(), options(key + "-item-" + item.position()));
-            }
-            Invoice finalised = stripe.v1().invoices().finalizeInvoice(created.getId(),
-                    InvoiceFinalizeInvoiceParams.builder().setAutoAdvance(true).build(), options(key + "-finalize"));
-            return finalised.getId();
+                    .build(), options(key)).getId();
         } catch (StripeException e) {
-            throw new StripeUnavailable("Stripe refused the invoice push: " + e.getCode() + " " + e.getStatusCode(), e);
+            throw failure("creating the invoice", e);
+        }
+    }
+
+    @Override
+    public Map<Integer, String> findItems(String stripeInvoiceId) {
+        try {
+            var page = client().v1().invoiceItems().list(InvoiceItemListParams.builder().setInvoice(stripeInvoiceId)
+                    .setLimit(100L).build());
+            Map<Integer, String> byLine = new HashMap<>();
+            for (InvoiceItem item : page.autoPagingIterable()) {
+                String line = item.getMetadata() == null ? null : item.getMetadata().get(LINE);
+                if (line != null && line.matches("\\d{1,9}")) {
+                    byLine.putIfAbsent(Integer.valueOf(line), item.getId());
+                }
+            }
+            return byLine;
+        } catch (StripeException e) {
+            throw failure("listing the items of invoice " + stripeInvoiceId, e);
+        }
+    }
+
+    @Override
+    public String addItem(PushInvoice invoice, String stripeInvoiceId, Item item, String key) {
+        try {
+            return client().v1().invoiceItems().create(InvoiceItemCreateParams.builder()
+                    .setCustomer(invoice.customerId())
+                    .setInvoice(stripeInvoiceId)
+                    .setCurrency(invoice.currency().toLowerCase(Locale.ROOT))
+                    .setAmount(minorUnits(item.amount(), invoice.currency()))
+                    .setDescription(item.description())
+                    .putMetadata(LINE, String.valueOf(item.position()))
+                    .build(), options(key)).getId();
+        } catch (StripeException e) {
+            throw failure("adding the item of line " + item.position(), e);
+        }
+    }
+
+    @Override
+    public String invoiceStatus(String stripeInvoiceId) {
+        try {
+            return client().v1().invoices().retrieve(stripeInvoiceId).getStatus();
+        } catch (StripeException e) {
+            throw failure("reading invoice " + stripeInvoiceId, e);
+        }
+    }
+
+    @Override
+    public void finalizeInvoice(String stripeInvoiceId, String key) {
+        try {
+            client().v1().invoices().finalizeInvoice(stripeInvoiceId,
+                    InvoiceFinalizeInvoiceParams.builder().setAutoAdvance(true).build(), options(key));
+        } catch (StripeException e) {
+            throw failure("finalising invoice " + stripeInvoiceId, e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.accrue.invoice.stripe;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -10,14 +11,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -28,17 +33,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.stripe.net.Webhook;
 
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
 import io.accrue.invoice.StandInsResource;
+import io.accrue.invoice.StripeConnectStandIn;
+import io.accrue.invoice.StripeConnectStandIn.Fault;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.outbox.OutboxDelivery;
 import io.accrue.invoice.outbox.OutboxEntry;
 import io.accrue.invoice.run.BillingRunService;
 import io.accrue.invoice.run.BillingRunWorker;
 import io.accrue.invoice.run.Neighbours;
+import io.accrue.invoice.stripe.StripeInvoiceGateway.PushInvoice;
+import io.accrue.invoice.stripe.StripeInvoiceGateway.StripeRefused;
 import io.accrue.testing.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -63,6 +75,8 @@ class StripeSyncTest {
     AdjustableClock clock;
     @Inject
     CircuitBreakerMaintenance breakers;
+    @Inject
+    StripeInvoiceGateway gateway;
 
     private String org;
     private Invoice invoice;
@@ -119,26 +133,89 @@ class StripeSyncTest {
     }
 
     @Test
-    void stripeDownKeepsTheEntryAndRetriesWithTheSameKeys() {
-        stripe().stubFor(post(urlPathEqualTo("/v1/invoices")).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"Something went wrong\"}}")));
+    void errorsStripeKeepsUnderTheKeysAreReadPastIntoExactlyOneInvoice() {
+        useStandIn();
+        // each write is done, then answered with a 500 that Stripe keeps under its key for 24 hours
+        standIn().failNext("POST", "/v1/invoices", Fault.ERROR_AFTER_CREATING);
+        standIn().failNext("POST", "/v1/invoiceitems", Fault.ERROR_AFTER_CREATING);
+        standIn().failNext("POST", "/v1/invoices/[^/]+/finalize", Fault.ERROR_AFTER_CREATING);
+        String key = "accrue-invoice-" + invoice.id;
+
         assertEquals(1, delivery.deliverDue(10));
         OutboxEntry entry = entry();
         assertEquals("pending", entry.status);
-        assertEquals(1, entry.attempts);
-        assertTrue(entry.lastError.contains("Stripe"), entry.lastError);
+        assertTrue(entry.lastError.contains("HTTP 500"), entry.lastError);
         assertNull(reload().stripeInvoiceId);
-        // not yet due
-        assertEquals(0, delivery.deliverDue(10));
+        assertEquals(1, reload().stripeKeyGeneration);
+        assertEquals(0, delivery.deliverDue(10), "not due before its backoff");
+        // the key is spent: repeating it gets the same 500, which is why the next attempt must not
+        Invoice pushed = reload();
+        StripeRefused replayed = assertThrows(StripeRefused.class, () -> gateway.createInvoice(new PushInvoice(
+                pushed.id, pushed.number, pushed.stripeCustomerId, pushed.currency, List.of()), key + "-invoice"));
+        assertEquals(500, replayed.status());
 
-        stubStripeInvoice("in_test_2");
+        for (int attempt = 2; attempt <= 4; attempt++) {
+            clock.advance(Duration.ofHours(1));
+            assertEquals(1, delivery.deliverDue(10), "attempt " + attempt);
+        }
+        assertEquals("delivered", entry().status);
+        assertEquals(4, entry().attempts);
+        assertEquals(3, reload().stripeKeyGeneration);
+
+        Map<String, Object> onStripe = only(standIn().objects(StripeConnectStandIn.PLATFORM, "invoice"));
+        assertEquals(onStripe.get("id"), reload().stripeInvoiceId);
+        assertEquals("open", onStripe.get("status"));
+        assertEquals(10151L, ((Number) onStripe.get("amount_due")).longValue());
+        assertEquals(invoice.id.toString(), ((Map<?, ?>) onStripe.get("metadata")).get("accrue_invoice_id"));
+        List<Map<String, Object>> items = standIn().objects(StripeConnectStandIn.PLATFORM, "invoiceitem");
+        assertEquals(Map.of("1", 9900L, "2", 1L, "3", 250L), items.stream().collect(Collectors.toMap(
+                i -> (String) ((Map<?, ?>) i.get("metadata")).get("accrue_line"),
+                i -> ((Number) i.get("amount")).longValue())));
+        assertTrue(items.stream().allMatch(i -> onStripe.get("id").equals(i.get("invoice"))));
+        // no key was sent twice but the probe above; what Stripe had already done was found, not redone
+        assertEquals(List.of(key + "-invoice", key + "-invoice"), keys(posts("/v1/invoices")));
+        assertEquals(List.of(key + "-item-1-g1", key + "-item-2-g2", key + "-item-3-g2"),
+                keys(posts("/v1/invoiceitems")));
+        assertEquals(List.of(key + "-finalize-g2"), keys(posts("/v1/invoices/[^/]+/finalize")));
+
+        replayDelivery();
+        assertEquals(6, posts("/v1/.*").size(), "a replayed entry writes nothing");
+        assertEquals(1, standIn().objects(StripeConnectStandIn.PLATFORM, "invoice").size());
+        assertEquals(3, standIn().objects(StripeConnectStandIn.PLATFORM, "invoiceitem").size());
+    }
+
+    @Test
+    void aLostAnswerIsLearntByRepeatingTheSameKey() {
+        useStandIn();
+        // the first item is added, but its answer arrives after the client gave up
+        standIn().failNext("POST", "/v1/invoiceitems", Fault.ANSWER_AFTER_TIMEOUT);
+        String key = "accrue-invoice-" + invoice.id;
+
+        assertEquals(1, delivery.deliverDue(10));
+        assertTrue(entry().lastError.contains("did not answer"), entry().lastError);
+        assertEquals(0, reload().stripeKeyGeneration);
+        String stripeInvoice = reload().stripeInvoiceId;
+        assertNotNull(stripeInvoice, "stored as soon as Stripe returned it");
         clock.advance(Duration.ofMinutes(5));
         assertEquals(1, delivery.deliverDue(10));
-        assertEquals("in_test_2", reload().stripeInvoiceId);
         assertEquals("delivered", entry().status);
-        stripe().verify(2, postRequestedFor(urlPathEqualTo("/v1/invoices"))
-                .withHeader("Idempotency-Key", equalTo("accrue-invoice-" + invoice.id + "-invoice")));
+
+        assertEquals(List.of(key + "-invoice"), keys(posts("/v1/invoices")));
+        assertEquals(List.of(key + "-item-1", key + "-item-1", key + "-item-2", key + "-item-3"),
+                keys(posts("/v1/invoiceitems")));
+        assertEquals(List.of(key + "-finalize"), keys(posts("/v1/invoices/[^/]+/finalize")));
+        // generation 0 trusts its keys: no reads
+        assertEquals(0, stripe().findAll(RequestPatternBuilder.newRequestPattern(RequestMethod.GET,
+                urlPathMatching("/v1/.*"))).size());
+        assertEquals(stripeInvoice, only(standIn().objects(StripeConnectStandIn.PLATFORM, "invoice")).get("id"));
+        assertEquals(3, standIn().objects(StripeConnectStandIn.PLATFORM, "invoiceitem").size());
+
+        // a replayed entry repeats only the finalize key, and Stripe replays its answer
+        replayDelivery();
+        assertEquals(List.of(key + "-finalize", key + "-finalize"), keys(posts("/v1/invoices/[^/]+/finalize")));
+        assertEquals(1, standIn().objects(StripeConnectStandIn.PLATFORM, "invoice").size());
+        assertEquals(3, standIn().objects(StripeConnectStandIn.PLATFORM, "invoiceitem").size());
+        assertEquals("open", only(standIn().objects(StripeConnectStandIn.PLATFORM, "invoice")).get("status"));
     }
 
     @Test
@@ -234,6 +311,40 @@ class StripeSyncTest {
         return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select e from OutboxEntry e where e.invoiceId = :i", OutboxEntry.class)
                 .setParameter("i", invoice.id).getSingleResult());
+    }
+
+    private void useStandIn() {
+        StripeConnectStandIn.instance().reset();
+        StripeConnectStandIn.instance().platformCustomer(invoice.stripeCustomerId);
+        stripe().stubFor(any(urlPathMatching("/v1/.*")).atPriority(1)
+                .willReturn(aResponse().withTransformers(StripeConnectStandIn.NAME)));
+    }
+
+    /** The outbox hands the same entry over once more, as after a crash between Stripe's answer and the commit. */
+    private void replayDelivery() {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = ?2 WHERE invoice_id = ?1")
+                .setParameter(1, invoice.id).setParameter(2, clock.instant()).executeUpdate());
+        assertEquals(1, delivery.deliverDue(10));
+        assertEquals("delivered", entry().status);
+    }
+
+    private static StripeConnectStandIn standIn() {
+        return StripeConnectStandIn.instance();
+    }
+
+    private static List<LoggedRequest> posts(String pathRegex) {
+        return stripe().findAll(RequestPatternBuilder.newRequestPattern(RequestMethod.POST,
+                urlPathMatching(pathRegex)));
+    }
+
+    private static List<String> keys(List<LoggedRequest> requests) {
+        return requests.stream().map(r -> r.getHeader("Idempotency-Key")).toList();
+    }
+
+    private static <T> T only(List<T> items) {
+        assertEquals(1, items.size(), String.valueOf(items));
+        return items.getFirst();
     }
 
     private static WireMockServer stripe() {
