@@ -1,5 +1,6 @@
 package io.accrue.usage.ingest;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -7,8 +8,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,9 +20,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.accrue.common.security.Environment;
@@ -29,22 +32,22 @@ import io.accrue.usage.pricing.Prices;
 
 /**
  * Validates and prices each event on its own (a bad event never sinks the batch), then hands the priced events
- * to {@link IngestWriter}, which claims the idempotency keys, computes revenue and moves rollups and quota
- * counters in one transaction.
+ * to {@link IngestWriter} (through {@link GroupCommit}), which claims the idempotency keys, computes revenue and
+ * moves rollups and quota counters in one transaction.
  */
 @ApplicationScoped
 public class IngestService {
 
-    private final ObjectMapper mapper;
+    private final ObjectReader reader;
     private final Validator validator;
     private final PriceCatalog catalog;
-    private final IngestWriter writer;
+    private final GroupCommit writer;
     private final UsageConfig config;
     private final Clock clock;
 
-    IngestService(ObjectMapper mapper, Validator validator, PriceCatalog catalog, IngestWriter writer,
+    IngestService(ObjectMapper mapper, Validator validator, PriceCatalog catalog, GroupCommit writer,
             UsageConfig config, Clock clock) {
-        this.mapper = mapper;
+        this.reader = mapper.readerFor(UsageEventRequest.class);
         this.validator = validator;
         this.catalog = catalog;
         this.writer = writer;
@@ -57,18 +60,21 @@ public class IngestService {
         EventResult[] results = new EventResult[events.size()];
         List<RatedEvent> rated = new ArrayList<>(events.size());
         Set<String> seen = new HashSet<>();
+        // One catalog lookup per model spelling and batch: a batch names a handful of models, and all its events
+        // are rated from the same snapshot.
+        Map<String, Optional<PriceCatalog.ResolvedModel>> models = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             JsonNode node = events.get(i);
-            String eventId = node != null && node.hasNonNull("eventId")
-                    ? node.get("eventId").asText()
-                    : node != null && node.hasNonNull("event_id") ? node.get("event_id").asText() : null;
-            Object outcome = price(i, node, now);
+            Object outcome = price(i, node, now, models);
             if (outcome instanceof EventResult rejected) {
                 results[i] = rejected;
             } else {
                 RatedEvent e = (RatedEvent) outcome;
                 if (!seen.add(e.request().eventId())) {
                     // The same id twice in one batch: the first occurrence claims it.
+                    String eventId = node.hasNonNull("eventId")
+                            ? node.get("eventId").asText()
+                            : node.hasNonNull("event_id") ? node.get("event_id").asText() : null;
                     results[i] = EventResult.duplicate(i, eventId);
                 } else {
                     rated.add(e);
@@ -76,14 +82,15 @@ public class IngestService {
             }
         }
         if (!rated.isEmpty()) {
-            for (EventResult r : writer.write(orgId, env.wireName(), now, rated)) {
+            for (EventResult r : writer.write(new PricedBatch(orgId, env.wireName(), now, rated))) {
                 results[r.index()] = r;
             }
         }
         return List.of(results);
     }
 
-    private Object price(int index, JsonNode node, Instant now) {
+    private Object price(int index, JsonNode node, Instant now,
+            Map<String, Optional<PriceCatalog.ResolvedModel>> models) {
         UsageEventRequest r;
         String rawId = node != null && node.isObject() && node.hasNonNull("eventId")
                 ? node.get("eventId").asText()
@@ -92,15 +99,17 @@ public class IngestService {
             if (node == null || !node.isObject()) {
                 return EventResult.rejected(index, null, "invalid_event", "An event is a JSON object.");
             }
-            r = mapper.treeToValue(node, UsageEventRequest.class);
+            r = reader.readValue(node);
         } catch (UnrecognizedPropertyException e) {
             return EventResult.rejected(index, rawId, "unknown_field", "Field '" + e.getPropertyName()
                     + "' is not part of a usage event; unknown fields are rejected.");
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return EventResult.rejected(index, rawId, "invalid_value",
                     "A field has a value of the wrong type or format.");
         }
-        Set<ConstraintViolation<UsageEventRequest>> violations = validator.validate(r);
+        Set<ConstraintViolation<UsageEventRequest>> violations = PlainlyValid.event(r)
+                ? Set.of()
+                : validator.validate(r);
         if (!violations.isEmpty()) {
             return EventResult.rejected(index, r.eventId(), "validation_failed", violations.stream()
                     .map(v -> v.getPropertyPath() + ": " + v.getMessage()).sorted().collect(Collectors.joining("; ")));
@@ -118,7 +127,7 @@ public class IngestService {
             return EventResult.rejected(index, r.eventId(), "event_in_future",
                     "occurredAt is more than " + config.ingest().futureSkew() + " ahead of the server clock.");
         }
-        Optional<PriceCatalog.ResolvedModel> model = catalog.resolve(r.model());
+        Optional<PriceCatalog.ResolvedModel> model = models.computeIfAbsent(r.model(), catalog::resolve);
         Optional<Prices> prices = model.flatMap(m -> m.at(r.occurredAt()));
         boolean flagUnknown = "flag".equalsIgnoreCase(config.ingest().unknownModel());
         if (prices.isEmpty() && !flagUnknown) {

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,13 +21,20 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.accrue.usage.ingest.WindowTotals.Accepted;
+import io.accrue.usage.ingest.WindowTotals.DayKey;
+import io.accrue.usage.ingest.WindowTotals.DayTotals;
+import io.accrue.usage.ingest.WindowTotals.SessionKey;
+import io.accrue.usage.ingest.WindowTotals.Usage;
+import io.accrue.usage.ingest.WindowTotals.WindowKey;
 import io.accrue.usage.rating.Rating;
 import io.agroal.api.AgroalDataSource;
 
 /**
- * The durable half of ingestion: one transaction per request, a fixed number of statements per batch (no
- * per-event round trips). The event insert itself claims the idempotency key ({@code ON CONFLICT DO NOTHING
- * RETURNING}), and only the rows it returns move rollups and quota counters — so a replay changes no total.
+ * The durable half of ingestion: one transaction for one or more requests' batches (see {@link GroupCommit}), a
+ * fixed number of statements per organisation and environment (no per-event round trips). The event insert itself
+ * claims the idempotency key ({@code ON CONFLICT DO NOTHING RETURNING}), and only the rows it returns move rollups
+ * and quota counters — so a replay changes no total.
  */
 @ApplicationScoped
 public class IngestWriter {
@@ -39,42 +47,81 @@ public class IngestWriter {
         this.dataSource = dataSource;
     }
 
-    @Transactional
-    public List<EventResult> write(String org, String env, Instant now, List<RatedEvent> events) {
+    private record Tenant(String org, String env) {}
+
+    /** An event of the write with the request it came from. */
+    private record Row(int batch, RatedEvent event, Instant recordedAt) {}
+
+    /** Writes the batches in one transaction; the answer for each batch, in the order given. */
+    // Its own transaction, always: with group commit the results go back to other requests' threads, which must
+    // only ever hear "accepted" for events that are committed, never for work inside someone else's transaction.
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<List<EventResult>> write(List<PricedBatch> batches) {
+        List<List<EventResult>> results = new ArrayList<>(batches.size());
+        // Organisations in a fixed order, like the rows inside each statement: writers lock in the same order.
+        Map<Tenant, List<Integer>> byTenant = new TreeMap<>(
+                Comparator.comparing(Tenant::org).thenComparing(Tenant::env));
+        for (int b = 0; b < batches.size(); b++) {
+            results.add(new ArrayList<>(batches.get(b).events().size()));
+            byTenant.computeIfAbsent(new Tenant(batches.get(b).org(), batches.get(b).env()), t -> new ArrayList<>())
+                    .add(b);
+        }
         try (Connection c = dataSource.getConnection()) {
-            String[] users = events.stream().map(e -> e.request().endUserId()).distinct().sorted()
-                    .toArray(String[]::new);
-            ensureEndUsers(c, org, users, now);
-            Map<String, Rating.Pricing> pricingByUser = pricingOf(c, org, users);
-            BigDecimal[] revenue = new BigDecimal[events.size()];
-            for (int i = 0; i < events.size(); i++) {
-                RatedEvent e = events.get(i);
-                revenue[i] = Rating.revenue(e.cost(), pricingByUser.get(e.request().endUserId()));
-            }
-            Set<String> inserted = insertEvents(c, org, env, now, events, revenue);
-            List<RatedEvent> accepted = new ArrayList<>();
-            List<BigDecimal> acceptedRevenue = new ArrayList<>();
-            List<EventResult> results = new ArrayList<>(events.size());
-            for (int i = 0; i < events.size(); i++) {
-                RatedEvent e = events.get(i);
-                if (inserted.contains(e.request().eventId())) {
-                    accepted.add(e);
-                    acceptedRevenue.add(revenue[i]);
-                    results.add(new EventResult(e.index(), e.request().eventId(), EventResult.ACCEPTED, null, null,
-                            e.modelKey(), e.priceVersionId(), e.cost(), revenue[i], e.unpriced()));
-                } else {
-                    results.add(EventResult.duplicate(e.index(), e.request().eventId()));
-                }
-            }
-            if (!accepted.isEmpty()) {
-                Set<String> newSessions = claimSessions(c, org, env, accepted);
-                upsertRollups(c, org, env, accepted, acceptedRevenue, newSessions);
-                upsertCounters(c, org, env, accepted, acceptedRevenue);
-                settleReservations(c, org, env, accepted, now);
+            for (var tenant : byTenant.entrySet()) {
+                write(c, tenant.getKey(), batches, tenant.getValue(), results);
             }
             return results;
         } catch (SQLException e) {
             throw new IllegalStateException("usage ingestion failed", e);
+        }
+    }
+
+    private static void write(Connection c, Tenant tenant, List<PricedBatch> batches, List<Integer> mine,
+            List<List<EventResult>> results) throws SQLException {
+        String org = tenant.org(), env = tenant.env();
+        List<Row> rows = new ArrayList<>();
+        Set<String> claimed = new HashSet<>();
+        Instant now = Instant.MIN;
+        for (int b : mine) {
+            PricedBatch batch = batches.get(b);
+            now = batch.recordedAt().isAfter(now) ? batch.recordedAt() : now;
+            for (RatedEvent e : batch.events()) {
+                if (claimed.add(e.request().eventId())) {
+                    rows.add(new Row(b, e, batch.recordedAt()));
+                } else {
+                    // An earlier request of the same group claimed this id: as if they had run one after the other.
+                    results.get(b).add(EventResult.duplicate(e.index(), e.request().eventId()));
+                }
+            }
+        }
+        String[] users = rows.stream().map(r -> r.event().request().endUserId()).distinct().sorted()
+                .toArray(String[]::new);
+        ensureEndUsers(c, org, users, now);
+        Map<String, Rating.Pricing> pricingByUser = pricingOf(c, org, users);
+        BigDecimal[] revenue = new BigDecimal[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            RatedEvent e = rows.get(i).event();
+            revenue[i] = Rating.revenue(e.cost(), pricingByUser.get(e.request().endUserId()));
+        }
+        Set<String> inserted = insertEvents(c, org, env, rows, revenue);
+        List<Accepted> accepted = new ArrayList<>(inserted.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            RatedEvent e = row.event();
+            if (inserted.contains(e.request().eventId())) {
+                accepted.add(new Accepted(e, revenue[i]));
+                results.get(row.batch()).add(new EventResult(e.index(), e.request().eventId(), EventResult.ACCEPTED,
+                        null, null, e.modelKey(), e.priceVersionId(), e.cost(), revenue[i], e.unpriced()));
+            } else {
+                results.get(row.batch()).add(EventResult.duplicate(e.index(), e.request().eventId()));
+            }
+        }
+        if (!accepted.isEmpty()) {
+            Map<Instant, String> dayNames = WindowTotals.dayNames(accepted);
+            Set<SessionKey> newSessions = claimSessions(c, org, env, WindowTotals.sessions(accepted, dayNames));
+            upsertRollups(c, org, env, WindowTotals.days(accepted, dayNames, newSessions));
+            upsertCounters(c, org, env, WindowTotals.windows(accepted));
+            settleReservations(c, org, env, accepted, now);
         }
     }
 
@@ -116,19 +163,21 @@ public class IngestWriter {
         return out;
     }
 
-    private static Set<String> insertEvents(Connection c, String org, String env, Instant now, List<RatedEvent> events,
+    private static Set<String> insertEvents(Connection c, String org, String env, List<Row> rows,
             BigDecimal[] revenue) throws SQLException {
-        int n = events.size();
+        int n = rows.size();
         String[] ids = new String[n], users = new String[n], requested = new String[n], models = new String[n],
                 providers = new String[n], sessions = new String[n], units = new String[n], metadata = new String[n],
-                occurred = new String[n], versions = new String[n], currencies = new String[n],
-                reservations = new String[n];
+                occurred = new String[n], recorded = new String[n], versions = new String[n],
+                currencies = new String[n], reservations = new String[n];
         Long[] input = new Long[n], output = new Long[n], cached = new Long[n];
         Integer[] tools = new Integer[n];
         BigDecimal[] costs = new BigDecimal[n];
         Boolean[] unpriced = new Boolean[n];
+        // A group holds a handful of requests and price versions: each is formatted once, not once per event.
+        Map<Object, String> text = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            RatedEvent e = events.get(i);
+            RatedEvent e = rows.get(i).event();
             UsageEventRequest r = e.request();
             ids[i] = r.eventId();
             users[i] = r.endUserId();
@@ -139,7 +188,10 @@ public class IngestWriter {
             units[i] = json(r.units());
             metadata[i] = json(r.metadata());
             occurred[i] = r.occurredAt().toString();
-            versions[i] = e.priceVersionId() == null ? null : e.priceVersionId().toString();
+            recorded[i] = text.computeIfAbsent(rows.get(i).recordedAt(), Object::toString);
+            versions[i] = e.priceVersionId() == null
+                    ? null
+                    : text.computeIfAbsent(e.priceVersionId(), Object::toString);
             currencies[i] = e.currency();
             reservations[i] = r.reservationId() == null ? null : r.reservationId().toString();
             input[i] = r.input();
@@ -156,19 +208,18 @@ public class IngestWriter {
                             input_tokens, output_tokens, cached_tokens, tool_calls, agent_session_id, units, metadata,
                             occurred_at, recorded_at, price_version_id, currency, cost, revenue, unpriced, reservation_id)
                         select ?, ?, t.id, t.usr, t.req, t.model, t.provider, t.inp, t.outp, t.cached, t.tools, t.session,
-                            t.units::jsonb, t.meta::jsonb, t.occurred::timestamptz, ?, t.version::uuid, t.currency, t.cost,
-                            t.revenue, t.unpriced, t.reservation::uuid
+                            t.units::jsonb, t.meta::jsonb, t.occurred::timestamptz, t.recorded::timestamptz, t.version::uuid,
+                            t.currency, t.cost, t.revenue, t.unpriced, t.reservation::uuid
                         from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
-                            ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[],
-                            ?::numeric[], ?::boolean[], ?::text[])
+                            ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::numeric[], ?::numeric[], ?::boolean[], ?::text[])
                             as t(id, usr, req, model, provider, inp, outp, cached, tools, session, units, meta, occurred,
-                                 version, currency, cost, revenue, unpriced, reservation)
+                                 recorded, version, currency, cost, revenue, unpriced, reservation)
                         on conflict (org_id, environment, event_id) do nothing
                         returning event_id""")) {
             int p = 1;
             ps.setString(p++, org);
             ps.setString(p++, env);
-            ps.setObject(p++, java.sql.Timestamp.from(now));
             ps.setArray(p++, c.createArrayOf("text", ids));
             ps.setArray(p++, c.createArrayOf("text", users));
             ps.setArray(p++, c.createArrayOf("text", requested));
@@ -182,6 +233,7 @@ public class IngestWriter {
             ps.setArray(p++, c.createArrayOf("text", units));
             ps.setArray(p++, c.createArrayOf("text", metadata));
             ps.setArray(p++, c.createArrayOf("text", occurred));
+            ps.setArray(p++, c.createArrayOf("text", recorded));
             ps.setArray(p++, c.createArrayOf("text", versions));
             ps.setArray(p++, c.createArrayOf("text", currencies));
             ps.setArray(p++, c.createArrayOf("numeric", costs));
@@ -197,76 +249,37 @@ public class IngestWriter {
         return inserted;
     }
 
-    private record SessionKey(String day, String user, String model, String session) {}
-
     /** Agent sessions count once per day, end user and model: returns the keys seen for the first time. */
-    private static Set<String> claimSessions(Connection c, String org, String env, List<RatedEvent> events)
+    private static Set<SessionKey> claimSessions(Connection c, String org, String env, Set<SessionKey> keys)
             throws SQLException {
-        Map<String, SessionKey> keys = new TreeMap<>();
-        for (RatedEvent e : events) {
-            if (e.request().agentSessionId() != null) {
-                SessionKey k = new SessionKey(e.day().toString(), e.request().endUserId(), e.modelKey(),
-                        e.request().agentSessionId());
-                keys.put(k.toString(), k);
-            }
-        }
-        Set<String> fresh = new HashSet<>();
+        Set<SessionKey> fresh = new HashSet<>();
         if (keys.isEmpty()) {
             return fresh;
         }
-        List<SessionKey> list = new ArrayList<>(keys.values());
+        List<SessionKey> list = new ArrayList<>(keys);
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into agent_sessions (org_id, environment, day, end_user_id, model, session_id)
-                select ?, ?, (t.d::timestamptz at time zone 'UTC')::date, t.u, t.m, t.s
+                select ?, ?, t.d::date, t.u, t.m, t.s
                 from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as t(d, u, m, s)
                 on conflict do nothing
                 returning day, end_user_id, model, session_id""")) {
             ps.setString(1, org);
             ps.setString(2, env);
             ps.setArray(3, c.createArrayOf("text", list.stream().map(SessionKey::day).toArray()));
-            ps.setArray(4, c.createArrayOf("text", list.stream().map(SessionKey::user).toArray()));
+            ps.setArray(4, c.createArrayOf("text", list.stream().map(SessionKey::endUser).toArray()));
             ps.setArray(5, c.createArrayOf("text", list.stream().map(SessionKey::model).toArray()));
             ps.setArray(6, c.createArrayOf("text", list.stream().map(SessionKey::session).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    fresh.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+                    fresh.add(new SessionKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
                 }
             }
         }
         return fresh;
     }
 
-    private static final class Totals {
-        String provider;
-        long input, output, cached, requests, sessions, tools, unpriced;
-        BigDecimal cost = BigDecimal.ZERO, revenue = BigDecimal.ZERO;
-    }
-
-    private static void upsertRollups(Connection c, String org, String env, List<RatedEvent> events,
-            List<BigDecimal> revenue, Set<String> newSessions) throws SQLException {
-        // Sorted keys: concurrent batches lock rollup rows in the same order and cannot deadlock.
-        TreeMap<String, Totals> rows = new TreeMap<>();
-        Map<String, String[]> keyParts = new HashMap<>();
-        for (int i = 0; i < events.size(); i++) {
-            RatedEvent e = events.get(i);
-            String day = e.day().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
-            String key = day + "\u001f" + e.request().endUserId() + "\u001f" + e.modelKey();
-            keyParts.putIfAbsent(key, new String[]{day, e.request().endUserId(), e.modelKey()});
-            Totals t = rows.computeIfAbsent(key, k -> new Totals());
-            t.provider = e.provider();
-            t.input += e.request().input();
-            t.output += e.request().output();
-            t.cached += e.request().cached();
-            t.requests++;
-            t.tools += e.request().tools();
-            t.unpriced += e.unpriced() ? 1 : 0;
-            t.cost = t.cost.add(e.cost());
-            t.revenue = t.revenue.add(revenue.get(i));
-            if (e.request().agentSessionId() != null && newSessions.remove(day + "|" + e.request().endUserId() + "|"
-                    + e.modelKey() + "|" + e.request().agentSessionId())) {
-                t.sessions++;
-            }
-        }
+    private static void upsertRollups(Connection c, String org, String env, TreeMap<DayKey, DayTotals> rows)
+            throws SQLException {
         int n = rows.size();
         String[] days = new String[n], users = new String[n], models = new String[n], providers = new String[n];
         Long[] in = new Long[n], out = new Long[n], cached = new Long[n], req = new Long[n], ses = new Long[n],
@@ -274,11 +287,11 @@ public class IngestWriter {
         BigDecimal[] cost = new BigDecimal[n], rev = new BigDecimal[n];
         int i = 0;
         for (var entry : rows.entrySet()) {
-            String[] k = keyParts.get(entry.getKey());
-            Totals t = entry.getValue();
-            days[i] = k[0];
-            users[i] = k[1];
-            models[i] = k[2];
+            DayKey k = entry.getKey();
+            DayTotals t = entry.getValue();
+            days[i] = k.day();
+            users[i] = k.endUser();
+            models[i] = k.model();
             providers[i] = t.provider;
             in[i] = t.input;
             out[i] = t.output;
@@ -325,34 +338,24 @@ public class IngestWriter {
     }
 
     /** Moves the quota counters (day, month, minute windows) by what was used. */
-    private static void upsertCounters(Connection c, String org, String env, List<RatedEvent> events,
-            List<BigDecimal> revenue) throws SQLException {
-        TreeMap<String, long[]> usage = new TreeMap<>();
-        Map<String, BigDecimal> money = new HashMap<>();
-        for (int i = 0; i < events.size(); i++) {
-            RatedEvent e = events.get(i);
-            long tokens = e.request().input() + e.request().output();
-            for (String w : new String[]{"day\u001f" + e.day(), "month\u001f" + e.month(),
-                    "minute\u001f" + e.minute()}) {
-                String key = e.request().endUserId() + "\u001f" + w;
-                long[] t = usage.computeIfAbsent(key, k -> new long[2]);
-                t[0] += tokens;
-                t[1]++;
-                money.merge(key, revenue.get(i), BigDecimal::add);
-            }
+    private static void upsertCounters(Connection c, String org, String env, TreeMap<WindowKey, Usage> rows)
+            throws SQLException {
+        int n = rows.size();
+        String[] users = new String[n], kinds = new String[n], starts = new String[n];
+        Long[] tokens = new Long[n], requests = new Long[n];
+        BigDecimal[] cost = new BigDecimal[n];
+        Map<Instant, String> startNames = new HashMap<>();
+        int i = 0;
+        for (var entry : rows.entrySet()) {
+            WindowKey k = entry.getKey();
+            users[i] = k.endUser();
+            kinds[i] = k.kind();
+            starts[i] = startNames.computeIfAbsent(k.start(), Instant::toString);
+            tokens[i] = entry.getValue().tokens;
+            requests[i] = entry.getValue().requests;
+            cost[i] = entry.getValue().cost;
+            i++;
         }
-        List<String> users = new ArrayList<>(), kinds = new ArrayList<>(), starts = new ArrayList<>();
-        List<Long> tokens = new ArrayList<>(), requests = new ArrayList<>();
-        List<BigDecimal> cost = new ArrayList<>();
-        usage.forEach((k, v) -> {
-            String[] parts = k.split("\u001f");
-            users.add(parts[0]);
-            kinds.add(parts[1]);
-            starts.add(parts[2]);
-            tokens.add(v[0]);
-            requests.add(v[1]);
-            cost.add(money.get(k));
-        });
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into quota_counters as q (org_id, environment, end_user_id, window_kind, window_start,
                     used_tokens, used_requests, used_cost)
@@ -365,21 +368,21 @@ public class IngestWriter {
                     used_cost = q.used_cost + excluded.used_cost""")) {
             ps.setString(1, org);
             ps.setString(2, env);
-            ps.setArray(3, c.createArrayOf("text", users.toArray()));
-            ps.setArray(4, c.createArrayOf("text", kinds.toArray()));
-            ps.setArray(5, c.createArrayOf("text", starts.toArray()));
-            ps.setArray(6, c.createArrayOf("bigint", tokens.toArray()));
-            ps.setArray(7, c.createArrayOf("bigint", requests.toArray()));
-            ps.setArray(8, c.createArrayOf("numeric", cost.toArray()));
+            ps.setArray(3, c.createArrayOf("text", users));
+            ps.setArray(4, c.createArrayOf("text", kinds));
+            ps.setArray(5, c.createArrayOf("text", starts));
+            ps.setArray(6, c.createArrayOf("bigint", tokens));
+            ps.setArray(7, c.createArrayOf("bigint", requests));
+            ps.setArray(8, c.createArrayOf("numeric", cost));
             ps.executeUpdate();
         }
     }
 
     /** An event naming an open reservation settles it: what was held is released, the actual use now counts. */
-    private static void settleReservations(Connection c, String org, String env, List<RatedEvent> events, Instant now)
+    private static void settleReservations(Connection c, String org, String env, List<Accepted> events, Instant now)
             throws SQLException {
-        List<UUID> ids = events.stream().map(e -> e.request().reservationId()).filter(java.util.Objects::nonNull)
-                .distinct().sorted().toList();
+        List<UUID> ids = events.stream().map(a -> a.event().request().reservationId())
+                .filter(java.util.Objects::nonNull).distinct().sorted().toList();
         if (ids.isEmpty()) {
             return;
         }

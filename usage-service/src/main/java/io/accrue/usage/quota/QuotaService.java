@@ -87,7 +87,8 @@ public class QuotaService {
         Instant now = clock.instant();
         Windows w = Windows.at(now);
         try (Connection c = dataSource.getConnection()) {
-            Plan plan = plan(c, org, endUser);
+            PlanAndUsage pu = planAndUsage(c, org, env, endUser, w);
+            Plan plan = pu.plan();
             String suspended = suspension(org);
             if ("account_suspended".equals(suspended)) {
                 throw ApiException.forbidden("account_suspended",
@@ -96,7 +97,7 @@ public class QuotaService {
             if (plan == null) {
                 return new QuotaAnswer(true, suspended != null, suspended, endUser, null, null, null, null, null);
             }
-            Usage u = usage(c, org, env, endUser, w);
+            Usage u = pu.usage();
             Remaining remaining = remaining(plan, u);
             String canonical = model == null
                     ? null
@@ -336,6 +337,67 @@ public class QuotaService {
         };
     }
 
+    record PlanAndUsage(Plan plan, Usage usage) {}
+
+    /**
+     * The check's one round trip: the end user's plan (their own, else the organisation's default), their blocked
+     * flag, and used + reserved in the current day, month and minute windows, all from one snapshot. The same
+     * answers as {@link #plan} and {@link #usage} together.
+     */
+    private static PlanAndUsage planAndUsage(Connection c, String org, String env, String endUser, Windows w)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                """
+                        select p.slug, p.enforcement, p.daily_token_limit, p.monthly_token_limit, p.daily_request_limit,
+                               p.monthly_cost_cap, p.burst_per_minute, p.allowed_models, coalesce(u.blocked, false),
+                               q.day_tokens, q.day_requests, q.month_tokens, q.month_cost, q.minute_requests
+                        from (select ?::text as org, ?::text as usr) k
+                        left join end_users u on u.org_id = k.org and u.end_user_id = k.usr
+                        left join rate_plans p on p.org_id = k.org
+                             and (p.id = u.rate_plan_id or (u.rate_plan_id is null and p.is_default))
+                        cross join lateral (
+                            select coalesce(max(used_tokens + reserved_tokens) filter (where window_kind = 'day'), 0) day_tokens,
+                                   coalesce(max(used_requests + reserved_requests) filter (where window_kind = 'day'), 0)
+                                       day_requests,
+                                   coalesce(max(used_tokens + reserved_tokens) filter (where window_kind = 'month'), 0)
+                                       month_tokens,
+                                   coalesce(max(used_cost + reserved_cost) filter (where window_kind = 'month'), 0) month_cost,
+                                   coalesce(max(used_requests + reserved_requests) filter (where window_kind = 'minute'), 0)
+                                       minute_requests
+                            from quota_counters q
+                            where q.org_id = k.org and q.environment = ? and q.end_user_id = k.usr
+                              and ((q.window_kind = 'day' and q.window_start = ?) or (q.window_kind = 'month' and q.window_start = ?)
+                                or (q.window_kind = 'minute' and q.window_start = ?))) q""")) {
+            ps.setString(1, org);
+            ps.setString(2, endUser);
+            ps.setString(3, env);
+            ps.setTimestamp(4, Timestamp.from(w.day()));
+            ps.setTimestamp(5, Timestamp.from(w.month()));
+            ps.setTimestamp(6, Timestamp.from(w.minute()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Usage usage = new Usage(rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBigDecimal(13),
+                        rs.getLong(14));
+                if (rs.getString(1) != null) {
+                    return new PlanAndUsage(planOf(rs), usage);
+                }
+                // No plan at all: only the blocked flag applies.
+                return new PlanAndUsage(
+                        rs.getBoolean(9)
+                                ? new Plan(null, "block", null, null, null, null, null, new String[0], true)
+                                : null,
+                        usage);
+            }
+        }
+    }
+
+    /** Columns 1–9 of a plan query: slug … allowed_models, blocked. */
+    private static Plan planOf(ResultSet rs) throws SQLException {
+        return new Plan(rs.getString(1), rs.getString(2), (Long) rs.getObject(3), (Long) rs.getObject(4),
+                (Long) rs.getObject(5), rs.getBigDecimal(6), (Integer) rs.getObject(7),
+                (String[]) rs.getArray(8).getArray(), rs.getBoolean(9));
+    }
+
     private Plan plan(Connection c, String org, String endUser) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 select p.slug, p.enforcement, p.daily_token_limit, p.monthly_token_limit, p.daily_request_limit,
@@ -347,9 +409,7 @@ public class QuotaService {
             ps.setString(2, org);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    return new Plan(rs.getString(1), rs.getString(2), (Long) rs.getObject(3), (Long) rs.getObject(4),
-                            (Long) rs.getObject(5), rs.getBigDecimal(6), (Integer) rs.getObject(7),
-                            (String[]) rs.getArray(8).getArray(), rs.getBoolean(9));
+                    return planOf(rs);
                 }
             }
         }

@@ -56,6 +56,30 @@ class RatingTest {
         assertEquals(new BigDecimal(expected), Rating.revenue(new BigDecimal(cost), pricing));
     }
 
+    /** cost() moves the decimal point instead of dividing by a million: the very same result, digit for digit. */
+    @org.junit.jupiter.api.Test
+    void costEqualsTheDivisionByAMillionItReplaced() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            Prices p = prices(decimal(random), decimal(random), decimal(random), decimal(random));
+            long input = random.nextLong(100_000_001), cached = random.nextLong(input + 1),
+                    output = random.nextLong(100_000_001), images = random.nextLong(1_000_001);
+            BigDecimal reference = p.inputPerMillion().multiply(BigDecimal.valueOf(input - cached))
+                    .add(p.cachedInputPerMillion().multiply(BigDecimal.valueOf(cached)))
+                    .add(p.outputPerMillion().multiply(BigDecimal.valueOf(output)))
+                    .divide(BigDecimal.valueOf(1_000_000)).add(p.perRequest())
+                    .add(p.unitPrices().get("image").multiply(BigDecimal.valueOf(images)))
+                    .setScale(Rating.SCALE, java.math.RoundingMode.HALF_UP);
+            assertEquals(reference, Rating.cost(p, input, output, cached, Map.of("image", images)));
+        }
+    }
+
+    /** A price with 0–6 integer digits and 0–12 decimals, as price versions store them. */
+    private static String decimal(java.util.Random random) {
+        return BigDecimal.valueOf(random.nextLong(1_000_000_000_000_000L), 12)
+                .movePointLeft(random.nextInt(7)).setScale(12, java.math.RoundingMode.DOWN).toPlainString();
+    }
+
     @org.junit.jupiter.api.Test
     void aMarginOfAHundredPercentIsRefused() {
         assertThrows(IllegalArgumentException.class,
