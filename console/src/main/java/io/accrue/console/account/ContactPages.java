@@ -2,7 +2,6 @@ package io.accrue.console.account;
 
 import static io.accrue.console.api.ServiceApi.seg;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.accrue.console.api.ApiResult;
 import io.accrue.console.api.Service;
 import io.accrue.console.api.ServiceApi;
 import io.accrue.console.pages.Chrome;
@@ -64,7 +62,7 @@ public class ContactPages {
         if (role != null && !role.isBlank()) {
             body.put("role", role.trim());
         }
-        return back(chrome, "/contacts", api.post(Service.SUBSCRIPTION, base(chrome) + "/contacts", body));
+        return chrome.redirect("/contacts", api.post(Service.SUBSCRIPTION, base(chrome) + "/contacts", body));
     }
 
     @POST
@@ -72,25 +70,11 @@ public class ContactPages {
     public Response removeContact(@QueryParam("org") String org, @PathParam("contactId") String contactId) {
         pages.requireManager();
         Chrome chrome = pages.chrome(org, "contacts", "Billing contacts");
-        return back(chrome, "/contacts",
+        return chrome.redirect("/contacts",
                 api.delete(Service.SUBSCRIPTION, base(chrome) + "/contacts/" + seg(contactId)));
     }
 
-    private Response back(Chrome chrome, String path, ApiResult result) {
-        String target = path;
-        if (!result.ok()) {
-            var p = result.problem();
-            target += "?error=" + seg(p.status() + " " + p.title() + (p.detail().isBlank() ? "" : ": " + p.detail())
-                    + (p.code() == null ? "" : " (" + p.code() + ")")
-                    + (p.violations().isEmpty() ? "" : " — " + String.join("; ", p.violations())));
-        }
-        return Response.seeOther(URI.create(chrome.link(target))).build();
-    }
-
     private static String base(Chrome chrome) {
-        if (chrome.org() == null) {
-            throw new jakarta.ws.rs.NotFoundException();
-        }
-        return "/v1/accounts/" + seg(chrome.org());
+        return "/v1/accounts/" + seg(chrome.requireOrg());
     }
 }

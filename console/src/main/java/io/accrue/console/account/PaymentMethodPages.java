@@ -2,8 +2,6 @@ package io.accrue.console.account;
 
 import static io.accrue.console.api.ServiceApi.seg;
 
-import java.net.URI;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -14,7 +12,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.accrue.console.api.ApiResult;
 import io.accrue.console.api.Service;
 import io.accrue.console.api.ServiceApi;
 import io.accrue.console.pages.Chrome;
@@ -53,7 +50,7 @@ public class PaymentMethodPages {
     public Response makeDefault(@QueryParam("org") String org, @PathParam("paymentMethodId") String id) {
         pages.requireManager();
         Chrome chrome = pages.chrome(org, "payment-methods", "Payment methods");
-        return back(chrome, "/payment-methods", api.put(Service.SUBSCRIPTION,
+        return chrome.redirect("/payment-methods", api.put(Service.SUBSCRIPTION,
                 base(chrome) + "/payment-methods/" + seg(id) + "/default", null));
     }
 
@@ -63,25 +60,11 @@ public class PaymentMethodPages {
     public Response remove(@QueryParam("org") String org, @PathParam("paymentMethodId") String id) {
         pages.requireManager();
         Chrome chrome = pages.chrome(org, "payment-methods", "Payment methods");
-        return back(chrome, "/payment-methods",
+        return chrome.redirect("/payment-methods",
                 api.delete(Service.SUBSCRIPTION, base(chrome) + "/payment-methods/" + seg(id)));
     }
 
-    private Response back(Chrome chrome, String path, ApiResult result) {
-        String target = path;
-        if (!result.ok()) {
-            var p = result.problem();
-            target += "?error=" + seg(p.status() + " " + p.title() + (p.detail().isBlank() ? "" : ": " + p.detail())
-                    + (p.code() == null ? "" : " (" + p.code() + ")")
-                    + (p.violations().isEmpty() ? "" : " — " + String.join("; ", p.violations())));
-        }
-        return Response.seeOther(URI.create(chrome.link(target))).build();
-    }
-
     private static String base(Chrome chrome) {
-        if (chrome.org() == null) {
-            throw new jakarta.ws.rs.NotFoundException();
-        }
-        return "/v1/accounts/" + seg(chrome.org());
+        return "/v1/accounts/" + seg(chrome.requireOrg());
     }
 }

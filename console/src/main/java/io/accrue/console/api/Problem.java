@@ -13,6 +13,12 @@ public record Problem(int status, String title, String detail, String code, List
                 "service_unavailable", List.of());
     }
 
+    /** One line for the flash banner after a refused form post: status, title, detail, code and violations. */
+    public String flash() {
+        return status + " " + title + (detail.isBlank() ? "" : ": " + detail) + (code == null ? "" : " (" + code + ")")
+                + (violations.isEmpty() ? "" : " — " + String.join("; ", violations));
+    }
+
     public static Problem of(int status, String title, String detail) {
         return new Problem(status, title, detail, null, List.of());
     }

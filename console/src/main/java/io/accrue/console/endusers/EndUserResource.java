@@ -2,7 +2,6 @@ package io.accrue.console.endusers;
 
 import static io.accrue.console.api.ServiceApi.seg;
 
-import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -146,19 +145,10 @@ public class EndUserResource {
 
     /** Post-redirect-get: back to the list or the user, with the service's problem when it refused. */
     private Response back(Chrome chrome, String endUserId, String back, ApiResult result) {
-        String path = "detail".equals(back) ? "/end-users/" + seg(endUserId) : "/end-users";
-        if (!result.ok()) {
-            var p = result.problem();
-            path += "?error=" + seg(p.status() + " " + p.title() + (p.detail().isBlank() ? "" : ": " + p.detail())
-                    + (p.code() == null ? "" : " (" + p.code() + ")"));
-        }
-        return Response.seeOther(URI.create(chrome.link(path))).build();
+        return chrome.redirect("detail".equals(back) ? "/end-users/" + seg(endUserId) : "/end-users", result);
     }
 
     private static String base(Chrome chrome) {
-        if (chrome.org() == null) {
-            throw new jakarta.ws.rs.NotFoundException();
-        }
-        return "/v1/orgs/" + seg(chrome.org());
+        return "/v1/orgs/" + seg(chrome.requireOrg());
     }
 }

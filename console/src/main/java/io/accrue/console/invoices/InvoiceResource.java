@@ -94,7 +94,7 @@ public class InvoiceResource {
     public Response pdf(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId) {
         Chrome chrome = pages.chrome(org, "invoices", "Invoice PDF");
         return file(chrome, api.download(Service.INVOICE,
-                "/v1/orgs/" + seg(orgOf(chrome)) + "/invoices/" + seg(invoiceId) + "/pdf", Map.of(),
+                "/v1/orgs/" + seg(chrome.requireOrg()) + "/invoices/" + seg(invoiceId) + "/pdf", Map.of(),
                 "application/pdf"), "invoice-" + invoiceId + ".pdf");
     }
 
@@ -106,7 +106,7 @@ public class InvoiceResource {
     public Response csv(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId) {
         Chrome chrome = pages.chrome(org, "invoices", "Invoice lines");
         return file(chrome, api.download(Service.INVOICE,
-                "/v1/orgs/" + seg(orgOf(chrome)) + "/invoices/" + seg(invoiceId) + "/lines.csv", Map.of(),
+                "/v1/orgs/" + seg(chrome.requireOrg()) + "/invoices/" + seg(invoiceId) + "/lines.csv", Map.of(),
                 "text/csv"), "invoice-" + invoiceId + "-lines.csv");
     }
 
@@ -117,15 +117,8 @@ public class InvoiceResource {
     @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN})
     public Response export(@QueryParam("org") String org) {
         Chrome chrome = pages.chrome(org, "invoices", "Billing export");
-        return file(chrome, api.download(Service.INVOICE, "/v1/orgs/" + seg(orgOf(chrome)) + "/billing-export",
+        return file(chrome, api.download(Service.INVOICE, "/v1/orgs/" + seg(chrome.requireOrg()) + "/billing-export",
                 Map.of(), MediaType.APPLICATION_JSON), "billing-export-" + chrome.org() + ".json");
-    }
-
-    private static String orgOf(Chrome chrome) {
-        if (chrome.org() == null) {
-            throw new jakarta.ws.rs.NotFoundException();
-        }
-        return chrome.org();
     }
 
     private Response file(Chrome chrome, Download download, String fallbackName) {

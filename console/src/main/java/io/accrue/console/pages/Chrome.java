@@ -1,10 +1,16 @@
 package io.accrue.console.pages;
 
+import java.net.URI;
 import java.util.List;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.accrue.console.api.ApiResult;
 import io.accrue.console.api.Problem;
+import io.accrue.console.api.ServiceApi;
 
 /**
  * What every page shows around its content: who is signed in, which organisation the page is about, the account's
@@ -31,7 +37,27 @@ public record Chrome(String user, List<String> roles, boolean manager, boolean o
     }
 
     public String to(String prefix, Object id, String suffix) {
-        return link(prefix + io.accrue.console.api.ServiceApi.seg(String.valueOf(id)) + suffix);
+        return link(prefix + ServiceApi.seg(String.valueOf(id)) + suffix);
+    }
+
+    /** The organisation the page acts on; a page that needs one and has none is not found. */
+    public String requireOrg() {
+        if (org == null) {
+            throw new NotFoundException();
+        }
+        return org;
+    }
+
+    /**
+     * Post-redirect-get after a form: back to {@code path}, carrying the service's problem in {@code error} when it
+     * refused.
+     */
+    public Response redirect(String path, ApiResult result) {
+        String target = result.ok()
+                ? path
+                : path + (path.contains("?") ? "&" : "?") + "error="
+                        + ServiceApi.seg(result.problem().flash());
+        return Response.seeOther(URI.create(link(target))).build();
     }
 
     public boolean is(String tab) {

@@ -2,7 +2,6 @@ package io.accrue.console.rateplans;
 
 import static io.accrue.console.api.ServiceApi.seg;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,22 +148,10 @@ public class RatePlanResource {
     }
 
     private Response back(Chrome chrome, ApiResult result, String slug) {
-        String path = "/rate-plans";
-        if (result.ok()) {
-            path += "?saved=" + seg(slug);
-        } else {
-            var p = result.problem();
-            path += "?error=" + seg(p.status() + " " + p.title() + (p.detail().isBlank() ? "" : ": " + p.detail())
-                    + (p.code() == null ? "" : " (" + p.code() + ")")
-                    + (p.violations().isEmpty() ? "" : " — " + String.join("; ", p.violations())));
-        }
-        return Response.seeOther(URI.create(chrome.link(path))).build();
+        return chrome.redirect(result.ok() ? "/rate-plans?saved=" + seg(slug) : "/rate-plans", result);
     }
 
     private static String base(Chrome chrome) {
-        if (chrome.org() == null) {
-            throw new jakarta.ws.rs.NotFoundException();
-        }
-        return "/v1/orgs/" + seg(chrome.org());
+        return "/v1/orgs/" + seg(chrome.requireOrg());
     }
 }
