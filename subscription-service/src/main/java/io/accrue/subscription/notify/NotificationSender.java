@@ -13,6 +13,7 @@ import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import io.accrue.common.signing.Signatures;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -62,7 +63,7 @@ public class NotificationSender {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(n.url)).timeout(Duration.ofSeconds(5))
                     .header("Content-Type", "application/json")
-                    .header("Accrue-Signature", notifications.signature(n.payload, clock.instant().getEpochSecond()))
+                    .header(Signatures.HEADER, notifications.signature(n.payload, clock.instant().getEpochSecond()))
                     .POST(HttpRequest.BodyPublishers.ofString(n.payload)).build();
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 == 2) {

@@ -1,15 +1,10 @@
 package io.accrue.subscription.notify;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -19,6 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.accrue.common.signing.Signatures;
 import io.accrue.subscription.contact.BillingContact;
 import io.accrue.subscription.contact.ContactService;
 
@@ -72,16 +68,9 @@ public class Notifications {
         }
     }
 
-    /** {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.payload">}: Stripe's scheme, so receivers know it. */
+    /** {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.payload">}: the suite's one scheme ({@link Signatures}). */
     public String signature(String payload, long timestamp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] sig = mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8));
-            return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(sig);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Signatures.header(secret, timestamp, payload);
     }
 
     private static String write(Object body) {

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.signing.SigningRequests.CreatedSecret;
 import io.accrue.usage.signing.SigningRequests.SecretView;

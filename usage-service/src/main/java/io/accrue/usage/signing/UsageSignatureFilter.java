@@ -21,6 +21,7 @@ import io.accrue.common.error.ApiException;
 import io.accrue.common.error.Problems;
 import io.accrue.common.security.Roles;
 import io.accrue.common.security.SecurityConfig;
+import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -11,8 +11,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
-import io.accrue.usage.signing.Signatures;
 import io.accrue.usage.webhook.WebhookRequests.CreatedEndpoint;
 import io.accrue.usage.webhook.WebhookRequests.EndpointRequest;
 import io.accrue.usage.webhook.WebhookRequests.EndpointView;

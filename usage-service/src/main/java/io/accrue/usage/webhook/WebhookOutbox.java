@@ -23,8 +23,8 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
-import io.accrue.usage.signing.Signatures;
 import io.accrue.usage.webhook.WebhookRequests.DeliveryView;
 import io.agroal.api.AgroalDataSource;
 

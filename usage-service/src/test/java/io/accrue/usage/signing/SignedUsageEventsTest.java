@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.accrue.common.security.Roles;
+import io.accrue.common.signing.Signatures;
 import io.accrue.common.time.AdjustableClock;
 import io.accrue.testing.OidcKeysResource;
 import io.accrue.testing.TestTokens;

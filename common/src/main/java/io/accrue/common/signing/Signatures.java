@@ -1,4 +1,4 @@
-package io.accrue.usage.signing;
+package io.accrue.common.signing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package io.accrue.usage.signing;
+package io.accrue.common.signing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.accrue.usage.signing.Signatures.Outcome;
+import io.accrue.common.signing.Signatures.Outcome;
 
 class SignaturesTest {
 
