@@ -115,6 +115,16 @@ public class BillingAccountService {
         return AccountView.of(account);
     }
 
+    /** The organisation's Stripe customer, which every Stripe call on its behalf needs. */
+    public String stripeCustomer(String orgId) {
+        String customer = get(orgId).stripeCustomerId();
+        if (customer == null) {
+            throw ApiException.conflict("customer_missing",
+                    "The organisation has no Stripe customer yet; repeat the provisioning to create it.");
+        }
+        return customer;
+    }
+
     public boolean exists(String orgId) {
         return accounts.findByOrg(orgId).isPresent();
     }

@@ -44,7 +44,7 @@ public class PaymentMethodResource {
     @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN, Roles.PLATFORM_OPERATOR})
     @Operation(summary = "The organisation's cards (no card data beyond brand, last 4 and expiry)")
     public List<PaymentMethodInfo> list(@PathParam("orgId") String orgId) {
-        return stripe.paymentMethods(customer(orgId));
+        return stripe.paymentMethods(accounts.stripeCustomer(orgId));
     }
 
     @DELETE
@@ -81,18 +81,9 @@ public class PaymentMethodResource {
 
     /** A card of another customer is "not found": never reveal or touch other organisations' cards. */
     private String owned(String orgId, String pm) {
-        String customer = customer(orgId);
+        String customer = accounts.stripeCustomer(orgId);
         if (!pm.startsWith("pm_") || !customer.equals(stripe.ownerOfPaymentMethod(pm))) {
             throw ApiException.notFound("payment_method_not_found", "No such payment method on this account.");
-        }
-        return customer;
-    }
-
-    private String customer(String orgId) {
-        String customer = accounts.get(orgId).stripeCustomerId();
-        if (customer == null) {
-            throw ApiException.conflict("customer_missing",
-                    "The organisation has no Stripe customer yet; repeat the provisioning to create it.");
         }
         return customer;
     }

@@ -18,9 +18,7 @@ import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.accrue.common.error.ApiException;
 import io.accrue.common.security.Roles;
-import io.accrue.subscription.account.AccountRequests.AccountView;
 import io.accrue.subscription.account.BillingAccountService;
 import io.accrue.subscription.gate.SpendGate;
 import io.accrue.subscription.stripe.StripeGateway;
@@ -58,7 +56,7 @@ public class PaymentResource {
     @Operation(summary = "Start a Stripe Checkout session (refused by the spend gate)")
     public UrlView checkout(@PathParam("orgId") String orgId, @NotNull @Valid CheckoutRequest body) {
         gate.requireOpen(orgId);
-        String customer = customer(orgId);
+        String customer = accounts.stripeCustomer(orgId);
         // the same request within the same hour returns the same session instead of a second one
         String key = "checkout-" + orgId + "-" + digest(body.priceId() + "|" + body.successUrl() + "|"
                 + body.cancelUrl() + "|" + clock.instant().getEpochSecond() / 3600);
@@ -70,7 +68,7 @@ public class PaymentResource {
     @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN})
     @Operation(summary = "Open the Stripe customer portal")
     public UrlView portal(@PathParam("orgId") String orgId, @NotNull @Valid PortalRequest body) {
-        String customer = customer(orgId);
+        String customer = accounts.stripeCustomer(orgId);
         String key = "portal-" + orgId + "-" + digest(body.returnUrl() + "|" + clock.instant().getEpochSecond() / 300);
         return new UrlView(stripe.portalSession(customer, body.returnUrl(), key));
     }
@@ -80,19 +78,10 @@ public class PaymentResource {
     @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN})
     @Operation(summary = "A SetupIntent for adding a card by client-side tokenization; returns the client secret")
     public SetupIntentView setupIntent(@PathParam("orgId") String orgId) {
-        String customer = customer(orgId);
+        String customer = accounts.stripeCustomer(orgId);
         String key = "setup-" + orgId + "-" + clock.instant().getEpochSecond() / 300;
         StripeGateway.SetupIntentResult r = stripe.setupIntent(customer, key);
         return new SetupIntentView(r.id(), r.clientSecret());
-    }
-
-    private String customer(String orgId) {
-        AccountView account = accounts.get(orgId);
-        if (account.stripeCustomerId() == null) {
-            throw ApiException.conflict("customer_missing",
-                    "The organisation has no Stripe customer yet; repeat the provisioning to create it.");
-        }
-        return account.stripeCustomerId();
     }
 
     private static String digest(String text) {
