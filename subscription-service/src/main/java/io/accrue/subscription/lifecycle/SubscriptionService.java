@@ -142,16 +142,7 @@ public class SubscriptionService {
         }
         BigDecimal amount = Proration.switchNow(oldPrice, newPrice, s.currentPeriodStart, s.currentPeriodEnd, now,
                 s.currency);
-        s.planSlug = target.slug;
-        s.planVersion = target.version;
-        s.pendingPlanSlug = null;
-        s.pendingPlanVersion = null;
-        if ("metered".equals(s.billingMode) && !hasMeteredPrice(target)) {
-            s.billingMode = "flat";
-        }
-        s.updatedAt = now;
-        record(s, upgrade ? "upgraded" : "downgraded", now, null, null, "from " + from.slug + " v" + from.version,
-                actor);
+        switchNow(s, target, upgrade, "from " + from.slug + " v" + from.version, actor);
         return ChangeResult.of(toView(s), "now", amount);
     }
 
@@ -183,15 +174,8 @@ public class SubscriptionService {
         }
         // paid at Stripe already, so not refused by the spend gate: the charge it guards against has happened
         PlanDefinition from = plans.definition(s.planSlug, s.planVersion);
-        Instant now = clock.instant();
-        s.planSlug = target.slug;
-        s.planVersion = target.version;
-        s.pendingPlanSlug = null;
-        s.pendingPlanVersion = null;
-        s.updatedAt = now;
         boolean upgrade = Proration.isUpgrade(price(from, s.currency), price(target, s.currency));
-        record(s, upgrade ? "upgraded" : "downgraded", now, null, null,
-                "checkout paid; from " + from.slug + " v" + from.version, actor);
+        switchNow(s, target, upgrade, "checkout paid; from " + from.slug + " v" + from.version, actor);
         return "plan changed to " + target.slug + " v" + target.version;
     }
 
@@ -387,6 +371,20 @@ public class SubscriptionService {
             record(s, "renewed", boundary, null, null, "new period", "system");
         }
         s.updatedAt = now;
+    }
+
+    /** Moves the subscription to {@code target} at once; a scheduled change is superseded. */
+    private void switchNow(Subscription s, PlanDefinition target, boolean upgrade, String reason, String actor) {
+        Instant now = clock.instant();
+        s.planSlug = target.slug;
+        s.planVersion = target.version;
+        s.pendingPlanSlug = null;
+        s.pendingPlanVersion = null;
+        if ("metered".equals(s.billingMode) && !hasMeteredPrice(target)) {
+            s.billingMode = "flat"; // metered billing needs the plan's metered price
+        }
+        s.updatedAt = now;
+        record(s, upgrade ? "upgraded" : "downgraded", now, null, null, reason, actor);
     }
 
     private Subscription current(String orgId) {
