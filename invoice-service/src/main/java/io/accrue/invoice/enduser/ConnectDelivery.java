@@ -18,7 +18,7 @@ import io.accrue.invoice.stripe.StripeInvoiceGateway.ConnectInvoice;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.NewConnectInvoice;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.NewConnectItem;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.StripeRefused;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.accrue.invoice.stripe.StripeProgress;
 
 /**
  * Pushes a {@code stripe_connect} end-user invoice to the organisation's connected account: the end user's customer
@@ -69,8 +69,9 @@ public class ConnectDelivery implements OutboxHandler {
                     : Optional.empty();
             stripeInvoice = existing.orElseGet(() -> stripe.createConnectInvoice(account, draft(invoice, customer),
                     key(invoice, "invoice"))).id();
-            store("UPDATE end_user_invoices SET stripe_customer_id = ?2, stripe_invoice_id = ?3 WHERE id = ?1",
-                    invoice, customer, stripeInvoice);
+            StripeProgress.store(em,
+                    "UPDATE end_user_invoices SET stripe_customer_id = ?2, stripe_invoice_id = ?3 WHERE id = ?1",
+                    invoice.id, customer, stripeInvoice);
         }
 
         String item = invoice.stripeInvoiceItemId;
@@ -81,7 +82,8 @@ public class ConnectDelivery implements OutboxHandler {
                     : Optional.empty();
             item = existing.orElseGet(() -> stripe.addConnectItem(account, item(invoice, customer, draftId),
                     key(invoice, "item")));
-            store("UPDATE end_user_invoices SET stripe_invoice_item_id = ?2 WHERE id = ?1", invoice, item);
+            StripeProgress.store(em, "UPDATE end_user_invoices SET stripe_invoice_item_id = ?2 WHERE id = ?1",
+                    invoice.id, item);
         }
 
         ConnectInvoice sent = null;
@@ -132,17 +134,6 @@ public class ConnectDelivery implements OutboxHandler {
         return customers.remember(invoice.orgId, account, invoice.endUserId, created, clock.instant());
     }
 
-    /** Records a Stripe id as soon as Stripe gave it, whatever happens to the rest of this attempt. */
-    private void store(String update, EndUserInvoice invoice, String... values) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            var query = em.createNativeQuery(update).setParameter(1, invoice.id);
-            for (int i = 0; i < values.length; i++) {
-                query.setParameter(i + 2, values[i]);
-            }
-            query.executeUpdate();
-        });
-    }
-
     private static NewConnectInvoice draft(EndUserInvoice invoice, String customer) {
         return new NewConnectInvoice(invoice.id, invoice.orgId, invoice.endUserId, customer, invoice.currency,
                 Rounding.present(invoice.applicationFee, invoice.currency), invoice.daysUntilDue,
@@ -158,7 +149,7 @@ public class ConnectDelivery implements OutboxHandler {
 
     /** Deterministic: the same invoice, step and generation always give the same key. */
     static String key(EndUserInvoice invoice, String step) {
-        return "accrue-eui-" + invoice.id + "-" + step + generation(invoice);
+        return "accrue-eui-" + invoice.id + "-" + step + StripeProgress.generation(invoice.stripeKeyGeneration);
     }
 
     /**
@@ -168,11 +159,7 @@ public class ConnectDelivery implements OutboxHandler {
     static String customerKey(EndUserInvoice invoice) {
         return "accrue-connect-customer-"
                 + sha256(invoice.orgId + "\n" + invoice.connectedAccountId + "\n" + invoice.endUserId)
-                + generation(invoice);
-    }
-
-    private static String generation(EndUserInvoice invoice) {
-        return invoice.stripeKeyGeneration == 0 ? "" : "-g" + invoice.stripeKeyGeneration;
+                + StripeProgress.generation(invoice.stripeKeyGeneration);
     }
 
     private static String sha256(String value) {

@@ -15,7 +15,6 @@ import io.accrue.invoice.outbox.OutboxHandler;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.Item;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.PushInvoice;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.StripeRefused;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Pushes a finalised organisation invoice to the platform's Stripe account: a draft invoice, one item per line, then
@@ -65,7 +64,8 @@ public class StripeInvoicePush implements OutboxHandler {
                     ? stripe.findInvoice(invoice.stripeCustomerId, invoice.id)
                     : Optional.empty();
             stripeInvoice = existing.orElseGet(() -> stripe.createInvoice(push, key(entry, invoice, "invoice")));
-            store("UPDATE invoices SET stripe_invoice_id = ?2 WHERE id = ?1", invoice, stripeInvoice);
+            StripeProgress.store(em, "UPDATE invoices SET stripe_invoice_id = ?2 WHERE id = ?1", invoice.id,
+                    stripeInvoice);
         }
 
         Map<Integer, String> added = storedItems(invoice);
@@ -79,8 +79,9 @@ public class StripeInvoicePush implements OutboxHandler {
             String draft = stripeInvoice;
             String id = Optional.ofNullable(onStripe.get(item.position())).orElseGet(() -> stripe.addItem(push, draft,
                     item, key(entry, invoice, "item-" + item.position())));
-            store("INSERT INTO stripe_invoice_items (invoice_id, position, stripe_item_id) VALUES (?1, ?2, ?3)",
-                    invoice, item.position(), id);
+            StripeProgress.store(em,
+                    "INSERT INTO stripe_invoice_items (invoice_id, position, stripe_item_id) VALUES (?1, ?2, ?3)",
+                    invoice.id, item.position(), id);
         }
 
         // a finalize that Stripe did but whose answer was an error: finalising again would be refused
@@ -100,8 +101,7 @@ public class StripeInvoicePush implements OutboxHandler {
 
     /** Deterministic: the same invoice, step and generation always give the same key. */
     static String key(OutboxEntry entry, Invoice invoice, String step) {
-        String generation = invoice.stripeKeyGeneration == 0 ? "" : "-g" + invoice.stripeKeyGeneration;
-        return entry.idempotencyKey + "-" + step + generation;
+        return entry.idempotencyKey + "-" + step + StripeProgress.generation(invoice.stripeKeyGeneration);
     }
 
     @SuppressWarnings("unchecked")
@@ -112,16 +112,5 @@ public class StripeInvoicePush implements OutboxHandler {
         Map<Integer, String> byPosition = new HashMap<>();
         rows.forEach(r -> byPosition.put(((Number) r[0]).intValue(), (String) r[1]));
         return byPosition;
-    }
-
-    /** Records a Stripe id as soon as Stripe gave it, whatever happens to the rest of this attempt. */
-    private void store(String sql, Invoice invoice, Object... values) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            var query = em.createNativeQuery(sql).setParameter(1, invoice.id);
-            for (int i = 0; i < values.length; i++) {
-                query.setParameter(i + 2, values[i]);
-            }
-            query.executeUpdate();
-        });
     }
 }
