@@ -39,9 +39,9 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
         server.stubFor(get(urlPathMatching("/v1/accounts/none-[^/]+/status")).atPriority(1)
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
                         .withBody("{\"status\":404,\"code\":\"account_not_found\"}")));
-        // metering reads the billing mode from the status: metered-* orgs are on metered prices, flatmode-* orgs
+        // metering reads the billing mode from the subscription: metered-* orgs are on metered prices, flatmode-* orgs
         // have metering enabled but bill flat (Accrue's invoice bills their tokens)
-        server.stubFor(get(urlPathMatching("/v1/accounts/metered-[^/]+/status")).atPriority(1)
+        server.stubFor(get(urlPathMatching("/v1/accounts/metered-[^/]+/subscription")).atPriority(1)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"active\",\"meteredEnabled\":true,"
                                 + "\"billingMode\":\"metered\"}")));
@@ -49,7 +49,7 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"orgId\":\"x\",\"name\":\"F\",\"currency\":\"USD\",\"timeZone\":\"UTC\","
                                 + "\"planSlug\":\"pro\",\"stripeCustomerId\":\"cus_Flat123\",\"meteredEnabled\":true}")));
-        server.stubFor(get(urlPathMatching("/v1/accounts/flatmode-[^/]+/status")).atPriority(1)
+        server.stubFor(get(urlPathMatching("/v1/accounts/flatmode-[^/]+/subscription")).atPriority(1)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"active\",\"meteredEnabled\":true,"
                                 + "\"billingMode\":\"flat\"}")));

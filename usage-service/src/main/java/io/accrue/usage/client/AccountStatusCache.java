@@ -51,7 +51,7 @@ public class AccountStatusCache {
         try {
             s = client.fetch(orgId);
         } catch (WebApplicationException e) {
-            s = new AccountStatus(orgId, e.getResponse().getStatus() == 404 ? "none" : "unknown", null);
+            s = new AccountStatus(orgId, e.getResponse().getStatus() == 404 ? "none" : "unknown");
         } catch (RuntimeException e) {
             if (c != null) {
                 c.refreshing().set(false);

@@ -43,8 +43,16 @@ public class AccountStatusClient {
         return api.account(orgId);
     }
 
+    /** The subscription, for metering (its billing mode); no fallback either. */
+    @Timeout(2000)
+    @Retry(maxRetries = 2, delay = 200, abortOn = WebApplicationException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = WebApplicationException.class)
+    public Subscription subscription(String orgId) {
+        return api.subscription(orgId);
+    }
+
     AccountStatus unknown(String orgId) {
         LOG.warnf("account status of %s unavailable; quota checks allow and flag", orgId);
-        return new AccountStatus(orgId, "unknown", null);
+        return new AccountStatus(orgId, "unknown");
     }
 }

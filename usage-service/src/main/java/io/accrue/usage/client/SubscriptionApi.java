@@ -20,6 +20,10 @@ public interface SubscriptionApi {
     Account account(@PathParam("orgId") String orgId);
 
     @GET
+    @Path("/{orgId}/subscription")
+    Subscription subscription(@PathParam("orgId") String orgId);
+
+    @GET
     @Path("/{orgId}/status")
     AccountStatus status(@PathParam("orgId") String orgId);
 }

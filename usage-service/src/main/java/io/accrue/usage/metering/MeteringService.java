@@ -84,7 +84,7 @@ public class MeteringService {
             // Only accounts in metered billing mode: in flat mode Accrue's own invoice bills the tokens, and
             // reporting them to Stripe's meter as well would charge them twice (invoice-service drops the token
             // lines of metered-mode accounts for the same reason).
-            return accounts.fetch(org).metered() ? Optional.of(a) : Optional.empty();
+            return accounts.subscription(org).metered() ? Optional.of(a) : Optional.empty();
         } catch (RuntimeException e) {
             // No guessing: the windows stay unqueued (visible in reconciliation) and a later round retries them.
             LOG.warnf("metering: account of %s unavailable (%s); will retry", org, e.getMessage());

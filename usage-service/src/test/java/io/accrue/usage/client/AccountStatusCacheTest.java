@@ -46,13 +46,13 @@ class AccountStatusCacheTest {
 
     @Test
     void anUnknownAnswerIsKeptBrieflyInsteadOfAskingOnEveryCheck() throws Exception {
-        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "unknown", null));
+        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "unknown"));
         AccountStatusCache cache = new AccountStatusCache(client, ttl(Duration.ofSeconds(30)));
         for (int i = 0; i < 100; i++) {
             assertEquals("unknown", cache.status("o").status());
         }
         assertEquals(1, client.calls.get());
-        client.answer = org -> new AccountStatus(org, "active", null);
+        client.answer = org -> new AccountStatus(org, "active");
         Thread.sleep(AccountStatusCache.UNKNOWN_TTL.toMillis() + 100);
         assertEquals("active", cache.status("o").status(), "a recovery is seen once the short TTL has passed");
         assertEquals(2, client.calls.get());
@@ -61,7 +61,7 @@ class AccountStatusCacheTest {
     @Test
     void whileOneCheckRefreshesAnExpiredStatusTheOthersAnswerFromTheLastOne() throws Exception {
         CountDownLatch asking = new CountDownLatch(1), release = new CountDownLatch(1);
-        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "active", null));
+        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "active"));
         AccountStatusCache cache = new AccountStatusCache(client, ttl(Duration.ofMillis(50)));
         assertEquals("active", cache.status("o").status());
         Thread.sleep(100);
@@ -72,7 +72,7 @@ class AccountStatusCacheTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            return new AccountStatus(org, "suspended", null);
+            return new AccountStatus(org, "suspended");
         };
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Future<AccountStatus> refresher = pool.submit(() -> cache.status("o"));
@@ -87,7 +87,7 @@ class AccountStatusCacheTest {
 
     @Test
     void aFailedRefreshLetsTheNextCheckAskAgain() throws Exception {
-        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "active", null));
+        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "active"));
         AccountStatusCache cache = new AccountStatusCache(client, ttl(Duration.ofMillis(50)));
         cache.status("o");
         Thread.sleep(100);
@@ -95,7 +95,7 @@ class AccountStatusCacheTest {
             throw new IllegalStateException("boom");
         };
         assertThrows(IllegalStateException.class, () -> cache.status("o"));
-        client.answer = org -> new AccountStatus(org, "suspended", null);
+        client.answer = org -> new AccountStatus(org, "suspended");
         assertEquals("suspended", cache.status("o").status());
     }
 }
