@@ -239,13 +239,16 @@ public class SubscriptionService {
     /** Currency changes at the next period only: one invoice never mixes currencies. */
     @Transactional
     public SubscriptionView switchCurrency(String orgId, String currency, String actor) {
-        Subscription s = current(orgId);
-        requireLive(s);
+        existing(orgId);
         try {
             java.util.Currency.getInstance(currency);
         } catch (IllegalArgumentException e) {
             throw ApiException.unprocessable("unknown_currency", "'" + currency + "' is not an ISO-4217 currency.");
         }
+        // asked before the subscription row is locked: no lock is held while invoice-service answers (or times out)
+        refuseWithUnsettledInvoice(orgId);
+        Subscription s = current(orgId);
+        requireLive(s);
         if (currency.equals(s.currency)) {
             throw ApiException.conflict("currency_unchanged", "The subscription already bills in " + currency + ".");
         }
@@ -253,7 +256,6 @@ public class SubscriptionService {
                 ? plans.definition(s.pendingPlanSlug, s.pendingPlanVersion)
                 : plans.definition(s.planSlug, s.planVersion);
         price(next, currency);
-        refuseWithUnsettledInvoice(orgId);
         Instant now = clock.instant();
         s.pendingCurrency = currency;
         s.updatedAt = now;
