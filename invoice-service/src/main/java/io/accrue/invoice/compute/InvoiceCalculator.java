@@ -111,8 +111,8 @@ public final class InvoiceCalculator {
         List<Draft> drafts = new ArrayList<>();
         if (plan.billsOverage()) {
             for (OverageRule rule : plan.overage()) {
-                if (plan.billsUsageAtCostPlus() && rule.meter().equals("llm_tokens")) {
-                    continue; // tokens are priced per model below, never twice
+                if (!plan.chargesOverageOf(rule.meter())) {
+                    continue; // tokens priced per model below, or billed by Stripe: never twice
                 }
                 long allowance = plan.allowances().getOrDefault(rule.meter(), 0L);
                 long over = usage.meter(rule.meter()) - allowance;

@@ -11,9 +11,11 @@ import java.util.Map;
  * @param basePrice the fee for a whole period, in {@code currency}
  * @param allowances included quantity per meter for the period (llm_tokens, agent_sessions, …)
  * @param overage graduated, package-rounded prices for usage above the allowance, per meter
+ * @param tokensBilledByStripe the account is in metered billing mode: Stripe charges its LLM tokens through the
+ *        plan's metered price (usage-service reports them as meter events), so Accrue's invoice charges none
  */
 public record PlanTerms(String slug, int version, String billingModel, String currency, BigDecimal basePrice,
-        Map<String, Long> allowances, List<OverageRule> overage) {
+        Map<String, Long> allowances, List<OverageRule> overage, boolean tokensBilledByStripe) {
 
     public PlanTerms {
         allowances = allowances == null ? Map.of() : Map.copyOf(allowances);
@@ -21,8 +23,22 @@ public record PlanTerms(String slug, int version, String billingModel, String cu
         basePrice = basePrice == null ? BigDecimal.ZERO : basePrice;
     }
 
+    public PlanTerms(String slug, int version, String billingModel, String currency, BigDecimal basePrice,
+            Map<String, Long> allowances, List<OverageRule> overage) {
+        this(slug, version, billingModel, currency, basePrice, allowances, overage, false);
+    }
+
     /** Whether LLM usage is billed per model at provider cost plus markup. */
     public boolean billsUsageAtCostPlus() {
+        return !tokensBilledByStripe && pricesTokensPerModel();
+    }
+
+    /** Whether a meter's overage rule charges: never for tokens priced per model or billed by Stripe (no twice). */
+    public boolean chargesOverageOf(String meter) {
+        return !"llm_tokens".equals(meter) || !(tokensBilledByStripe || pricesTokensPerModel());
+    }
+
+    private boolean pricesTokensPerModel() {
         return switch (billingModel) {
             case "pay_per_token", "metered", "enterprise" -> true;
             default -> false;
@@ -34,16 +50,9 @@ public record PlanTerms(String slug, int version, String billingModel, String cu
         return !"flat".equals(billingModel);
     }
 
-    /**
-     * This plan for an account in metered billing mode: Stripe charges its LLM tokens through the metered price
-     * (usage-service reports them as meter events), so Accrue's invoice must not charge them a second time — no
-     * token overage, no per-model cost-plus lines. The base fee and other meters (agent sessions) stay.
-     */
+    /** This plan for an account in metered billing mode: the base fee and other meters stay, the tokens go. */
     public PlanTerms withoutTokenCharges() {
-        // "tiered" keeps the overage of the remaining meters and turns off the per-model cost-plus lines
-        String model = billsUsageAtCostPlus() ? "tiered" : billingModel;
-        return new PlanTerms(slug, version, model, currency, basePrice, allowances,
-                overage.stream().filter(r -> !r.meter().equals("llm_tokens")).toList());
+        return new PlanTerms(slug, version, billingModel, currency, basePrice, allowances, overage, true);
     }
 
     /**
