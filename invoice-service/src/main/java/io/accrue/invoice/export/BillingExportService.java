@@ -74,25 +74,8 @@ public class BillingExportService {
                 cursor = page.hasMore() ? page.nextCursor() : null;
             } while (cursor != null);
 
-            List<JsonNode> contracts = new ArrayList<>();
-            cursor = null;
-            do {
-                JsonNode page = neighbours.contractPage(orgId, cursor);
-                page.path("items").forEach(contracts::add);
-                cursor = page.path("hasMore").asBoolean(false) && page.hasNonNull("nextCursor")
-                        ? page.get("nextCursor").asText()
-                        : null;
-            } while (cursor != null);
-
-            List<JsonNode> audit = new ArrayList<>();
-            cursor = null;
-            do {
-                JsonNode page = neighbours.auditPage(orgId, cursor);
-                page.path("items").forEach(audit::add);
-                cursor = page.path("hasMore").asBoolean(false) && page.hasNonNull("nextCursor")
-                        ? page.get("nextCursor").asText()
-                        : null;
-            } while (cursor != null);
+            List<JsonNode> contracts = allItems(at -> neighbours.contractPage(orgId, at));
+            List<JsonNode> audit = allItems(at -> neighbours.auditPage(orgId, at));
 
             List<JsonNode> usage = new ArrayList<>();
             for (Instant[] period : closedPeriods(orgId)) {
@@ -105,6 +88,20 @@ public class BillingExportService {
                     "The export needs data another service could not give just now (" + e.getMessage()
                             + "); try again shortly.");
         }
+    }
+
+    /** Every item of a neighbour's cursor-paginated list (docs/internal-apis.md: items, nextCursor, hasMore). */
+    private static List<JsonNode> allItems(java.util.function.Function<String, JsonNode> pageAt) {
+        List<JsonNode> items = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = pageAt.apply(cursor);
+            page.path("items").forEach(items::add);
+            cursor = page.path("hasMore").asBoolean(false) && page.hasNonNull("nextCursor")
+                    ? page.get("nextCursor").asText()
+                    : null;
+        } while (cursor != null);
+        return items;
     }
 
     public void write(String orgId, NeighbourData data, OutputStream out) throws IOException {
