@@ -56,6 +56,12 @@ public final class TestTokens {
         return this;
     }
 
+    /** A token that expires at {@code instant}. */
+    public TestTokens expiresAt(Instant instant) {
+        this.expiresAt = instant;
+        return this;
+    }
+
     /** A well-formed token signed with a key the service does not trust. */
     public TestTokens forged() {
         this.forged = true;

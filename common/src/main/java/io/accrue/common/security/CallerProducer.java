@@ -5,8 +5,6 @@ import java.util.Set;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Produces;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonString;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -36,24 +34,9 @@ public class CallerProducer {
         Optional<String> org = Optional.empty();
         Optional<Environment> env = Optional.empty();
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
-            org = claimAsString(jwt, config.orgClaim());
-            env = claimAsString(jwt, config.environmentClaim()).flatMap(Environment::parse);
+            org = TokenClaims.string(jwt, config.orgClaim());
+            env = TokenClaims.string(jwt, config.environmentClaim()).flatMap(Environment::parse);
         }
         return new Caller(identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()), org, env);
-    }
-
-    private static Optional<String> claimAsString(JsonWebToken jwt, String claim) {
-        Object value = jwt.getClaim(claim);
-        // Keycloak maps a user attribute either to a string or to a one-element array.
-        if (value instanceof JsonArray array) {
-            value = array.isEmpty() ? null : array.get(0);
-        }
-        if (value instanceof JsonString json) {
-            value = json.getString();
-        }
-        if (value == null || value.toString().isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(value.toString().trim());
     }
 }

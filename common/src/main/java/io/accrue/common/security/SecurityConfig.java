@@ -1,5 +1,7 @@
 package io.accrue.common.security;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -18,4 +20,22 @@ public interface SecurityConfig {
     /** Name of the path parameter that marks an endpoint as organisation-scoped. */
     @WithDefault("orgId")
     String orgPathParameter();
+
+    /** Bearer tokens quarkus-oidc has verified, kept so a gateway's repeated token is not verified again each call. */
+    TokenCache tokenCache();
+
+    interface TokenCache {
+
+        /**
+         * How long a verified token is served from the cache before quarkus-oidc verifies it again; never beyond the
+         * token's own expiry. This is also how long a token signed by a key the provider has since withdrawn keeps
+         * working. {@code PT0S} turns the cache off.
+         */
+        @WithDefault("PT1M")
+        Duration ttl();
+
+        /** At most this many tokens are kept; beyond it new tokens are verified every time until entries expire. */
+        @WithDefault("10000")
+        int maxEntries();
+    }
 }

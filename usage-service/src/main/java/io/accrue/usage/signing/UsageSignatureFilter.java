@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import jakarta.json.JsonArray;
-import jakarta.json.JsonString;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -21,6 +19,7 @@ import io.accrue.common.error.ApiException;
 import io.accrue.common.error.Problems;
 import io.accrue.common.security.Roles;
 import io.accrue.common.security.SecurityConfig;
+import io.accrue.common.security.TokenClaims;
 import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
@@ -70,7 +69,7 @@ public class UsageSignatureFilter {
                 || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return null;
         }
-        Optional<String> org = claim(jwt, security.orgClaim());
+        Optional<String> org = TokenClaims.string(jwt, security.orgClaim());
         if (org.isEmpty()) {
             return null; // the resource refuses it (organisation_missing)
         }
@@ -97,7 +96,7 @@ public class UsageSignatureFilter {
 
     /** The OIDC client the token was issued to ({@code azp}, Keycloak's and most providers'), else its subject. */
     static String clientId(JsonWebToken jwt) {
-        return claim(jwt, "azp").or(() -> claim(jwt, "client_id")).orElse(jwt.getSubject());
+        return TokenClaims.string(jwt, "azp").or(() -> TokenClaims.string(jwt, "client_id")).orElse(jwt.getSubject());
     }
 
     private static byte[] readBody(ContainerRequestContext request) {
@@ -114,17 +113,5 @@ public class UsageSignatureFilter {
         // 401 like any authentication failure, but the bearer token was fine: no Bearer challenge.
         return Response.fromResponse(Problems.toResponse(new ApiException(401, code, title, detail)))
                 .header(HttpHeaders.WWW_AUTHENTICATE, null).build();
-    }
-
-    private static Optional<String> claim(JsonWebToken jwt, String name) {
-        Object value = jwt.getClaim(name);
-        // Keycloak maps a user attribute either to a string or to a one-element array.
-        if (value instanceof JsonArray array) {
-            value = array.isEmpty() ? null : array.get(0);
-        }
-        if (value instanceof JsonString json) {
-            value = json.getString();
-        }
-        return value == null || value.toString().isBlank() ? Optional.empty() : Optional.of(value.toString());
     }
 }

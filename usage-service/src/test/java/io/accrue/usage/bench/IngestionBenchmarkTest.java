@@ -1,5 +1,6 @@
 package io.accrue.usage.bench;
 
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,7 +50,7 @@ class IngestionBenchmarkTest {
     static final int WARMUP_BATCHES = Integer.getInteger("bench.warmupBatches", 100);
     /** Everything from this line on in docs/benchmarks.md is kept when the benchmark rewrites the file. */
     static final String HAND_MAINTAINED = "<!-- Written by hand from here on; the benchmark keeps this part. -->";
-    static final int WARMUP_QUOTA_SECONDS = Integer.getInteger("bench.warmupQuotaSeconds", 5);
+    static final int WARMUP_QUOTA_SECONDS = Integer.getInteger("bench.warmupQuotaSeconds", 15);
 
     @TestHTTPResource("/")
     URL base;
@@ -68,14 +70,15 @@ class IngestionBenchmarkTest {
         }
         String token = TestTokens.as(Roles.USAGE_REPORTER).org("bench-org").environment("live").bearer();
         defaultPlan();
-        // Warm-up: connection pool, catalog cache, and the JIT: C2 must have compiled the hot paths before the
-        // clock starts, or the compiler threads compete with the service for the same 2 cores.
+        // Warm-up right before each measured workload: connection pool, catalog cache, and the JIT. C2 must have
+        // compiled that workload's hot paths before the clock starts, or the compiler threads compete with the
+        // service for the same 2 cores (seen: C2 still compiling RESTEasy handlers 9 s into the quota phase when
+        // its 5 s warm-up ran before the ingestion phases).
         ingest(token, "warm", WARMUP_BATCHES, CLIENTS);
-        quota(token, QUOTA_RATE, WARMUP_QUOTA_SECONDS);
-
         Result ingest = measured("ingestion", () -> ingest(token, "run", BATCHES, CLIENTS));
         Result replay = measured("replay", () -> ingest(token, "run", Math.min(BATCHES, 50), CLIENTS)); // duplicates
         Result raw = measured("raw insert", () -> rawInsert(BATCHES, CLIENTS));
+        quota(token, QUOTA_RATE, WARMUP_QUOTA_SECONDS);
         Result quota = measured("quota", () -> quota(token, QUOTA_RATE, QUOTA_SECONDS));
         write(ingest, replay, raw, quota);
     }
@@ -106,12 +109,37 @@ class IngestionBenchmarkTest {
     /** Runs a phase between two CPU samples; prints its wall-clock window so a profile can be cut to it. */
     /** Runs a phase; prints its wall-clock window so a profile can be cut to it. */
     private Result measured(String name, Phase phase) throws Exception {
+        quiesce(name);
         Instant from = Instant.now();
         Result r = phase.run();
         System.out.printf(Locale.ROOT, "bench phase %s from %s to %s: %.0f/s, JVM CPU %.1f s, PostgreSQL CPU %.1f s%n",
                 name, from, Instant.now(), r.perSecond(), r.cpu().jvmSeconds(), r.cpu().postgresSeconds());
         printCounterTables();
         return r;
+    }
+
+    /**
+     * Each phase starts on a quiet database: the previous phase's dirty pages written out (CHECKPOINT) and no
+     * autovacuum worker busy with the rows it left. Otherwise a phase pays for the one before it — on 2 cores an
+     * autovacuum of 200,000 freshly inserted rows lands in the first seconds of whichever phase comes next.
+     */
+    private void quiesce(String phase) throws Exception {
+        long t0 = System.nanoTime();
+        try (Connection c = dataSource.getConnection()) {
+            c.createStatement().execute("checkpoint");
+            for (int i = 0; i < 600; i++) {
+                try (ResultSet rs = c.createStatement().executeQuery(
+                        "select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'")) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        System.out.printf(Locale.ROOT, "bench phase %s: database quiet after %d ms%n", phase,
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**
@@ -196,15 +224,23 @@ class IngestionBenchmarkTest {
             requests[u] = RawHttp.get(base, "/v1/quota/check?endUserId=u-" + u, token);
         }
         int workers = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        // Connections and threads exist before the clock starts, as a gateway's kept-alive pool does: opening 16
+        // sockets and starting 16 threads is not part of a check.
+        List<RawHttp> connections = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            connections.add(new RawHttp(base));
+        }
+        ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(workers);
+        pool.prestartAllCoreThreads();
         CpuMeter.Sample cpuBefore = cpu.sample(); // after the requests are built: they are not the service's cost
+        long startUptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
         long start = System.nanoTime();
         long intervalNanos = 1_000_000_000L / rate;
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> fs = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
+        for (RawHttp connection : connections) {
             fs.add(pool.submit(() -> {
-                try (RawHttp http = new RawHttp(base)) {
+                try (RawHttp http = connection) {
                     int i;
                     while ((i = next.getAndIncrement()) < total) {
                         long due = start + i * intervalNanos;
@@ -228,7 +264,26 @@ class IngestionBenchmarkTest {
         double secs = (System.nanoTime() - start) / 1e9;
         CpuMeter.Sample used = cpu.sample().minus(cpuBefore);
         pool.shutdown();
+        dumpLatencies(startUptimeMillis, intervalNanos, lat);
         return new Result(total, secs, lat, used);
+    }
+
+    /**
+     * With {@code -Dbench.quotaLatencies=FILE}, each check's scheduled start (JVM uptime in ms, the clock of
+     * {@code -Xlog:gc} lines) and latency, one per line, so slow checks can be laid beside GC pauses.
+     */
+    private static void dumpLatencies(long startUptimeMillis, long intervalNanos, long[] latMicros)
+            throws java.io.IOException {
+        String file = System.getProperty("bench.quotaLatencies");
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < latMicros.length; i++) {
+            sb.append(String.format(Locale.ROOT, "%.3f %.3f%n", startUptimeMillis + i * intervalNanos / 1e6,
+                    latMicros[i] / 1000.0));
+        }
+        Files.writeString(Path.of(file), sb);
     }
 
     /** The ceiling: the same rows straight into usage_events, 1,000 per statement, same concurrency, no HTTP. */
@@ -355,8 +410,9 @@ class IngestionBenchmarkTest {
                           quota check reads the plan, the blocked flag and three counter rows (one query), the cached
                           account status, evaluates every limit and answers 200; it writes nothing.
                         - Load generator: one kept-alive HTTP/1.1 socket per client thread, requests serialised to bytes
-                          before the clock starts. A warm-up (%d batches, %d s of quota checks) runs first so the JIT has
-                          compiled the hot paths.
+                          before the clock starts. A warm-up (%d batches before the ingestion phases, %d s of quota checks
+                          right before the quota phase) runs first so the JIT has compiled the hot paths, and each phase
+                          starts on a quiet database (CHECKPOINT, no autovacuum worker running).
                         - CPU per 1,000 events: this JVM's process CPU time (service and load generator) and the embedded
                           PostgreSQL server's (all its processes), over the phase. On a shared machine the wall-clock rates
                           swing with the load; CPU per event moves much less, so compare that between runs.
