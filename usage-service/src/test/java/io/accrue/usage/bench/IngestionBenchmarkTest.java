@@ -374,6 +374,7 @@ class IngestionBenchmarkTest {
                         cd /work/main && ./mvnw -B verify -pl usage-service -Pbench
                         # knobs: -Dbench.clients=%d -Dbench.batches=%d -Dbench.quotaRate=%d -Dbench.quotaSeconds=%d
                         #        -Dbench.warmupBatches=%d -Dbench.warmupQuotaSeconds=%d
+                        #        -Dbench.quotaLatencies=FILE (each check's start and latency, to lay beside -Xlog:gc)
                         ```
 
                         ## Machine (this run, %s)
