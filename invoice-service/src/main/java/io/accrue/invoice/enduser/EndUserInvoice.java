@@ -21,6 +21,10 @@ public class EndUserInvoice {
     public static final String PENDING_DELIVERY = "pending_delivery";
     public static final String SENT = "sent";
     public static final String DELIVERY_FAILED = "delivery_failed";
+    /** Settled on the connected account, as Stripe's Connect events report it. */
+    public static final String PAID = "paid";
+    public static final String VOID = "void";
+    public static final String UNCOLLECTIBLE = "uncollectible";
 
     @Id
     public UUID id;
@@ -96,4 +100,22 @@ public class EndUserInvoice {
 
     @Column(name = "sent_at")
     public Instant sentAt;
+
+    @Column(name = "settled_at")
+    public Instant settledAt;
+
+    /**
+     * Whether Stripe's word on the connected account may move this invoice to {@code target}: only an invoice that
+     * went (or may have gone) to Stripe, never back out of paid or void, and an uncollectible invoice can still be
+     * paid or voided, as on Stripe. A delivery recorded as failed may still have reached Stripe before the failure
+     * (delivery finds its objects again by metadata), so Stripe's settlement counts there too.
+     */
+    public boolean maySettleAs(String target) {
+        return switch (status) {
+            case PENDING_DELIVERY, SENT, DELIVERY_FAILED -> PAID.equals(target) || VOID.equals(target)
+                    || UNCOLLECTIBLE.equals(target);
+            case UNCOLLECTIBLE -> PAID.equals(target) || VOID.equals(target);
+            default -> false;
+        };
+    }
 }

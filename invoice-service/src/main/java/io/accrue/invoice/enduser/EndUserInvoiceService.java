@@ -54,14 +54,14 @@ public class EndUserInvoiceService {
             long totalTokens, long requests, BigDecimal amount, BigDecimal applicationFeePercent,
             BigDecimal applicationFee, String delivery, String connectedAccountId, String status, Instant createdAt,
             Integer daysUntilDue, String stripeCustomerId, String stripeInvoiceId, String hostedInvoiceUrl,
-            int deliveryAttempts, String lastDeliveryError, Instant sentAt) {
+            int deliveryAttempts, String lastDeliveryError, Instant sentAt, Instant settledAt) {
 
         static EndUserInvoiceView of(EndUserInvoice i) {
             return new EndUserInvoiceView(i.id, i.endUserId, i.periodStart, i.periodEnd, i.currency, i.totalTokens,
                     i.requests, Rounding.present(i.amount, i.currency), Rounding.plain(i.applicationFeePercent),
                     Rounding.present(i.applicationFee, i.currency), i.delivery, i.connectedAccountId, i.status,
                     i.createdAt, i.daysUntilDue, i.stripeCustomerId, i.stripeInvoiceId, i.hostedInvoiceUrl,
-                    i.deliveryAttempts, i.lastDeliveryError, i.sentAt);
+                    i.deliveryAttempts, i.lastDeliveryError, i.sentAt, i.settledAt);
         }
     }
 

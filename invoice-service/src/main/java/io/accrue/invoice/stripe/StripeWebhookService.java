@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -19,6 +20,7 @@ import com.stripe.net.Webhook;
 
 import io.accrue.common.error.ApiException;
 import io.accrue.invoice.InvoiceConfig;
+import io.accrue.invoice.enduser.EndUserInvoice;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.invoices.InvoiceStatus;
@@ -26,7 +28,8 @@ import io.accrue.invoice.invoices.InvoiceStatus;
 /**
  * Applies Stripe invoice events to the lifecycle. Verified by signature (any of the configured secrets, for
  * rotations), de-duplicated by event id, and order-independent: an event whose move the state machine does not
- * allow (a late {@code invoice.voided} after {@code invoice.paid}) is recorded and ignored.
+ * allow (a late {@code invoice.voided} after {@code invoice.paid}) is recorded and ignored. Events of connected
+ * accounts (a Connect endpoint, whose signing secret joins the list) settle the end-user invoices sent there.
  */
 @ApplicationScoped
 public class StripeWebhookService {
@@ -49,13 +52,20 @@ public class StripeWebhookService {
     @Transactional
     public String receive(String payload, String signature) {
         Event event = verify(payload, signature);
+        Optional<com.stripe.model.Invoice> stripeInvoice = event.getType().startsWith("invoice.")
+                ? stripeInvoiceOf(event)
+                : Optional.empty();
+        String endUserInvoice = stripeInvoice.map(i -> metadata(i, StripeJavaGateway.END_USER_INVOICE)).orElse(null);
+        if (endUserInvoice != null) {
+            return settleEndUserInvoice(event, endUserInvoice);
+        }
         Optional<InvoiceStatus> target = switch (event.getType()) {
             case "invoice.paid", "invoice.payment_succeeded" -> Optional.of(InvoiceStatus.PAID);
             case "invoice.voided" -> Optional.of(InvoiceStatus.VOID);
             case "invoice.marked_uncollectible" -> Optional.of(InvoiceStatus.UNCOLLECTIBLE);
             default -> Optional.empty();
         };
-        Optional<Invoice> invoice = event.getType().startsWith("invoice.") ? invoiceOf(event) : Optional.empty();
+        Optional<Invoice> invoice = stripeInvoice.flatMap(this::accrueInvoiceOf);
         String outcome;
         if (target.isEmpty()) {
             outcome = "ignored";
@@ -71,13 +81,7 @@ public class StripeWebhookService {
                 outcome = "ignored_transition";
             }
         }
-        int inserted = em
-                .createNativeQuery("INSERT INTO stripe_events (event_id, type, invoice_id, received_at, outcome)"
-                        + " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (event_id) DO NOTHING")
-                .setParameter(1, event.getId()).setParameter(2, event.getType())
-                .setParameter(3, invoice.map(i -> i.id).orElse(null)).setParameter(4, clock.instant())
-                .setParameter(5, outcome).executeUpdate();
-        if (inserted == 0) {
+        if (!record(event, invoice.map(i -> i.id).orElse(null), null, outcome)) {
             return "duplicate";
         }
         if (outcome.equals("applied")) {
@@ -89,7 +93,55 @@ public class StripeWebhookService {
         return outcome;
     }
 
-    private Optional<Invoice> invoiceOf(Event event) {
+    /**
+     * A Connect event about an invoice an organisation sent to its end user on its connected account. Stripe signs
+     * it; the account it names must also be the one the invoice went to, or it settles nothing.
+     */
+    private String settleEndUserInvoice(Event event, String endUserInvoiceId) {
+        String target = switch (event.getType()) {
+            case "invoice.paid", "invoice.payment_succeeded" -> EndUserInvoice.PAID;
+            case "invoice.voided" -> EndUserInvoice.VOID;
+            case "invoice.marked_uncollectible" -> EndUserInvoice.UNCOLLECTIBLE;
+            default -> null;
+        };
+        EndUserInvoice invoice = uuid(endUserInvoiceId)
+                .map(id -> em.find(EndUserInvoice.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .filter(i -> i.connectedAccountId != null && i.connectedAccountId.equals(event.getAccount()))
+                .orElse(null);
+        String outcome;
+        if (target == null) {
+            outcome = "ignored";
+        } else if (invoice == null) {
+            outcome = "unknown_invoice";
+        } else if (target.equals(invoice.status)) {
+            outcome = "unchanged";
+        } else if (invoice.maySettleAs(target)) {
+            outcome = "applied";
+        } else {
+            outcome = "ignored_transition";
+        }
+        if (!record(event, null, invoice == null ? null : invoice.id, outcome)) {
+            return "duplicate";
+        }
+        if (outcome.equals("applied")) {
+            invoice.status = target;
+            invoice.settledAt = clock.instant();
+        }
+        LOG.debugf("stripe connect event %s %s (account %s): %s", event.getId(), event.getType(), event.getAccount(),
+                outcome);
+        return outcome;
+    }
+
+    /** Records the event once; false when it was recorded before (a redelivery, which changes nothing). */
+    private boolean record(Event event, UUID invoiceId, UUID endUserInvoiceId, String outcome) {
+        return em.createNativeQuery("INSERT INTO stripe_events (event_id, type, invoice_id, end_user_invoice_id,"
+                + " received_at, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (event_id) DO NOTHING")
+                .setParameter(1, event.getId()).setParameter(2, event.getType()).setParameter(3, invoiceId)
+                .setParameter(4, endUserInvoiceId).setParameter(5, clock.instant()).setParameter(6, outcome)
+                .executeUpdate() == 1;
+    }
+
+    private Optional<com.stripe.model.Invoice> stripeInvoiceOf(Event event) {
         // getObject() is empty when the endpoint's API version differs from the one stripe-java pins; only the id
         // and the metadata are read here, which every version carries alike, so deserialize regardless
         var data = event.getDataObjectDeserializer();
@@ -101,23 +153,28 @@ public class StripeWebhookService {
                 return null;
             }
         });
-        if (!(object instanceof com.stripe.model.Invoice stripeInvoice)) {
+        return object instanceof com.stripe.model.Invoice invoice ? Optional.of(invoice) : Optional.empty();
+    }
+
+    private Optional<Invoice> accrueInvoiceOf(com.stripe.model.Invoice stripeInvoice) {
+        Optional<Invoice> byId = uuid(metadata(stripeInvoice, StripeJavaGateway.INVOICE))
+                .flatMap(invoices::findByIdOptional);
+        return byId.isPresent() ? byId : invoices.find("stripeInvoiceId", stripeInvoice.getId()).firstResultOptional();
+    }
+
+    private static String metadata(com.stripe.model.Invoice invoice, String key) {
+        return invoice.getMetadata() == null ? null : invoice.getMetadata().get(key);
+    }
+
+    private static Optional<UUID> uuid(String value) {
+        if (value == null) {
             return Optional.empty();
         }
-        String accrueId = stripeInvoice.getMetadata() == null
-                ? null
-                : stripeInvoice.getMetadata().get("accrue_invoice_id");
-        if (accrueId != null) {
-            try {
-                Optional<Invoice> byId = invoices.findByIdOptional(UUID.fromString(accrueId));
-                if (byId.isPresent()) {
-                    return byId;
-                }
-            } catch (IllegalArgumentException ignored) {
-                // fall through to the Stripe id
-            }
+        try {
+            return Optional.of(UUID.fromString(value));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not one of ours: fall back to the Stripe id
         }
-        return invoices.find("stripeInvoiceId", stripeInvoice.getId()).firstResultOptional();
     }
 
     private Event verify(String payload, String signature) {

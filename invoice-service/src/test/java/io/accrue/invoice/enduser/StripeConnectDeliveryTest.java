@@ -39,6 +39,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.stripe.net.Webhook;
 
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
@@ -363,6 +364,61 @@ class StripeConnectDeliveryTest {
 
         assertEquals(1L, count("SELECT count(*) FROM end_user_invoices WHERE org_id = ?1"));
         one(id).body("status", equalTo("pending_delivery"));
+    }
+
+    @Test
+    void connectEventsOfTheAccountSettleTheInvoiceOnceAndNoOtherAccountsDo() throws Exception {
+        generate(connect(FEB, "")).statusCode(200).body("created", equalTo(1));
+        assertEquals(1, delivery.deliverDue(10));
+        String id = invoices(FEB).body("status", contains("sent")).extract().path("[0].id");
+        String stripeInvoice = invoices(FEB).extract().path("[0].stripeInvoiceId");
+
+        // the same event from another connected account settles nothing
+        String foreign = connectEvent("evt_foreign_" + id, "invoice.paid", "acct_1SomeoneElse", stripeInvoice, id);
+        webhook(foreign).statusCode(200).body("status", equalTo("unknown_invoice"));
+        one(id).body("status", equalTo("sent")).body("settledAt", nullValue());
+
+        String unc = connectEvent("evt_unc_" + id, "invoice.marked_uncollectible", ACCOUNT, stripeInvoice, id);
+        webhook(unc).statusCode(200).body("status", equalTo("applied"));
+        one(id).body("status", equalTo("uncollectible"));
+        String paid = connectEvent("evt_paid_" + id, "invoice.paid", ACCOUNT, stripeInvoice, id);
+        webhook(paid).statusCode(200).body("status", equalTo("applied"));
+        one(id).body("status", equalTo("paid")).body("settledAt", equalTo(NOW.toString()));
+        // redelivered: nothing changes; a late void after payment is recorded and ignored
+        webhook(paid).statusCode(200).body("status", equalTo("duplicate"));
+        String voided = connectEvent("evt_void_" + id, "invoice.voided", ACCOUNT, stripeInvoice, id);
+        webhook(voided).statusCode(200).body("status", equalTo("ignored_transition"));
+        one(id).body("status", equalTo("paid"));
+        String settlingEvents = "SELECT count(*) FROM stripe_events s JOIN end_user_invoices e"
+                + " ON e.id = s.end_user_invoice_id WHERE e.org_id = ?1";
+        assertEquals(3L, count(settlingEvents)); // uncollectible, paid, the late void; not the foreign one
+
+        // a signature by a secret the service does not hold is refused and records nothing
+        String other = connectEvent("evt_forged_" + id, "invoice.voided", ACCOUNT, stripeInvoice, id);
+        given().contentType(ContentType.JSON).body(other)
+                .header("Stripe-Signature", Webhook.Signature.generateSignatureHeader(other, "whsec_someone_else",
+                        clock.instant().getEpochSecond()))
+                .when().post("/v1/stripe/webhooks").then().statusCode(400).body("code", equalTo("invalid_signature"));
+        assertEquals(3L, count(settlingEvents));
+        one(id).body("status", equalTo("paid"));
+    }
+
+    private ValidatableResponse webhook(String payload) throws Exception {
+        return given().contentType(ContentType.JSON).body(payload)
+                .header("Stripe-Signature", Webhook.Signature.generateSignatureHeader(payload, "whsec_test_invoice",
+                        clock.instant().getEpochSecond()))
+                .when().post("/v1/stripe/webhooks").then();
+    }
+
+    /** A Connect event: Stripe names the connected account it happened on in {@code account}. */
+    private String connectEvent(String eventId, String type, String account, String stripeInvoice,
+            String endUserInvoice) {
+        return """
+                {"id":"%s","object":"event","account":"%s","api_version":"2026-07-29.dahlia","created":%d,
+                 "livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"%s",
+                 "data":{"object":{"id":"%s","object":"invoice","currency":"eur","status":"paid",
+                   "metadata":{"accrue_end_user_invoice_id":"%s","accrue_org_id":"%s"}}}}""".formatted(eventId,
+                account, clock.instant().getEpochSecond(), type, stripeInvoice, endUserInvoice, org);
     }
 
     private void usage(String currency, String byEndUser) {
