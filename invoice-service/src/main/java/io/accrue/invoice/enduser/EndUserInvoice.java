@@ -9,6 +9,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.accrue.invoice.invoices.InvoiceStatus;
+
 /**
  * An invoice an organisation bills to one of its end users for a period. Its amounts never change; a
  * {@code stripe_connect} invoice only records how its delivery to the connected account went.
@@ -105,17 +107,19 @@ public class EndUserInvoice {
     public Instant settledAt;
 
     /**
-     * Whether Stripe's word on the connected account may move this invoice to {@code target}: only an invoice that
-     * went (or may have gone) to Stripe, never back out of paid or void, and an uncollectible invoice can still be
-     * paid or voided, as on Stripe. A delivery recorded as failed may still have reached Stripe before the failure
-     * (delivery finds its objects again by metadata), so Stripe's settlement counts there too.
+     * Whether Stripe's word on the connected account may move this invoice to {@code target}: by the same lifecycle
+     * as the organisation's own invoices, reading a delivered invoice as open on Stripe. A delivery still pending or
+     * recorded as failed may have reached Stripe all the same (delivery finds its objects again by metadata), so it
+     * counts as open too; an invoice never meant for Stripe ({@code open}, delivery by export) moves nowhere.
      */
-    public boolean maySettleAs(String target) {
-        return switch (status) {
-            case PENDING_DELIVERY, SENT, DELIVERY_FAILED -> PAID.equals(target) || VOID.equals(target)
-                    || UNCOLLECTIBLE.equals(target);
-            case UNCOLLECTIBLE -> PAID.equals(target) || VOID.equals(target);
-            default -> false;
+    public boolean maySettleAs(InvoiceStatus target) {
+        InvoiceStatus onStripe = switch (status) {
+            case PENDING_DELIVERY, SENT, DELIVERY_FAILED -> InvoiceStatus.OPEN;
+            case PAID -> InvoiceStatus.PAID;
+            case VOID -> InvoiceStatus.VOID;
+            case UNCOLLECTIBLE -> InvoiceStatus.UNCOLLECTIBLE;
+            default -> null;
         };
+        return onStripe != null && onStripe.mayMoveTo(target);
     }
 }

@@ -55,38 +55,25 @@ public class StripeWebhookService {
         Optional<com.stripe.model.Invoice> stripeInvoice = event.getType().startsWith("invoice.")
                 ? stripeInvoiceOf(event)
                 : Optional.empty();
+        InvoiceStatus target = switch (event.getType()) {
+            case "invoice.paid", "invoice.payment_succeeded" -> InvoiceStatus.PAID;
+            case "invoice.voided" -> InvoiceStatus.VOID;
+            case "invoice.marked_uncollectible" -> InvoiceStatus.UNCOLLECTIBLE;
+            default -> null;
+        };
         String endUserInvoice = stripeInvoice.map(i -> metadata(i, StripeJavaGateway.END_USER_INVOICE)).orElse(null);
         if (endUserInvoice != null) {
-            return settleEndUserInvoice(event, endUserInvoice);
+            return settleEndUserInvoice(event, target, endUserInvoice);
         }
-        Optional<InvoiceStatus> target = switch (event.getType()) {
-            case "invoice.paid", "invoice.payment_succeeded" -> Optional.of(InvoiceStatus.PAID);
-            case "invoice.voided" -> Optional.of(InvoiceStatus.VOID);
-            case "invoice.marked_uncollectible" -> Optional.of(InvoiceStatus.UNCOLLECTIBLE);
-            default -> Optional.empty();
-        };
         Optional<Invoice> invoice = stripeInvoice.flatMap(this::accrueInvoiceOf);
-        String outcome;
-        if (target.isEmpty()) {
-            outcome = "ignored";
-        } else if (invoice.isEmpty()) {
-            outcome = "unknown_invoice";
-        } else {
-            InvoiceStatus current = InvoiceStatus.parse(invoice.get().status);
-            if (current == target.get()) {
-                outcome = "unchanged";
-            } else if (current.mayMoveTo(target.get())) {
-                outcome = "applied";
-            } else {
-                outcome = "ignored_transition";
-            }
-        }
+        String outcome = outcome(target, invoice.map(i -> i.status).orElse(null),
+                invoice.isPresent() && target != null && InvoiceStatus.parse(invoice.get().status).mayMoveTo(target));
         if (!record(event, invoice.map(i -> i.id).orElse(null), null, outcome)) {
             return "duplicate";
         }
         if (outcome.equals("applied")) {
             Invoice i = invoice.get();
-            i.status = target.get().wire();
+            i.status = target.wire();
             i.statusChangedAt = clock.instant();
         }
         LOG.debugf("stripe event %s %s: %s", event.getId(), event.getType(), outcome);
@@ -97,39 +84,37 @@ public class StripeWebhookService {
      * A Connect event about an invoice an organisation sent to its end user on its connected account. Stripe signs
      * it; the account it names must also be the one the invoice went to, or it settles nothing.
      */
-    private String settleEndUserInvoice(Event event, String endUserInvoiceId) {
-        String target = switch (event.getType()) {
-            case "invoice.paid", "invoice.payment_succeeded" -> EndUserInvoice.PAID;
-            case "invoice.voided" -> EndUserInvoice.VOID;
-            case "invoice.marked_uncollectible" -> EndUserInvoice.UNCOLLECTIBLE;
-            default -> null;
-        };
+    private String settleEndUserInvoice(Event event, InvoiceStatus target, String endUserInvoiceId) {
         EndUserInvoice invoice = uuid(endUserInvoiceId)
                 .map(id -> em.find(EndUserInvoice.class, id, LockModeType.PESSIMISTIC_WRITE))
                 .filter(i -> i.connectedAccountId != null && i.connectedAccountId.equals(event.getAccount()))
                 .orElse(null);
-        String outcome;
-        if (target == null) {
-            outcome = "ignored";
-        } else if (invoice == null) {
-            outcome = "unknown_invoice";
-        } else if (target.equals(invoice.status)) {
-            outcome = "unchanged";
-        } else if (invoice.maySettleAs(target)) {
-            outcome = "applied";
-        } else {
-            outcome = "ignored_transition";
-        }
+        String outcome = outcome(target, invoice == null ? null : invoice.status,
+                invoice != null && target != null && invoice.maySettleAs(target));
         if (!record(event, null, invoice == null ? null : invoice.id, outcome)) {
             return "duplicate";
         }
         if (outcome.equals("applied")) {
-            invoice.status = target;
+            invoice.status = target.wire();
             invoice.settledAt = clock.instant();
         }
         LOG.debugf("stripe connect event %s %s (account %s): %s", event.getId(), event.getType(), event.getAccount(),
                 outcome);
         return outcome;
+    }
+
+    /** What an event does to an invoice in status {@code current} (null: no such invoice of ours). */
+    private static String outcome(InvoiceStatus target, String current, boolean allowed) {
+        if (target == null) {
+            return "ignored";
+        }
+        if (current == null) {
+            return "unknown_invoice";
+        }
+        if (target.wire().equals(current)) {
+            return "unchanged";
+        }
+        return allowed ? "applied" : "ignored_transition";
     }
 
     /** Records the event once; false when it was recorded before (a redelivery, which changes nothing). */

@@ -54,18 +54,9 @@ class MeteringTest {
         stripe.stubFor(post(urlPathEqualTo("/v2/billing/meter_events")).inScenario("outage")
                 .whenScenarioStateIs("recovered")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"object\":\"v2.billing.meter_event\",\"created\":\"2026-03-15T11:00:00.000Z\","
-                                + "\"event_name\":\"accrue_llm_tokens\",\"identifier\":\"" + identifier + "\","
-                                + "\"livemode\":false,\"payload\":{\"stripe_customer_id\":\"cus_Metered123\",\"value\":\"1500\"},"
-                                + "\"timestamp\":\"2026-03-15T10:59:59.000Z\"}")));
-        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("live").bearer())
-                .contentType(ContentType.JSON)
-                .body(UsageFixtures.event("m-1", "u-1", "gpt-4o", 1000, 500, "2026-03-15T09:59:00Z"))
-                .when().post("/v1/usage-events").then().statusCode(201);
-        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("test").bearer())
-                .contentType(ContentType.JSON)
-                .body(UsageFixtures.event("t-1", "u-1", "gpt-4o", 99999, 0, "2026-03-15T09:59:00Z"))
-                .when().post("/v1/usage-events").then().statusCode(201);
+                        .withBody(meterEvent(identifier, "2026-03-15T11:00:00.000Z"))));
+        report(org, "live", "m-1", 1000, 500);
+        report(org, "test", "t-1", 99999, 0);
 
         Instant start = clock.instant();
         try {
@@ -111,10 +102,7 @@ class MeteringTest {
         String org = "flatmode-" + UUID.randomUUID();
         var stripe = StripeStub.server;
         stripe.resetAll();
-        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("live").bearer())
-                .contentType(ContentType.JSON)
-                .body(UsageFixtures.event("f-1", "u-1", "gpt-4o", 1000, 500, "2026-03-15T09:59:00Z"))
-                .when().post("/v1/usage-events").then().statusCode(201);
+        report(org, "live", "f-1", 1000, 500);
         Instant start = clock.instant();
         try {
             clock.set(Instant.parse("2026-03-15T11:00:05Z"));
@@ -140,14 +128,8 @@ class MeteringTest {
         stripe.resetAll();
         stripe.stubFor(post(urlPathEqualTo("/v2/billing/meter_events"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"object\":\"v2.billing.meter_event\",\"created\":\"2026-03-15T13:05:00.000Z\","
-                                + "\"event_name\":\"accrue_llm_tokens\",\"identifier\":\"" + identifier + "\","
-                                + "\"livemode\":false,\"payload\":{\"stripe_customer_id\":\"cus_Metered123\",\"value\":\"1500\"},"
-                                + "\"timestamp\":\"2026-03-15T10:59:59.000Z\"}")));
-        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("live").bearer())
-                .contentType(ContentType.JSON)
-                .body(UsageFixtures.event("m-1", "u-1", "gpt-4o", 1000, 500, "2026-03-15T09:59:00Z"))
-                .when().post("/v1/usage-events").then().statusCode(201);
+                        .withBody(meterEvent(identifier, "2026-03-15T13:05:00.000Z"))));
+        report(org, "live", "m-1", 1000, 500);
 
         Instant start = clock.instant();
         try {
@@ -163,5 +145,21 @@ class MeteringTest {
         } finally {
             clock.set(start);
         }
+    }
+
+    /** Usage of end user u-1 with gpt-4o at 09:59, reported by the organisation's gateway in {@code environment}. */
+    private static void report(String org, String environment, String eventId, long input, long output) {
+        given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment(environment).bearer())
+                .contentType(ContentType.JSON)
+                .body(UsageFixtures.event(eventId, "u-1", "gpt-4o", input, output, "2026-03-15T09:59:00Z"))
+                .when().post("/v1/usage-events").then().statusCode(201);
+    }
+
+    /** Stripe's answer to a meter event of the 10:00–11:00 window: 1,500 tokens of cus_Metered123. */
+    private static String meterEvent(String identifier, String created) {
+        return "{\"object\":\"v2.billing.meter_event\",\"created\":\"" + created + "\","
+                + "\"event_name\":\"accrue_llm_tokens\",\"identifier\":\"" + identifier + "\","
+                + "\"livemode\":false,\"payload\":{\"stripe_customer_id\":\"cus_Metered123\",\"value\":\"1500\"},"
+                + "\"timestamp\":\"2026-03-15T10:59:59.000Z\"}";
     }
 }
