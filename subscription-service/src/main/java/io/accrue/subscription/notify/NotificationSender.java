@@ -1,9 +1,5 @@
 package io.accrue.subscription.notify;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +9,7 @@ import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import io.accrue.common.outbound.OutboundHttp;
 import io.accrue.common.signing.Signatures;
 import io.quarkus.scheduler.Scheduled;
 
@@ -28,9 +25,10 @@ public class NotificationSender {
     private final EntityManager em;
     private final Notifications notifications;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final OutboundHttp http;
 
-    NotificationSender(EntityManager em, Notifications notifications, Clock clock) {
+    NotificationSender(EntityManager em, Notifications notifications, Clock clock, OutboundHttp http) {
+        this.http = http;
         this.em = em;
         this.notifications = notifications;
         this.clock = clock;
@@ -61,11 +59,10 @@ public class NotificationSender {
         OutboundNotification n = em.find(OutboundNotification.class, id);
         n.attempts++;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(n.url)).timeout(Duration.ofSeconds(5))
-                    .header("Content-Type", "application/json")
-                    .header(Signatures.HEADER, notifications.signature(n.payload, clock.instant().getEpochSecond()))
-                    .POST(HttpRequest.BodyPublishers.ofString(n.payload)).build();
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            // The URL policy again, after DNS; the connection goes to the checked address, redirects are not followed.
+            int status = http.post(n.url, java.util.Map.of("Content-Type", "application/json", Signatures.HEADER,
+                    notifications.signature(n.payload, clock.instant().getEpochSecond())), n.payload,
+                    Duration.ofSeconds(5));
             if (status / 100 == 2) {
                 n.deliveredAt = clock.instant();
                 n.lastError = null;

@@ -87,6 +87,19 @@ class ContactsAuditNotificationTest {
     }
 
     @Test
+    void contactWebhookUrlsGoThroughTheSuitesOutboundPolicy() {
+        String org = provision("cu", "USD", "UTC");
+        // Refused in every mode (the test profile allows private addresses, as %dev does); production rules are
+        // the table of common's OutboundUrlPolicyTest.
+        for (String url : List.of("http://user:pw@127.0.0.1:9/h", "http://127.0.0.1:9/h#f", "http://0177.0.0.1/h")) {
+            as(org, Roles.OWNER).body(contact("hook@example.com", url)).when()
+                    .post("/v1/accounts/{o}/contacts", org).then().statusCode(422)
+                    .contentType("application/problem+json").body("code", equalTo("webhook_url_not_allowed"));
+        }
+        as(org, Roles.OWNER).when().get("/v1/accounts/{o}/contacts", org).then().body("", hasSize(0));
+    }
+
+    @Test
     void planChangesAreAuditedWithBeforeAndAfter() {
         String org = provision("au", "USD", "UTC");
         as(org, Roles.OWNER).body("{\"planSlug\":\"pro\"}")

@@ -73,13 +73,6 @@ public interface UsageConfig {
         /** Endpoints per organisation. */
         @WithDefault("5")
         int maxEndpoints();
-
-        /**
-         * Allow plain http and loopback/private addresses. Off in production, so an organisation cannot point
-         * the service at the cluster's own network; on for local development and tests.
-         */
-        @WithDefault("false")
-        boolean allowPrivateAddresses();
     }
 
     /** Optional HMAC signatures on usage events, per client credential. */

@@ -11,6 +11,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.common.outbound.OutboundHttp;
 import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.webhook.WebhookRequests.CreatedEndpoint;
@@ -25,9 +26,12 @@ public class WebhookEndpoints {
     private final EntityManager em;
     private final UsageConfig config;
     private final Clock clock;
+    private final OutboundHttp http;
     private final SecureRandom random = new SecureRandom();
 
-    WebhookEndpoints(WebhookEndpointRepository repository, EntityManager em, UsageConfig config, Clock clock) {
+    WebhookEndpoints(WebhookEndpointRepository repository, EntityManager em, UsageConfig config, Clock clock,
+            OutboundHttp http) {
+        this.http = http;
         this.repository = repository;
         this.em = em;
         this.config = config;
@@ -41,7 +45,7 @@ public class WebhookEndpoints {
     @Transactional
     public CreatedEndpoint register(String orgId, EndpointRequest r) {
         String url = r.url().strip();
-        WebhookUrlPolicy.refusal(url, config.webhooks().allowPrivateAddresses()).ifPresent(why -> {
+        http.refusal(url).ifPresent(why -> {
             throw ApiException.unprocessable("webhook_url_not_allowed", "The webhook URL is refused: " + why + ".");
         });
         em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")

@@ -1,9 +1,5 @@
 package io.accrue.usage.webhook;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +19,8 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.common.outbound.OutboundHttp;
+import io.accrue.common.outbound.OutboundUrlPolicy;
 import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.webhook.WebhookRequests.DeliveryView;
@@ -46,15 +44,14 @@ public class WebhookOutbox {
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
     private final Clock clock;
-    private final HttpClient http;
+    private final OutboundHttp http;
 
-    WebhookOutbox(AgroalDataSource dataSource, UsageConfig config, Clock clock) {
+    WebhookOutbox(AgroalDataSource dataSource, UsageConfig config, Clock clock, OutboundHttp http) {
         this.dataSource = dataSource;
         this.config = config;
         this.clock = clock;
-        // Redirects are not followed: the URL policy checked this URL, not wherever it points to.
-        this.http = HttpClient.newBuilder().connectTimeout(config.webhooks().timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        // The policy is checked again here after DNS, the connection goes to the checked address, no redirects.
+        this.http = http;
     }
 
     /** Queues {@code payload} for every endpoint of the organisation; returns how many deliveries were queued. */
@@ -138,22 +135,15 @@ public class WebhookOutbox {
 
     /** Sends now; null on a 2xx answer, else why it failed. */
     private String deliver(String url, String secret, String eventId, String payload, Instant now) {
-        var refused = WebhookUrlPolicy.refusal(url, config.webhooks().allowPrivateAddresses());
-        if (refused.isPresent()) {
-            return "URL not allowed: " + refused.get();
-        }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(config.webhooks().timeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "accrue-usage-service")
-                    .header("Accrue-Event-Id", eventId)
-                    .header(Signatures.HEADER, Signatures.header(secret, now.getEpochSecond(), payload))
-                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = http.post(url, Map.of("Content-Type", "application/json",
+                    "User-Agent", "accrue-usage-service",
+                    "Accrue-Event-Id", eventId,
+                    Signatures.HEADER, Signatures.header(secret, now.getEpochSecond(), payload)),
+                    payload, config.webhooks().timeout());
             return status / 100 == 2 ? null : "HTTP " + status;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
+        } catch (OutboundUrlPolicy.Refused e) {
+            return "URL not allowed: " + e.getMessage();
         } catch (Exception e) {
             return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
