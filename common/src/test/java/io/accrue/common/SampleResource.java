@@ -29,7 +29,8 @@ public class SampleResource {
         this.caller = caller;
     }
 
-    public record Widget(@NotBlank String name, @NotNull @Min(1) Integer quantity, java.math.BigDecimal price) {}
+    public record Widget(@NotBlank String name, @NotNull @Min(1) Integer quantity, java.math.BigDecimal price,
+            Boolean active, java.util.Map<String, String> tags) {}
 
     @GET
     @Path("/orgs/{orgId}/widgets")
@@ -71,6 +72,21 @@ public class SampleResource {
     @RolesAllowed(Roles.OWNER)
     public String boom() {
         throw new IllegalStateException("secret internal detail com.example.Foo");
+    }
+
+    @POST
+    @Path("/echo")
+    @RolesAllowed(Roles.OWNER)
+    public com.fasterxml.jackson.databind.JsonNode echo(com.fasterxml.jackson.databind.JsonNode body) {
+        return body;
+    }
+
+    @GET
+    @Path("/db-down")
+    @RolesAllowed(Roles.OWNER)
+    public String databaseDown() {
+        throw new RuntimeException("could not execute query", new IllegalStateException(
+                new java.sql.SQLException("FATAL: terminating connection due to administrator command", "57P01")));
     }
 
     @GET

@@ -15,8 +15,10 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.security.AuthenticationFailedException;
@@ -63,8 +65,42 @@ public class ProblemMappers {
                 List.of(new Problem.Violation(field, "invalid value")), Map.of());
     }
 
+    /**
+     * A value of the wrong JSON shape or type: an array, string or number where an object is expected, a string or
+     * fraction for an integer, a number for a boolean (coercion is off, see {@link JsonConfig}). Quarkus' own mapper
+     * for this type answers an empty 400, so this one must exist.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return unknownField(u);
+        }
+        String field = jsonPath(e);
+        return Problems.response(400, "invalid_value", "Invalid value",
+                "$".equals(field)
+                        ? "The request body has the wrong JSON shape (e.g. an array or a string where an object is expected)."
+                        : "Field '" + field + "' has a value of the wrong type or format.",
+                List.of(new Problem.Violation(field, "invalid value")), Map.of());
+    }
+
+    /** Nesting, number or string beyond the parser's limits ({@link JsonConfig}). */
+    @ServerExceptionMapper
+    public Response jsonLimits(StreamConstraintsException e) {
+        return Problems.response(400, "json_too_complex", "JSON too complex",
+                "The request body exceeds a JSON limit: " + e.getOriginalMessage(), List.of(), Map.of());
+    }
+
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException c) {
+            return jsonLimits(c);
+        }
+        if (e instanceof MismatchedInputException m) {
+            return mismatchedInput(m);
+        }
+        if (e instanceof JsonMappingException m && m.getCause() instanceof StreamConstraintsException c) {
+            return jsonLimits(c);
+        }
         return Problems.response(400, "malformed_json", "Malformed JSON",
                 "The request body is not valid JSON for this endpoint" + location(e) + ".", List.of(), Map.of());
     }
@@ -97,6 +133,11 @@ public class ProblemMappers {
                     ? unknownField(u)
                     : json instanceof InvalidFormatException f ? invalidValue(f) : malformedJson(json);
         }
+        if (status == 400 && e.getCause() instanceof IllegalArgumentException) {
+            // a path or query parameter that did not convert (e.g. a UUID or a number)
+            return Problems.response(400, "invalid_value", "Invalid value",
+                    "A path or query parameter has a value of the wrong type or format.", List.of(), Map.of());
+        }
         String code = switch (status) {
             case 400 -> "bad_request";
             case 401 -> "unauthenticated";
@@ -104,6 +145,7 @@ public class ProblemMappers {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
             default -> "http_" + status;
         };
@@ -114,6 +156,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (DatabaseOutage.isOutage(e)) {
+            // Not a bug and not the caller's fault: say so, and when to come back. One line, no stack trace.
+            LOG.warnf("database unavailable: %s", DatabaseOutage.describe(e));
+            return Response.fromResponse(Problems.response(503, "database_unavailable", "Service unavailable",
+                    "The database is unavailable; nothing was changed. Retry shortly.", List.of(), Map.of()))
+                    .header("Retry-After", DatabaseOutage.RETRY_AFTER_SECONDS).build();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s", errorId);
         return Problems.response(500, "internal_error", "Internal error",

@@ -36,20 +36,43 @@ public final class AdjustableClock extends Clock {
         return s.frozenAt != null ? s.frozenAt : system.instant().plus(s.offset);
     }
 
-    /** Moves time forward (or back, with a negative duration); a frozen clock stays frozen. */
+    /** The clock never leaves these years: every date computation of the suite (periods, invoices) fits in them. */
+    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /**
+     * Moves time forward (or back, with a negative duration); a frozen clock stays frozen. A move that would leave
+     * {@link #EARLIEST}..{@link #LATEST} throws {@link IllegalArgumentException} and changes nothing.
+     */
     public Instant advance(Duration by) {
-        State next = state.updateAndGet(s -> s.frozenAt != null
-                ? new State(s.frozenAt.plus(by), s.offset)
-                : new State(null, s.offset.plus(by)));
+        State next = state.updateAndGet(s -> {
+            Instant target = checked(() -> (s.frozenAt != null ? s.frozenAt : system.instant().plus(s.offset))
+                    .plus(by));
+            return s.frozenAt != null ? new State(target, s.offset) : new State(null, s.offset.plus(by));
+        });
         return next.frozenAt != null ? next.frozenAt : system.instant().plus(next.offset);
     }
 
     /** Sets the current time; a frozen clock stays frozen there, a running one keeps running from there. */
     public Instant set(Instant now) {
+        checked(() -> now);
         state.updateAndGet(s -> s.frozenAt != null
                 ? new State(now, Duration.ZERO)
                 : new State(null, Duration.between(system.instant(), now)));
         return now;
+    }
+
+    private static Instant checked(java.util.function.Supplier<Instant> target) {
+        Instant t;
+        try {
+            t = target.get();
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            throw new IllegalArgumentException("the clock would leave the supported years", e);
+        }
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new IllegalArgumentException("the clock would leave the supported years");
+        }
+        return t;
     }
 
     public boolean frozen() {

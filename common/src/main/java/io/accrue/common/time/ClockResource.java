@@ -1,5 +1,6 @@
 package io.accrue.common.time;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -9,6 +10,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 
 import io.accrue.common.error.ApiException;
 import io.accrue.common.security.Roles;
@@ -31,7 +39,26 @@ public class ClockResource {
     public record ClockView(Instant now, boolean frozen) {}
 
     /** Either {@code advanceBy} (ISO-8601 duration such as {@code P31D}) or {@code setTo} (an instant). */
-    public record ClockChange(Duration advanceBy, Instant setTo) {}
+    public record ClockChange(@JsonDeserialize(using = IsoDuration.class) Duration advanceBy, Instant setTo) {}
+
+    /** Only ISO-8601 text such as {@code P31D}: a JSON number (1e30) would be read as seconds and wrap around. */
+    static final class IsoDuration extends StdScalarDeserializer<Duration> {
+        IsoDuration() {
+            super(Duration.class);
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                throw InvalidFormatException.from(p, "an ISO-8601 duration such as P1D", p.getText(), Duration.class);
+            }
+            try {
+                return Duration.parse(p.getText());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw InvalidFormatException.from(p, "an ISO-8601 duration such as P1D", p.getText(), Duration.class);
+            }
+        }
+    }
 
     @GET
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
@@ -49,10 +76,16 @@ public class ClockResource {
         if (change == null || (change.advanceBy() == null) == (change.setTo() == null)) {
             throw ApiException.unprocessable("clock_change_invalid", "Give exactly one of advanceBy or setTo.");
         }
-        if (change.advanceBy() != null) {
-            clock.advance(change.advanceBy());
-        } else {
-            clock.set(change.setTo());
+        // The clock checks the target before it moves: a refused change leaves it as it was.
+        try {
+            if (change.advanceBy() != null) {
+                clock.advance(change.advanceBy());
+            } else {
+                clock.set(change.setTo());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_value", "Invalid value", "The clock must stay between "
+                    + AdjustableClock.EARLIEST + " and " + AdjustableClock.LATEST + "; nothing was changed.");
         }
         return read();
     }

@@ -1,6 +1,8 @@
 package io.accrue.invoice.stripe;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import com.stripe.model.StripeObject;
 import com.stripe.net.Webhook;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.common.signing.Signatures;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.enduser.EndUserInvoice;
 import io.accrue.invoice.invoices.Invoice;
@@ -172,11 +175,19 @@ public class StripeWebhookService {
         if (signature == null || signature.isBlank()) {
             throw ApiException.badRequest("invalid_signature", "The Stripe-Signature header is missing.");
         }
+        // The signature first, with common's check of Stripe's scheme: a malformed header (t=abc) is an invalid
+        // signature, not malformed JSON, and a timestamp beyond the tolerance is refused either way (stripe-java
+        // accepts any future one). Any secret of the rotation window may match.
+        if (Signatures.verify(signature, payload.getBytes(StandardCharsets.UTF_8), secrets, clock.instant(),
+                Duration.ofSeconds(TOLERANCE_SECONDS)) != Signatures.Outcome.VALID) {
+            throw ApiException.badRequest("invalid_signature",
+                    "The Stripe signature is malformed, does not match this endpoint, or is dated outside 5 minutes.");
+        }
         for (String secret : secrets) {
             try {
                 return Webhook.constructEvent(payload, signature, secret, TOLERANCE_SECONDS, clock);
             } catch (SignatureVerificationException e) {
-                // try the next secret (rotation window)
+                // the next secret of the rotation window is the one that matched
             } catch (RuntimeException e) {
                 throw ApiException.badRequest("malformed_json", "The event is not valid JSON.");
             }

@@ -256,6 +256,14 @@ class StripeSyncTest {
         // a replay older than five minutes
         String stale = Webhook.Signature.generateSignatureHeader(paid, SECRET, NOW.getEpochSecond() - 600);
         webhook(paid, stale).then().statusCode(400).body("code", Matchers.equalTo("invalid_signature"));
+        // signed an hour ahead of the clock: a pre-signed replay is refused too
+        String future = Webhook.Signature.generateSignatureHeader(paid, SECRET, NOW.getEpochSecond() + 3600);
+        webhook(paid, future).then().statusCode(400).body("code", Matchers.equalTo("invalid_signature"));
+        // malformed headers are an invalid signature (not malformed JSON, not a 500)
+        for (String header : new String[] {"t=abc", "t=abc,v1=00", "v1=zz", "garbage", "t=1,t=2"}) {
+            webhook(paid, header).then().statusCode(400).contentType("application/problem+json")
+                    .body("code", Matchers.equalTo("invalid_signature"));
+        }
         assertEquals("open", reload().status);
         assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select count(*) from Invoice i where i.id = :i and i.status <> 'open'", Long.class)

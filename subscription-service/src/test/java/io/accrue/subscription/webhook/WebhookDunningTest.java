@@ -106,6 +106,12 @@ class WebhookDunningTest {
         String payload = invoiceEvent(id, "invoice.payment_failed", FROZEN, customer, "in_1");
         post(payload, FROZEN, "whsec_someone_else").statusCode(400).body("code", equalTo("invalid_signature"));
         post(payload, FROZEN.minus(Duration.ofMinutes(10))).statusCode(400).body("code", equalTo("invalid_signature"));
+        post(payload, FROZEN.plus(Duration.ofHours(1))).statusCode(400).body("code", equalTo("invalid_signature"));
+        for (String malformed : List.of("t=abc", "t=abc,v1=00", "v1=zz", "garbage", "t=1,t=2")) {
+            io.restassured.RestAssured.given().contentType("application/json").header("Stripe-Signature", malformed)
+                    .body(payload).when().post("/v1/stripe/webhooks").then().statusCode(400)
+                    .contentType("application/problem+json").body("code", equalTo("invalid_signature"));
+        }
         io.restassured.RestAssured.given().contentType("application/json").body(payload)
                 .when().post("/v1/stripe/webhooks").then().statusCode(400).body("code", equalTo("invalid_signature"));
         // a body altered after signing
