@@ -157,7 +157,8 @@ public final class LocalStack {
         // usage-service's v2 meter events have their own base (meter-events.stripe.com in production)
         env.put("ACCRUE_STRIPE_METER_EVENTS_BASE", "http://" + HOST + ":" + stripePort);
         env.put("STRIPE_API_KEY", STRIPE_API_KEY);
-        env.put("ACCRUE_STRIPE_API_KEY", STRIPE_API_KEY); // usage-service's name for the same key
+        // secrets have no default outside %dev/%test: the stack names every one
+        env.put("ACCRUE_NOTIFICATION_SECRET", "local-notification-secret");
         env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
         env.put("ACCRUE_CONSOLE_CLIENT_SECRET", "local-console-secret");
         for (ServiceSpec other : SERVICES) {

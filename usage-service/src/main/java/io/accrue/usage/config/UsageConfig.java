@@ -25,7 +25,7 @@ public interface UsageConfig {
 
     /** Stripe metering (v2 meter events through the outbox). */
     interface Stripe {
-        /** Secret key; from ACCRUE_STRIPE_API_KEY only. */
+        /** Secret key; from STRIPE_API_KEY only (the name every service uses), no default outside dev/test. */
         String apiKey();
 
         String apiBase();

@@ -84,6 +84,9 @@ class TwoReplicasIT {
                     "-Dquarkus.rest-client.subscription-service.url="
                             + neighbours.get("quarkus.rest-client.subscription-service.url"),
                     "-Daccrue.service-auth.static-token=replica-test-token",
+                    // secrets have no default in the prod profile: the service would not start without them
+                    "-Daccrue.service-auth.client-secret=replica-test-secret",
+                    "-Daccrue.usage.stripe.api-key=sk_test_replicas",
                     // both replicas share one frozen "now", so their day and month windows are the same rows
                     "-Daccrue.clock.fixed-at=" + NOW,
                     "-Daccrue.usage.stripe.meter-every=off",
