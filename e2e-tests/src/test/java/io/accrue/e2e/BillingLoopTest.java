@@ -543,8 +543,15 @@ class BillingLoopTest {
     }
 
     private static void runMeteringRound() {
-        given().auth().oauth2(Suite.operatorToken()).post(Suite.url("usage-service") + "/v1/operator/metering/run")
-                .then().statusCode(200);
+        // The round runs in the background (202); wait until it is done.
+        String id = given().auth().oauth2(Suite.operatorToken())
+                .post(Suite.url("usage-service") + "/v1/operator/metering/run").then().statusCode(202)
+                .extract().path("id");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> {
+            var round = given().auth().oauth2(Suite.operatorToken())
+                    .get(Suite.url("usage-service") + "/v1/operator/metering/run").then().statusCode(200).extract();
+            return id.equals(round.path("id")) && !"RUNNING".equals(round.path("state"));
+        });
     }
 
     /**

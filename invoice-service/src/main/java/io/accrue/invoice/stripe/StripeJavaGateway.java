@@ -327,6 +327,7 @@ public class StripeJavaGateway implements StripeInvoiceGateway {
                     .orElseThrow(() -> new StripeUnavailable("no Stripe API key configured", null));
             client = StripeClient.builder().setApiKey(apiKey).setApiBase(config.stripe().apiBase())
                     .setReadTimeout(Math.toIntExact(config.stripe().readTimeout().toMillis()))
+                    .setConnectTimeout(5_000) // stripe-java's default is 30 s
                     .setConnectBase(config.stripe().apiBase()).setFilesBase(config.stripe().apiBase())
                     .setMeterEventsBase(config.stripe().apiBase()).build();
         }

@@ -23,10 +23,20 @@ public class StripeJavaGateway implements StripeGateway {
 
     private final StripeClient client;
 
+    /**
+     * Every call here is synchronous (a user waits on checkout, portal, setup intent): connect and read timeouts keep
+     * a slow Stripe from holding requests for stripe-java's default 30 s + 80 s, and there is no network retry, so
+     * the caller hears {@code stripe_unavailable} within connect + read timeout (under 5 s by default). The
+     * idempotency keys make the caller's own retry safe.
+     */
     StripeJavaGateway(@ConfigProperty(name = "accrue.stripe.api-key") String apiKey,
-            @ConfigProperty(name = "accrue.stripe.api-base") String apiBase) {
+            @ConfigProperty(name = "accrue.stripe.api-base") String apiBase,
+            @ConfigProperty(name = "accrue.stripe.connect-timeout", defaultValue = "PT1.5S") java.time.Duration connect,
+            @ConfigProperty(name = "accrue.stripe.read-timeout", defaultValue = "PT3S") java.time.Duration read) {
         this.client = StripeClient.builder().setApiKey(apiKey).setApiBase(apiBase).setMeterEventsBase(apiBase)
-                .setMaxNetworkRetries(2).build();
+                .setConnectTimeout(Math.toIntExact(connect.toMillis()))
+                .setReadTimeout(Math.toIntExact(read.toMillis()))
+                .setMaxNetworkRetries(0).build();
     }
 
     @Override

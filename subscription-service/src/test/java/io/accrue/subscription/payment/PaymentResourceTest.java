@@ -85,6 +85,32 @@ class PaymentResourceTest {
     }
 
     @Test
+    void aSlowStripeAnswersStripeUnavailableWithinFiveSeconds() {
+        String org = provision("slow", "USD", "UTC");
+        var slow = WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{}").withFixedDelay(20_000);
+        List<com.github.tomakehurst.wiremock.stubbing.StubMapping> stubs = List.of(
+                StandInsResource.server().stubFor(post("/v1/checkout/sessions").atPriority(1).willReturn(slow)),
+                StandInsResource.server().stubFor(post("/v1/billing_portal/sessions").atPriority(1).willReturn(slow)),
+                StandInsResource.server().stubFor(post("/v1/setup_intents").atPriority(1).willReturn(slow)));
+        try {
+            for (var call : List.<java.util.function.Supplier<io.restassured.response.Response>>of(
+                    () -> as(org, Roles.OWNER).body(CHECKOUT).when().post("/v1/accounts/{o}/checkout-sessions", org),
+                    () -> as(org, Roles.OWNER).body("{\"returnUrl\":\"https://app.example/billing\"}").when()
+                            .post("/v1/accounts/{o}/portal-sessions", org),
+                    () -> as(org, Roles.OWNER).when().post("/v1/accounts/{o}/setup-intents", org))) {
+                long started = System.nanoTime();
+                call.get().then().statusCode(502).contentType("application/problem+json")
+                        .body("code", equalTo("stripe_unavailable"));
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                org.junit.jupiter.api.Assertions.assertTrue(millis < 5_000, "answered after " + millis + " ms");
+            }
+        } finally {
+            stubs.forEach(StandInsResource.server()::removeStub);
+        }
+    }
+
+    @Test
     void portalAndSetupIntentReturnOnlyWhatTheBrowserNeeds() {
         String org = provision("pt", "USD", "UTC");
         StandInsResource.server().stubFor(post("/v1/billing_portal/sessions").willReturn(okJson("""

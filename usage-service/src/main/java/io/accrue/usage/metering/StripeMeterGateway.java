@@ -16,7 +16,10 @@ public class StripeMeterGateway implements MeterGateway {
     StripeMeterGateway(io.accrue.usage.config.UsageConfig config) {
         var s = config.stripe();
         this.client = StripeClient.builder().setApiKey(s.apiKey()).setApiBase(s.apiBase())
-                .setMeterEventsBase(s.meterEventsBase()).setMaxNetworkRetries(0).build();
+                .setMeterEventsBase(s.meterEventsBase())
+                // bounded: a slow Stripe must not hold the metering job (the outbox retries what failed)
+                .setConnectTimeout(2_000).setReadTimeout(5_000)
+                .setMaxNetworkRetries(0).build();
     }
 
     @Override

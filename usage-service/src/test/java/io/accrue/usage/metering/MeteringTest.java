@@ -41,6 +41,21 @@ class MeteringTest {
     AdjustableClock clock;
 
     @Test
+    void anOperatorRoundAnswers202AndRunsInTheBackground() {
+        String operator = "Bearer " + TestTokens.as(Roles.PLATFORM_OPERATOR).token();
+        given().header("Authorization", operator).post("/v1/operator/metering/run").then().statusCode(202)
+                .body("id", Matchers.notNullValue()).body("state", Matchers.anyOf(Matchers.is("RUNNING"),
+                        Matchers.is("DONE")));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "DONE".equals(given()
+                .header("Authorization", operator).get("/v1/operator/metering/run").then().statusCode(200)
+                .extract().path("state")));
+        given().header("Authorization", operator).get("/v1/operator/metering/run").then()
+                .body("result.windowEnd", Matchers.notNullValue());
+        given().header("Authorization", TestTokens.bearer("o", Roles.OWNER)).post("/v1/operator/metering/run").then()
+                .statusCode(403);
+    }
+
+    @Test
     void aReportSurvivesAStripeOutageAndIsSentExactlyOnce() {
         String org = "metered-" + UUID.randomUUID();
         String identifier = MeterOutbox.identifier(org, "accrue_llm_tokens", Instant.parse("2026-03-15T10:00:00Z"));
