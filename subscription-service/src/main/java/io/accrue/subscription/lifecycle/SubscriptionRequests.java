@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 
 import io.accrue.subscription.plan.PlanRequests.Money;
 import io.accrue.subscription.plan.PlanRequests.PlanVersionView;
@@ -15,9 +16,10 @@ public final class SubscriptionRequests {
     }
 
     /** {@code timing}: {@code now} or {@code period_end}; absent means now for upgrades, period end otherwise. */
-    public record ChangePlan(@NotBlank String planSlug, @Pattern(regexp = "now|period_end") String timing) {}
+    public record ChangePlan(@NotBlank @Size(max = 64) String planSlug, @Pattern(regexp = "now|period_end") String timing) {}
 
-    public record Cancel(@Pattern(regexp = "now|period_end") String timing, String reason) {}
+    /** {@code reason}: at most 500 characters (the column's size), checked before the database sees it. */
+    public record Cancel(@Pattern(regexp = "now|period_end") String timing, @Size(max = 500) String reason) {}
 
     public record SwitchCurrency(@NotBlank @Pattern(regexp = "[A-Z]{3}") String currency) {}
 

@@ -60,7 +60,12 @@ final class PlainlyValid {
         return true;
     }
 
-    /** {@code @Size(max = 16)}, keys {@code @Size(max = 64)}, values {@code @NotNull @Size(max = 256)}. */
+    private static final java.util.regex.Pattern METADATA_KEY = java.util.regex.Pattern
+            .compile(UsageEventRequest.METADATA_KEY);
+    private static final java.util.regex.Pattern METADATA_VALUE = java.util.regex.Pattern
+            .compile(UsageEventRequest.METADATA_VALUE);
+
+    /** {@code @Size(max = 16)}, keys {@code @Pattern(METADATA_KEY)}, values {@code @NotNull @Pattern(METADATA_VALUE)}. */
     private static boolean metadata(Map<String, String> metadata) {
         if (metadata == null) {
             return true;
@@ -69,7 +74,8 @@ final class PlainlyValid {
             return false;
         }
         for (var e : metadata.entrySet()) {
-            if (!atMost(e.getKey(), 64) || e.getValue() == null || e.getValue().length() > 256) {
+            if (e.getKey() == null || !METADATA_KEY.matcher(e.getKey()).matches() || e.getValue() == null
+                    || !METADATA_VALUE.matcher(e.getValue()).matches()) {
                 return false;
             }
         }

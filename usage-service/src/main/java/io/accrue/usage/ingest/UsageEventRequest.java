@@ -31,8 +31,16 @@ public record UsageEventRequest(
         @JsonAlias("agent_session_id") @Size(max = 128) String agentSessionId,
         @JsonAlias("tool_calls") @Min(0) @Max(10_000) Integer toolCalls,
         @Size(max = 10) Map<@Pattern(regexp = "[a-z][a-z0-9_]*", message = "unit names are lower_snake_case") String, @NotNull @Min(0) @Max(1_000_000) Long> units,
-        @Size(max = 16) Map<@Size(max = 64) String, @NotNull @Size(max = 256) String> metadata,
+        @Size(max = 16) Map<@Pattern(regexp = METADATA_KEY, message = "metadata keys are lower_snake_case identifiers (at most 64) and not a text field such as prompt or completion") String, @NotNull @Pattern(regexp = METADATA_VALUE, message = "metadata values are short identifiers: at most 128 of letters, digits and . _ : / @ + = - (no spaces)") String> metadata,
         @JsonAlias("reservation_id") UUID reservationId){
+
+    /**
+     * Metadata carries identifiers (a trace id, a feature name, a region), never text: no spaces, so no sentence of a
+     * prompt or completion fits, and keys that name such text are refused outright.
+     */
+    static final String METADATA_KEY = "(?!(prompt|completion|messages?|content|text|input|output|response|system|"
+            + "instructions?)$)[a-z][a-z0-9_]{0,63}";
+    static final String METADATA_VALUE = "[A-Za-z0-9._:/@+=-]{1,128}";
 
     long input() {
         return inputTokens == null ? 0 : inputTokens;

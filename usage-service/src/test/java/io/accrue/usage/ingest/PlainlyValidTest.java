@@ -56,9 +56,9 @@ class PlainlyValidTest {
                 inputTokens Max(value=100000000)
                 inputTokens Min(value=0)
                 metadata Size(max=16, min=0)
-                metadata<0> Size(max=64, min=0)
+                metadata<0> Pattern(flags=[], regexp=(?!(prompt|completion|messages?|content|text|input|output|response|system|instructions?)$)[a-z][a-z0-9_]{0,63})
                 metadata<1> NotNull
-                metadata<1> Size(max=256, min=0)
+                metadata<1> Pattern(flags=[], regexp=[A-Za-z0-9._:/@+=-]{1,128})
                 model NotBlank
                 model Size(max=128, min=0)
                 occurredAt NotNull
@@ -135,8 +135,15 @@ class PlainlyValidTest {
         m.put("seventeen metadata", r -> with(r, "metadata", units(17, "k", "v")));
         m.put("metadata key of 64", r -> with(r, "metadata", Map.of("k".repeat(64), "v")));
         m.put("metadata key of 65", r -> with(r, "metadata", Map.of("k".repeat(65), "v")));
-        m.put("metadata value of 256", r -> with(r, "metadata", Map.of("k", "v".repeat(256))));
-        m.put("metadata value of 257", r -> with(r, "metadata", Map.of("k", "v".repeat(257))));
+        m.put("metadata value of 128", r -> with(r, "metadata", Map.of("k", "v".repeat(128))));
+        m.put("metadata value of 129", r -> with(r, "metadata", Map.of("k", "v".repeat(129))));
+        m.put("metadata identifier value", r -> with(r, "metadata", Map.of("trace_id", "req_9f:eu-west/1@a+b=c")));
+        m.put("metadata value with a space", r -> with(r, "metadata", Map.of("k", "tell me a joke")));
+        m.put("metadata value empty", r -> with(r, "metadata", Map.of("k", "")));
+        m.put("metadata key prompt", r -> with(r, "metadata", Map.of("prompt", "x")));
+        m.put("metadata key completion", r -> with(r, "metadata", Map.of("completion", "x")));
+        m.put("metadata key prompt_id", r -> with(r, "metadata", Map.of("prompt_id", "p1")));
+        m.put("metadata key capitalised", r -> with(r, "metadata", Map.of("Key", "v")));
         m.put("metadata value missing", r -> with(r, "metadata", nullValue("k")));
         return m;
     }
