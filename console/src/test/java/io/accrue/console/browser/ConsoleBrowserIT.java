@@ -46,6 +46,23 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(0)
+    void everyPageCarriesSecurityHeaders() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/signed-out", "/static/console.css")) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(console + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            var headers = response.headers();
+            org.junit.jupiter.api.Assertions.assertTrue(headers.firstValue("Content-Security-Policy").orElse("")
+                    .contains("default-src 'none'"), path + ": " + headers.map());
+            org.junit.jupiter.api.Assertions.assertEquals("nosniff",
+                    headers.firstValue("X-Content-Type-Options").orElse(null), path);
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    headers.firstValue("Strict-Transport-Security").orElse("").startsWith("max-age="), path);
+        }
+    }
+
+    @Test
     @org.junit.jupiter.api.Order(1)
     void memberSeesOwnOrganisationReadOnlyAndNeverAnother() throws Exception {
         browser.signIn(console, "/", "carol@acme", "carol");
