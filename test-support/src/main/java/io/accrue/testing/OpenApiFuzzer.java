@@ -214,7 +214,8 @@ public final class OpenApiFuzzer {
                     for (JsonNode bad : badValues(resolve(prop.getValue()))) {
                         ObjectNode mutated = object.deepCopy();
                         mutated.set(prop.getKey(), bad);
-                        out.add(new Input(target, mutated.toString(), prop.getKey() + "=" + abbreviate(bad.toString())));
+                        out.add(new Input(target, mutated.toString(),
+                                prop.getKey() + "=" + abbreviate(bad.toString())));
                     }
                 }
             }
@@ -227,7 +228,8 @@ public final class OpenApiFuzzer {
 
     private String bodyFor(JsonNode op, String method) {
         JsonNode schema = jsonBodySchema(op);
-        return schema == null ? (Set.of("post", "put", "patch").contains(method) ? "{}" : null)
+        return schema == null
+                ? (Set.of("post", "put", "patch").contains(method) ? "{}" : null)
                 : sample(schema, 0).toString();
     }
 
@@ -321,7 +323,7 @@ public final class OpenApiFuzzer {
             default -> switch (format) {
                 case "date-time" -> JSON.textNode("2026-03-15T10:00:00Z");
                 case "date" -> JSON.textNode("2026-03-15");
-                case "uuid" -> JSON.textNode(UUID.nameUUIDFromBytes(new byte[] {1}).toString());
+                case "uuid" -> JSON.textNode(UUID.nameUUIDFromBytes(new byte[]{1}).toString());
                 case "duration" -> JSON.textNode("P1D");
                 default -> JSON.textNode("fuzz");
             };

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class ErrorCodesDocumentedTest {
 
     private static final List<Pattern> RAISES = List.of(
-            Pattern.compile("ApiException\\.(?:badRequest|forbidden|notFound|conflict|unprocessable)\\(\\s*\"([a-z0-9_]+)\""),
+            Pattern.compile(
+                    "ApiException\\.(?:badRequest|forbidden|notFound|conflict|unprocessable)\\(\\s*\"([a-z0-9_]+)\""),
             Pattern.compile("new ApiException\\(\\s*\\d{3},\\s*\"([a-z0-9_]+)\""),
             Pattern.compile("Problems\\.response\\(\\s*\\d{3},\\s*\"([a-z0-9_]+)\""),
             Pattern.compile("problem\\(ctx,\\s*\\d{3},\\s*\"([a-z0-9_]+)\""),

@@ -48,6 +48,8 @@ class OpenApiFuzzTest {
         OpenApiFuzzer.Report report = new OpenApiFuzzer(base.toString(), token, Map.of("orgId", org),
                 () -> RowCounts.of(dataSource)).run();
         assertTrue(report.operations() >= 5 && report.requests() > report.operations(), report.toString());
+        System.out.printf("fuzz: %d operations, %d requests, %d findings%n", report.operations(), report.requests(),
+                report.findings().size());
         List<OpenApiFuzzer.Finding> findings = report.findings();
         assertEquals("", findings.stream().map(Object::toString).collect(Collectors.joining("\n")),
                 findings.size() + " of " + report.requests() + " requests over " + report.operations()

@@ -16,7 +16,8 @@ public final class SubscriptionRequests {
     }
 
     /** {@code timing}: {@code now} or {@code period_end}; absent means now for upgrades, period end otherwise. */
-    public record ChangePlan(@NotBlank @Size(max = 64) String planSlug, @Pattern(regexp = "now|period_end") String timing) {}
+    public record ChangePlan(@NotBlank @Size(max = 64) String planSlug,
+            @Pattern(regexp = "now|period_end") String timing) {}
 
     /** {@code reason}: at most 500 characters (the column's size), checked before the database sees it. */
     public record Cancel(@Pattern(regexp = "now|period_end") String timing, @Size(max = 500) String reason) {}

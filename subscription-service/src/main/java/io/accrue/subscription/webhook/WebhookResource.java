@@ -1,10 +1,9 @@
 package io.accrue.subscription.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -16,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 
 import io.accrue.common.error.ApiException;
 import io.accrue.common.signing.Signatures;

@@ -12,6 +12,7 @@ import static io.accrue.subscription.Api.provision;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -103,7 +104,7 @@ class PaymentResourceTest {
                 call.get().then().statusCode(502).contentType("application/problem+json")
                         .body("code", equalTo("stripe_unavailable"));
                 long millis = (System.nanoTime() - started) / 1_000_000;
-                org.junit.jupiter.api.Assertions.assertTrue(millis < 5_000, "answered after " + millis + " ms");
+                assertTrue(millis < 5_000, "answered after " + millis + " ms");
             }
         } finally {
             stubs.forEach(StandInsResource.server()::removeStub);
