@@ -113,8 +113,24 @@ public class OutboxDelivery {
                             Rounding.present(invoice.creditsApplied, invoice.currency),
                             // consumes the credits the close reserved for this period (if it reserved any)
                             ContractRecords.reservationReference(invoice.periodStart, invoice.periodEnd)));
+            case OutboxEntry.CONTRACT_CREDIT_RETURN -> returnCredits(invoice);
             default -> throw new IllegalStateException("unknown outbox kind " + entry.kind);
         }
+    }
+
+    /**
+     * A credit note's credits go back only after contract-service recorded the drawdown that applied them (it checks
+     * the return against it); until then the entry waits, retried like any delivery.
+     */
+    private void returnCredits(Invoice note) {
+        Invoice original = invoices.findById(note.correctsInvoiceId);
+        boolean drawdownRecorded = outbox.ofInvoice(original.id).stream()
+                .filter(e -> e.kind.equals(OutboxEntry.CONTRACT_DRAWDOWN)).allMatch(e -> e.status.equals("delivered"));
+        if (!drawdownRecorded) {
+            throw new IllegalStateException("waits for the drawdown of invoice " + original.id);
+        }
+        neighbours.giveBackCredits(note.orgId, original.contractId, new ContractRecords.CreditReturn(note.id,
+                original.id, Rounding.present(note.creditsReturned, note.currency)));
     }
 
     private void failed(UUID id, RuntimeException e) {
