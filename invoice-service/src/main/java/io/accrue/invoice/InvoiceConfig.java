@@ -25,6 +25,24 @@ public interface InvoiceConfig {
 
     Runs runs();
 
+    /** The billed-through ledger: which ended periods are billed, and how unbilled ones are retried. */
+    Ledger ledger();
+
+    interface Ledger {
+        /**
+         * The installation's go-live: periods that ended at or before it are not billed by Accrue (they were billed
+         * elsewhere). Without it, every period since the account was created is.
+         */
+        Optional<java.time.Instant> billingSince();
+
+        /** First retry delay of an unbilled period; doubles per failure, jittered, capped at {@link #retryMax()}. */
+        @WithDefault("PT1M")
+        Duration retryFirst();
+
+        @WithDefault("PT1H")
+        Duration retryMax();
+    }
+
     /** Who issues the invoices, as printed on the PDF. */
     Issuer issuer();
 

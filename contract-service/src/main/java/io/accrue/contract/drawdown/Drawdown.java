@@ -48,6 +48,9 @@ public class Drawdown {
     @Column(name = "after_true_up", nullable = false)
     public boolean afterTrueUp;
 
+    /** The credit reservation this drawdown consumed, if the close made one. */
+    public String reservation;
+
     @Column(name = "recorded_at", nullable = false)
     public Instant recordedAt;
 

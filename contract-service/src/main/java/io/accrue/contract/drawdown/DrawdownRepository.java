@@ -54,14 +54,14 @@ public class DrawdownRepository implements PanacheRepositoryBase<Drawdown, UUID>
     public boolean insertIfAbsent(Drawdown d) {
         int rows = getEntityManager().createNativeQuery("""
                 insert into drawdowns (id, contract_id, org_id, invoice_id, period_start, period_end, window_start,
-                    currency, amount, credits_applied, recorded_at, recorded_by, after_true_up)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                    currency, amount, credits_applied, recorded_at, recorded_by, after_true_up, reservation)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                 on conflict on constraint drawdowns_one_per_invoice do nothing""")
                 .setParameter(1, d.id).setParameter(2, d.contractId).setParameter(3, d.orgId)
                 .setParameter(4, d.invoiceId).setParameter(5, d.periodStart).setParameter(6, d.periodEnd)
                 .setParameter(7, d.windowStart).setParameter(8, d.currency).setParameter(9, d.amount)
                 .setParameter(10, d.creditsApplied).setParameter(11, d.recordedAt).setParameter(12, d.recordedBy)
-                .setParameter(13, d.afterTrueUp)
+                .setParameter(13, d.afterTrueUp).setParameter(14, d.reservation)
                 .executeUpdate();
         return rows == 1;
     }

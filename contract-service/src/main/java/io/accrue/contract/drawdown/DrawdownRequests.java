@@ -17,13 +17,17 @@ public final class DrawdownRequests {
     private DrawdownRequests() {
     }
 
-    /** What invoice-service posts when it closes a period of an organisation under contract. */
+    /**
+     * What invoice-service posts when it closes a period of an organisation under contract; {@code reservation}
+     * names the credit reservation the close made, which this drawdown consumes.
+     */
     public record RecordDrawdown(
             @NotBlank @Size(max = 128) String invoiceId,
             @NotNull Instant periodStart,
             @NotNull Instant periodEnd,
             @NotNull @Valid MoneyInput amount,
-            @Valid MoneyInput creditsApplied) {}
+            @Valid MoneyInput creditsApplied,
+            @Size(max = 128) String reservation) {}
 
     public record DrawdownView(UUID id, UUID contractId, String invoiceId, Instant periodStart, Instant periodEnd,
             Instant commitmentPeriodStart, Money amount, Money creditsApplied, boolean afterTrueUp, Instant recordedAt,

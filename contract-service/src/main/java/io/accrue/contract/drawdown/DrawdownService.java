@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,8 @@ import io.accrue.contract.contracts.ContractRepository;
 import io.accrue.contract.contracts.ContractStatus;
 import io.accrue.contract.contracts.ContractWindows;
 import io.accrue.contract.contracts.Violations;
+import io.accrue.contract.credits.CreditLedger;
+import io.accrue.contract.credits.CreditReservation;
 import io.accrue.contract.drawdown.DrawdownRequests.DrawdownView;
 import io.accrue.contract.drawdown.DrawdownRequests.RecordDrawdown;
 import io.accrue.contract.drawdown.DrawdownRequests.Recorded;
@@ -38,11 +41,13 @@ public class DrawdownService {
     private final ContractRepository contracts;
     private final ContractWindows windows;
     private final TrueUpRepository trueUps;
+    private final CreditLedger credits;
     private final Clock clock;
 
     DrawdownService(DrawdownRepository drawdowns, ContractRepository contracts, ContractWindows windows,
-            TrueUpRepository trueUps, Clock clock) {
+            TrueUpRepository trueUps, CreditLedger credits, Clock clock) {
         this.drawdowns = drawdowns;
+        this.credits = credits;
         this.contracts = contracts;
         this.windows = windows;
         this.trueUps = trueUps;
@@ -85,7 +90,13 @@ public class DrawdownService {
         v.throwIfAny();
 
         Instant now = clock.instant();
-        BigDecimal balance = Credits.balance(windows.creditsGrantedAt(c, now), drawdowns.creditsApplied(c.id));
+        // the close reserved these credits before finalising the invoice: its own reservation is available to it
+        Optional<CreditReservation> reserved = request.reservation() == null
+                ? Optional.empty()
+                : this.credits.reservation(orgId, request.reservation())
+                        .filter(r -> r.status == CreditReservation.Status.held && r.contractId.equals(c.id));
+        BigDecimal balance = Credits.balance(windows.creditsGrantedAt(c, now),
+                this.credits.committed(c.id).subtract(reserved.map(r -> r.amount).orElse(BigDecimal.ZERO)));
         if (credits.compareTo(balance) > 0) {
             throw new ApiException(422, "insufficient_credits", "Unprocessable request",
                     "creditsApplied exceeds the prepaid credit balance of " + balance.toPlainString() + " "
@@ -112,11 +123,17 @@ public class DrawdownService {
         d.recordedBy = actor;
         // accepted even after the settlement (a billing run must not fail on it), and flagged as outside it
         d.afterTrueUp = trueUps.exists(c.id, window.start());
+        d.reservation = reserved.map(r -> r.reference).orElse(null);
         if (!drawdowns.insertIfAbsent(d)) {
             // the same invoice id was recorded concurrently against another contract of this organisation
             return new Recorded(DrawdownView.of(drawdowns.findByInvoice(orgId, request.invoiceId()).orElseThrow()),
                     true);
         }
+        reserved.ifPresent(r -> {
+            r.status = CreditReservation.Status.consumed;
+            r.invoiceId = request.invoiceId();
+            r.updatedAt = now;
+        });
         return new Recorded(DrawdownView.of(drawdowns.findByInvoice(orgId, request.invoiceId()).orElseThrow()), false);
     }
 

@@ -44,11 +44,13 @@ public class UtilizationService {
     private final ContractWindows windows;
     private final DrawdownRepository drawdowns;
     private final TrueUpRepository trueUps;
+    private final io.accrue.contract.credits.CreditLedger credits;
     private final Clock clock;
 
     UtilizationService(ContractRepository contracts, ContractWindows windows, DrawdownRepository drawdowns,
-            TrueUpRepository trueUps, Clock clock) {
+            TrueUpRepository trueUps, io.accrue.contract.credits.CreditLedger credits, Clock clock) {
         this.contracts = contracts;
+        this.credits = credits;
         this.windows = windows;
         this.drawdowns = drawdowns;
         this.trueUps = trueUps;
@@ -99,8 +101,9 @@ public class UtilizationService {
                 ? null
                 : consumedTotal.multiply(BigDecimal.valueOf(100)).divide(committedTotal, 2, RoundingMode.HALF_UP);
         BigDecimal granted = windows.creditsGrantedAt(c, at);
-        BigDecimal applied = drawdowns.creditsApplied(c.id);
+        // applied net of what credit notes gave back; the balance also leaves out what open closes hold
+        BigDecimal applied = credits.applied(c.id);
         return new ContractUtilization(c.id, c.status, c.currency, at, current, views, committedTotal, consumedTotal,
-                percent, billed, new CreditsView(granted, applied, Credits.balance(granted, applied)));
+                percent, billed, new CreditsView(granted, applied, Credits.balance(granted, credits.committed(c.id))));
     }
 }

@@ -11,7 +11,7 @@ import io.accrue.contract.contracts.ContractRepository;
 import io.accrue.contract.contracts.ContractVersion;
 import io.accrue.contract.contracts.ContractViews.RateView;
 import io.accrue.contract.contracts.ContractWindows;
-import io.accrue.contract.drawdown.DrawdownRepository;
+import io.accrue.contract.credits.CreditLedger;
 import io.accrue.contract.money.CommitmentSchedule;
 import io.accrue.contract.money.CommitmentWindow;
 import io.accrue.contract.money.Credits;
@@ -28,13 +28,13 @@ public class TermsService {
 
     private final ContractRepository contracts;
     private final ContractWindows windows;
-    private final DrawdownRepository drawdowns;
+    private final CreditLedger credits;
     private final Clock clock;
 
-    TermsService(ContractRepository contracts, ContractWindows windows, DrawdownRepository drawdowns, Clock clock) {
+    TermsService(ContractRepository contracts, ContractWindows windows, CreditLedger credits, Clock clock) {
         this.contracts = contracts;
         this.windows = windows;
-        this.drawdowns = drawdowns;
+        this.credits = credits;
         this.clock = clock;
     }
 
@@ -44,7 +44,8 @@ public class TermsService {
                 "No contract of this organisation is in effect at " + at + "."));
         ContractVersion v = windows.versionAt(c, at);
         CommitmentWindow w = CommitmentSchedule.containing(windows.of(c), at).orElseThrow();
-        var balance = Credits.balance(v.prepaidCredits, drawdowns.creditsApplied(c.id));
+        // held reservations count as spent: a close never sees credits an unfinished earlier close set aside
+        var balance = Credits.balance(v.prepaidCredits, credits.committed(c.id));
         return new TermsView(c.id, v.number, c.status, c.currency, c.termStart, c.termEnd, c.effectiveEnd, at,
                 new TermsView.Commitment(Money.of(w.committed(), c.currency), v.commitmentPeriod, w.start(), w.end()),
                 v.rates.stream().map(RateView::of).toList(), Money.of(balance, c.currency),

@@ -29,6 +29,20 @@ public class ClientJson implements ContextResolver<ObjectMapper> {
                         .forShape(com.fasterxml.jackson.annotation.JsonFormat.Shape.STRING));
     }
 
+    /** The {@code code} of a neighbour's problem+json answer, or null when it has none (or it cannot be read). */
+    static String problemCode(jakarta.ws.rs.WebApplicationException e) {
+        try {
+            String body = e.getResponse().readEntity(String.class);
+            if (body == null || body.isBlank()) {
+                return null;
+            }
+            var code = MAPPER.readTree(body).get("code");
+            return code == null || !code.isTextual() ? null : code.asText();
+        } catch (RuntimeException | java.io.IOException unreadable) {
+            return null;
+        }
+    }
+
     @Override
     public ObjectMapper getContext(Class<?> type) {
         return MAPPER;

@@ -10,6 +10,10 @@ public class NeighbourUnavailable extends RuntimeException {
         super(neighbour + " unavailable: " + describe(cause), cause);
     }
 
+    protected NeighbourUnavailable(String neighbour, Throwable cause, String detail) {
+        super(neighbour + " " + detail, cause);
+    }
+
     private static String describe(Throwable cause) {
         if (cause instanceof jakarta.ws.rs.WebApplicationException w) {
             return "HTTP " + w.getResponse().getStatus();

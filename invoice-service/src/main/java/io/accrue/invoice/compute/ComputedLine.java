@@ -8,7 +8,9 @@ public record ComputedLine(LineType type, String description, String meter, Stri
         BigDecimal unitAmount, BigDecimal amount, Instant periodStart, Instant periodEnd) {
 
     public enum LineType {
-        BASE_FEE, OVERAGE, LLM_USAGE, LATE_USAGE, COMMITMENT_TRUE_UP, PREPAID_CREDIT, CREDIT_NOTE;
+        BASE_FEE, OVERAGE, LLM_USAGE, LATE_USAGE, COMMITMENT_TRUE_UP, PREPAID_CREDIT, CREDIT_NOTE,
+        /** On a credit note: the part of it given back as prepaid credits, not refunded as money. */
+        CREDITS_RETURNED;
 
         public String wire() {
             return name().toLowerCase();

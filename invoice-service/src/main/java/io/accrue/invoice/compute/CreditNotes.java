@@ -16,6 +16,32 @@ public final class CreditNotes {
     private CreditNotes() {
     }
 
+    /**
+     * How a credit note's amount is paid back: {@code money} refunded, {@code credits} returned to the prepaid
+     * balance at contract-service.
+     */
+    public record Split(BigDecimal money, BigDecimal credits) {}
+
+    /**
+     * Over all credit notes of an invoice, money refunded never exceeds what was paid in money (the invoice's
+     * total) and credits returned never exceed the credits it applied. Money is given back first; what the invoice
+     * paid with prepaid credits goes back to the balance, never out as money that was never paid.
+     *
+     * @param credited the note's amount (positive), what its lines take off the invoice
+     * @param moneyLeft the invoice's total minus what earlier credit notes refunded
+     * @param creditsLeft the credits the invoice applied minus what earlier credit notes returned
+     */
+    public static Split split(BigDecimal credited, BigDecimal moneyLeft, BigDecimal creditsLeft) {
+        BigDecimal money = credited.min(moneyLeft.max(BigDecimal.ZERO));
+        BigDecimal credits = credited.subtract(money);
+        if (credits.compareTo(creditsLeft.max(BigDecimal.ZERO)) > 0) {
+            throw new IllegalArgumentException("the credit note would give back " + credited.toPlainString()
+                    + ", more than is left of what the invoice billed (" + moneyLeft.add(creditsLeft).toPlainString()
+                    + ")");
+        }
+        return new Split(money, credits);
+    }
+
     /** One original line: its position, description, rounded amount and what earlier credit notes refunded. */
     public record Original(int position, String description, BigDecimal amount, BigDecimal alreadyCredited) {
         BigDecimal creditable() {

@@ -125,12 +125,15 @@ public class BillingExportService {
             writeAll(json, data.usageSummaries());
             json.writeFieldName("auditTrail");
             writeAll(json, data.auditTrail());
+            json.writeFieldName("writeOffs");
+            int writeOffs = writeOffs(orgId, json);
             json.writeObjectFieldStart("counts");
             json.writeNumberField("invoiceLines", lines);
             json.writeNumberField("subscriptionEvents", data.subscriptionEvents().size());
             json.writeNumberField("contracts", data.contracts().size());
             json.writeNumberField("usageSummaries", data.usageSummaries().size());
             json.writeNumberField("auditEntries", data.auditTrail().size());
+            json.writeNumberField("writeOffs", writeOffs);
             json.writeEndObject();
             json.writeEndObject();
         }
@@ -238,8 +241,41 @@ public class BillingExportService {
         return t == null ? null : t.toInstant().toString();
     }
 
+    /** Periods an operator settled without an invoice: who, when and why (the ledger's audit trail). */
+    private int writeOffs(String orgId, JsonGenerator json) throws IOException {
+        String sql = "SELECT id, period_start, period_end, written_off_at, written_off_by, write_off_reason, attempts,"
+                + " cause, last_error FROM billing_periods WHERE org_id = ? AND status = 'written_off'"
+                + " ORDER BY period_start";
+        int n = 0;
+        json.writeStartArray();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    json.writeStartObject();
+                    json.writeStringField("periodId", rs.getString("id"));
+                    json.writeStringField("periodStart", instant(rs, "period_start"));
+                    json.writeStringField("periodEnd", instant(rs, "period_end"));
+                    json.writeStringField("writtenOffAt", instant(rs, "written_off_at"));
+                    json.writeStringField("writtenOffBy", rs.getString("written_off_by"));
+                    json.writeStringField("reason", rs.getString("write_off_reason"));
+                    json.writeNumberField("failedAttempts", rs.getInt("attempts"));
+                    json.writeStringField("lastCause", rs.getString("cause"));
+                    json.writeStringField("lastError", rs.getString("last_error"));
+                    json.writeEndObject();
+                    n++;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        json.writeEndArray();
+        return n;
+    }
+
     private List<Instant[]> closedPeriods(String orgId) {
-        String sql = "SELECT period_start, period_end FROM billing_periods WHERE org_id = ? ORDER BY period_start";
+        String sql = "SELECT period_start, period_end FROM billing_periods WHERE org_id = ? AND status = 'invoiced'"
+                + " ORDER BY period_start";
         List<Instant[]> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, orgId);

@@ -8,7 +8,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A closed period of one organisation, and the instant up to which its usage has been invoiced. */
+/**
+ * One ended billing period of an organisation in the billed-through ledger: unbilled until its invoice is
+ * committed (or an operator writes it off), with the instant up to which its usage has been invoiced.
+ */
 @Entity
 @Table(name = "billing_periods")
 public class BillingPeriod {
@@ -34,4 +37,44 @@ public class BillingPeriod {
     /** Usage recorded before this instant is on an invoice; anything recorded later is late usage. */
     @Column(name = "usage_recorded_before")
     public Instant usageRecordedBefore;
+
+    /** {@link PeriodStatus#wire()}. */
+    @Column(nullable = false)
+    public String status;
+
+    /** Close attempts that failed. */
+    @Column(nullable = false)
+    public int attempts;
+
+    /** Stable code of the last failure (docs/billing-rules.md, "Unbilled periods"). */
+    public String cause;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "first_seen_at")
+    public Instant firstSeenAt;
+
+    @Column(name = "last_attempt_at")
+    public Instant lastAttemptAt;
+
+    /** When the retry job tries again; null while an operator must act (a neighbour refused the close). */
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    @Column(name = "credit_reservation_contract_id")
+    public String creditReservationContractId;
+
+    @Column(name = "written_off_at")
+    public Instant writtenOffAt;
+
+    @Column(name = "written_off_by")
+    public String writtenOffBy;
+
+    @Column(name = "write_off_reason")
+    public String writeOffReason;
+
+    public PeriodStatus periodStatus() {
+        return PeriodStatus.parse(status);
+    }
 }

@@ -96,6 +96,10 @@ public class Invoice {
     @Column(name = "credits_applied", nullable = false)
     public BigDecimal creditsApplied = BigDecimal.ZERO;
 
+    /** On a credit note: what it gave back to the prepaid credit balance instead of refunding money. */
+    @Column(name = "credits_returned", nullable = false)
+    public BigDecimal creditsReturned = BigDecimal.ZERO;
+
     @Version
     public long version;
 }

@@ -23,6 +23,8 @@ import io.accrue.common.error.ApiException;
 import io.accrue.invoice.compute.ComputedLine;
 import io.accrue.invoice.compute.CreditNotes;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
+import io.accrue.invoice.outbox.OutboxEntry;
+import io.accrue.invoice.outbox.OutboxRepository;
 
 /** Changes to finalised invoices: manual status moves (outside Stripe) and credit notes. Amounts never change. */
 @ApplicationScoped
@@ -39,10 +41,12 @@ public class InvoiceCommands {
     private final InvoiceRepository invoices;
     private final InvoiceLineRepository lines;
     private final InvoiceLifecycle lifecycle;
+    private final OutboxRepository outbox;
     private final Clock clock;
 
     InvoiceCommands(InvoiceQueryService queries, InvoiceRepository invoices, InvoiceLineRepository lines,
-            InvoiceLifecycle lifecycle, Clock clock) {
+            InvoiceLifecycle lifecycle, OutboxRepository outbox, Clock clock) {
+        this.outbox = outbox;
         this.queries = queries;
         this.invoices = invoices;
         this.lines = lines;
@@ -98,6 +102,23 @@ public class InvoiceCommands {
         } catch (IllegalArgumentException e) {
             throw ApiException.unprocessable("credit_note_invalid", e.getMessage());
         }
+        // over all credit notes, money refunded ≤ the invoice's total and credits returned ≤ the credits it applied
+        BigDecimal credited = computed.stream().map(ComputedLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add)
+                .negate();
+        BigDecimal[] earlier = earlierNotes(original.id);
+        CreditNotes.Split split;
+        try {
+            split = CreditNotes.split(credited, original.total.subtract(earlier[0]),
+                    original.creditsApplied.subtract(earlier[1]));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.unprocessable("credit_note_invalid", e.getMessage());
+        }
+        if (split.credits().signum() > 0) {
+            computed = new ArrayList<>(computed);
+            computed.add(new ComputedLine(ComputedLine.LineType.CREDITS_RETURNED,
+                    "Prepaid credits returned to the balance", null, null, BigDecimal.ONE, split.credits(),
+                    split.credits(), original.periodStart, original.periodEnd));
+        }
         Instant now = clock.instant();
         Invoice note = new Invoice();
         note.id = UUID.randomUUID();
@@ -113,6 +134,8 @@ public class InvoiceCommands {
         note.total = sum;
         note.lineCount = computed.size();
         note.correctsInvoiceId = original.id;
+        note.contractId = split.credits().signum() > 0 ? original.contractId : null;
+        note.creditsReturned = split.credits();
         note.createdAt = now;
         note.statusChangedAt = now;
         invoices.persist(note);
@@ -134,20 +157,33 @@ public class InvoiceCommands {
             line.amount = c.amount();
             line.periodStart = c.periodStart();
             line.periodEnd = c.periodEnd();
-            line.creditsPosition = positions.get(i);
+            line.creditsPosition = i < positions.size() ? positions.get(i) : null;
             lines.persist(line);
             written.add(line);
         }
         invoices.flush();
         // credit notes are numbered in their own gapless series; Stripe sync of credit notes is not built yet
         lifecycle.finalise(note, false);
+        if (split.credits().signum() > 0) {
+            outbox.enqueue(OutboxEntry.CONTRACT_CREDIT_RETURN, note.id, "accrue-credit-return-" + note.id, now);
+        }
         return InvoiceDetail.of(note, written);
+    }
+
+    /** Money refunded (as a positive amount) and credits returned by the invoice's earlier, not voided notes. */
+    private BigDecimal[] earlierNotes(UUID originalId) {
+        Object[] row = invoices.getEntityManager().createQuery(
+                "select coalesce(sum(n.total), 0), coalesce(sum(n.creditsReturned), 0) from Invoice n"
+                        + " where n.correctsInvoiceId = :o and n.status <> 'void'",
+                Object[].class).setParameter("o", originalId).getSingleResult();
+        return new BigDecimal[]{((BigDecimal) row[0]).negate(), (BigDecimal) row[1]};
     }
 
     private Map<Integer, BigDecimal> alreadyCredited(UUID originalId) {
         List<Object[]> rows = invoices.getEntityManager().createQuery(
                 "select l.creditsPosition, sum(l.amount) from InvoiceLine l, Invoice n where l.invoiceId = n.id"
-                        + " and n.correctsInvoiceId = :o and n.status <> 'void' group by l.creditsPosition",
+                        + " and l.creditsPosition is not null and n.correctsInvoiceId = :o and n.status <> 'void'"
+                        + " group by l.creditsPosition",
                 Object[].class)
                 .setParameter("o", originalId).getResultList();
         Map<Integer, BigDecimal> out = new HashMap<>();

@@ -14,8 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.invoice.client.ContractRecords;
 import io.accrue.invoice.client.ContractRecords.Drawdown;
 import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.NeighbourRejected;
 import io.accrue.invoice.compute.Rounding;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.invoices.InvoiceRepository;
@@ -108,9 +110,27 @@ public class OutboxDelivery {
                     // at the currency's scale: the stored NUMERIC(24,4) padding is not part of the amount
                     new Drawdown(invoice.id, invoice.periodStart, invoice.periodEnd,
                             Rounding.present(invoice.commitmentDrawdown, invoice.currency),
-                            Rounding.present(invoice.creditsApplied, invoice.currency)));
+                            Rounding.present(invoice.creditsApplied, invoice.currency),
+                            // consumes the credits the close reserved for this period (if it reserved any)
+                            ContractRecords.reservationReference(invoice.periodStart, invoice.periodEnd)));
+            case OutboxEntry.CONTRACT_CREDIT_RETURN -> returnCredits(invoice);
             default -> throw new IllegalStateException("unknown outbox kind " + entry.kind);
         }
+    }
+
+    /**
+     * A credit note's credits go back only after contract-service recorded the drawdown that applied them (it checks
+     * the return against it); until then the entry waits, retried like any delivery.
+     */
+    private void returnCredits(Invoice note) {
+        Invoice original = invoices.findById(note.correctsInvoiceId);
+        boolean drawdownRecorded = outbox.ofInvoice(original.id).stream()
+                .filter(e -> e.kind.equals(OutboxEntry.CONTRACT_DRAWDOWN)).allMatch(e -> e.status.equals("delivered"));
+        if (!drawdownRecorded) {
+            throw new IllegalStateException("waits for the drawdown of invoice " + original.id);
+        }
+        neighbours.giveBackCredits(note.orgId, original.contractId, new ContractRecords.CreditReturn(note.id,
+                original.id, Rounding.present(note.creditsReturned, note.currency)));
     }
 
     private void failed(UUID id, RuntimeException e) {
@@ -122,7 +142,8 @@ public class OutboxDelivery {
             entry.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
             long seconds = Math.min(3600, 30L << Math.min(entry.attempts - 1, 7));
             entry.nextAttemptAt = now.plus(Duration.ofSeconds(seconds));
-            boolean exhausted = entry.attempts >= MAX_ATTEMPTS;
+            // a neighbour's 4xx is its final answer: retrying as if it were down would only hide it from operators
+            boolean exhausted = entry.attempts >= MAX_ATTEMPTS || NeighbourRejected.in(e) != null;
             if (exhausted) {
                 entry.status = "failed";
             }

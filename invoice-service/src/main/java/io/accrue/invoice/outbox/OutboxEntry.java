@@ -15,6 +15,8 @@ public class OutboxEntry {
 
     public static final String STRIPE_INVOICE = "stripe_invoice";
     public static final String CONTRACT_DRAWDOWN = "contract_drawdown";
+    /** Credits a credit note gives back to the prepaid balance at contract-service (entry of the credit note). */
+    public static final String CONTRACT_CREDIT_RETURN = "contract_credit_return";
     /** An end-user invoice pushed to the organisation's Stripe Connect account. */
     public static final String STRIPE_CONNECT_INVOICE = "stripe_connect_invoice";
 

@@ -41,6 +41,11 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
         return find("endUserInvoiceId", endUserInvoiceId).firstResultOptional();
     }
 
+    /** Entries that will not be delivered without an operator: out of attempts, or refused by a neighbour. */
+    public List<OutboxEntry> failed(int max) {
+        return find("status = 'failed' order by createdAt").page(0, max).list();
+    }
+
     /** Claims one due entry, skipping rows another worker holds; must run in a transaction. */
     @SuppressWarnings("unchecked")
     public java.util.Optional<OutboxEntry> claimDue(Instant now) {

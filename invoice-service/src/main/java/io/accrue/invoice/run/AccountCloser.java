@@ -11,82 +11,133 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import io.accrue.invoice.InvoiceConfig;
+import io.accrue.invoice.client.ContractRecords;
+import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 import io.accrue.invoice.compute.ComputedInvoice;
-import io.accrue.invoice.compute.ComputedLine;
 import io.accrue.invoice.compute.ContractTerms;
 import io.accrue.invoice.compute.InvoiceCalculator;
 import io.accrue.invoice.compute.InvoiceInput;
 import io.accrue.invoice.compute.InvoiceInput.LateUsage;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms;
+import io.accrue.invoice.compute.Rounding;
 import io.accrue.invoice.compute.UsageTotals;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
-import io.accrue.invoice.invoices.Invoice;
-import io.accrue.invoice.invoices.InvoiceLifecycle;
-import io.accrue.invoice.invoices.InvoiceLine;
-import io.accrue.invoice.invoices.InvoiceLineRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
-import io.accrue.invoice.outbox.OutboxEntry;
-import io.accrue.invoice.outbox.OutboxRepository;
+import io.accrue.invoice.run.InvoiceWriter.Gathered;
+import io.accrue.invoice.run.InvoiceWriter.LateSnapshot;
 import io.accrue.invoice.run.Timeline.PlanRef;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Closes the due period of one account: gathers inputs, computes, persists and finalises the invoice, records
- * the closed period and queues the side effects, all in the caller's transaction. If the period already has an
- * invoice (an earlier run, a crash after commit) it does nothing.
+ * Closes the ended, unbilled periods of one account, oldest first, each in three steps: gather its inputs from the
+ * neighbours with no transaction open, compute the invoice (pure), then persist it in one short transaction
+ * ({@link InvoiceWriter}). The first period that cannot be closed stops the account (periods are invoiced in
+ * order): it stays unbilled in the ledger with its cause, and the failure goes to the caller. A crash anywhere
+ * leaves either nothing or the whole invoice, and a rerun finds the period invoiced.
  */
 @ApplicationScoped
 public class AccountCloser {
 
-    public record Outcome(String outcome, UUID invoiceId) {}
+    /**
+     * @param outcome invoiced (at least one new invoice), already_invoiced (every ended period is settled), nothing_due
+     *        (no period has ended), waiting (the oldest unbilled period's retry is not due yet)
+     * @param invoiceId the newest invoice this close created (or found)
+     */
+    public record Outcome(String outcome, UUID invoiceId, int invoiced) {}
+
+    /** A close that raced another close of the same account gathers again, at most this often. */
+    private static final int REGATHERS = 3;
 
     private final InputGatherer inputs;
-    private final InvoiceRepository invoices;
-    private final InvoiceLineRepository lines;
+    private final PeriodLedger ledger;
+    private final InvoiceWriter writer;
+    private final NeighbourClients neighbours;
     private final BillingPeriodRepository periods;
-    private final InvoiceLifecycle lifecycle;
-    private final OutboxRepository outbox;
+    private final InvoiceRepository invoices;
     private final InvoiceConfig config;
     private final Clock clock;
     private final InvoiceCalculator calculator = new InvoiceCalculator();
 
-    AccountCloser(InputGatherer inputs, InvoiceRepository invoices, InvoiceLineRepository lines,
-            BillingPeriodRepository periods, InvoiceLifecycle lifecycle, OutboxRepository outbox, InvoiceConfig config,
-            Clock clock) {
+    AccountCloser(InputGatherer inputs, PeriodLedger ledger, InvoiceWriter writer, NeighbourClients neighbours,
+            BillingPeriodRepository periods, InvoiceRepository invoices, InvoiceConfig config, Clock clock) {
         this.inputs = inputs;
-        this.invoices = invoices;
-        this.lines = lines;
+        this.ledger = ledger;
+        this.writer = writer;
+        this.neighbours = neighbours;
         this.periods = periods;
-        this.lifecycle = lifecycle;
-        this.outbox = outbox;
+        this.invoices = invoices;
         this.config = config;
         this.clock = clock;
     }
 
-    /** The plan as Accrue bills it: without the tokens Stripe meters for accounts in metered billing mode. */
-    private static PlanTerms billed(PlanTerms plan, Subscription subscription) {
-        return subscription.tokensMeteredByStripe() ? plan.withoutTokenCharges() : plan;
+    /** A billing run's close: every ended period, whatever the ledger's retry schedule says. */
+    public Outcome close(String orgId, Instant asOf) {
+        return close(orgId, asOf, false);
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Outcome close(String orgId, Instant asOf) {
-        Account account = inputs.account(orgId);
-        Subscription subscription = inputs.subscription(orgId);
-        Optional<Period> due = inputs.due(account, subscription, asOf);
-        if (due.isEmpty()) {
-            return new Outcome("nothing_due", null);
+    /**
+     * Must be called with no transaction open.
+     *
+     * @param onlyWhenDue the ledger's retry: stop at an unbilled period whose next attempt is not due (or that waits
+     *        for an operator)
+     */
+    public Outcome close(String orgId, Instant asOf, boolean onlyWhenDue) {
+        Optional<Period> current = Optional.empty();
+        try {
+            Account account = inputs.account(orgId);
+            Subscription subscription = inputs.subscription(orgId);
+            List<Period> ended = inputs.ended(account, subscription, asOf, config.ledger().billingSince().orElse(null));
+            if (ended.isEmpty()) {
+                return new Outcome("nothing_due", null, 0);
+            }
+            UUID newest = null;
+            int invoiced = 0;
+            for (BillingPeriod row : ledger.discover(orgId, ended)) {
+                Period period = new Period(row.periodStart, row.periodEnd);
+                if (row.periodStatus().settled()) {
+                    newest = row.invoiceId != null ? row.invoiceId : newest;
+                    continue;
+                }
+                // the retry schedule is the oldest unbilled period's; the ones behind it follow once it is invoiced
+                if (onlyWhenDue && invoiced == 0
+                        && (row.nextAttemptAt == null || row.nextAttemptAt.isAfter(clock.instant()))) {
+                    return new Outcome(invoiced > 0 ? "invoiced" : "waiting", newest, invoiced);
+                }
+                current = Optional.of(period);
+                InvoiceWriter.Written written = closeOne(account, subscription, period, row);
+                newest = written.invoiceId() != null ? written.invoiceId() : newest;
+                invoiced += written.created() ? 1 : 0;
+            }
+            return new Outcome(invoiced > 0 ? "invoiced" : "already_invoiced", newest, invoiced);
+        } catch (RuntimeException e) {
+            ledger.failed(orgId, current, e);
+            throw e;
         }
-        Period period = due.get();
-        Optional<Invoice> existing = invoices.findForPeriod(orgId, period.start(), period.end());
-        if (existing.isPresent()) {
-            return new Outcome("already_invoiced", existing.get().id);
+    }
+
+    private InvoiceWriter.Written closeOne(Account account, Subscription subscription, Period period,
+            BillingPeriod row) {
+        for (int attempt = 1;; attempt++) {
+            Gathered gathered = gather(account, subscription, period, row);
+            try {
+                return writer.persist(gathered);
+            } catch (CloseFailure e) {
+                if (e.cause() != FailureCause.INPUTS_CHANGED || attempt >= REGATHERS) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    /** Reads everything the period's invoice is computed from, computes it, and reserves its credits. */
+    Gathered gather(Account account, Subscription subscription, Period period, BillingPeriod row) {
+        String orgId = account.orgId();
         Instant now = clock.instant();
         String currency = account.currency();
         Map<PlanRef, PlanTerms> plans = new HashMap<>();
@@ -106,97 +157,79 @@ public class AccountCloser {
         ContractTerms contract = inputs.contract(orgId, period.start())
                 .or(() -> inputs.contract(orgId, period.end().minusMillis(1))).orElse(null);
 
+        List<BillingPeriod> closed = QuarkusTransaction.requiringNew()
+                .call(() -> periods.closedBefore(orgId, period.start(), config.lateUsageLookback()));
         List<LateUsage> late = new ArrayList<>();
-        List<BillingPeriod> lateTouched = new ArrayList<>();
-        for (BillingPeriod closed : periods.closedBefore(orgId, period.start(), config.lateUsageLookback())) {
-            Period old = new Period(closed.periodStart, closed.periodEnd);
+        List<UUID> lateTouched = new ArrayList<>();
+        for (BillingPeriod earlier : closed) {
+            Period old = new Period(earlier.periodStart, earlier.periodEnd);
             List<Timeline.Segment> oldSegments = Timeline.segments(events, old, current);
-            if (oldSegments.isEmpty() || closed.usageRecordedBefore == null) {
+            if (oldSegments.isEmpty() || earlier.usageRecordedBefore == null) {
                 continue;
             }
-            UsageTotals billed = inputs.usage(orgId, old, closed.usageRecordedBefore, currency);
+            UsageTotals billed = inputs.usage(orgId, old, earlier.usageRecordedBefore, currency);
             UsageTotals nowTotals = inputs.usage(orgId, old, now, currency);
             if (!billed.equals(nowTotals)) {
                 PlanTerms oldPlan = billed(inputs.plan(oldSegments.get(oldSegments.size() - 1).plan(), currency, plans),
                         subscription);
                 late.add(new LateUsage(old.start(), old.end(), oldPlan, billed, nowTotals));
-                lateTouched.add(closed);
+                lateTouched.add(earlier.id);
             }
         }
+        LateSnapshot snapshot = LateSnapshot.of(closed);
+        BigDecimal drawnBefore = drawnBefore(orgId, contract, period);
 
-        BigDecimal drawnBefore = contract == null || contract.commitment() == null
-                ? BigDecimal.ZERO
-                : invoices.drawnFromCommitment(orgId, contract.contractId(), contract.commitment().periodStart(),
-                        period.start());
-        ComputedInvoice computed = calculator.compute(new InvoiceInput(currency, period.start(), period.end(),
-                segments, usage, config.llmMarkup(), contract, drawnBefore, late));
-
-        Invoice invoice = persist(orgId, period, computed, contract, now);
-        BillingPeriod closed = new BillingPeriod();
-        closed.id = UUID.randomUUID();
-        closed.orgId = orgId;
-        closed.periodStart = period.start();
-        closed.periodEnd = period.end();
-        closed.closedAt = now;
-        closed.invoiceId = invoice.id;
-        closed.usageRecordedBefore = now;
-        periods.persist(closed);
-        lateTouched.forEach(p -> p.usageRecordedBefore = now);
-
+        ComputedInvoice computed = compute(currency, period, segments, usage, contract, drawnBefore, late);
+        ComputedInvoice reserved = reserveCredits(orgId, period, row, contract, computed,
+                c -> compute(currency, period, segments, usage, c, drawnBefore, late));
         boolean onStripe = account.stripeCustomerId() != null && !account.stripeCustomerId().isBlank();
-        invoice.stripeCustomerId = onStripe ? account.stripeCustomerId() : null;
-        lifecycle.finalise(invoice, onStripe);
-        if (contract != null
-                && (computed.commitmentDrawdown().signum() != 0 || computed.creditsApplied().signum() != 0)) {
-            outbox.enqueue(OutboxEntry.CONTRACT_DRAWDOWN, invoice.id, "accrue-drawdown-" + invoice.id, now);
-        }
-        invoices.flush();
-        return new Outcome("invoiced", invoice.id);
+        return new Gathered(orgId, period, now, reserved, contract, lateTouched, snapshot, drawnBefore,
+                onStripe ? account.stripeCustomerId() : null);
     }
 
-    private Invoice persist(String orgId, Period period, ComputedInvoice computed, ContractTerms contract,
-            Instant now) {
-        Invoice invoice = new Invoice();
-        invoice.id = UUID.randomUUID();
-        invoice.orgId = orgId;
-        invoice.kind = Invoice.KIND_INVOICE;
-        invoice.status = "draft";
-        invoice.series = InvoiceLifecycle.SERIES_INVOICE;
-        invoice.periodStart = period.start();
-        invoice.periodEnd = period.end();
-        invoice.currency = computed.currency();
-        invoice.subtotal = computed.subtotal();
-        invoice.total = computed.total();
-        invoice.lineCount = computed.lines().size();
-        invoice.contractId = contract == null ? null : contract.contractId();
-        invoice.commitmentDrawdown = computed.commitmentDrawdown();
-        invoice.creditsApplied = computed.creditsApplied();
-        invoice.createdAt = now;
-        invoice.statusChangedAt = now;
-        invoices.persist(invoice);
-        // the unique index on (org, period) refuses a concurrent twin here, before any line is written
-        invoices.flush();
-        int position = 1;
-        for (ComputedLine l : computed.lines()) {
-            lines.persist(line(invoice.id, position++, l));
+    /**
+     * Prepaid credits are reserved at contract-service before the invoice is final: the close asks for what the
+     * invoice could pay with credits, contract-service holds as much as its balance (which already leaves out every
+     * other held reservation) allows, and the invoice applies exactly that. A retried close resizes its own
+     * reservation (one per account-period), so Σ applied ≤ Σ granted over any sequence of closes and outages.
+     */
+    private ComputedInvoice reserveCredits(String orgId, Period period, BillingPeriod row, ContractTerms contract,
+            ComputedInvoice computed, java.util.function.Function<ContractTerms, ComputedInvoice> recompute) {
+        if (contract == null) {
+            return computed;
         }
-        return invoice;
+        boolean reservedBefore = contract.contractId().equals(row.creditReservationContractId);
+        boolean wantsCredits = contract.prepaidCreditBalance().signum() > 0 && computed.subtotal().signum() > 0;
+        if (!wantsCredits && !reservedBefore) {
+            return computed;
+        }
+        ledger.noteReservation(row, contract.contractId());
+        var reservation = neighbours.reserveCredits(orgId, contract.contractId(),
+                ContractRecords.reservationReference(period.start(), period.end()),
+                Rounding.present(computed.subtotal().max(BigDecimal.ZERO), computed.currency()));
+        BigDecimal held = reservation.amount() == null || reservation.amount().amount() == null
+                ? BigDecimal.ZERO
+                : reservation.amount().amount();
+        return recompute.apply(new ContractTerms(contract.contractId(), contract.version(), contract.currency(),
+                contract.commitment(), contract.rates(), held));
     }
 
-    static InvoiceLine line(UUID invoiceId, int position, ComputedLine l) {
-        InvoiceLine line = new InvoiceLine();
-        line.id = UUID.randomUUID();
-        line.invoiceId = invoiceId;
-        line.position = position;
-        line.type = l.type().wire();
-        line.description = l.description().length() > 500 ? l.description().substring(0, 500) : l.description();
-        line.meter = l.meter();
-        line.model = l.model();
-        line.quantity = l.quantity();
-        line.unitAmount = l.unitAmount();
-        line.amount = l.amount();
-        line.periodStart = l.periodStart();
-        line.periodEnd = l.periodEnd();
-        return line;
+    private ComputedInvoice compute(String currency, Period period, List<PlanSegment> segments, UsageTotals usage,
+            ContractTerms contract, BigDecimal drawnBefore, List<LateUsage> late) {
+        return calculator.compute(new InvoiceInput(currency, period.start(), period.end(), segments, usage,
+                config.llmMarkup(), contract, drawnBefore, late));
+    }
+
+    BigDecimal drawnBefore(String orgId, ContractTerms contract, Period period) {
+        if (contract == null || contract.commitment() == null) {
+            return BigDecimal.ZERO;
+        }
+        return QuarkusTransaction.requiringNew().call(() -> invoices.drawnFromCommitment(orgId,
+                contract.contractId(), contract.commitment().periodStart(), period.start()));
+    }
+
+    /** The plan as Accrue bills it: without the tokens Stripe meters for accounts in metered billing mode. */
+    private static PlanTerms billed(PlanTerms plan, Subscription subscription) {
+        return subscription.tokensMeteredByStripe() ? plan.withoutTokenCharges() : plan;
     }
 }

@@ -21,12 +21,14 @@ public class BillingRunTrigger {
 
     private final BillingRunWorker worker;
     private final BillingRunRepository runs;
+    private final UnbilledPeriodService unbilled;
     private final ManagedExecutor executor;
     private final InvoiceConfig config;
 
-    BillingRunTrigger(BillingRunWorker worker, BillingRunRepository runs, ManagedExecutor executor,
-            InvoiceConfig config) {
+    BillingRunTrigger(BillingRunWorker worker, BillingRunRepository runs, UnbilledPeriodService unbilled,
+            ManagedExecutor executor, InvoiceConfig config) {
         this.worker = worker;
+        this.unbilled = unbilled;
         this.runs = runs;
         this.executor = executor;
         this.config = config;
@@ -50,6 +52,14 @@ public class BillingRunTrigger {
         for (UUID id : io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
                 .call(() -> runs.unfinished().stream().map(r -> r.id).toList())) {
             worker.drive(id, Integer.MAX_VALUE);
+        }
+    }
+
+    /** The ledger's retry: unbilled periods whose backoff has passed are closed again, until invoiced or written off. */
+    @Scheduled(every = "${accrue.invoice.ledger.retry-every:60s}", delayed = "45s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void retryUnbilled() {
+        if (config.backgroundJobs()) {
+            unbilled.retryDue(200);
         }
     }
 }

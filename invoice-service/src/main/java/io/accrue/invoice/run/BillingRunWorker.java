@@ -20,15 +20,18 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Does the work of a run, resumably: planning lists the accounts into work items (once each), then each item is
- * claimed with {@code FOR UPDATE SKIP LOCKED} and closed in its own transaction. A worker killed halfway leaves
- * its current item uncommitted, so the next worker simply takes it again; finished items are never redone, and
- * the database's one-invoice-per-period rule catches anything that slips through. Any number of workers (threads
- * or replicas) can drive the same run at once.
+ * claimed with {@code FOR UPDATE SKIP LOCKED} under a lease and its account closed by {@link AccountCloser}
+ * (gather with no transaction open, then one short persisting transaction per period). A worker killed halfway
+ * leaves its item to the next worker once the lease ends; the ledger and the database's one-invoice-per-period
+ * rule make the second close find what the first committed. Any number of workers (threads or replicas) can
+ * drive the same run at once.
  */
 @ApplicationScoped
 public class BillingRunWorker {
 
     private static final Logger LOG = Logger.getLogger(BillingRunWorker.class);
+    /** How long a claimed item is left to its worker before another one may take it (a close takes seconds). */
+    static final Duration LEASE = Duration.ofMinutes(10);
 
     private final BillingRunRepository runs;
     private final BillingRunItemRepository items;
@@ -91,37 +94,40 @@ public class BillingRunWorker {
         return true;
     }
 
-    /** Claims and closes one item; false when nothing is due. */
+    /**
+     * Claims one item and closes its account. The claim is a lease, committed at once: the close then talks to the
+     * neighbours with no transaction open, and a worker that dies mid-close leaves the item to be taken again when
+     * the lease runs out (the ledger makes the second close find what the first one committed).
+     */
     boolean processNext(UUID runId) {
-        Optional<UUID> failedItem;
-        String[] error = new String[1];
+        Optional<BillingRunItem> claimed = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<BillingRunItem> item = items.claimNext(runId, clock.instant());
+            item.ifPresent(i -> i.nextAttemptAt = clock.instant().plus(LEASE));
+            return item;
+        });
+        if (claimed.isEmpty()) {
+            return false;
+        }
+        UUID itemId = claimed.get().id;
+        String orgId = claimed.get().orgId;
+        Instant asOf = QuarkusTransaction.requiringNew().call(() -> runs.findById(runId).asOf);
+        AccountCloser.Outcome outcome;
         try {
-            Boolean worked = QuarkusTransaction.requiringNew().call(() -> {
-                Optional<BillingRunItem> claimed = items.claimNext(runId, clock.instant());
-                if (claimed.isEmpty()) {
-                    return false;
-                }
-                BillingRunItem item = claimed.get();
-                error[0] = item.id.toString();
-                BillingRun run = runs.findById(runId);
-                AccountCloser.Outcome outcome = closer.close(item.orgId, run.asOf);
-                item.status = "done";
-                item.outcome = outcome.outcome();
-                item.invoiceId = outcome.invoiceId();
-                item.lastError = null;
-                item.attempts++;
-                item.updatedAt = clock.instant();
-                return true;
-            });
-            return worked;
+            outcome = closer.close(orgId, asOf);
         } catch (RuntimeException e) {
-            if (error[0] == null) {
-                throw e;
-            }
-            failedItem = Optional.of(UUID.fromString(error[0]));
-            recordFailure(failedItem.get(), e);
+            recordFailure(itemId, e);
             return true;
         }
+        QuarkusTransaction.requiringNew().run(() -> {
+            BillingRunItem item = items.findById(itemId);
+            item.status = "done";
+            item.outcome = outcome.outcome();
+            item.invoiceId = outcome.invoiceId();
+            item.lastError = null;
+            item.attempts++;
+            item.updatedAt = clock.instant();
+        });
+        return true;
     }
 
     /** A failed account is retried later with backoff; it never blocks the others. */

@@ -44,10 +44,11 @@ public class InputGatherer {
         return neighbours.subscription(orgId);
     }
 
-    public Optional<Period> due(Account account, Subscription s, Instant asOf) {
+    /** Every period of the account that ended by {@code asOf}, oldest first (the billed-through ledger's list). */
+    public List<Period> ended(Account account, Subscription s, Instant asOf, Instant billingSince) {
         String interval = s.plan() == null ? "month" : s.plan().interval();
-        return PeriodDue.at(asOf, s.currentPeriodStart(), s.currentPeriodEnd(), interval, zone(account),
-                account.createdAt());
+        return DuePeriods.ended(asOf, s.currentPeriodStart(), s.currentPeriodEnd(), interval, zone(account),
+                account.createdAt(), billingSince);
     }
 
     public List<Timeline.Event> events(String orgId, Instant to) {
@@ -73,7 +74,8 @@ public class InputGatherer {
         }
         if (s.totals() != null && s.totals().unpricedEvents() > 0) {
             // an unpriced event would be billed as free: wait until usage-service has priced it
-            throw new IllegalStateException(s.totals().unpricedEvents() + " usage events are not priced yet");
+            throw new CloseFailure(FailureCause.USAGE_NOT_PRICED,
+                    s.totals().unpricedEvents() + " usage events are not priced yet");
         }
         var t = s.totals();
         return new UsageTotals(t == null ? 0 : t.totalTokens(), t == null ? 0 : t.requests(),

@@ -40,4 +40,30 @@ class CreditNotesTest {
             assertEquals(new BigDecimal(expected), CreditNotes.credit(originals, request, "USD", A, B).get(0).amount());
         }
     }
+
+    @ParameterizedTest(name = "credit {0} with {1} money and {2} credits left → {3}")
+    @CsvSource({
+            // an invoice paid by credits alone (total 0.00): everything goes back to the balance
+            "15.00, 0.00, 15.00, 0.00/15.00",
+            "5.00, 0.00, 15.00, 0.00/5.00",
+            // paid partly in money: money first, then credits
+            "30.00, 60.00, 40.00, 30.00/0.00",
+            "100.00, 60.00, 40.00, 60.00/40.00",
+            "70.00, 60.00, 40.00, 60.00/10.00",
+            // earlier notes took the money: the rest is credits
+            "10.00, 0.00, 10.00, 0.00/10.00",
+            // never more than the invoice billed
+            "15.01, 0.00, 15.00, refused",
+            "101.00, 60.00, 40.00, refused",
+    })
+    void giveBackMoneyFirstThenCreditsNeverMoreThanBilled(String credited, String money, String credits,
+            String expected) {
+        if (expected.equals("refused")) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> CreditNotes.split(new BigDecimal(credited), new BigDecimal(money), new BigDecimal(credits)));
+            return;
+        }
+        var split = CreditNotes.split(new BigDecimal(credited), new BigDecimal(money), new BigDecimal(credits));
+        assertEquals(expected, split.money().toPlainString() + "/" + split.credits().toPlainString());
+    }
 }

@@ -6,6 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
@@ -56,6 +58,9 @@ class ContractAndLateUsageRunTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    /** The reservation reference of February 2026 (epoch seconds of its bounds). */
+    static final String RESERVATION_FEB = "period-1769904000-1772323200";
+
     private String org;
 
     @BeforeEach
@@ -87,6 +92,11 @@ class ContractAndLateUsageRunTest {
                  "negotiatedRates":[],"prepaidCreditBalance":{"amount":"100","currency":"USD"},"minimums":[]}""")));
         n().stubFor(post(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/drawdowns"))
                 .willReturn(okJson("{\"status\":\"recorded\"}")));
+        // contract-service holds what is left of the 100.00 for the period before the invoice is final
+        n().stubFor(put(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/credit-reservations/"
+                + RESERVATION_FEB)).willReturn(okJson("""
+                        {"reference":"%s","contractId":"c-9","amount":{"amount":"100.000000000000","currency":"USD"},
+                         "status":"held"}""".formatted(RESERVATION_FEB))));
 
         var run = runs.start(Instant.parse("2026-03-03T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
         worker.drive(run.id(), Integer.MAX_VALUE);
@@ -109,7 +119,11 @@ class ContractAndLateUsageRunTest {
                 .withHeader("Authorization", equalTo("Bearer test-service-token"))
                 .withRequestBody(equalToJson("""
                         {"invoiceId":"%s","periodStart":"2026-02-01T00:00:00Z","periodEnd":"2026-03-01T00:00:00Z",
-                         "amount":"300.00","creditsApplied":"100.00"}""".formatted(invoice.id), true, false)));
+                         "amount":"300.00","creditsApplied":"100.00","reservation":"%s"}"""
+                        .formatted(invoice.id, RESERVATION_FEB), true, false)));
+        // it asked for what the invoice could pay with credits: all of its charges
+        n().verify(putRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/credit-reservations/"
+                + RESERVATION_FEB)).withRequestBody(equalToJson("{\"upTo\":\"1000.00\"}")));
     }
 
     @Test

@@ -52,22 +52,48 @@ class TimelineAndPeriodDueTest {
         assertEquals(expected, actual);
     }
 
-    @ParameterizedTest(name = "as of {0}, current [{1},{2}) → {5}")
+    @ParameterizedTest(name = "as of {0}, current [{1},{2}), created {4}, since {5} → {6}")
     @CsvSource({
-            // the current period has ended: close it
-            "2026-03-01T00:15:00Z, 2026-02-01T00:00:00Z, 2026-03-01T00:00:00Z, UTC, 2025-12-01T00:00:00Z, 2026-02-01T00:00:00Z/2026-03-01T00:00:00Z",
-            // rolled over already: close the previous month
-            "2026-03-02T00:00:00Z, 2026-03-01T00:00:00Z, 2026-04-01T00:00:00Z, UTC, 2025-12-01T00:00:00Z, 2026-02-01T00:00:00Z/2026-03-01T00:00:00Z",
-            // the previous month in Paris (DST starts on 29 March; February is +01:00)
-            "2026-03-02T00:00:00Z, 2026-02-28T23:00:00Z, 2026-03-31T22:00:00Z, Europe/Paris, 2025-12-01T00:00:00Z, 2026-01-31T23:00:00Z/2026-02-28T23:00:00Z",
+            // the current period has ended: it and every period since the account was created
+            "2026-03-01T00:15:00Z, 2026-02-01T00:00:00Z, 2026-03-01T00:00:00Z, UTC, 2025-12-10T00:00:00Z, -, 2025-12-01/2026-01-01;2026-01-01/2026-02-01;2026-02-01/2026-03-01",
+            // the same with a go-live: nothing that ended at or before it
+            "2026-03-01T00:15:00Z, 2026-02-01T00:00:00Z, 2026-03-01T00:00:00Z, UTC, 2025-12-10T00:00:00Z, 2026-02-01T00:00:00Z, 2026-02-01/2026-03-01",
+            // rolled over already: the running period is not due, the ones before it are
+            "2026-03-02T00:00:00Z, 2026-03-01T00:00:00Z, 2026-04-01T00:00:00Z, UTC, 2026-01-15T00:00:00Z, -, 2026-01-01/2026-02-01;2026-02-01/2026-03-01",
+            // in Paris (DST starts on 29 March; January and February are +01:00)
+            "2026-03-02T00:00:00Z, 2026-02-28T23:00:00Z, 2026-03-31T22:00:00Z, Europe/Paris, 2026-01-20T00:00:00Z, -, 2025-12-31T23:00/2026-01-31T23:00;2026-01-31T23:00/2026-02-28T23:00",
             // the account did not exist in the previous period: nothing due
-            "2026-03-02T00:00:00Z, 2026-03-01T00:00:00Z, 2026-04-01T00:00:00Z, UTC, 2026-03-01T00:00:00Z, none",
+            "2026-03-02T00:00:00Z, 2026-03-01T00:00:00Z, 2026-04-01T00:00:00Z, UTC, 2026-03-01T00:00:00Z, -, none",
+            // a period the account was created in counts from its creation (it existed before the period ended)
+            "2026-03-02T00:00:00Z, 2026-03-01T00:00:00Z, 2026-04-01T00:00:00Z, UTC, 2026-02-28T23:59:59Z, -, 2026-02-01/2026-03-01",
             // month end: one calendar month before 31 March is 28 February
-            "2026-04-01T00:00:00Z, 2026-03-31T00:00:00Z, 2026-04-30T00:00:00Z, UTC, 2025-12-01T00:00:00Z, 2026-02-28T00:00:00Z/2026-03-31T00:00:00Z",
+            "2026-04-01T00:00:00Z, 2026-03-31T00:00:00Z, 2026-04-30T00:00:00Z, UTC, 2026-03-01T00:00:00Z, -, 2026-02-28/2026-03-31",
+            // the subscription rolled over since the as-of instant (a retry of an older period): up to asOf only
+            "2026-03-02T00:00:00Z, 2026-05-01T00:00:00Z, 2026-06-01T00:00:00Z, UTC, 2026-02-10T00:00:00Z, -, 2026-02-01/2026-03-01",
     })
-    void findsThePeriodDue(String asOf, String start, String end, String zone, String created, String expected) {
-        var due = PeriodDue.at(Instant.parse(asOf), Instant.parse(start), Instant.parse(end), "month", ZoneId.of(zone),
-                Instant.parse(created));
-        assertEquals(expected, due.map(p -> p.start() + "/" + p.end()).orElse("none"));
+    void listsEveryEndedPeriodOldestFirst(String asOf, String start, String end, String zone, String created,
+            String since, String expected) {
+        var due = DuePeriods.ended(Instant.parse(asOf), Instant.parse(start), Instant.parse(end), "month",
+                ZoneId.of(zone), Instant.parse(created), since.equals("-") ? null : Instant.parse(since));
+        String actual = due.isEmpty()
+                ? "none"
+                : due.stream().map(p -> shortly(p.start()) + "/" + shortly(p.end()))
+                        .collect(java.util.stream.Collectors.joining(";"));
+        assertEquals(expected, actual);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theWalkBackIsBounded() {
+        var due = DuePeriods.ended(Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-03-01T00:00:00Z"),
+                Instant.parse("2026-04-01T00:00:00Z"), "month", ZoneId.of("UTC"), Instant.parse("1990-01-01T00:00:00Z"),
+                null);
+        assertEquals(DuePeriods.MAX_PERIODS, due.size());
+        assertEquals(Instant.parse("2026-03-01T00:00:00Z"), due.get(due.size() - 1).end());
+    }
+
+    /** Midnight UTC as a date, any other instant to the minute. */
+    private static String shortly(Instant i) {
+        String s = i.toString();
+        return s.endsWith("T00:00:00Z") ? s.substring(0, 10) : s.substring(0, 16);
     }
 }

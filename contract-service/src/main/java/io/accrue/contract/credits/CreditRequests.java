@@ -1,0 +1,45 @@
+package io.accrue.contract.credits;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import io.accrue.contract.money.Money;
+import io.accrue.contract.money.MoneyInput;
+
+public final class CreditRequests {
+
+    private CreditRequests() {
+    }
+
+    /** Reserve as much of the balance as is left, up to {@code upTo} (what the invoice could pay with credits). */
+    public record ReserveCredits(@NotNull @Valid MoneyInput upTo) {}
+
+    public record ReservationView(UUID id, UUID contractId, String reference, Money amount, String status,
+            String invoiceId, Instant createdAt, Instant updatedAt) {
+
+        static ReservationView of(CreditReservation r) {
+            return new ReservationView(r.id, r.contractId, r.reference, Money.of(r.amount, r.currency),
+                    r.status.name(), r.invoiceId, r.createdAt, r.updatedAt);
+        }
+    }
+
+    /** A credit note gives credits an invoice applied back to the balance; once per credit note. */
+    public record ReturnCredits(@NotBlank @Size(max = 128) String creditNoteId,
+            @NotBlank @Size(max = 128) String invoiceId, @NotNull @Valid MoneyInput amount) {}
+
+    public record ReturnView(UUID id, UUID contractId, String creditNoteId, String invoiceId, Money amount,
+            Instant recordedAt, String recordedBy) {
+
+        static ReturnView of(CreditReturn r) {
+            return new ReturnView(r.id, r.contractId, r.creditNoteId, r.invoiceId, Money.of(r.amount, r.currency),
+                    r.recordedAt, r.recordedBy);
+        }
+    }
+
+    public record ReturnRecorded(ReturnView creditReturn, boolean replayed) {}
+}

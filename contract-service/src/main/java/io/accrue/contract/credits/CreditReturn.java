@@ -1,0 +1,43 @@
+package io.accrue.contract.credits;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** Credits a credit note gave back to the balance. Never updated. */
+@Entity
+@Table(name = "credit_returns")
+public class CreditReturn {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "contract_id", nullable = false)
+    public UUID contractId;
+
+    @Column(name = "org_id", nullable = false)
+    public String orgId;
+
+    @Column(name = "credit_note_id", nullable = false)
+    public String creditNoteId;
+
+    @Column(name = "invoice_id", nullable = false)
+    public String invoiceId;
+
+    @Column(nullable = false, columnDefinition = "bpchar")
+    public String currency;
+
+    @Column(nullable = false, precision = 24, scale = 12)
+    public BigDecimal amount;
+
+    @Column(name = "recorded_at", nullable = false)
+    public Instant recordedAt;
+
+    @Column(name = "recorded_by", nullable = false)
+    public String recordedBy;
+}
