@@ -144,7 +144,8 @@ public class InvoiceCommands {
         return InvoiceDetail.of(note, written);
     }
 
-    private Map<Integer, BigDecimal> alreadyCredited(UUID originalId) {
+    /** Per line position of an invoice, what its (not voided) credit notes have refunded so far. */
+    public Map<Integer, BigDecimal> alreadyCredited(UUID originalId) {
         List<Object[]> rows = invoices.getEntityManager().createQuery(
                 "select l.creditsPosition, sum(l.amount) from InvoiceLine l, Invoice n where l.invoiceId = n.id"
                         + " and n.correctsInvoiceId = :o and n.status <> 'void' group by l.creditsPosition",

@@ -24,7 +24,6 @@ import io.accrue.invoice.compute.InvoiceInput;
 import io.accrue.invoice.compute.InvoiceInput.LateUsage;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms;
-import io.accrue.invoice.compute.UsageTotals;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
 import io.accrue.invoice.invoices.Invoice;
@@ -88,19 +87,18 @@ public class AccountCloser {
             return new Outcome("already_invoiced", existing.get().id);
         }
         Instant now = clock.instant();
-        String currency = account.currency();
         Map<PlanRef, PlanTerms> plans = new HashMap<>();
         List<Timeline.Event> events = inputs.events(orgId, period.end());
+        // the currency in effect when the period starts (a switch takes effect at a boundary), from the timeline
+        String currency = Timeline.currencyAt(events, period.start())
+                .orElse(subscription.currency() != null ? subscription.currency() : account.currency());
         PlanRef current = subscription.plan() == null
                 ? null
                 : new PlanRef(subscription.plan().slug(), subscription.plan().version());
 
-        List<PlanSegment> segments = new ArrayList<>();
-        for (Timeline.Segment s : Timeline.segments(events, period, current)) {
-            segments.add(
-                    new PlanSegment(s.from(), s.to(), billed(inputs.plan(s.plan(), currency, plans), subscription)));
-        }
-        UsageTotals usage = inputs.usage(orgId, period, now, currency);
+        // usage priced by the plan in effect when it occurred, one usage read per plan segment
+        List<PlanSegment> segments = inputs.segmentsWithUsage(orgId, events, period, current, currency, now, plans,
+                p -> billed(p, subscription));
         // the contract in effect when the period starts; one signed during the period applies from its own start,
         // so it is read at the period's last instant when none was in effect at the start
         ContractTerms contract = inputs.contract(orgId, period.start())
@@ -110,16 +108,15 @@ public class AccountCloser {
         List<BillingPeriod> lateTouched = new ArrayList<>();
         for (BillingPeriod closed : periods.closedBefore(orgId, period.start(), config.lateUsageLookback())) {
             Period old = new Period(closed.periodStart, closed.periodEnd);
-            List<Timeline.Segment> oldSegments = Timeline.segments(events, old, current);
-            if (oldSegments.isEmpty() || closed.usageRecordedBefore == null) {
+            if (Timeline.segments(events, old, current).isEmpty() || closed.usageRecordedBefore == null) {
                 continue;
             }
-            UsageTotals billed = inputs.usage(orgId, old, closed.usageRecordedBefore, currency);
-            UsageTotals nowTotals = inputs.usage(orgId, old, now, currency);
-            if (!billed.equals(nowTotals)) {
-                PlanTerms oldPlan = billed(inputs.plan(oldSegments.get(oldSegments.size() - 1).plan(), currency, plans),
-                        subscription);
-                late.add(new LateUsage(old.start(), old.end(), oldPlan, billed, nowTotals));
+            List<PlanSegment> billed = inputs.segmentsWithUsage(orgId, events, old, current, currency,
+                    closed.usageRecordedBefore, plans, p -> billed(p, subscription));
+            List<PlanSegment> nowSegments = inputs.segmentsWithUsage(orgId, events, old, current, currency, now, plans,
+                    p -> billed(p, subscription));
+            if (!billed.equals(nowSegments)) {
+                late.add(new LateUsage(old.start(), old.end(), billed, nowSegments));
                 lateTouched.add(closed);
             }
         }
@@ -129,7 +126,7 @@ public class AccountCloser {
                 : invoices.drawnFromCommitment(orgId, contract.contractId(), contract.commitment().periodStart(),
                         period.start());
         ComputedInvoice computed = calculator.compute(new InvoiceInput(currency, period.start(), period.end(),
-                segments, usage, config.llmMarkup(), contract, drawnBefore, late));
+                segments, null, config.llmMarkup(), contract, drawnBefore, late));
 
         Invoice invoice = persist(orgId, period, computed, contract, now);
         BillingPeriod closed = new BillingPeriod();

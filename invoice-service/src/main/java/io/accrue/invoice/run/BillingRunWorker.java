@@ -16,6 +16,7 @@ import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.AccountPage;
+import io.accrue.invoice.correction.TimelineCorrections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -33,12 +34,14 @@ public class BillingRunWorker {
     private final BillingRunRepository runs;
     private final BillingRunItemRepository items;
     private final AccountCloser closer;
+    private final TimelineCorrections corrections;
     private final NeighbourClients neighbours;
     private final InvoiceConfig config;
     private final Clock clock;
 
     BillingRunWorker(BillingRunRepository runs, BillingRunItemRepository items, AccountCloser closer,
-            NeighbourClients neighbours, InvoiceConfig config, Clock clock) {
+            TimelineCorrections corrections, NeighbourClients neighbours, InvoiceConfig config, Clock clock) {
+        this.corrections = corrections;
         this.runs = runs;
         this.items = items;
         this.closer = closer;
@@ -95,6 +98,7 @@ public class BillingRunWorker {
     boolean processNext(UUID runId) {
         Optional<UUID> failedItem;
         String[] error = new String[1];
+        String[] closedOrg = new String[1];
         try {
             Boolean worked = QuarkusTransaction.requiringNew().call(() -> {
                 Optional<BillingRunItem> claimed = items.claimNext(runId, clock.instant());
@@ -111,8 +115,12 @@ public class BillingRunWorker {
                 item.lastError = null;
                 item.attempts++;
                 item.updatedAt = clock.instant();
+                closedOrg[0] = item.orgId;
                 return true;
             });
+            if (closedOrg[0] != null) {
+                correctTimeline(closedOrg[0]);
+            }
             return worked;
         } catch (RuntimeException e) {
             if (error[0] == null) {
@@ -121,6 +129,18 @@ public class BillingRunWorker {
             failedItem = Optional.of(UUID.fromString(error[0]));
             recordFailure(failedItem.get(), e);
             return true;
+        }
+    }
+
+    /**
+     * After an account's close, outside its transaction: credit notes for invoiced periods the timeline changed since
+     * (billing-rules "Invoices" rule 12a). Idempotent, so a failure here is only logged: the next run tries again.
+     */
+    private void correctTimeline(String orgId) {
+        try {
+            corrections.correct(orgId);
+        } catch (RuntimeException e) {
+            LOG.warnf("timeline corrections for %s failed (retried by the next run): %s", orgId, describe(e));
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,7 +23,13 @@ public final class Timeline {
     private Timeline() {
     }
 
-    public record Event(Instant effectiveAt, String planSlug, Integer planVersion, String toStatus) {}
+    /** @param currency the currency in effect after the event (null when the source did not say) */
+    public record Event(Instant effectiveAt, String planSlug, Integer planVersion, String toStatus, String currency) {
+
+        public Event(Instant effectiveAt, String planSlug, Integer planVersion, String toStatus) {
+            this(effectiveAt, planSlug, planVersion, toStatus, null);
+        }
+    }
 
     public record PlanRef(String slug, int version) {}
 
@@ -62,6 +69,41 @@ public final class Timeline {
             out.add(new Segment(cursor, period.end(), plan));
         }
         return merge(out);
+    }
+
+    /**
+     * The currency in effect at {@code at}: that of the last event effective at or before it (events sharing an
+     * instant keep the order they were recorded in, so a switch applied at a boundary wins over the plan change
+     * recorded just before it). Empty when no event says.
+     */
+    public static Optional<String> currencyAt(List<Event> events, Instant at) {
+        String currency = null;
+        for (Event e : events.stream().filter(e -> e.effectiveAt() != null)
+                .sorted(Comparator.comparing(Event::effectiveAt)).toList()) {
+            if (e.effectiveAt().isAfter(at)) {
+                break;
+            }
+            if (e.currency() != null) {
+                currency = e.currency();
+            }
+        }
+        return Optional.ofNullable(currency);
+    }
+
+    /**
+     * The windows whose usage each segment's plan prices: from the segment's start (the period start for the
+     * first) to the next segment's start (the period end for the last). They cover the whole period, so usage
+     * recorded after a cancellation or in a gap between segments is never lost: it belongs to the plan in effect
+     * before it.
+     */
+    public static List<Segment> usageWindows(List<Segment> segments, Period period) {
+        List<Segment> out = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            Instant from = i == 0 ? period.start() : segments.get(i).from();
+            Instant to = i == segments.size() - 1 ? period.end() : segments.get(i + 1).from();
+            out.add(new Segment(from, to, segments.get(i).plan()));
+        }
+        return out;
     }
 
     /** Adjacent segments of the same plan become one (a status event without a change is not a proration). */
