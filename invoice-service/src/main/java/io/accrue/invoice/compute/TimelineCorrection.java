@@ -13,9 +13,11 @@ import io.accrue.invoice.compute.CreditNotes.Original;
  *
  * <p>
  * owed now = the base fee of the period recomputed from today's timeline (rounded as an invoice would round it);
- * credit = invoiced base fee − owed now − what earlier timeline corrections of the same invoice already credited.
- * Only ever a credit: a late change that would make the period cost more is not billed after the fact. The credit is
- * taken from the base-fee lines, last segment first, never more than a line can still be credited.
+ * credit = what the base-fee lines still bill after every credit note so far − owed now. Counting every credit note
+ * (an operator's manual one included) means the base fee never ends below what the timeline owes, and a rerun after
+ * the correction finds nothing left to credit. Only ever a credit: a late change that would make the period cost more
+ * is not billed after the fact. The credit is taken from the base-fee lines, last segment first, never more than a
+ * line can still be credited.
  */
 public final class TimelineCorrection {
 
@@ -25,13 +27,12 @@ public final class TimelineCorrection {
     /**
      * @param baseFeeLines the invoice's base-fee lines with what credit notes refunded of each so far
      * @param owedNow the period's base fee from today's timeline
-     * @param correctedBefore credited by earlier timeline corrections of this invoice
      * @return per line position, the amount to credit (empty: nothing to correct)
      */
-    public static Map<Integer, BigDecimal> credit(List<Original> baseFeeLines, BigDecimal owedNow,
-            BigDecimal correctedBefore) {
-        BigDecimal invoiced = baseFeeLines.stream().map(Original::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        BigDecimal due = invoiced.subtract(owedNow).subtract(correctedBefore);
+    public static Map<Integer, BigDecimal> credit(List<Original> baseFeeLines, BigDecimal owedNow) {
+        BigDecimal stillBilled = baseFeeLines.stream().map(Original::creditable).reduce(BigDecimal.ZERO,
+                BigDecimal::add);
+        BigDecimal due = stillBilled.subtract(owedNow);
         Map<Integer, BigDecimal> out = new LinkedHashMap<>();
         for (int i = baseFeeLines.size() - 1; i >= 0 && due.signum() > 0; i--) {
             Original line = baseFeeLines.get(i);

@@ -10,7 +10,7 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 @ApplicationScoped
 public class TimelineCorrectionRepository implements PanacheRepositoryBase<TimelineCorrectionEntry, UUID> {
 
-    /** What timeline corrections have already credited on an invoice. */
+    /** What timeline corrections have credited on an invoice (a report; the credit itself counts every credit note). */
     public BigDecimal creditedOn(UUID invoiceId) {
         BigDecimal sum = getEntityManager()
                 .createQuery("select sum(c.amount) from TimelineCorrectionEntry c where c.invoiceId = ?1",

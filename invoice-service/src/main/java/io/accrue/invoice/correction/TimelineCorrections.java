@@ -44,8 +44,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  *
  * <p>
  * Triggered by the billing run for each account after its close; reads its neighbours first, then one short
- * transaction per invoice that locks the invoice and credits only what earlier corrections have not, so reruns and
- * concurrent runs issue each correction once.
+ * transaction per invoice that locks the invoice and credits only what the base fee still bills beyond what the
+ * timeline owes (after every credit note so far), so reruns and concurrent runs issue each correction once.
  */
 @ApplicationScoped
 public class TimelineCorrections {
@@ -132,8 +132,7 @@ public class TimelineCorrections {
                         refunded.getOrDefault(l.position, BigDecimal.ZERO)));
             }
         }
-        Map<Integer, BigDecimal> credit = TimelineCorrection.credit(baseFee, owedNow,
-                corrections.creditedOn(invoiceId));
+        Map<Integer, BigDecimal> credit = TimelineCorrection.credit(baseFee, owedNow);
         if (credit.isEmpty()) {
             return 0;
         }

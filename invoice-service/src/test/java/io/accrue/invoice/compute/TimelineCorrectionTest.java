@@ -17,30 +17,29 @@ import io.accrue.invoice.compute.PlanTerms.Tier;
 class TimelineCorrectionTest {
 
     /** Base-fee lines as "position:amount:alreadyRefunded"; the result as "position:credit". */
-    @ParameterizedTest(name = "{0}, owed now {1}, corrected before {2} → {3}")
+    @ParameterizedTest(name = "{0}, owed now {1} → {2}")
     @CsvSource(delimiter = '|', value = {
             // canceled half-way: half the fee back
-            "1:99.00:0 | 49.50 | 0 | 1:49.50",
-            // the same correction again: nothing
-            "1:99.00:0 | 49.50 | 49.50 | ''",
-            // a later, earlier cancellation: only the rest
-            "1:99.00:0 | 24.75 | 49.50 | 1:24.75",
+            "1:99.00:0 | 49.50 | 1:49.50",
+            // the same correction again (its credit note is now refunded on the line): nothing
+            "1:99.00:49.50 | 49.50 | ''",
+            // a cancellation found to be even earlier: only the rest
+            "1:99.00:49.50 | 24.75 | 1:24.75",
             // two segments: taken from the last one first, then the one before
-            "1:49.50:0 2:149.50:0 | 20.00 | 0 | 2:149.50 1:29.50",
-            // a manual credit note already refunded part of the last line: never more than a line still holds
-            "1:49.50:0 2:149.50:100.00 | 20.00 | 0 | 2:49.50 1:29.50",
+            "1:49.50:0 2:149.50:0 | 20.00 | 2:149.50 1:29.50",
+            // a manual credit note already refunded part of the fee: the fee never ends below what is owed
+            "1:49.50:0 2:149.50:100.00 | 20.00 | 2:49.50 1:29.50",
             // the timeline now owes more (a late reactivation): never billed after the fact
-            "1:49.50:0 | 99.00 | 0 | ''",
+            "1:49.50:0 | 99.00 | ''",
     })
-    void creditsWhatTheTimelineNoLongerOwes(String lines, String owedNow, String before, String expected) {
+    void creditsWhatTheTimelineNoLongerOwes(String lines, String owedNow, String expected) {
         List<Original> originals = new ArrayList<>();
         for (String l : lines.split(" ")) {
             String[] p = l.split(":");
             originals.add(new Original(Integer.parseInt(p[0]), "fee", new BigDecimal(p[1]), new BigDecimal(p[2])));
         }
-        String actual = TimelineCorrection.credit(originals, new BigDecimal(owedNow), new BigDecimal(before))
-                .entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().toPlainString())
-                .collect(Collectors.joining(" "));
+        String actual = TimelineCorrection.credit(originals, new BigDecimal(owedNow)).entrySet().stream()
+                .map(e -> e.getKey() + ":" + e.getValue().toPlainString()).collect(Collectors.joining(" "));
         assertEquals(expected, actual);
     }
 

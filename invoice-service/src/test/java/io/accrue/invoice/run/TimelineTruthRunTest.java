@@ -130,7 +130,7 @@ class TimelineTruthRunTest {
                 ,{"id":"e2","type":"status_changed","occurredAt":"2026-03-20T00:00:00Z",
                  "effectiveAt":"2026-02-15T00:00:00Z","planSlug":"pro","planVersion":3,"fromStatus":"suspended",
                  "toStatus":"canceled","currency":"USD"}""");
-        var late = runs.start(Instant.parse("2026-03-20T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
+        var late = runs.start(Instant.parse("2026-03-19T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
         worker.drive(late.id(), Integer.MAX_VALUE);
 
         List<Invoice> all = invoices();
@@ -147,7 +147,7 @@ class TimelineTruthRunTest {
                 .body("lines[0].description", containsString("canceled effective 2026-02-15T00:00:00Z"));
 
         // the next run, a replay and two racing corrections change nothing
-        var again = runs.start(Instant.parse("2026-03-21T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
+        var again = runs.start(Instant.parse("2026-03-19T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
         worker.drive(again.id(), Integer.MAX_VALUE);
         var a = CompletableFuture.supplyAsync(() -> corrections.correct(org));
         var b = CompletableFuture.supplyAsync(() -> corrections.correct(org));
