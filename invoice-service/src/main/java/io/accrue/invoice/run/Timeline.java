@@ -12,7 +12,10 @@ import java.util.Set;
  *
  * <p>
  * An event naming a plan version puts that version in effect from its {@code effectiveAt}; an event moving to
- * {@code canceled} ends service; a later move to {@code active} resumes the last plan. Events before the period
+ * {@code canceled} ends service; only a later status move (to {@code active}, a reactivation) resumes it. Every
+ * subscription-service event names the plan in effect, so a plan alone starts service only before any status is
+ * known: a cancellation recorded late (effective before a renewal or billing-mode event already on the timeline)
+ * is not undone by the events that follow it. Events before the period
  * decide what is in effect at its start. An account without any event is billed for the plan of its
  * subscription over the whole period: the subscription is the authority when it has no history to correct it.
  */
@@ -43,6 +46,7 @@ public final class Timeline {
                 .sorted(Comparator.comparing(Event::effectiveAt)).toList();
         PlanRef plan = null;
         boolean active = false;
+        boolean statusKnown = false;
         Instant cursor = period.start();
         List<Segment> out = new ArrayList<>();
         for (Event e : sorted) {
@@ -53,10 +57,11 @@ public final class Timeline {
             PlanRef before = plan;
             if (e.planSlug() != null && e.planVersion() != null) {
                 plan = new PlanRef(e.planSlug(), e.planVersion());
-                active = true;
+                active = active || !statusKnown;
             }
             if (e.toStatus() != null) {
                 active = !ENDED.contains(e.toStatus());
+                statusKnown = true;
             }
             if (e.effectiveAt().isAfter(cursor)) {
                 if (wasBilling) {

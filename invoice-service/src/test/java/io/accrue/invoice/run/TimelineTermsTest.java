@@ -40,6 +40,30 @@ class TimelineTermsTest {
         assertEquals(expected, Timeline.currencyAt(list, Instant.parse(at)).orElse("none"));
     }
 
+    /** Events as "effectiveAt/plan@version/toStatus" (- for none); segments of February as "MM-DD..MM-DD plan". */
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', value = {
+            // a cancellation recorded late, effective before a renewal already on the timeline: stays canceled
+            "2025-12-01T00:00:00Z/pro@3/active 2026-02-10T00:00:00Z/pro@3/canceled 2026-02-20T00:00:00Z/pro@3/- | 02-01..02-10 pro",
+            // a reactivation is a status move: service resumes
+            "2025-12-01T00:00:00Z/pro@3/active 2026-02-10T00:00:00Z/pro@3/canceled 2026-02-20T00:00:00Z/pro@3/active | 02-01..02-10 pro, 02-20..03-01 pro",
+            // a timeline whose first event names only a plan starts service with it
+            "2026-01-01T00:00:00Z/pro@3/- 2026-02-15T00:00:00Z/team@1/- | 02-01..02-15 pro, 02-15..03-01 team",
+    })
+    void onlyAStatusMoveResumesACanceledSubscription(String events, String expected) {
+        List<Event> list = new ArrayList<>();
+        for (String e : events.split(" ")) {
+            String[] p = e.split("/");
+            list.add(new Event(Instant.parse(p[0]), p[1].split("@")[0], Integer.valueOf(p[1].split("@")[1]),
+                    p[2].equals("-") ? null : p[2]));
+        }
+        String actual = String.join(", ", Timeline.segments(list, FEB, null).stream()
+                .map(s -> s.from().toString().substring(5, 10) + ".." + s.to().toString().substring(5, 10) + " "
+                        + s.plan().slug())
+                .toList());
+        assertEquals(expected, actual);
+    }
+
     /** Segments as "from..to plan", windows likewise (MM-DD). */
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource(delimiter = '|', value = {
