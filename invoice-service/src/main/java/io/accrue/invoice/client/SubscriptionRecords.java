@@ -31,7 +31,7 @@ public final class SubscriptionRecords {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SubscriptionEvent(String id, String type, Instant occurredAt, Instant effectiveAt, String planSlug,
-            Integer planVersion, String fromStatus, String toStatus, String reason, String actor) {}
+            Integer planVersion, String fromStatus, String toStatus, String currency, String reason, String actor) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record EventPage(List<SubscriptionEvent> items, String nextCursor, boolean hasMore) {}

@@ -54,4 +54,23 @@ public final class GraduatedTiers {
         }
         return charges;
     }
+
+    /**
+     * The tiers' charge for {@code more} overage units that come after {@code already} units charged earlier in the
+     * same period (by an earlier plan segment): {@code charge(already + more) − charge(already)}, tier by tier. The
+     * tiers continue where the earlier usage left them, so splitting a period into segments never restarts the first
+     * (cheapest or most expensive) tier, and started packages are never charged twice.
+     */
+    public static List<TierCharge> chargeAfter(long already, long more, long packageSize, List<Tier> tiers) {
+        List<TierCharge> before = already <= 0 ? List.of() : charge(already, packageSize, tiers);
+        List<TierCharge> after = charge(Math.max(0, already) + more, packageSize, tiers);
+        List<TierCharge> increment = new ArrayList<>();
+        for (TierCharge a : after) {
+            long earlier = before.stream().filter(b -> b.tier() == a.tier()).mapToLong(TierCharge::packages).sum();
+            if (a.packages() > earlier) {
+                increment.add(new TierCharge(a.tier(), a.packages() - earlier, a.unitAmount()));
+            }
+        }
+        return increment;
+    }
 }

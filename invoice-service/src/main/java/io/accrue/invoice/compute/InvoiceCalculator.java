@@ -4,7 +4,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.accrue.invoice.compute.ComputedLine.LineType;
@@ -49,20 +51,20 @@ public final class InvoiceCalculator {
                     max(s.from(), in.periodStart()), min(s.to(), in.periodEnd())), currency));
         }
 
-        // 2. usage of the period at the plan in effect at its end (allowances are not prorated)
-        Optional<PlanTerms> closingPlan = closingPlan(in);
-        closingPlan.ifPresent(plan -> usageDrafts(plan, in.usage(), in.contract(), in.llmMarkup(), in.periodStart(),
-                in.periodEnd()).forEach(d -> lines.add(round(d, currency))));
+        // 2. usage, each part at the plan in effect when it occurred; allowances consumed in order
+        usageDrafts(usageWindows(in), in.contract(), in.llmMarkup()).forEach(d -> lines.add(round(d, currency)));
 
         // 3. late usage of closed periods: the marginal charge at that period's own prices, as one line each
         for (LateUsage late : in.late()) {
-            BigDecimal before = exactSum(usageDrafts(late.plan(), late.billed(), in.contract(), in.llmMarkup(),
-                    late.periodStart(), late.periodEnd()));
-            BigDecimal after = exactSum(usageDrafts(late.plan(), late.now(), in.contract(), in.llmMarkup(),
-                    late.periodStart(), late.periodEnd()));
+            BigDecimal before = exactSum(usageDrafts(
+                    usageWindows(late.billed(), late.periodStart(), late.periodEnd(), UsageTotals.NONE),
+                    in.contract(), in.llmMarkup()));
+            BigDecimal after = exactSum(usageDrafts(
+                    usageWindows(late.now(), late.periodStart(), late.periodEnd(), UsageTotals.NONE), in.contract(),
+                    in.llmMarkup()));
             BigDecimal exact = after.subtract(before);
             if (exact.signum() != 0) {
-                long tokens = late.now().totalTokens() - late.billed().totalTokens();
+                long tokens = late.tokensRecordedSince();
                 lines.add(round(new Draft(LineType.LATE_USAGE,
                         "Usage recorded after the close of " + late.periodStart() + " – " + late.periodEnd(),
                         null, null, BigDecimal.valueOf(tokens), null, exact, late.periodStart(), late.periodEnd()),
@@ -105,9 +107,71 @@ public final class InvoiceCalculator {
         return new ComputedInvoice(currency, List.copyOf(lines), charges, sum(lines), drawdown, credits);
     }
 
+    /** Usage that one plan prices: what occurred in {@code [from, to)} while it was in effect. */
+    record UsageWindow(Instant from, Instant to, PlanTerms plan, UsageTotals usage) {}
+
+    private static final List<String> METERS = List.of("llm_tokens", "agent_sessions", "tool_calls", "requests");
+
+    /**
+     * The usage windows of the period, in order: segment i's window runs from its start (the period start for the
+     * first) to segment i+1's start (the period end for the last). A period's total usage may stand in for the
+     * windows only when one plan covers it.
+     */
+    static List<UsageWindow> usageWindows(InvoiceInput in) {
+        return usageWindows(in.segments(), in.periodStart(), in.periodEnd(), in.usage());
+    }
+
+    static List<UsageWindow> usageWindows(List<PlanSegment> segments, Instant periodStart, Instant periodEnd,
+            UsageTotals periodUsage) {
+        boolean perSegment = segments.stream().anyMatch(s -> s.usage() != null);
+        if (!perSegment && segments.size() > 1 && !periodUsage.equals(UsageTotals.NONE)) {
+            throw new IllegalArgumentException(
+                    "a period with several plan segments needs its usage per segment (priced by the plan in effect)");
+        }
+        List<UsageWindow> windows = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            PlanSegment s = segments.get(i);
+            Instant from = i == 0 ? periodStart : max(s.from(), periodStart);
+            Instant to = i == segments.size() - 1 ? periodEnd : min(segments.get(i + 1).from(), periodEnd);
+            UsageTotals usage = perSegment ? (s.usage() == null ? UsageTotals.NONE : s.usage()) : periodUsage;
+            windows.add(new UsageWindow(from, to, s.plan(), usage));
+        }
+        return windows;
+    }
+
     /** The exact, unrounded usage charges of one period under one plan. */
     static List<Draft> usageDrafts(PlanTerms plan, UsageTotals usage, ContractTerms contract, BigDecimal markup,
             Instant from, Instant to) {
+        return usageDrafts(List.of(new UsageWindow(from, to, plan, usage)), contract, markup);
+    }
+
+    /**
+     * The exact, unrounded usage charges of a period whose usage windows each have their own plan (rule 3). Per
+     * meter, the allowance is consumed in order: a window's plan includes what its allowance leaves after all usage
+     * of the earlier windows ({@code max(0, allowance − used before)}), its overage is charged at its own prices,
+     * and its tiers continue from the overage already charged in the period. So an upgrade never erases overage
+     * already incurred, and the units included over the whole period never exceed the largest allowance of its
+     * plans (never two allowances). One window is the plain rule: usage − allowance.
+     */
+    static List<Draft> usageDrafts(List<UsageWindow> windows, ContractTerms contract, BigDecimal markup) {
+        List<Draft> drafts = new ArrayList<>();
+        Map<String, Long> usedBefore = new HashMap<>();
+        Map<String, Long> overageBefore = new HashMap<>();
+        for (UsageWindow w : windows) {
+            drafts.addAll(windowDrafts(w, windows.size() > 1, contract, markup, usedBefore, overageBefore));
+            for (String meter : METERS) {
+                usedBefore.merge(meter, w.usage().meter(meter), Long::sum);
+            }
+        }
+        return drafts;
+    }
+
+    private static List<Draft> windowDrafts(UsageWindow w, boolean namePlan, ContractTerms contract, BigDecimal markup,
+            Map<String, Long> usedBefore, Map<String, Long> overageBefore) {
+        PlanTerms plan = w.plan();
+        UsageTotals usage = w.usage();
+        Instant from = w.from();
+        Instant to = w.to();
         List<Draft> drafts = new ArrayList<>();
         if (plan.billsOverage()) {
             for (OverageRule rule : plan.overage()) {
@@ -115,10 +179,13 @@ public final class InvoiceCalculator {
                     continue; // tokens priced per model below, or billed by Stripe: never twice
                 }
                 long allowance = plan.allowances().getOrDefault(rule.meter(), 0L);
-                long over = usage.meter(rule.meter()) - allowance;
+                long left = Math.max(0, allowance - usedBefore.getOrDefault(rule.meter(), 0L));
+                long over = usage.meter(rule.meter()) - left;
                 if (over <= 0) {
                     continue;
                 }
+                long earlierOverage = overageBefore.getOrDefault(rule.meter(), 0L);
+                overageBefore.merge(rule.meter(), over, Long::sum);
                 List<Tier> tiers = rule.tiers();
                 Optional<NegotiatedRate> rate = contract == null
                         ? Optional.empty()
@@ -129,9 +196,13 @@ public final class InvoiceCalculator {
                     BigDecimal keep = BigDecimal.ONE.subtract(rate.get().value().divide(HUNDRED));
                     tiers = tiers.stream().map(t -> new Tier(t.upTo(), t.unitAmount().multiply(keep))).toList();
                 }
-                List<TierCharge> charges = GraduatedTiers.charge(over, rule.packageSize(), tiers);
+                List<TierCharge> charges = GraduatedTiers.chargeAfter(earlierOverage, over, rule.packageSize(), tiers);
+                String included = left == allowance
+                        ? " above the " + allowance + " included"
+                        : " above the " + left + " included left of " + allowance + " (used earlier in the period)";
                 for (TierCharge c : charges) {
-                    String what = rule.meter() + " above the " + allowance + " included, tier " + c.tier()
+                    String what = rule.meter() + included + (namePlan ? " on the " + plan.slug() + " plan" : "")
+                            + ", tier " + c.tier()
                             + " (packages of " + rule.packageSize() + ")";
                     drafts.add(new Draft(LineType.OVERAGE, what, rule.meter(), null, BigDecimal.valueOf(c.packages()),
                             c.unitAmount(), c.exactAmount(), from, to));
@@ -160,11 +231,6 @@ public final class InvoiceCalculator {
             }
         }
         return drafts;
-    }
-
-    private static Optional<PlanTerms> closingPlan(InvoiceInput in) {
-        return in.segments().stream().filter(s -> s.from().isBefore(in.periodEnd()) && s.to().isAfter(in.periodStart()))
-                .reduce((a, b) -> b).map(PlanSegment::plan);
     }
 
     private static void requireCurrency(InvoiceInput in) {

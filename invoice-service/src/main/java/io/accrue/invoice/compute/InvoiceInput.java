@@ -8,7 +8,8 @@ import java.util.List;
  * Everything one invoice is computed from; gathered from the neighbours by the billing run.
  *
  * @param segments the subscription timeline cut into the plans that were in effect, in order
- * @param usage usage of the period (by occurred_at, recorded before the close)
+ * @param usage usage of the period (by occurred_at, recorded before the close) when the segments do not carry
+ *        their own; only for a period with one segment (usage is priced by the plan in effect when it occurred)
  * @param llmMarkup cost-plus markup on provider cost for per-model LLM lines: revenue = cost × (1 + markup)
  * @param contract contract terms in effect at the period start, or null
  * @param commitmentDrawnBefore usage already drawn from the current commitment window by earlier invoices
@@ -26,13 +27,44 @@ public record InvoiceInput(String currency, Instant periodStart, Instant periodE
         usage = usage == null ? UsageTotals.NONE : usage;
     }
 
-    /** A plan in effect over {@code [from, to)}. */
-    public record PlanSegment(Instant from, Instant to, PlanTerms plan) {}
+    /**
+     * A plan in effect over {@code [from, to)}.
+     *
+     * @param usage the usage this plan prices: what occurred from this segment's start (the period start for the
+     *        first segment) until the next segment's start (the period end for the last), so the segments' usages
+     *        cover the period; null when the caller gives the period's usage instead (one segment only)
+     */
+    public record PlanSegment(Instant from, Instant to, PlanTerms plan, UsageTotals usage) {
+
+        public PlanSegment(Instant from, Instant to, PlanTerms plan) {
+            this(from, to, plan, null);
+        }
+    }
 
     /**
-     * Usage of a closed period: {@code billed} is what earlier invoices already charged (recorded before the
-     * previous close), {@code now} includes what was recorded since. The line charges the difference.
+     * Usage of a closed period, per plan segment of that period: {@code billed} is what earlier invoices already
+     * charged (recorded before the previous close), {@code now} includes what was recorded since (the same
+     * segments, each with its usage). The line charges the difference.
      */
-    public record LateUsage(Instant periodStart, Instant periodEnd, PlanTerms plan, UsageTotals billed,
-            UsageTotals now) {}
+    public record LateUsage(Instant periodStart, Instant periodEnd, List<PlanSegment> billed, List<PlanSegment> now) {
+
+        public LateUsage {
+            billed = List.copyOf(billed);
+            now = List.copyOf(now);
+        }
+
+        /** A closed period with one plan. */
+        public LateUsage(Instant periodStart, Instant periodEnd, PlanTerms plan, UsageTotals billed, UsageTotals now) {
+            this(periodStart, periodEnd, List.of(new PlanSegment(periodStart, periodEnd, plan, billed)),
+                    List.of(new PlanSegment(periodStart, periodEnd, plan, now)));
+        }
+
+        public long tokensRecordedSince() {
+            return tokens(now) - tokens(billed);
+        }
+
+        private static long tokens(List<PlanSegment> segments) {
+            return segments.stream().mapToLong(s -> s.usage() == null ? 0 : s.usage().totalTokens()).sum();
+        }
+    }
 }

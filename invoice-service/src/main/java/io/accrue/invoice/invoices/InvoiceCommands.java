@@ -179,7 +179,8 @@ public class InvoiceCommands {
         return new BigDecimal[]{((BigDecimal) row[0]).negate(), (BigDecimal) row[1]};
     }
 
-    private Map<Integer, BigDecimal> alreadyCredited(UUID originalId) {
+    /** Per line position of an invoice, what its (not voided) credit notes have refunded so far. */
+    public Map<Integer, BigDecimal> alreadyCredited(UUID originalId) {
         List<Object[]> rows = invoices.getEntityManager().createQuery(
                 "select l.creditsPosition, sum(l.amount) from InvoiceLine l, Invoice n where l.invoiceId = n.id"
                         + " and l.creditsPosition is not null and n.correctsInvoiceId = :o and n.status <> 'void'"

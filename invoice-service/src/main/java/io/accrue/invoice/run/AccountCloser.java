@@ -25,7 +25,6 @@ import io.accrue.invoice.compute.InvoiceInput.LateUsage;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms;
 import io.accrue.invoice.compute.Rounding;
-import io.accrue.invoice.compute.UsageTotals;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
@@ -139,19 +138,18 @@ public class AccountCloser {
     Gathered gather(Account account, Subscription subscription, Period period, BillingPeriod row) {
         String orgId = account.orgId();
         Instant now = clock.instant();
-        String currency = account.currency();
         Map<PlanRef, PlanTerms> plans = new HashMap<>();
         List<Timeline.Event> events = inputs.events(orgId, period.end());
+        // the currency in effect when the period starts (a switch takes effect at a boundary), from the timeline
+        String currency = Timeline.currencyAt(events, period.start())
+                .orElse(subscription.currency() != null ? subscription.currency() : account.currency());
         PlanRef current = subscription.plan() == null
                 ? null
                 : new PlanRef(subscription.plan().slug(), subscription.plan().version());
 
-        List<PlanSegment> segments = new ArrayList<>();
-        for (Timeline.Segment s : Timeline.segments(events, period, current)) {
-            segments.add(
-                    new PlanSegment(s.from(), s.to(), billed(inputs.plan(s.plan(), currency, plans), subscription)));
-        }
-        UsageTotals usage = inputs.usage(orgId, period, now, currency);
+        // usage priced by the plan in effect when it occurred, one usage read per plan segment
+        List<PlanSegment> segments = inputs.segmentsWithUsage(orgId, events, period, current, currency, now, plans,
+                p -> billed(p, subscription));
         // the contract in effect when the period starts; one signed during the period applies from its own start,
         // so it is read at the period's last instant when none was in effect at the start
         ContractTerms contract = inputs.contract(orgId, period.start())
@@ -163,25 +161,24 @@ public class AccountCloser {
         List<UUID> lateTouched = new ArrayList<>();
         for (BillingPeriod earlier : closed) {
             Period old = new Period(earlier.periodStart, earlier.periodEnd);
-            List<Timeline.Segment> oldSegments = Timeline.segments(events, old, current);
-            if (oldSegments.isEmpty() || earlier.usageRecordedBefore == null) {
+            if (Timeline.segments(events, old, current).isEmpty() || earlier.usageRecordedBefore == null) {
                 continue;
             }
-            UsageTotals billed = inputs.usage(orgId, old, earlier.usageRecordedBefore, currency);
-            UsageTotals nowTotals = inputs.usage(orgId, old, now, currency);
-            if (!billed.equals(nowTotals)) {
-                PlanTerms oldPlan = billed(inputs.plan(oldSegments.get(oldSegments.size() - 1).plan(), currency, plans),
-                        subscription);
-                late.add(new LateUsage(old.start(), old.end(), oldPlan, billed, nowTotals));
+            List<PlanSegment> billed = inputs.segmentsWithUsage(orgId, events, old, current, currency,
+                    earlier.usageRecordedBefore, plans, p -> billed(p, subscription));
+            List<PlanSegment> nowSegments = inputs.segmentsWithUsage(orgId, events, old, current, currency, now, plans,
+                    p -> billed(p, subscription));
+            if (!billed.equals(nowSegments)) {
+                late.add(new LateUsage(old.start(), old.end(), billed, nowSegments));
                 lateTouched.add(earlier.id);
             }
         }
         LateSnapshot snapshot = LateSnapshot.of(closed);
         BigDecimal drawnBefore = drawnBefore(orgId, contract, period);
 
-        ComputedInvoice computed = compute(currency, period, segments, usage, contract, drawnBefore, late);
+        ComputedInvoice computed = compute(currency, period, segments, contract, drawnBefore, late);
         ComputedInvoice reserved = reserveCredits(orgId, period, row, contract, computed,
-                c -> compute(currency, period, segments, usage, c, drawnBefore, late));
+                c -> compute(currency, period, segments, c, drawnBefore, late));
         boolean onStripe = account.stripeCustomerId() != null && !account.stripeCustomerId().isBlank();
         return new Gathered(orgId, period, now, reserved, contract, lateTouched, snapshot, drawnBefore,
                 onStripe ? account.stripeCustomerId() : null);
@@ -214,9 +211,9 @@ public class AccountCloser {
                 contract.commitment(), contract.rates(), held));
     }
 
-    private ComputedInvoice compute(String currency, Period period, List<PlanSegment> segments, UsageTotals usage,
+    private ComputedInvoice compute(String currency, Period period, List<PlanSegment> segments,
             ContractTerms contract, BigDecimal drawnBefore, List<LateUsage> late) {
-        return calculator.compute(new InvoiceInput(currency, period.start(), period.end(), segments, usage,
+        return calculator.compute(new InvoiceInput(currency, period.start(), period.end(), segments, null,
                 config.llmMarkup(), contract, drawnBefore, late));
     }
 

@@ -16,6 +16,7 @@ import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.AccountPage;
+import io.accrue.invoice.correction.TimelineCorrections;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -36,12 +37,14 @@ public class BillingRunWorker {
     private final BillingRunRepository runs;
     private final BillingRunItemRepository items;
     private final AccountCloser closer;
+    private final TimelineCorrections corrections;
     private final NeighbourClients neighbours;
     private final InvoiceConfig config;
     private final Clock clock;
 
     BillingRunWorker(BillingRunRepository runs, BillingRunItemRepository items, AccountCloser closer,
-            NeighbourClients neighbours, InvoiceConfig config, Clock clock) {
+            TimelineCorrections corrections, NeighbourClients neighbours, InvoiceConfig config, Clock clock) {
+        this.corrections = corrections;
         this.runs = runs;
         this.items = items;
         this.closer = closer;
@@ -127,7 +130,20 @@ public class BillingRunWorker {
             item.attempts++;
             item.updatedAt = clock.instant();
         });
+        correctTimeline(orgId);
         return true;
+    }
+
+    /**
+     * After an account's close, outside its transaction: credit notes for invoiced periods the timeline changed since
+     * (billing-rules "Invoices" rule 12a). Idempotent, so a failure here is only logged: the next run tries again.
+     */
+    private void correctTimeline(String orgId) {
+        try {
+            corrections.correct(orgId);
+        } catch (RuntimeException e) {
+            LOG.warnf("timeline corrections for %s failed (retried by the next run): %s", orgId, describe(e));
+        }
     }
 
     /** A failed account is retried later with backoff; it never blocks the others. */

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,6 +21,7 @@ import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 import io.accrue.invoice.client.SubscriptionRecords.SubscriptionEvent;
 import io.accrue.invoice.client.UsageRecords.Summary;
 import io.accrue.invoice.compute.ContractTerms;
+import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms;
 import io.accrue.invoice.compute.UsageTotals;
 import io.accrue.invoice.run.Timeline.PlanRef;
@@ -52,10 +54,41 @@ public class InputGatherer {
     }
 
     public List<Timeline.Event> events(String orgId, Instant to) {
+        return timeline(neighbours.events(orgId, BEGINNING, to));
+    }
+
+    /** subscription-service's events as the timeline reads them, in the order they came (effective, recorded). */
+    public static List<Timeline.Event> timeline(List<SubscriptionEvent> events) {
         List<Timeline.Event> out = new ArrayList<>();
-        for (SubscriptionEvent e : neighbours.events(orgId, BEGINNING, to)) {
-            out.add(new Timeline.Event(e.effectiveAt() != null ? e.effectiveAt() : e.occurredAt(), e.planSlug(),
-                    e.planVersion(), e.toStatus()));
+        for (SubscriptionEvent e : events) {
+            out.add(new Timeline.Event(effective(e), e.planSlug(), e.planVersion(), e.toStatus(), e.currency()));
+        }
+        return out;
+    }
+
+    /** When an event counts for billing. */
+    public static Instant effective(SubscriptionEvent e) {
+        return e.effectiveAt() != null ? e.effectiveAt() : e.occurredAt();
+    }
+
+    /**
+     * The plan segments of a period with the usage each one prices (billing-rules "Invoices" rule 3): one usage
+     * read per usage window ({@link Timeline#usageWindows}), each a half-open range of usage-service's events by
+     * occurred_at, recorded before {@code recordedBefore}.
+     *
+     * @param billed the plan as Accrue bills it for this account (e.g. without the tokens Stripe meters)
+     */
+    public List<PlanSegment> segmentsWithUsage(String orgId, List<Timeline.Event> events, Period period,
+            PlanRef current, String currency, Instant recordedBefore, Map<PlanRef, PlanTerms> cache,
+            UnaryOperator<PlanTerms> billed) {
+        List<Timeline.Segment> segments = Timeline.segments(events, period, current);
+        List<Timeline.Segment> windows = Timeline.usageWindows(segments, period);
+        List<PlanSegment> out = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            Timeline.Segment s = segments.get(i);
+            Timeline.Segment w = windows.get(i);
+            UsageTotals usage = usage(orgId, new Period(w.from(), w.to()), recordedBefore, currency);
+            out.add(new PlanSegment(s.from(), s.to(), billed.apply(plan(s.plan(), currency, cache)), usage));
         }
         return out;
     }

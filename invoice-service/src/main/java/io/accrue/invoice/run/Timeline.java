@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -11,7 +12,10 @@ import java.util.Set;
  *
  * <p>
  * An event naming a plan version puts that version in effect from its {@code effectiveAt}; an event moving to
- * {@code canceled} ends service; a later move to {@code active} resumes the last plan. Events before the period
+ * {@code canceled} ends service; only a later status move (to {@code active}, a reactivation) resumes it. Every
+ * subscription-service event names the plan in effect, so a plan alone starts service only before any status is
+ * known: a cancellation recorded late (effective before a renewal or billing-mode event already on the timeline)
+ * is not undone by the events that follow it. Events before the period
  * decide what is in effect at its start. An account without any event is billed for the plan of its
  * subscription over the whole period: the subscription is the authority when it has no history to correct it.
  */
@@ -22,7 +26,13 @@ public final class Timeline {
     private Timeline() {
     }
 
-    public record Event(Instant effectiveAt, String planSlug, Integer planVersion, String toStatus) {}
+    /** @param currency the currency in effect after the event (null when the source did not say) */
+    public record Event(Instant effectiveAt, String planSlug, Integer planVersion, String toStatus, String currency) {
+
+        public Event(Instant effectiveAt, String planSlug, Integer planVersion, String toStatus) {
+            this(effectiveAt, planSlug, planVersion, toStatus, null);
+        }
+    }
 
     public record PlanRef(String slug, int version) {}
 
@@ -36,6 +46,7 @@ public final class Timeline {
                 .sorted(Comparator.comparing(Event::effectiveAt)).toList();
         PlanRef plan = null;
         boolean active = false;
+        boolean statusKnown = false;
         Instant cursor = period.start();
         List<Segment> out = new ArrayList<>();
         for (Event e : sorted) {
@@ -46,10 +57,11 @@ public final class Timeline {
             PlanRef before = plan;
             if (e.planSlug() != null && e.planVersion() != null) {
                 plan = new PlanRef(e.planSlug(), e.planVersion());
-                active = true;
+                active = active || !statusKnown;
             }
             if (e.toStatus() != null) {
                 active = !ENDED.contains(e.toStatus());
+                statusKnown = true;
             }
             if (e.effectiveAt().isAfter(cursor)) {
                 if (wasBilling) {
@@ -62,6 +74,41 @@ public final class Timeline {
             out.add(new Segment(cursor, period.end(), plan));
         }
         return merge(out);
+    }
+
+    /**
+     * The currency in effect at {@code at}: that of the last event effective at or before it (events sharing an
+     * instant keep the order they were recorded in, so a switch applied at a boundary wins over the plan change
+     * recorded just before it). Empty when no event says.
+     */
+    public static Optional<String> currencyAt(List<Event> events, Instant at) {
+        String currency = null;
+        for (Event e : events.stream().filter(e -> e.effectiveAt() != null)
+                .sorted(Comparator.comparing(Event::effectiveAt)).toList()) {
+            if (e.effectiveAt().isAfter(at)) {
+                break;
+            }
+            if (e.currency() != null) {
+                currency = e.currency();
+            }
+        }
+        return Optional.ofNullable(currency);
+    }
+
+    /**
+     * The windows whose usage each segment's plan prices: from the segment's start (the period start for the
+     * first) to the next segment's start (the period end for the last). They cover the whole period, so usage
+     * recorded after a cancellation or in a gap between segments is never lost: it belongs to the plan in effect
+     * before it.
+     */
+    public static List<Segment> usageWindows(List<Segment> segments, Period period) {
+        List<Segment> out = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            Instant from = i == 0 ? period.start() : segments.get(i).from();
+            Instant to = i == segments.size() - 1 ? period.end() : segments.get(i + 1).from();
+            out.add(new Segment(from, to, segments.get(i).plan()));
+        }
+        return out;
     }
 
     /** Adjacent segments of the same plan become one (a status event without a change is not a proration). */

@@ -6,6 +6,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import io.accrue.subscription.lifecycle.AccountTerms;
+
 /** Request and response records of the billing-account API. */
 public final class AccountRequests {
 
@@ -19,12 +21,20 @@ public final class AccountRequests {
             @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
             @Size(max = 64) String timeZone) {}
 
+    /**
+     * An account with the terms it bills by as they are now ({@code currency}, {@code planSlug}, {@code planVersion},
+     * {@code status}: the subscription's, after a currency switch or plan change has taken effect).
+     */
     public record AccountView(String orgId, String name, String currency, String timeZone, String planSlug,
-            String stripeCustomerId, boolean meteredEnabled, Instant createdAt, Instant updatedAt) {
+            Integer planVersion, String status, String stripeCustomerId, boolean meteredEnabled, Instant createdAt,
+            Instant updatedAt) {
 
-        static AccountView of(BillingAccount a) {
-            return new AccountView(a.orgId, a.name, a.currency, a.timeZone, a.planSlug, a.stripeCustomerId,
-                    a.meteredEnabled, a.createdAt, a.updatedAt);
+        static AccountView of(BillingAccount a, AccountTerms terms) {
+            // no subscription (only inside the provisioning transaction): the account as provisioned
+            return new AccountView(a.orgId, a.name, terms == null ? a.provisionedCurrency : terms.currency(),
+                    a.timeZone, terms == null ? null : terms.planSlug(), terms == null ? null : terms.planVersion(),
+                    terms == null ? null : terms.status(), a.stripeCustomerId, a.meteredEnabled, a.createdAt,
+                    a.updatedAt);
         }
     }
 }

@@ -23,16 +23,16 @@ public class BillingAccount {
     @Column(nullable = false)
     public String name;
 
-    /** ISO-4217 code; every amount billed to this account is in it. */
-    @Column(nullable = false, columnDefinition = "bpchar")
-    public String currency;
+    /**
+     * The ISO-4217 code the organisation was provisioned with (its subscription starts in it). Not what it bills in
+     * now: the subscription holds the terms in effect (plan, currency, status), which every change updates.
+     */
+    @Column(name = "provisioned_currency", nullable = false, columnDefinition = "bpchar")
+    public String provisionedCurrency;
 
     /** Billing periods are half-open [start, end) in this zone. */
     @Column(name = "time_zone", nullable = false)
     public String timeZone;
-
-    @Column(name = "plan_slug", nullable = false)
-    public String planSlug;
 
     @Column(name = "stripe_customer_id")
     public String stripeCustomerId;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Currency;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,14 +17,13 @@ import io.accrue.common.paging.CursorPage;
 import io.accrue.common.paging.Cursors;
 import io.accrue.subscription.account.AccountRequests.AccountView;
 import io.accrue.subscription.account.AccountRequests.CreateAccount;
+import io.accrue.subscription.lifecycle.AccountTerms;
 import io.accrue.subscription.lifecycle.SubscriptionService;
 import io.accrue.subscription.stripe.StripeGateway;
 import io.quarkus.panache.common.Sort;
 
 @ApplicationScoped
 public class BillingAccountService {
-
-    static final String DEFAULT_PLAN = SubscriptionService.DEFAULT_PLAN;
 
     private final BillingAccountRepository accounts;
     private final SubscriptionService subscriptions;
@@ -46,8 +46,9 @@ public class BillingAccountService {
         if (existing.isPresent()) {
             BillingAccount a = existing.get();
             // a retry of the same provisioning is answered with what it made; a different one is a conflict
-            if (a.currency.equals(currency) && a.timeZone.equals(zone) && a.name.equals(request.name().strip())) {
-                return AccountView.of(a);
+            if (a.provisionedCurrency.equals(currency) && a.timeZone.equals(zone)
+                    && a.name.equals(request.name().strip())) {
+                return view(a);
             }
             throw ApiException.conflict("account_exists",
                     "Organisation '" + request.orgId() + "' already has a billing account.");
@@ -57,14 +58,13 @@ public class BillingAccountService {
         account.id = UUID.randomUUID();
         account.orgId = request.orgId();
         account.name = request.name().strip();
-        account.currency = currency;
+        account.provisionedCurrency = currency;
         account.timeZone = zone;
-        account.planSlug = DEFAULT_PLAN;
         account.createdAt = now;
         account.updatedAt = now;
         accounts.persistAndFlush(account);
         subscriptions.start(account, actor);
-        return AccountView.of(account);
+        return view(account);
     }
 
     /**
@@ -88,7 +88,7 @@ public class BillingAccountService {
             a.stripeCustomerId = customerId;
             a.updatedAt = clock.instant();
         }
-        return AccountView.of(a);
+        return view(a);
     }
 
     /** Keyset page ordered by organisation id. */
@@ -102,7 +102,8 @@ public class BillingAccountService {
             rows = rows.subList(0, size);
             next = Cursors.encode(rows.get(size - 1).orgId);
         }
-        return CursorPage.of(rows.stream().map(AccountView::of).toList(), next);
+        Map<String, AccountTerms> terms = subscriptions.terms(rows.stream().map(a -> a.orgId).toList());
+        return CursorPage.of(rows.stream().map(a -> AccountView.of(a, terms.get(a.orgId))).toList(), next);
     }
 
     /** Feature flags; {@code metered_enabled} is the platform operator's decision alone (resource-gated). */
@@ -112,7 +113,7 @@ public class BillingAccountService {
                 "account_not_found", "Organisation '" + orgId + "' has no billing account."));
         account.meteredEnabled = enabled;
         account.updatedAt = clock.instant();
-        return AccountView.of(account);
+        return view(account);
     }
 
     /** The organisation's Stripe customer, which every Stripe call on its behalf needs. */
@@ -130,9 +131,13 @@ public class BillingAccountService {
     }
 
     public AccountView get(String orgId) {
-        return accounts.findByOrg(orgId).map(AccountView::of)
+        return accounts.findByOrg(orgId).map(this::view)
                 .orElseThrow(() -> ApiException.notFound("account_not_found",
                         "Organisation '" + orgId + "' has no billing account."));
+    }
+
+    private AccountView view(BillingAccount a) {
+        return AccountView.of(a, subscriptions.terms(List.of(a.orgId)).get(a.orgId));
     }
 
     private static String knownCurrency(String code) {

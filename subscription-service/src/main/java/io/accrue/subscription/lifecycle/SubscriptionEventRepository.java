@@ -2,6 +2,7 @@ package io.accrue.subscription.lifecycle;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,5 +23,11 @@ public class SubscriptionEventRepository implements PanacheRepositoryBase<Subscr
                 Parameters.with("org", orgId).and("from", from).and("to", to).and("ae", afterEffective)
                         .and("as", afterSeq))
                 .page(0, limit + 1).list();
+    }
+
+    /** The last event effective at or before {@code at}: it names the plan and currency in effect then. */
+    public Optional<SubscriptionEvent> inEffectAt(String orgId, Instant at) {
+        return find("orgId = ?1 and effectiveAt <= ?2 order by effectiveAt desc, seq desc", orgId, at)
+                .firstResultOptional();
     }
 }

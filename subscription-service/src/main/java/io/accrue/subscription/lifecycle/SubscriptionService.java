@@ -68,7 +68,7 @@ public class SubscriptionService {
         s.planSlug = free.slug;
         s.planVersion = free.version;
         s.status = "active";
-        s.currency = account.currency;
+        s.currency = account.provisionedCurrency;
         s.billingMode = "flat";
         s.currentPeriodStart = period.start();
         s.currentPeriodEnd = period.end();
@@ -77,6 +77,21 @@ public class SubscriptionService {
         s.updatedAt = now;
         subscriptions.persist(s);
         record(s, "created", now, null, "active", "provisioned", actor);
+    }
+
+    /**
+     * The billing terms of each organisation as they are now (account views show these; the account row keeps no
+     * copy that could go stale). Read-only: a period the rollover has not caught up yet is shown with what was
+     * scheduled for its end already applied ({@link AccountTerms}).
+     */
+    public java.util.Map<String, AccountTerms> terms(java.util.Collection<String> orgIds) {
+        if (orgIds.isEmpty()) {
+            return java.util.Map.of();
+        }
+        Instant now = clock.instant();
+        java.util.Map<String, AccountTerms> out = new java.util.HashMap<>();
+        subscriptions.find("orgId in ?1", orgIds).list().forEach(s -> out.put(s.orgId, AccountTerms.of(s, now)));
+        return out;
     }
 
     @Transactional
@@ -330,7 +345,13 @@ public class SubscriptionService {
         if ("canceled".equals(toStatus)) {
             s.canceledAt = at;
         }
-        record(s, "status_changed", at, before, toStatus, reason, actor);
+        // a late change (a dunning step caught up, a webhook arriving late) carries the plan and currency in effect
+        // at its effective instant, not the ones of the moment it is recorded
+        SubscriptionEvent inEffect = events.inEffectAt(s.orgId, at).orElse(null);
+        record(s, "status_changed", at, before, toStatus, reason, actor,
+                inEffect == null ? s.planSlug : inEffect.planSlug,
+                inEffect == null ? s.planVersion : inEffect.planVersion,
+                inEffect == null ? s.currency : inEffect.currency);
     }
 
     public Subscription locked(String orgId) {
@@ -455,17 +476,23 @@ public class SubscriptionService {
 
     private void record(Subscription s, String type, Instant effectiveAt, String fromStatus, String toStatus,
             String reason, String actor) {
+        record(s, type, effectiveAt, fromStatus, toStatus, reason, actor, s.planSlug, s.planVersion, s.currency);
+    }
+
+    /** Appends an event naming the plan and currency in effect after it, at its effective instant. */
+    private void record(Subscription s, String type, Instant effectiveAt, String fromStatus, String toStatus,
+            String reason, String actor, String planSlug, int planVersion, String currency) {
         SubscriptionEvent e = new SubscriptionEvent();
         e.id = UUID.randomUUID();
         e.orgId = s.orgId;
         e.type = type;
         e.occurredAt = clock.instant();
         e.effectiveAt = effectiveAt;
-        e.planSlug = s.planSlug;
-        e.planVersion = s.planVersion;
+        e.planSlug = planSlug;
+        e.planVersion = planVersion;
         e.fromStatus = fromStatus;
         e.toStatus = toStatus;
-        e.currency = s.currency;
+        e.currency = currency;
         e.reason = reason;
         e.actor = actor;
         events.persist(e);

@@ -25,7 +25,8 @@ import io.agroal.api.AgroalDataSource;
 /**
  * Totals for {@code [from, to)} by occurred_at. Day-aligned windows read the daily rollups; any other window,
  * or one restricted to events recorded before an instant ({@code recordedBefore}, how invoice-service finds
- * late usage), reads the events themselves. Both count agent sessions per (day, end user, model), so they agree.
+ * late usage and reads each plan segment of a period), reads the events themselves, bounded by the index on
+ * (org, environment, occurred_at). Both count agent sessions per (day, end user, model), so they agree.
  */
 @ApplicationScoped
 public class SummaryService {
@@ -72,8 +73,11 @@ public class SummaryService {
             query(c, "select " + counters + " from " + source + " where " + where, args,
                     rs -> totals[0] = counters(rs, 1));
             String[] currency = {"USD"};
-            query(c, "select max(currency) from usage_events where org_id = ? and environment = ? and currency is not null",
-                    new Object[]{org, env}, rs -> {
+            // the currency of this window's events, read through the (org, environment, occurred_at) index: a summary
+            // per plan segment must not scan the organisation's whole history each time
+            query(c, "select max(currency) from usage_events where org_id = ? and environment = ?"
+                    + " and occurred_at >= ? and occurred_at < ? and currency is not null",
+                    new Object[]{org, env, ts(from), ts(to)}, rs -> {
                         if (rs.getString(1) != null) {
                             currency[0] = rs.getString(1);
                         }
