@@ -22,6 +22,7 @@ import io.accrue.invoice.client.UsageRecords.Summary;
 import io.accrue.invoice.compute.ContractTerms;
 import io.accrue.invoice.compute.PlanTerms;
 import io.accrue.invoice.compute.UsageTotals;
+import io.accrue.invoice.fx.ExchangeRateService;
 import io.accrue.invoice.run.Timeline.PlanRef;
 
 /** Reads what an invoice is computed from, from the neighbours, and maps it to the calculator's records. */
@@ -31,9 +32,11 @@ public class InputGatherer {
     private static final Instant BEGINNING = Instant.parse("2000-01-01T00:00:00Z");
 
     private final NeighbourClients neighbours;
+    private final ExchangeRateService rates;
 
-    InputGatherer(NeighbourClients neighbours) {
+    InputGatherer(NeighbourClients neighbours, ExchangeRateService rates) {
         this.neighbours = neighbours;
+        this.rates = rates;
     }
 
     public Account account(String orgId) {
@@ -61,16 +64,12 @@ public class InputGatherer {
 
     /** Fetches each plan version once per account close. */
     public PlanTerms plan(PlanRef ref, String currency, Map<PlanRef, PlanTerms> cache) {
-        return cache.computeIfAbsent(ref, r -> toTerms(neighbours.plan(r.slug(), r.version()), currency));
+        // asked in the account's currency: the base price must be the one the account bills in
+        return cache.computeIfAbsent(ref, r -> toTerms(neighbours.plan(r.slug(), r.version(), currency), currency));
     }
 
     public UsageTotals usage(String orgId, Period period, Instant recordedBefore, String currency) {
         Summary s = neighbours.usage(orgId, period.start(), period.end(), recordedBefore);
-        if (s.currency() != null && !s.currency().equals(currency) && s.totals() != null
-                && s.totals().cost() != null && s.totals().cost().signum() != 0) {
-            throw new IllegalStateException(
-                    "usage is priced in " + s.currency() + ", the account bills in " + currency);
-        }
         if (s.totals() != null && s.totals().unpricedEvents() > 0) {
             // an unpriced event would be billed as free: wait until usage-service has priced it
             throw new IllegalStateException(s.totals().unpricedEvents() + " usage events are not priced yet");
@@ -83,7 +82,9 @@ public class InputGatherer {
                         : s.byModel().stream()
                                 .map(m -> new UsageTotals.ModelUsage(m.model(), m.provider(), m.totalTokens(),
                                         m.cost() == null ? BigDecimal.ZERO : m.cost()))
-                                .toList());
+                                .toList(),
+                // counts never depend on the cost's currency; a cost-plus line converts it at the period's rate
+                rates.conversion(s.currency(), currency, period.end()));
     }
 
     public Optional<ContractTerms> contract(String orgId, Instant at) {
