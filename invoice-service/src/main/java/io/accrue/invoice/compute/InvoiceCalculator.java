@@ -99,6 +99,25 @@ public final class InvoiceCalculator {
             }
         }
 
+        // 4b. minimum spend: the invoice that ends a minimum's window tops the window's charges up to it
+        if (contract != null) {
+            List<ContractTerms.MinimumSpend> minimums = contract.minimums().stream()
+                    .sorted(java.util.Comparator.comparingInt(ContractTerms.MinimumSpend::months)).toList();
+            for (ContractTerms.MinimumSpend m : minimums) {
+                if (!m.windowStart().isBefore(in.periodEnd()) || in.periodEnd().isBefore(m.windowEnd())) {
+                    continue; // the window is not over with this invoice: a later one settles it
+                }
+                BigDecimal shortfall = m.amount().subtract(m.spentBefore()).subtract(sum(lines));
+                if (shortfall.signum() > 0) {
+                    lines.add(round(new Draft(LineType.MINIMUM_TOP_UP,
+                            "Minimum spend top-up (" + m.period() + " minimum " + m.amount().stripTrailingZeros()
+                                    .toPlainString() + ")",
+                            m.period(), null, BigDecimal.ONE, shortfall, shortfall, m.windowStart(), m.windowEnd()),
+                            currency));
+                }
+            }
+        }
+
         // 5. prepaid credits pay what is owed, never more than the balance nor the charges
         BigDecimal charges = sum(lines);
         BigDecimal credits = BigDecimal.ZERO;

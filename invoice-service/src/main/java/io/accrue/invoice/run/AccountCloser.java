@@ -32,6 +32,7 @@ import io.accrue.invoice.invoices.InvoiceLifecycle;
 import io.accrue.invoice.invoices.InvoiceLine;
 import io.accrue.invoice.invoices.InvoiceLineRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
+import io.accrue.invoice.minimum.MinimumSpendLedger;
 import io.accrue.invoice.outbox.OutboxEntry;
 import io.accrue.invoice.outbox.OutboxRepository;
 import io.accrue.invoice.run.Timeline.PlanRef;
@@ -54,11 +55,13 @@ public class AccountCloser {
     private final OutboxRepository outbox;
     private final InvoiceConfig config;
     private final Clock clock;
+    private final MinimumSpendLedger minimums;
     private final InvoiceCalculator calculator = new InvoiceCalculator();
 
     AccountCloser(InputGatherer inputs, InvoiceRepository invoices, InvoiceLineRepository lines,
             BillingPeriodRepository periods, InvoiceLifecycle lifecycle, OutboxRepository outbox, InvoiceConfig config,
-            Clock clock) {
+            Clock clock, MinimumSpendLedger minimums) {
+        this.minimums = minimums;
         this.inputs = inputs;
         this.invoices = invoices;
         this.lines = lines;
@@ -103,8 +106,8 @@ public class AccountCloser {
         UsageTotals usage = inputs.usage(orgId, period, now, currency);
         // the contract in effect when the period starts; one signed during the period applies from its own start,
         // so it is read at the period's last instant when none was in effect at the start
-        ContractTerms contract = inputs.contract(orgId, period.start())
-                .or(() -> inputs.contract(orgId, period.end().minusMillis(1))).orElse(null);
+        ContractTerms contract = minimums.fill(orgId, inputs.contract(orgId, period.start())
+                .or(() -> inputs.contract(orgId, period.end().minusMillis(1))).orElse(null), period.start());
 
         List<LateUsage> late = new ArrayList<>();
         List<BillingPeriod> lateTouched = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.accrue.invoice.client.ContractRecords;
 import io.accrue.invoice.client.ContractRecords.Terms;
 import io.accrue.invoice.client.MoneyValue;
 import io.accrue.invoice.client.NeighbourClients;
@@ -103,8 +104,21 @@ public class InputGatherer {
                 : t.negotiatedRates().stream()
                         .map(r -> new ContractTerms.NegotiatedRate(r.meter(), r.model(), r.kind(), r.value())).toList();
         MoneyValue credits = t.prepaidCreditBalance();
+        List<ContractTerms.MinimumSpend> minimums = t.minimums() == null
+                ? List.of()
+                : t.minimums().stream().map(InputGatherer::toMinimum).toList();
         return new ContractTerms(t.contractId(), t.version(), t.currency(), commitment, rates,
-                credits == null ? BigDecimal.ZERO : credits.amount());
+                credits == null ? BigDecimal.ZERO : credits.amount(), minimums);
+    }
+
+    private static ContractTerms.MinimumSpend toMinimum(ContractRecords.Minimum m) {
+        if (m.period() == null || m.amount() == null || m.amount().amount() == null || m.periodStart() == null
+                || m.periodEnd() == null) {
+            // a minimum the close cannot place would be billed as none: fail instead
+            throw new IllegalStateException("contract-service sent a minimum without its amount or window: " + m);
+        }
+        return new ContractTerms.MinimumSpend(m.period(), m.amount().amount(), m.periodStart(), m.periodEnd(),
+                BigDecimal.ZERO);
     }
 
     static PlanTerms toTerms(PlanVersion p, String accountCurrency) {
