@@ -1,7 +1,9 @@
 package io.accrue.invoice.fx;
 
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +20,16 @@ public class ExchangeRateRepository implements PanacheRepositoryBase<ExchangeRat
     }
 
     public List<ExchangeRate> page(String base, String quote, LocalDate from, LocalDate to, int limit) {
-        return find("(?1 is null or base = ?1) and (?2 is null or quote = ?2) and rateDate >= ?3 and rateDate <= ?4"
-                + " order by rateDate desc, base, quote", base, quote, from, to).page(0, limit).list();
+        Map<String, Object> params = new HashMap<>(Map.of("from", from, "to", to));
+        StringBuilder where = new StringBuilder("rateDate >= :from and rateDate <= :to");
+        if (base != null) {
+            where.append(" and base = :base");
+            params.put("base", base);
+        }
+        if (quote != null) {
+            where.append(" and quote = :quote");
+            params.put("quote", quote);
+        }
+        return find(where + " order by rateDate desc, base, quote", params).page(0, limit).list();
     }
 }

@@ -147,6 +147,25 @@ class EndUserInvoiceTest {
                 .then().statusCode(200).body("$", hasSize(0));
     }
 
+    /** Two identical requests at once: each end user is invoiced once between them. */
+    @Test
+    void concurrentRequestsForOnePeriodInvoiceEachEndUserOnce() throws Exception {
+        String admin = TestTokens.bearer(org, Roles.BILLING_ADMIN);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Callable<Integer> call = () -> generate(admin, PERIOD_START, PERIOD_END)
+                    .statusCode(200).extract().path("created");
+            var a = pool.submit(call);
+            var b = pool.submit(call);
+            assertEquals(2, a.get() + b.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        given().header("Authorization", admin).queryParam("periodStart", PERIOD_START)
+                .queryParam("periodEnd", PERIOD_END).when().get("/v1/orgs/{org}/end-user-invoices", org)
+                .then().statusCode(200).body("endUserId", contains("u-1", "u-2"));
+    }
+
     /** In the organisation's time zone: a Tokyo month starts at 15:00 UTC the day before. */
     @Test
     void billingPeriodsAreInTheAccountsTimeZone() {

@@ -115,6 +115,12 @@ class CurrenciesRunTest {
                 .body("code", equalTo("unknown_field"));
         given().header("Authorization", operator()).queryParam("base", "USD").queryParam("quote", "CHF")
                 .when().get("/v1/exchange-rates").then().statusCode(200).body("size()", is(0));
+        // unfiltered, newest day first; a page size outside 1–200 is refused
+        given().header("Authorization", operator()).queryParam("from", "2026-02-26").queryParam("to", "2026-02-27")
+                .queryParam("limit", 200).when().get("/v1/exchange-rates").then().statusCode(200)
+                .body("[0].date", equalTo("2026-02-27"));
+        given().header("Authorization", operator()).queryParam("limit", 0).when().get("/v1/exchange-rates").then()
+                .statusCode(400).body("code", equalTo("invalid_limit"));
         // the rule, as the suite's services can ask it
         given().header("Authorization", TestTokens.as(Roles.BILLING_SERVICE).bearer())
                 .queryParam("periodEnd", "2026-03-01T00:00:00Z")
@@ -209,7 +215,8 @@ class CurrenciesRunTest {
     }
 
     private io.accrue.invoice.run.RunViews.RunView close() {
-        var run = runs.start(Instant.parse("2026-03-05T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
+        // a run is unique per as-of: an instant no other test class uses
+        var run = runs.start(Instant.parse("2026-03-07T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
         worker.drive(run.id(), Integer.MAX_VALUE);
         return run;
     }
