@@ -43,6 +43,18 @@ public interface InvoiceConfig {
         Duration retryMax();
     }
 
+    /** Exchange rates for cost-plus lines of accounts billing in another currency than the usage cost. */
+    Fx fx();
+
+    interface Fx {
+        /**
+         * How many days before a period's rate day a recorded rate still counts (reference rates are not published
+         * on weekends and holidays); an older one is missing, and the close fails with exchange_rate_missing.
+         */
+        @WithDefault("7")
+        int maxRateAgeDays();
+    }
+
     /** Who issues the invoices, as printed on the PDF. */
     Issuer issuer();
 

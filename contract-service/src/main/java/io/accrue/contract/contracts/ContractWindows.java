@@ -28,6 +28,19 @@ public class ContractWindows {
                 start -> versionAt(all, start).commitmentAmount);
     }
 
+    /**
+     * The window of a minimum spend ({@code monthly | quarterly | annual}) containing {@code at}: windows step
+     * from the term start exactly like commitment windows (stubs prorated by seconds), and each window's minimum
+     * is the one of the version in effect at its start (an amendment applies from the next window), 0 if none.
+     */
+    public java.util.Optional<CommitmentWindow> minimumWindow(Contract c, String period, Instant at) {
+        List<ContractVersion> all = versions.ofContract(c.id);
+        List<CommitmentWindow> windows = CommitmentSchedule.windows(c.termStart, c.termEnd, c.effectiveEnd,
+                CommitmentPeriod.of(period), start -> versionAt(all, start).minimums.stream()
+                        .filter(m -> m.period.equals(period)).map(m -> m.amount).findFirst().orElse(BigDecimal.ZERO));
+        return CommitmentSchedule.containing(windows, at);
+    }
+
     /** The version in effect at {@code at}; before the term, the first one. */
     public ContractVersion versionAt(Contract c, Instant at) {
         return versionAt(versions.ofContract(c.id), at);

@@ -16,6 +16,8 @@ final class DraftRules {
     /** Long enough for any multi-year deal; longer is a typo (a year 20260 end date). */
     static final Duration MAX_TERM = Duration.ofDays(366L * 10);
     static final java.math.BigDecimal HUNDRED = java.math.BigDecimal.valueOf(100);
+    /** The plan meters invoice-service prices (billing-rules "Invoices", rule 4). */
+    static final List<String> METERS = List.of("llm_tokens", "agent_sessions", "tool_calls", "requests");
 
     private DraftRules() {
     }
@@ -46,6 +48,11 @@ final class DraftRules {
             String field = "negotiatedRates[" + i + "]";
             if ((r.model() == null) == (r.meter() == null)) {
                 v.add("invalid_rate", field, "must name exactly one of model and meter");
+                continue;
+            }
+            if (r.meter() != null && !METERS.contains(r.meter())) {
+                // invoice-service bills these four meters only: a rate for any other would be stored and ignored
+                v.add("invalid_rate", field + ".meter", "must be one of " + METERS);
                 continue;
             }
             if ("discount_percent".equals(r.kind()) && r.value().compareTo(HUNDRED) > 0) {

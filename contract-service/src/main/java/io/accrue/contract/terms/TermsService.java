@@ -49,8 +49,11 @@ public class TermsService {
         return new TermsView(c.id, v.number, c.status, c.currency, c.termStart, c.termEnd, c.effectiveEnd, at,
                 new TermsView.Commitment(Money.of(w.committed(), c.currency), v.commitmentPeriod, w.start(), w.end()),
                 v.rates.stream().map(RateView::of).toList(), Money.of(balance, c.currency),
-                v.minimums.stream().map(m -> new TermsView.MinimumTerm(m.period, Money.of(m.amount, c.currency)))
-                        .toList(),
+                v.minimums.stream().map(m -> windows.minimumWindow(c, m.period, at)
+                        .filter(mw -> mw.committed().signum() > 0)
+                        .map(mw -> new TermsView.MinimumTerm(m.period, Money.of(mw.committed(), c.currency),
+                                mw.start(), mw.end())))
+                        .flatMap(java.util.Optional::stream).toList(),
                 v.documentRef);
     }
 }

@@ -16,5 +16,9 @@ public record TermsView(UUID contractId, int version, ContractStatus status, Str
     /** The commitment window containing {@code at}: its (possibly prorated) committed amount. */
     public record Commitment(Money amount, String period, Instant periodStart, Instant periodEnd) {}
 
-    public record MinimumTerm(String period, Money amount) {}
+    /**
+     * A minimum spend and its window containing {@code at}: {@code amount} is the minimum of that window (prorated
+     * by seconds when the window is a stub), {@code [periodStart, periodEnd)} the window.
+     */
+    public record MinimumTerm(String period, Money amount, Instant periodStart, Instant periodEnd) {}
 }

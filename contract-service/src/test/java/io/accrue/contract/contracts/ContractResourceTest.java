@@ -175,6 +175,12 @@ class ContractResourceTest {
                 "[{\"model\":\"a\",\"kind\":\"discount_percent\",\"value\":\"150\"}]"))
                 .when().post("/v1/orgs/{org}/contracts", orgA)
                 .then().statusCode(422).body("code", equalTo("invalid_rate"));
+        // a rate for a meter invoice-service does not bill would be stored and ignored: refused
+        admin(orgA).body(ContractFixturesBodies.withRates(
+                "[{\"meter\":\"images\",\"kind\":\"discount_percent\",\"value\":\"5\"}]"))
+                .when().post("/v1/orgs/{org}/contracts", orgA)
+                .then().statusCode(422).body("code", equalTo("invalid_rate"))
+                .body("violations[0].field", equalTo("negotiatedRates[0].meter"));
         admin(orgA).body(ContractFixturesBodies.withRates(
                 "[{\"model\":\"a\",\"kind\":\"discount_percent\",\"value\":\"5\"},{\"model\":\"a\",\"kind\":\"fixed_unit_price\",\"value\":\"0.1\"}]"))
                 .when().post("/v1/orgs/{org}/contracts", orgA)

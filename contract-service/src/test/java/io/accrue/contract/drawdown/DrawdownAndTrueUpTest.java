@@ -311,7 +311,10 @@ class DrawdownAndTrueUpTest {
                 .body("negotiatedRates[1].kind", equalTo("fixed_unit_price"))
                 .body("prepaidCreditBalance.amount", equalTo("5000.000000000000"))
                 .body("minimums[0].period", equalTo("monthly"))
-                .body("minimums[0].amount.amount", equalTo("1000.000000000000"));
+                .body("minimums[0].amount.amount", equalTo("1000.000000000000"))
+                // the minimum's window containing `at`, stepped from the term start like commitment windows
+                .body("minimums[0].periodStart", equalTo("2026-05-01T00:00:00Z"))
+                .body("minimums[0].periodEnd", equalTo("2026-06-01T00:00:00Z"));
         service().queryParam("at", "2027-01-01T00:00:00Z").when().get("/v1/orgs/{org}/contracts/terms", org)
                 .then().statusCode(404).contentType(PROBLEM).body("code", equalTo("no_active_contract"));
         service().queryParam("at", "yesterday").when().get("/v1/orgs/{org}/contracts/terms", org)

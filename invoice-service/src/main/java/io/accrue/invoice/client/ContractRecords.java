@@ -23,7 +23,12 @@ public final class ContractRecords {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Terms(String contractId, int version, String currency, Instant termStart, Instant termEnd,
-            Commitment commitment, List<Rate> negotiatedRates, MoneyValue prepaidCreditBalance) {}
+            Commitment commitment, List<Rate> negotiatedRates, MoneyValue prepaidCreditBalance,
+            List<Minimum> minimums) {}
+
+    /** A minimum spend and its window containing the asked instant (amount prorated for a stub window). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Minimum(String period, MoneyValue amount, Instant periodStart, Instant periodEnd) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Commitment(MoneyValue amount, String period, Instant periodStart, Instant periodEnd) {}

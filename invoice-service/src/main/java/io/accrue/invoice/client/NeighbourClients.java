@@ -88,8 +88,8 @@ public class NeighbourClients {
     @Timeout(10_000)
     @Retry(maxRetries = 2, delay = 200, abortOn = NeighbourRejected.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, skipOn = NeighbourRejected.class)
-    public PlanVersion plan(String slug, int version) {
-        return call("subscription-service", () -> subscriptions.plan(slug, version));
+    public PlanVersion plan(String slug, int version, String currency) {
+        return call("subscription-service", () -> subscriptions.plan(slug, version, currency));
     }
 
     @Timeout(15_000)

@@ -48,5 +48,6 @@ public interface SubscriptionApi {
 
     @GET
     @Path("/plans/{slug}/versions/{version}")
-    PlanVersion plan(@PathParam("slug") String slug, @PathParam("version") int version);
+    PlanVersion plan(@PathParam("slug") String slug, @PathParam("version") int version,
+            @QueryParam("currency") String currency);
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.accrue.invoice.compute.ComputedLine.Converted;
 import io.accrue.invoice.compute.ComputedLine.LineType;
 import io.accrue.invoice.compute.ContractTerms.NegotiatedRate;
 import io.accrue.invoice.compute.GraduatedTiers.TierCharge;
@@ -16,6 +17,7 @@ import io.accrue.invoice.compute.InvoiceInput.LateUsage;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms.OverageRule;
 import io.accrue.invoice.compute.PlanTerms.Tier;
+import io.accrue.invoice.fx.FxRate;
 
 /**
  * Turns an {@link InvoiceInput} into invoice lines. Pure: no clock, no I/O. The rules are written down in
@@ -25,9 +27,15 @@ public final class InvoiceCalculator {
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
-    /** A line before its one rounding. */
+    /** A line before its one rounding; {@code fx} when {@code exact} was converted from another currency. */
     private record Draft(LineType type, String description, String meter, String model, BigDecimal quantity,
-            BigDecimal unitAmount, BigDecimal exact, Instant from, Instant to) {}
+            BigDecimal unitAmount, BigDecimal exact, Instant from, Instant to, Converted fx) {
+
+        Draft(LineType type, String description, String meter, String model, BigDecimal quantity,
+                BigDecimal unitAmount, BigDecimal exact, Instant from, Instant to) {
+            this(type, description, meter, model, quantity, unitAmount, exact, from, to, null);
+        }
+    }
 
     public ComputedInvoice compute(InvoiceInput in) {
         String currency = in.currency();
@@ -59,15 +67,18 @@ public final class InvoiceCalculator {
             BigDecimal before = exactSum(usageDrafts(
                     usageWindows(late.billed(), late.periodStart(), late.periodEnd(), UsageTotals.NONE),
                     in.contract(), in.llmMarkup()));
-            BigDecimal after = exactSum(usageDrafts(
+            List<Draft> afterDrafts = usageDrafts(
                     usageWindows(late.now(), late.periodStart(), late.periodEnd(), UsageTotals.NONE), in.contract(),
-                    in.llmMarkup()));
-            BigDecimal exact = after.subtract(before);
+                    in.llmMarkup());
+            BigDecimal exact = exactSum(afterDrafts).subtract(before);
             if (exact.signum() != 0) {
                 long tokens = late.tokensRecordedSince();
+                // the marginal charge mixes count-based and converted amounts: it records the rate, not an original
+                Converted fx = afterDrafts.stream().map(Draft::fx).filter(f -> f != null).findFirst()
+                        .map(f -> new Converted(null, f.rate())).orElse(null);
                 lines.add(round(new Draft(LineType.LATE_USAGE,
                         "Usage recorded after the close of " + late.periodStart() + " – " + late.periodEnd(),
-                        null, null, BigDecimal.valueOf(tokens), null, exact, late.periodStart(), late.periodEnd()),
+                        null, null, BigDecimal.valueOf(tokens), null, exact, late.periodStart(), late.periodEnd(), fx),
                         currency));
             }
         }
@@ -86,6 +97,25 @@ public final class InvoiceCalculator {
                             "Commitment true-up (committed " + contract.commitment().amount().toPlainString() + ")",
                             null, null, BigDecimal.ONE, shortfall, shortfall, contract.commitment().periodStart(),
                             contract.commitment().periodEnd()), currency));
+                }
+            }
+        }
+
+        // 4b. minimum spend: the invoice that ends a minimum's window tops the window's charges up to it
+        if (contract != null) {
+            List<ContractTerms.MinimumSpend> minimums = contract.minimums().stream()
+                    .sorted(java.util.Comparator.comparingInt(ContractTerms.MinimumSpend::months)).toList();
+            for (ContractTerms.MinimumSpend m : minimums) {
+                if (!m.windowStart().isBefore(in.periodEnd()) || in.periodEnd().isBefore(m.windowEnd())) {
+                    continue; // the window is not over with this invoice: a later one settles it
+                }
+                BigDecimal shortfall = m.amount().subtract(m.spentBefore()).subtract(sum(lines));
+                if (shortfall.signum() > 0) {
+                    lines.add(round(new Draft(LineType.MINIMUM_TOP_UP,
+                            "Minimum spend top-up (" + m.period() + " minimum " + m.amount().stripTrailingZeros()
+                                    .toPlainString() + ")",
+                            m.period(), null, BigDecimal.ONE, shortfall, shortfall, m.windowStart(), m.windowEnd()),
+                            currency));
                 }
             }
         }
@@ -224,9 +254,19 @@ public final class InvoiceCalculator {
                     exact = exact.multiply(BigDecimal.ONE.subtract(rate.get().value().divide(HUNDRED)));
                     how += ", contract discount " + rate.get().value().stripTrailingZeros().toPlainString() + "%";
                 }
+                Converted fx = null;
+                // provider cost is in the catalog's currency; a contract price per token is already in the
+                // account's. Only the former converts, through the recorded rate of the period (or fails the close).
+                if (unit == null && exact.signum() != 0 && usage.costConversion() != null) {
+                    FxRate fxRate = usage.costConversion().require();
+                    fx = new Converted(exact, fxRate);
+                    exact = fxRate.convert(exact);
+                    how += ", converted from " + fxRate.from() + " at " + fxRate.rate().stripTrailingZeros()
+                            .toPlainString() + " (" + fxRate.source() + ", " + fxRate.date() + ")";
+                }
                 if (exact.signum() != 0) {
                     drafts.add(new Draft(LineType.LLM_USAGE, m.model() + " (" + m.provider() + ") " + how, "llm_tokens",
-                            m.model(), BigDecimal.valueOf(m.totalTokens()), unit, exact, from, to));
+                            m.model(), BigDecimal.valueOf(m.totalTokens()), unit, exact, from, to, fx));
                 }
             }
         }
@@ -254,7 +294,7 @@ public final class InvoiceCalculator {
     private static ComputedLine round(Draft d, String currency) {
         return new ComputedLine(d.type(), d.description(), d.meter(), d.model(), d.quantity(),
                 d.unitAmount() == null ? null : d.unitAmount().stripTrailingZeros(),
-                Rounding.toMinorUnit(d.exact(), currency), d.from(), d.to());
+                Rounding.toMinorUnit(d.exact(), currency), d.from(), d.to(), d.fx());
     }
 
     private static BigDecimal exactSum(List<Draft> drafts) {

@@ -3,15 +3,28 @@ package io.accrue.invoice.compute;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** Usage of one organisation over a half-open period, as usage-service summarises it (unrounded money). */
+import io.accrue.invoice.fx.CostConversion;
+
+/**
+ * Usage of one organisation over a half-open period, as usage-service summarises it (unrounded money).
+ *
+ * @param costConversion how {@code cost} (in the pricing catalog's currency) converts into the invoice currency,
+ *        or null when it is already in it
+ */
 public record UsageTotals(long totalTokens, long requests, long agentSessions, long toolCalls, BigDecimal cost,
-        List<ModelUsage> byModel) {
+        List<ModelUsage> byModel, CostConversion costConversion) {
 
     public static final UsageTotals NONE = new UsageTotals(0, 0, 0, 0, BigDecimal.ZERO, List.of());
 
     public UsageTotals {
         byModel = byModel == null ? List.of() : List.copyOf(byModel);
         cost = cost == null ? BigDecimal.ZERO : cost;
+    }
+
+    /** Usage whose cost is in the invoice currency. */
+    public UsageTotals(long totalTokens, long requests, long agentSessions, long toolCalls, BigDecimal cost,
+            List<ModelUsage> byModel) {
+        this(totalTokens, requests, agentSessions, toolCalls, cost, byModel, null);
     }
 
     /** The quantity of a plan meter; an unknown meter is a configuration error, never silently zero. */

@@ -3,6 +3,7 @@ package io.accrue.invoice.enduser;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,8 @@ import io.accrue.common.error.ApiException;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.NeighbourUnavailable;
+import io.accrue.invoice.client.SubscriptionRecords.Account;
+import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 import io.accrue.invoice.client.UsageRecords.EndUserCounters;
 import io.accrue.invoice.client.UsageRecords.Summary;
 import io.accrue.invoice.compute.Rounding;
@@ -31,6 +34,7 @@ import io.accrue.invoice.stripe.StripeInvoiceGateway;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.ConnectedAccount;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.StripeRefused;
 import io.accrue.invoice.stripe.StripeInvoiceGateway.StripeUnavailable;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * End-user invoicing: one invoice per end user with revenue in the period, at usage-service's per-user revenue
@@ -84,13 +88,18 @@ public class EndUserInvoiceService {
         this.clock = clock;
     }
 
-    @Transactional
+    /**
+     * Reads everything first (account, subscription, usage, the connected account), with no transaction open, then
+     * writes in one short transaction under a per-organisation lock, so two overlapping requests cannot both pass
+     * the overlap check.
+     */
     public GenerateResult generate(String orgId, Generate request) {
         Instant now = clock.instant();
         if (!request.periodStart().isBefore(request.periodEnd()) || request.periodEnd().isAfter(now)) {
             throw ApiException.unprocessable("period_invalid",
                     "The period must be [start, end) with end not after now.");
         }
+        requireBillingPeriod(orgId, request, now);
         boolean connect = request.delivery().equals(STRIPE_CONNECT);
         if (connect) {
             checkConnectedAccount(request.connectedAccountId());
@@ -115,6 +124,24 @@ public class EndUserInvoiceService {
         Integer daysUntilDue = !connect
                 ? null
                 : request.daysUntilDue() != null ? request.daysUntilDue() : config.connect().daysUntilDue();
+        return QuarkusTransaction.requiringNew().call(() -> write(orgId, request, summary, currency, feePercent,
+                daysUntilDue, connect, now));
+    }
+
+    private GenerateResult write(String orgId, Generate request, Summary summary, String currency,
+            BigDecimal feePercent, Integer daysUntilDue, boolean connect, Instant now) {
+        // one writer per organisation at a time: the overlap check below and the inserts are then atomic
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "end-user-invoices:" + orgId)
+                .getSingleResult();
+        Number overlapping = (Number) em.createNativeQuery("SELECT count(*) FROM end_user_invoices WHERE org_id = ?1"
+                + " AND period_start < ?3 AND period_end > ?2 AND NOT (period_start = ?2 AND period_end = ?3)")
+                .setParameter(1, orgId).setParameter(2, request.periodStart()).setParameter(3, request.periodEnd())
+                .getSingleResult();
+        if (overlapping.longValue() > 0) {
+            throw ApiException.unprocessable("period_overlaps_invoiced", "End users of this organisation are already"
+                    + " invoiced for a period overlapping [" + request.periodStart() + ", " + request.periodEnd()
+                    + "); their usage is never invoiced twice. Nothing was invoiced.");
+        }
         int created = 0;
         int existing = 0;
         for (EndUserCounters u : summary.byEndUser() == null ? List.<EndUserCounters>of() : summary.byEndUser()) {
@@ -148,6 +175,24 @@ public class EndUserInvoiceService {
             }
         }
         return new GenerateResult(created, existing, list(orgId, request.periodStart(), request.periodEnd()));
+    }
+
+    private void requireBillingPeriod(String orgId, Generate request, Instant now) {
+        Account account;
+        Subscription subscription;
+        try {
+            account = neighbours.account(orgId);
+            subscription = neighbours.subscription(orgId);
+        } catch (NeighbourUnavailable e) {
+            throw new ApiException(502, "neighbour_unavailable", "Bad gateway",
+                    "subscription-service could not answer just now; nothing was invoiced.");
+        }
+        ZoneId zone = account.timeZone() == null ? ZoneId.of("UTC") : ZoneId.of(account.timeZone());
+        String interval = subscription.plan() == null ? "month" : subscription.plan().interval();
+        EndUserPeriods.check(request.periodStart(), request.periodEnd(), now, zone, interval, account.createdAt())
+                .ifPresent(r -> {
+                    throw ApiException.unprocessable(r.code(), r.detail());
+                });
     }
 
     /**

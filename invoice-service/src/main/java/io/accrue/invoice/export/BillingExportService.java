@@ -152,7 +152,8 @@ public class BillingExportService {
         String sql = "SELECT i.id, i.kind, i.number, i.status, i.series, i.period_start, i.period_end, i.currency,"
                 + " i.subtotal, i.total, i.line_count, i.corrects_invoice_id, i.stripe_invoice_id, i.created_at,"
                 + " i.issued_at, i.finalised_at, l.position, l.type, l.description, l.meter, l.model, l.quantity,"
-                + " l.unit_amount, l.amount, l.period_start AS l_start, l.period_end AS l_end"
+                + " l.unit_amount, l.amount, l.period_start AS l_start, l.period_end AS l_end, l.fx_from_currency,"
+                + " l.fx_original_amount, l.fx_rate, l.fx_rate_date, l.fx_source"
                 + " FROM invoices i LEFT JOIN invoice_lines l ON l.invoice_id = i.id WHERE i.org_id = ?"
                 + " ORDER BY i.period_start, i.created_at, i.id, l.position";
         long lines = 0;
@@ -233,6 +234,20 @@ public class BillingExportService {
         json.writeStringField("amount", Rounding.present(rs.getBigDecimal("amount"), currency).toPlainString());
         json.writeStringField("periodStart", instant(rs, "l_start"));
         json.writeStringField("periodEnd", instant(rs, "l_end"));
+        var rate = rs.getBigDecimal("fx_rate");
+        if (rate == null) {
+            json.writeNullField("fx");
+        } else {
+            // the rate a converted line used, so the export alone reproduces its amount
+            json.writeObjectFieldStart("fx");
+            json.writeStringField("fromCurrency", rs.getString("fx_from_currency"));
+            var original = rs.getBigDecimal("fx_original_amount");
+            json.writeStringField("originalAmount", original == null ? null : Rounding.plain(original).toPlainString());
+            json.writeStringField("rate", Rounding.plain(rate).toPlainString());
+            json.writeStringField("rateDate", rs.getString("fx_rate_date"));
+            json.writeStringField("source", rs.getString("fx_source"));
+            json.writeEndObject();
+        }
         json.writeEndObject();
     }
 

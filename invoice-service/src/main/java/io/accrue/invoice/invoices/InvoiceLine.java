@@ -2,6 +2,7 @@ package io.accrue.invoice.invoices;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -53,4 +54,22 @@ public class InvoiceLine {
 
     @Column(name = "period_end", nullable = false)
     public Instant periodEnd;
+
+    /** A line converted from another currency: that currency (null for every other line). */
+    @Column(name = "fx_from_currency")
+    public String fxFromCurrency;
+
+    /** The exact amount before conversion, in {@link #fxFromCurrency} (null on a late-usage line: it is mixed). */
+    @Column(name = "fx_original_amount")
+    public BigDecimal fxOriginalAmount;
+
+    /** 1 {@link #fxFromCurrency} = this many units of the invoice currency. */
+    @Column(name = "fx_rate")
+    public BigDecimal fxRate;
+
+    @Column(name = "fx_rate_date")
+    public LocalDate fxRateDate;
+
+    @Column(name = "fx_source")
+    public String fxSource;
 }

@@ -5,6 +5,7 @@ import static io.accrue.invoice.compute.Rounding.present;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,14 +26,30 @@ public final class InvoiceViews {
         }
     }
 
+    /**
+     * @param fx on a line converted from another currency: the rate it used (docs/billing-rules.md,
+     *        "Currencies"); null on every other line
+     */
     public record LineView(int position, String type, String description, String meter, String model,
             BigDecimal quantity, BigDecimal unitAmount, BigDecimal amount, Instant periodStart,
-            Instant periodEnd) {
+            Instant periodEnd, FxView fx) {
 
         static LineView of(InvoiceLine l, String currency) {
             return new LineView(l.position, l.type, l.description, l.meter, l.model,
                     plain(l.quantity), plain(l.unitAmount), present(l.amount, currency), l.periodStart,
-                    l.periodEnd);
+                    l.periodEnd, FxView.of(l));
+        }
+    }
+
+    /** 1 {@code fromCurrency} = {@code rate} of the invoice currency, the reference rate of {@code rateDate}. */
+    public record FxView(String fromCurrency, BigDecimal originalAmount, BigDecimal rate, LocalDate rateDate,
+            String source) {
+
+        static FxView of(InvoiceLine l) {
+            return l.fxRate == null
+                    ? null
+                    : new FxView(l.fxFromCurrency, plain(l.fxOriginalAmount), plain(l.fxRate), l.fxRateDate,
+                            l.fxSource);
         }
     }
 

@@ -30,6 +30,7 @@ import io.accrue.invoice.invoices.BillingPeriodRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.run.InvoiceWriter.Gathered;
 import io.accrue.invoice.run.InvoiceWriter.LateSnapshot;
+import io.accrue.invoice.minimum.MinimumSpendLedger;
 import io.accrue.invoice.run.Timeline.PlanRef;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -61,10 +62,13 @@ public class AccountCloser {
     private final InvoiceRepository invoices;
     private final InvoiceConfig config;
     private final Clock clock;
+    private final MinimumSpendLedger minimums;
     private final InvoiceCalculator calculator = new InvoiceCalculator();
 
     AccountCloser(InputGatherer inputs, PeriodLedger ledger, InvoiceWriter writer, NeighbourClients neighbours,
-            BillingPeriodRepository periods, InvoiceRepository invoices, InvoiceConfig config, Clock clock) {
+            BillingPeriodRepository periods, InvoiceRepository invoices, InvoiceConfig config, Clock clock,
+            MinimumSpendLedger minimums) {
+        this.minimums = minimums;
         this.inputs = inputs;
         this.ledger = ledger;
         this.writer = writer;
@@ -152,8 +156,8 @@ public class AccountCloser {
                 p -> billed(p, subscription));
         // the contract in effect when the period starts; one signed during the period applies from its own start,
         // so it is read at the period's last instant when none was in effect at the start
-        ContractTerms contract = inputs.contract(orgId, period.start())
-                .or(() -> inputs.contract(orgId, period.end().minusMillis(1))).orElse(null);
+        ContractTerms contract = minimums.fill(orgId, inputs.contract(orgId, period.start())
+                .or(() -> inputs.contract(orgId, period.end().minusMillis(1))).orElse(null), period.start());
 
         List<BillingPeriod> closed = QuarkusTransaction.requiringNew()
                 .call(() -> periods.closedBefore(orgId, period.start(), config.lateUsageLookback()));
@@ -208,7 +212,7 @@ public class AccountCloser {
                 ? BigDecimal.ZERO
                 : reservation.amount().amount();
         return recompute.apply(new ContractTerms(contract.contractId(), contract.version(), contract.currency(),
-                contract.commitment(), contract.rates(), held));
+                contract.commitment(), contract.rates(), held, contract.minimums()));
     }
 
     private ComputedInvoice compute(String currency, Period period, List<PlanSegment> segments,

@@ -4,6 +4,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceExceptio
 
 import io.accrue.invoice.client.NeighbourRejected;
 import io.accrue.invoice.client.NeighbourUnavailable;
+import io.accrue.invoice.fx.MissingExchangeRate;
 
 /**
  * Why an ended period is still unbilled: the stable codes operators see (docs/billing-rules.md, "Unbilled periods").
@@ -18,6 +19,8 @@ public enum FailureCause {
     USAGE_NOT_PRICED(true),
     /** The inputs contradict each other (e.g. usage priced in another currency than the account's). */
     INPUT_INVALID(true),
+    /** An amount must convert and no exchange rate is recorded for its period (billing-rules "Currencies", rule 5). */
+    EXCHANGE_RATE_MISSING(true),
     /** An earlier period of the account is unbilled; periods are invoiced in order. */
     WAITING_FOR_EARLIER_PERIOD(true),
     /** Another close of the account committed while this one gathered; gathered again. */
@@ -46,6 +49,9 @@ public enum FailureCause {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof CloseFailure c) {
                 return c.cause();
+            }
+            if (t instanceof MissingExchangeRate) {
+                return EXCHANGE_RATE_MISSING;
             }
             if (t instanceof NeighbourUnavailable || t instanceof FaultToleranceException) {
                 return NEIGHBOUR_UNAVAILABLE;

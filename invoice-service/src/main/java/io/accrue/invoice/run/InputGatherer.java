@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.accrue.invoice.client.ContractRecords;
 import io.accrue.invoice.client.ContractRecords.Terms;
 import io.accrue.invoice.client.MoneyValue;
 import io.accrue.invoice.client.NeighbourClients;
@@ -24,6 +25,7 @@ import io.accrue.invoice.compute.ContractTerms;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms;
 import io.accrue.invoice.compute.UsageTotals;
+import io.accrue.invoice.fx.ExchangeRateService;
 import io.accrue.invoice.run.Timeline.PlanRef;
 
 /** Reads what an invoice is computed from, from the neighbours, and maps it to the calculator's records. */
@@ -33,9 +35,11 @@ public class InputGatherer {
     private static final Instant BEGINNING = Instant.parse("2000-01-01T00:00:00Z");
 
     private final NeighbourClients neighbours;
+    private final ExchangeRateService rates;
 
-    InputGatherer(NeighbourClients neighbours) {
+    InputGatherer(NeighbourClients neighbours, ExchangeRateService rates) {
         this.neighbours = neighbours;
+        this.rates = rates;
     }
 
     public Account account(String orgId) {
@@ -95,16 +99,12 @@ public class InputGatherer {
 
     /** Fetches each plan version once per account close. */
     public PlanTerms plan(PlanRef ref, String currency, Map<PlanRef, PlanTerms> cache) {
-        return cache.computeIfAbsent(ref, r -> toTerms(neighbours.plan(r.slug(), r.version()), currency));
+        // asked in the account's currency: the base price must be the one the account bills in
+        return cache.computeIfAbsent(ref, r -> toTerms(neighbours.plan(r.slug(), r.version(), currency), currency));
     }
 
     public UsageTotals usage(String orgId, Period period, Instant recordedBefore, String currency) {
         Summary s = neighbours.usage(orgId, period.start(), period.end(), recordedBefore);
-        if (s.currency() != null && !s.currency().equals(currency) && s.totals() != null
-                && s.totals().cost() != null && s.totals().cost().signum() != 0) {
-            throw new IllegalStateException(
-                    "usage is priced in " + s.currency() + ", the account bills in " + currency);
-        }
         if (s.totals() != null && s.totals().unpricedEvents() > 0) {
             // an unpriced event would be billed as free: wait until usage-service has priced it
             throw new CloseFailure(FailureCause.USAGE_NOT_PRICED,
@@ -118,7 +118,9 @@ public class InputGatherer {
                         : s.byModel().stream()
                                 .map(m -> new UsageTotals.ModelUsage(m.model(), m.provider(), m.totalTokens(),
                                         m.cost() == null ? BigDecimal.ZERO : m.cost()))
-                                .toList());
+                                .toList(),
+                // counts never depend on the cost's currency; a cost-plus line converts it at the period's rate
+                rates.conversion(s.currency(), currency, period.end()));
     }
 
     public Optional<ContractTerms> contract(String orgId, Instant at) {
@@ -137,8 +139,21 @@ public class InputGatherer {
                 : t.negotiatedRates().stream()
                         .map(r -> new ContractTerms.NegotiatedRate(r.meter(), r.model(), r.kind(), r.value())).toList();
         MoneyValue credits = t.prepaidCreditBalance();
+        List<ContractTerms.MinimumSpend> minimums = t.minimums() == null
+                ? List.of()
+                : t.minimums().stream().map(InputGatherer::toMinimum).toList();
         return new ContractTerms(t.contractId(), t.version(), t.currency(), commitment, rates,
-                credits == null ? BigDecimal.ZERO : credits.amount());
+                credits == null ? BigDecimal.ZERO : credits.amount(), minimums);
+    }
+
+    private static ContractTerms.MinimumSpend toMinimum(ContractRecords.Minimum m) {
+        if (m.period() == null || m.amount() == null || m.amount().amount() == null || m.periodStart() == null
+                || m.periodEnd() == null) {
+            // a minimum the close cannot place would be billed as none: fail instead
+            throw new IllegalStateException("contract-service sent a minimum without its amount or window: " + m);
+        }
+        return new ContractTerms.MinimumSpend(m.period(), m.amount().amount(), m.periodStart(), m.periodEnd(),
+                BigDecimal.ZERO);
     }
 
     static PlanTerms toTerms(PlanVersion p, String accountCurrency) {

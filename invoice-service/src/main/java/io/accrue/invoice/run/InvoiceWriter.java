@@ -168,6 +168,15 @@ public class InvoiceWriter {
         line.amount = l.amount();
         line.periodStart = l.periodStart();
         line.periodEnd = l.periodEnd();
+        if (l.fx() != null) {
+            line.fxFromCurrency = l.fx().rate().from();
+            line.fxOriginalAmount = l.fx().original() == null
+                    ? null
+                    : l.fx().original().setScale(12, java.math.RoundingMode.HALF_UP);
+            line.fxRate = l.fx().rate().rate();
+            line.fxRateDate = l.fx().rate().date();
+            line.fxSource = l.fx().rate().source();
+        }
         return line;
     }
 }

@@ -89,6 +89,7 @@ class StripeConnectDeliveryTest {
         stripe().stubFor(any(urlPathMatching("/v1/.*")).willReturn(aResponse()
                 .withTransformers(StripeConnectStandIn.NAME)));
         usage("EUR", ONE_USER);
+        EndUserNeighbours.billingAccount(org, "UTC", "month");
         // other test classes leave outbox rows behind: out of the way, so each delivery here is this test's
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "UPDATE outbox SET status = 'delivered' WHERE status = 'pending'").executeUpdate());

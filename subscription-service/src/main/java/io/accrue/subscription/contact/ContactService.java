@@ -104,7 +104,23 @@ public class ContactService {
         }
     }
 
+    /**
+     * Accepted means applied. No invoice is sent to contacts (invoices go out through Stripe), and dunning notices
+     * are delivered as signed webhooks only (no mail is sent): a flag that would deliver nothing is refused.
+     */
+    private static void requireDeliverable(ContactDraft d) {
+        if (d.receivesInvoices()) {
+            throw ApiException.badRequest("unsupported_field", "receivesInvoices: invoices are not sent to billing"
+                    + " contacts (Stripe emails its invoices to the customer); leave it false.");
+        }
+        if (d.receivesDunning() && (d.webhookUrl() == null || d.webhookUrl().isBlank())) {
+            throw ApiException.unprocessable("webhook_url_required", "receivesDunning: dunning notices are delivered"
+                    + " as signed webhooks only (no mail is sent); give a webhookUrl.");
+        }
+    }
+
     private static void apply(BillingContact c, ContactDraft d, Instant now) {
+        requireDeliverable(d);
         c.name = d.name().strip();
         c.email = d.email().strip().toLowerCase(java.util.Locale.ROOT);
         c.receivesInvoices = d.receivesInvoices();

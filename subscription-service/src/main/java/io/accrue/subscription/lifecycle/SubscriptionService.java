@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.accrue.common.error.ApiException;
 import io.accrue.common.paging.CursorPage;
 import io.accrue.common.paging.Cursors;
@@ -42,11 +44,16 @@ public class SubscriptionService {
     private final AuditTrail audit;
     private final Clock clock;
     private final OpenInvoices openInvoices;
+    private final ExchangeRates rates;
+    private final String usageCostCurrency;
 
     SubscriptionService(SubscriptionRepository subscriptions, SubscriptionEventRepository events,
             BillingAccountRepository accounts, PlanService plans, SpendGate gate, AuditTrail audit, Clock clock,
-            OpenInvoices openInvoices) {
+            OpenInvoices openInvoices, ExchangeRates rates,
+            @ConfigProperty(name = "accrue.subscription.usage-cost-currency", defaultValue = "USD") String usageCostCurrency) {
         this.openInvoices = openInvoices;
+        this.rates = rates;
+        this.usageCostCurrency = usageCostCurrency;
         this.audit = audit;
         this.subscriptions = subscriptions;
         this.events = events;
@@ -130,11 +137,18 @@ public class SubscriptionService {
 
     @Transactional
     public ChangeResult changePlan(String orgId, ChangePlan request, String actor) {
-        Subscription s = current(orgId);
-        requireLive(s);
         PlanDefinition target = plans.latest(request.planSlug());
         if (target.archived) {
             throw ApiException.unprocessable("plan_archived", "Plan '" + target.slug + "' takes no new subscribers.");
+        }
+        // the plan must bill in this period's currency and in one scheduled for the next; asked before the
+        // subscription row is locked, so no lock is held while invoice-service answers
+        List<String> before = currencies(orgId);
+        before.forEach(currency -> requireBillable(target, currency));
+        Subscription s = current(orgId);
+        requireLive(s);
+        if (!currencies(s).equals(before)) {
+            currencies(s).forEach(currency -> requireBillable(target, currency)); // changed meanwhile: ask again
         }
         PlanDefinition from = plans.definition(s.planSlug, s.planVersion);
         if (from.slug.equals(target.slug) && from.version == target.version) {
@@ -270,7 +284,7 @@ public class SubscriptionService {
         PlanDefinition next = s.pendingPlanSlug != null
                 ? plans.definition(s.pendingPlanSlug, s.pendingPlanVersion)
                 : plans.definition(s.planSlug, s.planVersion);
-        price(next, currency);
+        requireBillable(next, currency);
         Instant now = clock.instant();
         s.pendingCurrency = currency;
         s.updatedAt = now;
@@ -428,6 +442,57 @@ public class SubscriptionService {
     private static void requireLive(Subscription s) {
         if ("canceled".equals(s.status)) {
             throw ApiException.conflict("subscription_canceled", "The subscription is canceled; reactivate it first.");
+        }
+    }
+
+    /** The currencies a subscription bills in now and from the next period (read without a lock). */
+    private List<String> currencies(String orgId) {
+        List<Object[]> rows = subscriptions.getEntityManager().createQuery(
+                "select s.currency, s.pendingCurrency from Subscription s where s.orgId = ?1", Object[].class)
+                .setParameter(1, orgId).getResultList();
+        return rows.isEmpty() ? List.of() : currencies((String) rows.get(0)[0], (String) rows.get(0)[1]);
+    }
+
+    private static List<String> currencies(Subscription s) {
+        return currencies(s.currency, s.pendingCurrency);
+    }
+
+    private static List<String> currencies(String currency, String pending) {
+        return pending == null || pending.equals(currency) ? List.of(currency) : List.of(currency, pending);
+    }
+
+    /**
+     * A plan billing usage at provider cost plus markup (pay_per_token, metered, enterprise) converts the cost,
+     * recorded in the catalog's currency, through invoice-service's exchange-rate table: without a rate for the
+     * pair the close would fail, so the change is refused now (409 {@code exchange_rate_missing}), failing closed
+     * when invoice-service cannot be asked. Count-based plans never convert.
+     */
+    private void requireBillable(PlanDefinition plan, String currency) {
+        price(plan, currency);
+        requireConvertible(plan, currency);
+    }
+
+    private void requireConvertible(PlanDefinition plan, String currency) {
+        boolean costPlus = switch (plan.billingModel) {
+            case "pay_per_token", "metered", "enterprise" -> true;
+            default -> false;
+        };
+        if (!costPlus || currency.equals(usageCostCurrency)) {
+            return;
+        }
+        boolean recorded;
+        try {
+            recorded = rates.recorded(usageCostCurrency, currency);
+        } catch (RuntimeException e) {
+            throw new ApiException(503, "invoice_service_unavailable", "Service unavailable",
+                    "Could not ask invoice-service for a " + usageCostCurrency + " to " + currency
+                            + " exchange rate; nothing was changed.");
+        }
+        if (!recorded) {
+            throw ApiException.conflict("exchange_rate_missing", "Plan '" + plan.slug + "' bills usage at provider"
+                    + " cost, recorded in " + usageCostCurrency + "; invoice-service has no " + usageCostCurrency
+                    + " to " + currency + " exchange rate, so it could not invoice in " + currency
+                    + ". A platform operator records one first (PUT /v1/exchange-rates/…).");
         }
     }
 

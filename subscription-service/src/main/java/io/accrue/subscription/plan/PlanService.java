@@ -92,6 +92,7 @@ public class PlanService {
         }
         List<Overage> overage = d.overage() == null ? List.of() : d.overage();
         overage.forEach(PlanService::checkTiers);
+        checkMeters(d, overage);
         PlanDefinition p = new PlanDefinition();
         p.id = UUID.randomUUID();
         p.slug = slug;
@@ -111,6 +112,41 @@ public class PlanService {
         p.createdBy = actor;
         plans.persistAndFlush(p);
         return p;
+    }
+
+    /** The meters invoice-service bills (billing-rules "Invoices", rule 4); any other name would bill nothing. */
+    static final java.util.Set<String> METERS = java.util.Set.of("llm_tokens", "agent_sessions", "tool_calls",
+            "requests");
+
+    /**
+     * Accepted means applied: an allowance or overage rule for a meter that is not billed, a second rule for one
+     * meter (both would charge), or an organisation-wide model allow-list (nothing enforces it: end users' model
+     * lists live on usage-service rate plans) is refused rather than stored and ignored.
+     */
+    private static void checkMeters(PlanDraft d, List<Overage> overage) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Overage o : overage) {
+            if (!METERS.contains(o.meter())) {
+                throw ApiException.unprocessable("unknown_meter", "Overage meter '" + o.meter() + "' is not one of "
+                        + new java.util.TreeSet<>(METERS) + ".");
+            }
+            if (!seen.add(o.meter())) {
+                throw ApiException.unprocessable("duplicate_meter", "Meter '" + o.meter() + "' has two overage rules.");
+            }
+        }
+        if (d.allowances() != null) {
+            for (String meter : d.allowances().keySet()) {
+                if (!METERS.contains(meter)) {
+                    throw ApiException.unprocessable("unknown_meter", "Allowance meter '" + meter + "' is not one of "
+                            + new java.util.TreeSet<>(METERS) + ".");
+                }
+            }
+        }
+        if (d.entitlements() != null && d.entitlements().allowedModels() != null
+                && !d.entitlements().allowedModels().isEmpty()) {
+            throw ApiException.badRequest("unsupported_field", "entitlements.allowedModels is not enforced for a"
+                    + " whole organisation; restrict models per end user with a usage-service rate plan's allowedModels.");
+        }
     }
 
     /** Graduated tiers must grow and end unbounded, otherwise some usage would have no price. */

@@ -49,8 +49,8 @@ class ContactsAuditNotificationTest {
 
     private static String contact(String email, String hook) {
         return """
-                {"name":"Ada","email":"%s","receivesInvoices":true,"receivesDunning":true,"webhookUrl":%s}"""
-                .formatted(email, hook == null ? "null" : "\"" + hook + "\"");
+                {"name":"Ada","email":"%s","receivesInvoices":false,"receivesDunning":%s,"webhookUrl":%s}"""
+                .formatted(email, hook != null, hook == null ? "null" : "\"" + hook + "\"");
     }
 
     @Test
@@ -67,6 +67,13 @@ class ContactsAuditNotificationTest {
         as(org, Roles.OWNER).body(contact("not-an-email", null))
                 .when().post("/v1/accounts/{o}/contacts", org).then().statusCode(422)
                 .body("code", equalTo("validation_failed"));
+        // flags that would deliver nothing are refused, not stored
+        as(org, Roles.OWNER).body(contact("eve@example.com", null).replace("\"receivesInvoices\":false",
+                "\"receivesInvoices\":true")).when().post("/v1/accounts/{o}/contacts", org).then().statusCode(400)
+                .body("code", equalTo("unsupported_field"));
+        as(org, Roles.OWNER).body(contact("eve@example.com", null).replace("\"receivesDunning\":false",
+                "\"receivesDunning\":true")).when().post("/v1/accounts/{o}/contacts", org).then().statusCode(422)
+                .body("code", equalTo("webhook_url_required"));
         as("other-org", Roles.OWNER).when().get("/v1/accounts/{o}/contacts", org).then().statusCode(404);
         as(org, Roles.OWNER).body(contact("ada@acme.example", null))
                 .when().put("/v1/accounts/{o}/contacts/{c}", org, id).then().statusCode(200)

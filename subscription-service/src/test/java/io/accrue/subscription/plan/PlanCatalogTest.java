@@ -22,7 +22,7 @@ class PlanCatalogTest {
                 {"slug":%s,"name":"Team","tier":"business","billingModel":"tiered","interval":"month",
                  "basePrices":{"USD":"%s"},"allowances":{"llm_tokens":5000000},
                  "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"upTo":null,"unitAmount":"0.002"}]}],
-                 "entitlements":{"features":["sso"],"allowedModels":["gpt-4o"]},"stripePriceIds":{"base":"price_team"}}"""
+                 "entitlements":{"features":["sso"],"allowedModels":[]},"stripePriceIds":{"base":"price_team"}}"""
                 .formatted(slug == null ? "null" : "\"" + slug + "\"", price);
     }
 
@@ -53,6 +53,17 @@ class PlanCatalogTest {
                 .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("unknown_currency"));
         operator().body(draft(slug, "-1.00")).when().post("/v1/plans")
                 .then().statusCode(422).body("code", equalTo("validation_failed"));
+        // accepted means applied: a meter nobody bills, a meter priced twice, an allow-list nobody enforces
+        operator().body(draft(slug, "1.00").replace("\"meter\":\"llm_tokens\"", "\"meter\":\"images\""))
+                .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("unknown_meter"));
+        operator().body(draft(slug, "1.00").replace("{\"llm_tokens\":5000000}", "{\"images\":10}"))
+                .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("unknown_meter"));
+        String rule = "{\"meter\":\"llm_tokens\",\"packageSize\":1000,\"tiers\":[{\"upTo\":null,\"unitAmount\":\"0.002\"}]}";
+        operator().body(draft(slug, "1.00").replace("[" + rule + "]", "[" + rule + "," + rule + "]"))
+                .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("duplicate_meter"));
+        operator().body(draft(slug, "1.00").replace("\"allowedModels\":[]", "\"allowedModels\":[\"gpt-4o\"]"))
+                .when().post("/v1/plans").then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("unsupported_field"));
         service().when().get("/v1/plans/{s}/versions/1", slug).then().statusCode(404);
         operator().body(draft("free", "0.00")).when().post("/v1/plans")
                 .then().statusCode(409).body("code", equalTo("plan_exists"));
