@@ -1,0 +1,48 @@
+package io.accrue.e2e.model;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The issue-13 defects the model check found whose fixes have not landed on this branch yet. For each one the
+ * check steers around the defect (a generator switch or a fault-free schedule) so that the build stays green, and
+ * the regression file that shows the defect is skipped with its name. When a fix lands, name it in
+ * {@code -Daccrue.model.fixed=issue13.3,issue13.4} (or {@code all}) to generate the cases again; once it is merged,
+ * flip its default here.
+ *
+ * @param costCurrencyIndependent issue 13 point 3: count-based charges (tiers, allowances, packages) never depend
+ *        on the currency the provider cost was recorded in. Until then a non-USD account with token usage cannot be
+ *        invoiced at all, and (point 1) its period is lost: non-USD histories post no usage.
+ * @param creditsReserved issue 13 point 4: the credit an invoice applies is reserved before the invoice is final, so
+ *        the next close never spends it again. Until then the runner waits for every drawdown to reach
+ *        contract-service before the next close (the fault-free schedule).
+ */
+public record KnownDefects(boolean costCurrencyIndependent, boolean creditsReserved) {
+
+    public static final String PROPERTY = "accrue.model.fixed";
+
+    /** What this branch knows to be fixed: nothing of issue 13 yet. */
+    private static final Set<String> FIXED_HERE = Set.of();
+
+    public static KnownDefects fromSystemProperties() {
+        Set<String> fixed = Arrays.stream(System.getProperty(PROPERTY, "").split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        fixed.addAll(FIXED_HERE);
+        boolean all = fixed.contains("all");
+        return new KnownDefects(all || fixed.contains("issue13.3"), all || fixed.contains("issue13.4"));
+    }
+
+    /** Whether the fix a regression file names ({@code issue13.3}, …) counts as landed. */
+    public boolean fixed(String name) {
+        return switch (name) {
+            case "issue13.3" -> costCurrencyIndependent;
+            case "issue13.4" -> creditsReserved;
+            default -> true;
+        };
+    }
+
+    boolean waitForDrawdownsBeforeAClose() {
+        return !creditsReserved;
+    }
+}
