@@ -134,13 +134,28 @@ final class Histories {
                 .as(PeriodScript::new);
     }
 
+    /**
+     * Steps happen at a few instants of a period (each instant costs a clock move of the whole suite): eight slots
+     * of 125 ‰, and for late usage three instants in the first days of the next period, two within the 3-day
+     * late-event window and one just past it (14.9 h, 44.6 h and 74.4 h into a 31-day month).
+     */
+    static int slot(Step step) {
+        if (step.kind().equals("late")) {
+            return List.of(20, 60, 100).get(step.at() % 3);
+        }
+        return 62 + 125 * Math.min(7, (step.at() - 1) * 8 / 999);
+    }
+
     /** Any generated or shrunk history as a valid script (see the class comment). */
     static History normalise(History h, KnownDefects defects) {
         boolean usageAllowed = h.currency().equals("USD") || defects.costCurrencyIndependent();
         List<PeriodScript> periods = new ArrayList<>();
         int current = 0;
         for (int p = 0; p < h.periods().size(); p++) {
-            List<Step> steps = new ArrayList<>(h.periods().get(p).steps());
+            List<Step> steps = new ArrayList<>();
+            for (Step step : h.periods().get(p).steps()) {
+                steps.add(new Step(step.kind(), slot(step), step.events(), step.plan(), step.timing()));
+            }
             steps.sort(Comparator.comparingInt(Step::at));
             boolean lastPeriod = p == h.periods().size() - 1;
             boolean changed = false;

@@ -15,7 +15,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -40,10 +46,14 @@ import io.restassured.response.Response;
  */
 final class HistoryRunner {
 
+    /** The suite's late-event window ({@code accrue.usage.ingest.late-window}, errors.md {@code event_too_old}). */
+    static final Duration LATE_WINDOW = Duration.ofDays(3);
     private static final List<String> SERVICES = List.of("subscription-service", "usage-service", "invoice-service",
             "contract-service");
     /** Histories that cannot be billed yet because an issue-13 fix has not landed: see {@link KnownDefects}. */
     private final KnownDefects defects;
+    private long closing;
+    private long running;
 
     HistoryRunner(KnownDefects defects) {
         this.defects = defects;
@@ -51,45 +61,52 @@ final class HistoryRunner {
 
     /** The failures of each history of the batch, in order (an empty list: the history agrees with the model). */
     List<List<String>> run(List<History> batch) {
+        if (!defects.freePlanInEveryCurrency()) {
+            publishFreePlanInEveryCurrency();
+        }
         Instant start = nextMonthStart(clock()).plus(Duration.ofHours(1));
         moveClocks(start);
-        List<Org> orgs = new ArrayList<>();
-        for (History h : batch) {
-            Org org = new Org(h);
-            orgs.add(org);
-            org.guard(() -> setUp(org, start));
-        }
+        List<Org> orgs = batch.stream().map(Org::new).toList();
+        inParallel(orgs, org -> org.guard(() -> setUp(org, start)));
         int periods = batch.stream().mapToInt(h -> h.periods().size()).max().orElse(0);
         Instant periodStart = start.atZone(ZoneOffset.UTC).withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC)
                 .toInstant();
         Instant windowStart = clock();
         for (int k = 0; k < periods; k++) {
             Instant periodEnd = periodStart.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
-            List<Planned> planned = new ArrayList<>();
+            // the steps of all histories by instant; histories act side by side at one instant, each in its order
+            TreeMap<Instant, Map<Org, List<Step>>> planned = new TreeMap<>();
+            long span = Duration.between(windowStart, periodEnd).toMillis();
             for (Org org : orgs) {
                 if (k < org.history.periods().size()) {
                     for (Step step : org.history.periods().get(k).steps()) {
-                        long span = Duration.between(windowStart, periodEnd).toMillis();
-                        planned.add(new Planned(windowStart.plusMillis(span * step.at() / 1000), org, step));
+                        planned.computeIfAbsent(windowStart.plusMillis(span * step.at() / 1000),
+                                t -> new LinkedHashMap<>())
+                                .computeIfAbsent(org, o -> new ArrayList<>()).add(step);
                     }
                 }
             }
-            planned.sort(Comparator.comparing(Planned::at));
-            for (Planned p : planned) {
-                if (p.at().isAfter(clock())) {
-                    moveClocks(p.at());
+            final int period = k;
+            final Instant ps = periodStart;
+            for (Map.Entry<Instant, Map<Org, List<Step>>> at : planned.entrySet()) {
+                if (at.getKey().isAfter(clock())) {
+                    moveClocks(at.getKey());
                 }
-                final int period = k;
-                final Instant ps = periodStart;
-                p.org().guard(() -> step(p.org(), p.step(), period, ps));
+                inParallel(List.copyOf(at.getValue().keySet()), org -> at.getValue().get(org)
+                        .forEach(step -> org.guard(() -> step(org, step, period, ps))));
             }
             moveClocks(periodEnd.plus(Duration.ofHours(1)));
+            long t0 = System.nanoTime();
             close(orgs, k, periodStart, periodEnd);
+            closing += System.nanoTime() - t0;
             periodStart = periodEnd;
             windowStart = clock();
         }
+        long t0 = System.nanoTime();
         checkDrawdownLedger(orgs);
         retire(orgs);
+        System.out.printf("[model] closes %.1f s (runs %.1f s), ledger %.1f s%n", closing / 1e9, running / 1e9,
+                (System.nanoTime() - t0) / 1e9);
         return orgs.stream().map(o -> o.failures).toList();
     }
 
@@ -107,7 +124,46 @@ final class HistoryRunner {
         }
     }
 
-    private record Planned(Instant at, Org org, Step step) {}
+    private static boolean freePlanPublished;
+
+    /** The workaround of {@link KnownDefects#freePlanInEveryCurrency()}: a free version priced in every currency. */
+    private static synchronized void publishFreePlanInEveryCurrency() {
+        if (freePlanPublished) {
+            return;
+        }
+        Map<String, Object> free = new LinkedHashMap<>();
+        free.put("name", "Free");
+        free.put("tier", "free");
+        free.put("billingModel", "flat");
+        free.put("interval", "month");
+        free.put("basePrices", Map.of("USD", "0.00", "EUR", "0.00", "GBP", "0.00", "JPY", "0", "KWD", "0.000"));
+        free.put("allowances", Map.of("llm_tokens", 100_000, "agent_sessions", 10));
+        expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON).body(free)
+                .put(Suite.url("subscription-service") + "/v1/plans/free"), 200, "publish free in every currency");
+        freePlanPublished = true;
+    }
+
+    /** HTTP calls of different histories overlap (the services have more threads than the runner has work). */
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "model-check");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static void inParallel(List<Org> orgs, Consumer<Org> action) {
+        List<Future<?>> running = orgs.stream().map(o -> POOL.submit(() -> action.accept(o))).collect(
+                java.util.stream.Collectors.toList());
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            } catch (ExecutionException e) {
+                throw new AssertionError(e.getCause());
+            }
+        }
+    }
 
     /** What the runner knows of one history as it plays. */
     private static final class Org {
@@ -251,10 +307,12 @@ final class HistoryRunner {
         List<Map<String, Object>> body = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         Set<String> inBatch = new LinkedHashSet<>();
+        // U7: an event older than the late-event window is refused (event_too_old) and never billed
+        boolean tooOld = occurredAt.isBefore(clock().minus(LATE_WINDOW));
         for (Event e : events) {
             body.add(eventBody(e, occurredAt));
             boolean fresh = !org.posted.containsKey(e.id()) && inBatch.add(e.id());
-            expected.add(fresh ? "accepted" : "duplicate");
+            expected.add(tooOld ? "rejected" : fresh ? "accepted" : "duplicate");
         }
         JsonPath result = expect(given().auth().oauth2(org.reporter).contentType(ContentType.JSON)
                 .body(Map.of("events", body)).post(Suite.url("usage-service") + "/v1/usage-events"), 200, "post usage")
@@ -265,7 +323,7 @@ final class HistoryRunner {
                     + result.prettify());
         }
         for (Event e : events) {
-            if (!org.posted.containsKey(e.id())) {
+            if (!tooOld && !org.posted.containsKey(e.id())) {
                 org.posted.put(e.id(), occurredAt);
                 org.postedEvents.put(e.id(), e);
                 (late ? org.late : org.usage).computeIfAbsent(period, p -> new ArrayList<>()).add(e);
@@ -285,14 +343,25 @@ final class HistoryRunner {
             return;
         }
         List<Map<String, Object>> body = new ArrayList<>();
-        org.postedEvents.forEach((id, e) -> body.add(eventBody(e, org.posted.get(id))));
+        Instant windowStart = clock().minus(LATE_WINDOW).plusSeconds(60);
+        org.postedEvents.forEach((id, e) -> {
+            // see KnownDefects#replayAnsweredDuplicate: until fixed, only events still inside the late window
+            if (defects.replayAnsweredDuplicate() || org.posted.get(id).isAfter(windowStart)) {
+                body.add(eventBody(e, org.posted.get(id)));
+            }
+        });
+        if (body.isEmpty()) {
+            return;
+        }
         for (int from = 0; from < body.size(); from += 100) {
             List<Map<String, Object>> chunk = body.subList(from, Math.min(body.size(), from + 100));
-            List<String> statuses = expect(given().auth().oauth2(org.reporter).contentType(ContentType.JSON)
+            JsonPath result = expect(given().auth().oauth2(org.reporter).contentType(ContentType.JSON)
                     .body(Map.of("events", chunk)).post(Suite.url("usage-service") + "/v1/usage-events"), 200,
-                    "replay").jsonPath().getList("results.status");
+                    "replay").jsonPath();
+            List<String> statuses = result.getList("results.status");
             if (statuses.stream().anyMatch(s -> !s.equals("duplicate"))) {
-                throw new AssertionError("a replay was not all duplicates: " + statuses);
+                throw new AssertionError("a replay was not all duplicates: " + statuses + " for " + chunk + ": "
+                        + result.prettify());
             }
         }
     }
@@ -352,13 +421,12 @@ final class HistoryRunner {
         if (defects.waitForDrawdownsBeforeAClose()) {
             awaitDrawdowns(orgs);
         }
+        long t0 = System.nanoTime();
         String runId = startRun(null); // as the CronJob calls it: POST {} with the billing-service token
         awaitRun(runId);
-        for (Org org : orgs) {
-            if (k < org.history.periods().size()) {
-                org.guard(() -> compare(org, k, periodStart, periodEnd));
-            }
-        }
+        running += System.nanoTime() - t0;
+        inParallel(orgs.stream().filter(o -> k < o.history.periods().size()).toList(),
+                org -> org.guard(() -> compare(org, k, periodStart, periodEnd)));
         List<Org> rerun = orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken
                 && o.history.periods().get(k).rerunClose()).toList();
         if (!rerun.isEmpty()) {
@@ -467,10 +535,7 @@ final class HistoryRunner {
 
     /** After the last close: contract-service's drawdown ledger is the invoices' usage lines and credits. */
     private void checkDrawdownLedger(List<Org> orgs) {
-        for (Org org : orgs) {
-            if (org.contractId == null || org.broken) {
-                continue;
-            }
+        inParallel(orgs.stream().filter(o -> o.contractId != null && !o.broken).toList(), org -> {
             org.guard(() -> {
                 Map<String, Map<String, Object>> byInvoice = awaitLedger(org);
                 for (String invoiceId : org.invoiceIds) {
@@ -496,7 +561,7 @@ final class HistoryRunner {
                     }
                 }
             });
-        }
+        });
     }
 
     /** The drawdowns contract-service recorded, by invoice id, once every invoice that owes one has posted. */

@@ -22,7 +22,11 @@ final class ModelCheck {
 
     static void check(List<History> batch, KnownDefects defects) {
         Suite.stack();
+        long started = System.nanoTime();
         List<List<String>> failures = new HistoryRunner(defects).run(batch);
+        System.out.printf("[model] %d histories, %d periods, %d failing, in %.1f s%n", batch.size(),
+                batch.stream().mapToInt(h -> h.periods().size()).sum(),
+                failures.stream().filter(f -> !f.isEmpty()).count(), (System.nanoTime() - started) / 1e9);
         StringBuilder report = new StringBuilder();
         List<Path> written = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
