@@ -307,7 +307,7 @@ final class HistoryRunner {
         List<Map<String, Object>> body = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         Set<String> inBatch = new LinkedHashSet<>();
-        // U7: an event older than the late-event window is refused (event_too_old) and never billed
+        // U4: an event older than the late-event window is refused (event_too_old) and never billed
         boolean tooOld = occurredAt.isBefore(clock().minus(LATE_WINDOW));
         for (Event e : events) {
             body.add(eventBody(e, occurredAt));

@@ -35,7 +35,7 @@ final class ModelCheck {
             }
             Path file = write(batch.get(i));
             written.add(file);
-            report.append("\n\nhistory ").append(i).append(" (replay: ./mvnw -B verify -pl e2e-tests"
+            report.append("\n\nhistory ").append(i).append(" (replay: ./mvnw -B verify -pl local-stack,e2e-tests"
                     + " -Dtest=ModelRegressionsTest -Daccrue.model.replay=").append(file.toAbsolutePath())
                     .append(")\n").append(String.join("\n", failures.get(i))).append("\n")
                     .append(batch.get(i).toJson());
