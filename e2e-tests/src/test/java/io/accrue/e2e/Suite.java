@@ -12,7 +12,7 @@ import io.accrue.localstack.LocalStack;
  * is {@code -Daccrue.e2e.port-offset} (default 1000), so two runs on one machine (a CI run and a developer's,
  * or the console's browser tests) can live side by side.
  */
-final class Suite {
+public final class Suite {
 
     static final int PORT_OFFSET = Integer.getInteger("accrue.e2e.port-offset", 1000);
     private static LocalStack stack;
@@ -21,7 +21,7 @@ final class Suite {
     private Suite() {
     }
 
-    static synchronized LocalStack stack() {
+    public static synchronized LocalStack stack() {
         if (failure != null) {
             throw failure; // one start attempt per JVM: report its cause to every test class
         }
@@ -58,23 +58,23 @@ final class Suite {
         }
     }
 
-    static String url(String service) {
+    public static String url(String service) {
         return stack().serviceUrl(service);
     }
 
-    static String token(String subject, String org, String... roles) {
+    public static String token(String subject, String org, String... roles) {
         return stack().token(subject, List.of(roles), org, null);
     }
 
-    static String reporterToken(String org, String environment) {
+    public static String reporterToken(String org, String environment) {
         return stack().token(org + "-gateway-" + environment, List.of("usage-reporter"), org, environment);
     }
 
-    static String operatorToken() {
+    public static String operatorToken() {
         return stack().token("operator", List.of("platform-operator"), null, null);
     }
 
-    static String serviceToken() {
+    public static String serviceToken() {
         return stack().token("service-account-accrue-billing-service", List.of("billing-service"), null, null);
     }
 }

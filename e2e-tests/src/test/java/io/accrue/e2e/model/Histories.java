@@ -1,0 +1,221 @@
+package io.accrue.e2e.model;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+
+import io.accrue.e2e.model.History.ContractSpec;
+import io.accrue.e2e.model.History.Event;
+import io.accrue.e2e.model.History.PeriodScript;
+import io.accrue.e2e.model.History.PlanSpec;
+import io.accrue.e2e.model.History.Step;
+import io.accrue.e2e.model.History.Tier;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+
+/**
+ * jqwik generators of {@link History}s. Everything is built from jqwik's own arbitraries, so a failing history
+ * shrinks (fewer periods, steps and events, smaller numbers, simpler plans). {@link #normalise} then makes any
+ * generated (or shrunk) value a valid script: one plan change per period and never to the plan in effect, a
+ * cancellation only as the very last step, late usage only after a first close, event ids unique.
+ */
+final class Histories {
+
+    private static final List<String> MODELS = List.of("gpt-4o", "gpt-4o-mini", "claude-sonnet-4");
+
+    private Histories() {
+    }
+
+    static Arbitrary<History> histories(KnownDefects defects) {
+        Arbitrary<String> currency = Arbitraries.frequency(
+                Tuple.of(5, "USD"), Tuple.of(1, "EUR"),
+                Tuple.of(1, "JPY"), Tuple.of(1, "KWD"));
+        return currency.flatMap(cur -> Combinators.combine(
+                sized(plan(cur), 1, 3),
+                contract(cur).injectNull(0.6),
+                sized(period(), 1, 3))
+                .as((plans, contract, periods) -> normalise(new History(cur, plans, contract, periods), defects)));
+    }
+
+    /**
+     * A list whose size is uniform in [min, max]: jqwik's own list sizes follow the number of tries, so with the
+     * few tries of CI nearly every history would have one period of one step.
+     */
+    static <T> Arbitrary<List<T>> sized(Arbitrary<T> element, int min, int max) {
+        return Arbitraries.integers().between(min, max).flatMap(n -> element.list().ofSize(n));
+    }
+
+    private static Arbitrary<BigDecimal> money(String currency, int max) {
+        int places = ReferenceModel.minorUnit(currency);
+        int scaled = currency.equals("JPY") ? max * 100 : max;
+        return Arbitraries.bigDecimals().between(BigDecimal.ZERO, BigDecimal.valueOf(scaled)).ofScale(places);
+    }
+
+    static Arbitrary<PlanSpec> plan(String currency) {
+        // cost-plus lines are priced in the catalog's USD: another currency needs exchange rates (issue 13 point 3)
+        Arbitrary<String> kind = currency.equals("USD")
+                ? Arbitraries.of("tiered", "flat", "pay_per_token")
+                : Arbitraries.of("tiered", "flat");
+        Arbitrary<Long> allowance = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(0L)),
+                Tuple.of(1, Arbitraries.just(1_000_000L)), Tuple.of(2, Arbitraries.longs().between(0, 3_000_000)));
+        Arbitrary<Long> packageSize = Arbitraries.of(1L, 1_000L, 100_000L, 1_000_000L);
+        Arbitrary<BigDecimal> unit = Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("5"))
+                .ofScale(4);
+        Arbitrary<List<Tier>> tiers = Combinators.combine(
+                sized(Arbitraries.longs().between(1, 5_000_000), 0, 2), unit.list().ofSize(3))
+                .as((bounds, units) -> {
+                    List<Long> sorted = new ArrayList<>(new TreeSet<>(bounds));
+                    List<Tier> out = new ArrayList<>();
+                    for (int i = 0; i < sorted.size(); i++) {
+                        out.add(new Tier(sorted.get(i), units.get(i)));
+                    }
+                    out.add(new Tier(null, units.get(sorted.size()))); // the last tier is unbounded
+                    return out;
+                });
+        return Combinators.combine(kind, money(currency, 500), allowance, packageSize, tiers)
+                .as((k, price, a, size, t) -> k.equals("tiered")
+                        ? new PlanSpec(k, price, a, size, t)
+                        : new PlanSpec(k, price, 0, 1, List.of()));
+    }
+
+    static Arbitrary<ContractSpec> contract(String currency) {
+        Arbitrary<String> target = Arbitraries.of("none", "meter", "model");
+        Arbitrary<String> kind = Arbitraries.of("discount_percent", "fixed_unit_price");
+        Arbitrary<BigDecimal> discount = Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("60"))
+                .ofScale(2);
+        Arbitrary<BigDecimal> perPackage = Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("3"))
+                .ofScale(4);
+        Arbitrary<BigDecimal> perToken = Arbitraries.bigDecimals()
+                .between(new BigDecimal("0.000000100"), new BigDecimal("0.000020000")).ofScale(9);
+        Arbitrary<BigDecimal> commitment = Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.just(BigDecimal.ZERO)),
+                Tuple.of(1, money(currency, 300)));
+        Arbitrary<BigDecimal> credits = Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(BigDecimal.ZERO)),
+                Tuple.of(2, Arbitraries.bigDecimals().between(BigDecimal.ZERO,
+                        BigDecimal.valueOf(currency.equals("JPY") ? 40_000 : 400)).ofScale(4)));
+        return Combinators.combine(target, kind, discount, perPackage, perToken, commitment, credits)
+                .as((t, k, d, pp, pt, c, cr) -> switch (t) {
+                    case "meter" ->
+                        new ContractSpec("llm_tokens", null, k, k.equals("discount_percent") ? d : pp, c, cr);
+                    case "model" -> new ContractSpec(null, "gpt-4o", k, k.equals("discount_percent") ? d : pt, c, cr);
+                    default -> new ContractSpec(null, null, null, null, c, cr);
+                });
+    }
+
+    static Arbitrary<Event> event() {
+        return Combinators.combine(Arbitraries.of(MODELS), Arbitraries.longs().between(0, 2_000_000),
+                Arbitraries.integers().between(0, 100), Arbitraries.longs().between(0, 500_000))
+                .as((model, in, cachedPercent, out) -> new Event(null, model, in, in * cachedPercent / 100, out));
+    }
+
+    static Arbitrary<Step> step() {
+        Arbitrary<Integer> at = Arbitraries.integers().between(1, 999);
+        Arbitrary<Step> usage = Combinators.combine(at, sized(event(), 1, 4),
+                Arbitraries.of(false, false, true))
+                .as((a, events, duplicate) -> {
+                    List<Event> batch = new ArrayList<>(events);
+                    if (duplicate) {
+                        batch.add(events.get(0)); // the same event twice in one batch
+                    }
+                    return new Step("usage", a, batch, null, null);
+                });
+        Arbitrary<Step> late = Combinators.combine(at, sized(event(), 1, 2))
+                .as((a, events) -> new Step("late", a, events, null, null));
+        Arbitrary<Step> replay = at.map(a -> new Step("replay", a, null, null, null));
+        Arbitrary<Step> change = Combinators.combine(at, Arbitraries.integers().between(0, 2),
+                Arbitraries.of("now", "period_end"))
+                .as((a, plan, timing) -> new Step("plan_change", a, null, plan, timing));
+        Arbitrary<Step> cancel = Combinators.combine(at, Arbitraries.of("now", "period_end"))
+                .as((a, timing) -> new Step("cancel", a, null, null, timing));
+        return Arbitraries.frequencyOf(Tuple.of(6, usage), Tuple.of(1, replay),
+                Tuple.of(2, late), Tuple.of(2, change), Tuple.of(1, cancel));
+    }
+
+    static Arbitrary<PeriodScript> period() {
+        return Combinators.combine(sized(step(), 0, 5), Arbitraries.of(false, false, true))
+                .as(PeriodScript::new);
+    }
+
+    /**
+     * Steps happen at a few instants of a period (each instant costs a clock move of the whole suite): eight slots
+     * of 125 ‰, and for late usage three instants in the first days of the next period, two within the 3-day
+     * late-event window and one just past it (14.9 h, 44.6 h and 74.4 h into a 31-day month).
+     */
+    static int slot(Step step) {
+        if (step.kind().equals("late")) {
+            return List.of(20, 60, 100).get(step.at() % 3);
+        }
+        return 62 + 125 * Math.min(7, (step.at() - 1) * 8 / 999);
+    }
+
+    /** Any generated or shrunk history as a valid script (see the class comment). */
+    static History normalise(History h, KnownDefects defects) {
+        boolean usageAllowed = h.currency().equals("USD") || defects.costCurrencyIndependent();
+        List<PeriodScript> periods = new ArrayList<>();
+        int current = 0;
+        for (int p = 0; p < h.periods().size(); p++) {
+            List<Step> steps = new ArrayList<>();
+            for (Step step : h.periods().get(p).steps()) {
+                steps.add(new Step(step.kind(), slot(step), step.events(), step.plan(), step.timing()));
+            }
+            steps.sort(Comparator.comparingInt(Step::at));
+            boolean lastPeriod = p == h.periods().size() - 1;
+            boolean changed = false;
+            Integer pending = null;
+            List<Step> kept = new ArrayList<>();
+            for (int s = 0; s < steps.size(); s++) {
+                Step step = steps.get(s);
+                switch (step.kind()) {
+                    case "usage", "late", "replay" -> {
+                        if (!usageAllowed || (step.kind().equals("late") && p == 0)) {
+                            continue;
+                        }
+                        List<Event> events = null;
+                        if (step.events() != null) {
+                            events = new ArrayList<>();
+                            for (int e = 0; e < step.events().size(); e++) {
+                                Event ev = step.events().get(e);
+                                // a repeated event keeps the id of its first occurrence in the batch
+                                int first = step.events().indexOf(ev);
+                                String id = "e" + p + "-" + s + "-" + first;
+                                events.add(new Event(id, ev.model(), ev.inputTokens(), ev.cachedTokens(),
+                                        ev.outputTokens()));
+                            }
+                        }
+                        kept.add(new Step(step.kind(), step.at(), events, null, null));
+                    }
+                    case "plan_change" -> {
+                        int target = step.plan() % h.plans().size();
+                        if (changed || target == current) {
+                            continue;
+                        }
+                        changed = true;
+                        if (step.timing().equals("now")) {
+                            current = target;
+                        } else {
+                            pending = target;
+                        }
+                        kept.add(new Step(step.kind(), step.at(), null, target, step.timing()));
+                    }
+                    case "cancel" -> {
+                        if (lastPeriod && s == steps.size() - 1) {
+                            kept.add(new Step(step.kind(), step.at(), null, null, step.timing()));
+                        }
+                    }
+                    default -> throw new IllegalArgumentException(step.kind());
+                }
+            }
+            if (pending != null) {
+                current = pending;
+            }
+            periods.add(new PeriodScript(kept, h.periods().get(p).rerunClose()));
+        }
+        return new History(h.currency(), h.plans(), h.contract(), periods);
+    }
+}

@@ -1,0 +1,82 @@
+package io.accrue.e2e.model;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * One generated billing history of one organisation, as data: what the organisation buys and what it does,
+ * period by period. Times are relative (per mille of a period), so a history replays at any "now": the runner
+ * maps them onto the suite's clock, which only moves forward. {@link #toString()} is the history's JSON, so a
+ * failing (shrunk) sample prints as a file that {@code ModelRegressionsTest} replays.
+ *
+ * @param currency the account's currency (its minor unit decides every rounding)
+ * @param plans the organisation's own plans; the first is subscribed at once ("now"), the others are targets of
+ *        plan changes
+ * @param contract an enterprise contract covering the whole history, or null
+ * @param periods the billing periods the history lives through, each closed by a billing run at its end
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record History(String currency, List<PlanSpec> plans, ContractSpec contract, List<PeriodScript> periods) {
+
+    /** {@code flat}, {@code tiered} (allowance, package size, graduated tiers on llm_tokens) or {@code pay_per_token}. */
+    public record PlanSpec(String kind, BigDecimal basePrice, long allowance, long packageSize, List<Tier> tiers) {}
+
+    /** A graduated tier: {@code upTo} counts overage units (null for the last, unbounded tier). */
+    public record Tier(Long upTo, BigDecimal unitAmount) {}
+
+    /**
+     * Contract terms: at most one negotiated rate (on the {@code llm_tokens} meter or on a model), a monthly
+     * commitment (0 for none) and prepaid credits granted once for the whole term.
+     */
+    public record ContractSpec(String rateMeter, String rateModel, String rateKind, BigDecimal rateValue,
+            BigDecimal monthlyCommitment, BigDecimal prepaidCredits) {}
+
+    /** What happens during one period, in order of {@link Step#at()}; {@code rerunClose}: the close runs twice. */
+    public record PeriodScript(List<Step> steps, boolean rerunClose) {}
+
+    /**
+     * One action at {@code at} per mille of the period (of what is left of it in the first period).
+     * <ul>
+     * <li>{@code usage}: post {@code events} in one batch (an event listed twice is a replay inside the batch);</li>
+     * <li>{@code replay}: post again every event this history posted so far;</li>
+     * <li>{@code late}: post {@code events} dated in the previous period, after its close;</li>
+     * <li>{@code plan_change}: move to {@code plan} (an index of {@link History#plans()}) with {@code timing};</li>
+     * <li>{@code cancel}: cancel with {@code timing} (only as the history's last step).</li>
+     * </ul>
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Step(String kind, int at, List<Event> events, Integer plan, String timing) {}
+
+    /** A usage event: {@code id} is unique within the history; tokens as an AI gateway reports them. */
+    public record Event(String id, String model, long inputTokens, long cachedTokens, long outputTokens) {}
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public static History fromJson(String json) {
+        try {
+            return JSON.readValue(json, History.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a history: " + e.getMessage(), e);
+        }
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+}

@@ -1,0 +1,135 @@
+package io.accrue.e2e.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.accrue.e2e.model.History.ContractSpec;
+import io.accrue.e2e.model.History.Event;
+import io.accrue.e2e.model.History.PlanSpec;
+import io.accrue.e2e.model.History.Tier;
+import io.accrue.e2e.model.ReferenceModel.Late;
+import io.accrue.e2e.model.ReferenceModel.PeriodInput;
+import io.accrue.e2e.model.ReferenceModel.Segment;
+
+/**
+ * The reference model itself, on cases worked out by hand from docs/billing-rules.md (the numbers in each row's
+ * comment), so that a wrong model cannot pass the check by agreeing with a wrong service. No suite needed.
+ */
+class ReferenceModelTest {
+
+    private static final Instant APRIL = Instant.parse("2027-04-01T00:00:00Z");
+    private static final Instant MAY = Instant.parse("2027-05-01T00:00:00Z");
+
+    private static PlanSpec tiered(String base, long allowance, long size, Tier... tiers) {
+        return new PlanSpec("tiered", new BigDecimal(base), allowance, size, List.of(tiers));
+    }
+
+    private static Event tokens(String model, long in, long cached, long out) {
+        return new Event("e", model, in, cached, out);
+    }
+
+    private static ReferenceModel.Invoice invoice(String currency, List<Segment> segments, List<Event> usage,
+            ContractSpec contract, BigDecimal creditsBefore, List<Late> late) {
+        return ReferenceModel.invoice(new PeriodInput(currency, APRIL, MAY, segments, usage, late, contract,
+                creditsBefore));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # case                                      | allowance | size | tier 1 upTo | tier 1 | tier 2 | tokens    | overage lines
+            # 1,351,000 − 1,000,000 = 351 packages × 0.50
+            allowance, one tier                         | 1000000   | 1000 |             | 0.50   |        | 1351000   | 175.50
+            # 5,001 over: 6 packages; tier 1 holds ceil(2,500 / 1,000) = 3 packages × 1 = 3; 3 × 0.10
+            graduated, upTo rounds up to a package      | 0         | 1000 | 2500        | 1      | 0.10   | 5001      | 0.30 3.00
+            # under the allowance: no overage line
+            within the allowance                        | 1000000   | 1    |             | 1      |        | 1000000   |
+            # one token over with packages of a million: one whole package
+            a package is never split                    | 0         | 1000000 |          | 2.5    |        | 1         | 2.50
+            """)
+    void overageFillsTiersInPackages(String name, long allowance, long size, Long upTo, String first, String second,
+            long used, String lines) {
+        PlanSpec plan = second == null
+                ? tiered("0", allowance, size, new Tier(null, new BigDecimal(first)))
+                : tiered("0", allowance, size, new Tier(upTo, new BigDecimal(first)),
+                        new Tier(null, new BigDecimal(second)));
+        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)), List.of(tokens("gpt-4o", used, 0, 0)),
+                null, BigDecimal.ZERO, List.of());
+        assertEquals(lines == null ? "" : lines, String.join(" ",
+                invoice.lines().stream().map(l -> l.amount().toPlainString()).toList()));
+    }
+
+    @ParameterizedTest(name = "{0} {1} of {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # 30-day April; one line rounded once, half-up, to the currency's minor unit
+            USD | 99.00  | 2027-04-01T00:00:00Z | 99.00
+            # 1000 × 10 days / 30 days = 333.33… → 333 yen
+            JPY | 1000   | 2027-04-21T00:00:00Z | 333
+            # 10.000 × 1 day / 30 days = 0.3333… → 0.333 KWD
+            KWD | 10.000 | 2027-04-30T00:00:00Z | 0.333
+            # 0.05 × 15 days / 30 = 0.025 → 0.03 (half-up)
+            EUR | 0.05   | 2027-04-16T00:00:00Z | 0.03
+            """)
+    void baseFeeIsProratedBySecondsAndRoundedOnce(String currency, String base, String from, String expected) {
+        var invoice = invoice(currency, List.of(new Segment(Instant.parse(from), MAY, tiered(base, 0, 1))), List.of(),
+                null, BigDecimal.ZERO, List.of());
+        assertEquals(new BigDecimal(expected), invoice.total());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # gpt-4o: (1M × 2.50 + 0.2M × 10.00) / 1M = 4.50 cost × 1.20 = 5.40
+            plain                 | 1000000 | 0      | 200000 | 5.40
+            # 0.6M × 2.50 + 0.4M cached × 1.25 + 0.2M × 10 = 1.5 + 0.5 + 2.0 = 4.00 × 1.20 = 4.80
+            cached part of input  | 1000000 | 400000 | 200000 | 4.80
+            # 1,000 tokens: 0.0025 × 1.2 = 0.003 → 0.00, a line of zero cents is still a line (exact ≠ 0)
+            below a cent          | 1000    | 0      | 0      | 0.00
+            """)
+    void payPerTokenIsCostPlusMarkup(String name, long in, long cached, long out, String expected) {
+        PlanSpec plan = new PlanSpec("pay_per_token", BigDecimal.ZERO, 0, 1, List.of());
+        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)), List.of(tokens("gpt-4o", in, cached, out)),
+                null, BigDecimal.ZERO, List.of());
+        assertEquals(1, invoice.lines().size());
+        assertEquals(new BigDecimal(expected), invoice.total());
+    }
+
+    @ParameterizedTest(name = "granted {0}, applied before {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # charges 99.00 + commitment 300 − 0 drawn = true-up 300.00: total charges 399.00
+            0        | 0      | 399.00
+            # 100.0049 granted: usable 100.00 (rounded DOWN); 399.00 − 100.00
+            100.0049 | 0      | 299.00
+            # what is left (0.0049) rounds down to nothing: no credit line
+            100.0049 | 100.00 | 399.00
+            # more credit than charges: the total is 0, never negative
+            1000     | 0      | 0.00
+            """)
+    void commitmentTrueUpThenCreditsLast(String granted, String before, String total) {
+        var contract = new ContractSpec(null, null, null, null, new BigDecimal("300"), new BigDecimal(granted));
+        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, tiered("99.00", 0, 1))), List.of(), contract,
+                new BigDecimal(before), List.of());
+        assertEquals(new BigDecimal(total), invoice.total());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # tier 0.50 per 1,000 above 1M: 200 × 0.50 = 100 billed, 1.3M now: 300 × 0.50 = 150: the late line is 50
+            late usage is the marginal charge  | 1200000 | 100000 | 50.00
+            # still within the allowance: nothing to add
+            late usage within the allowance    | 500000  | 100000 |
+            """)
+    void lateUsageIsTheMarginalChargeAtTheOldPlan(String name, long billed, long late, String expected) {
+        PlanSpec plan = tiered("0", 1_000_000, 1000, new Tier(null, new BigDecimal("0.50")));
+        Event first = tokens("gpt-4o", billed, 0, 0);
+        Instant march = Instant.parse("2027-03-01T00:00:00Z");
+        var invoice = invoice("USD", List.of(new Segment(march, MAY, plan)), List.of(), null, BigDecimal.ZERO,
+                List.of(new Late(march, APRIL, plan, List.of(first), List.of(first, tokens("gpt-4o", late, 0, 0)))));
+        assertEquals(expected == null ? "" : expected, String.join(" ",
+                invoice.lines().stream().map(l -> l.amount().toPlainString()).toList()));
+    }
+}
