@@ -26,6 +26,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class LiteLlmFormat {
 
     static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+    /**
+     * Per-unit prices keep up to 18 decimal places, the precision of a per-token price (12 per million): LiteLLM
+     * prices pixels at 1.58945719e-07 and seconds at 0.0002833333333333333. The cost is still rounded once, to 12.
+     */
+    static final int UNIT_SCALE = 18;
 
     /** A LiteLLM base price field: a token dimension (per token) or a unit (per unit). */
     record Field(String liteLlm, boolean perToken, String accrue) {}
@@ -145,13 +150,13 @@ public final class LiteLlmFormat {
                         if (unit == null) {
                             ignored.add(name + "." + size.getKey());
                         } else {
-                            units.put(unit, twelvePlaces(name, decimal(name, size.getValue())));
+                            units.put(unit, places(name, decimal(name, size.getValue()), UNIT_SCALE));
                         }
                     }
                     continue;
                 }
                 if (PER_REQUEST.equals(name)) {
-                    perRequest = twelvePlaces(name, decimal(name, f.getValue()));
+                    perRequest = places(name, decimal(name, f.getValue()), 12);
                     continue;
                 }
                 if (CACHE_HIT.equals(name)) {
@@ -170,11 +175,11 @@ public final class LiteLlmFormat {
                 boolean perToken = BY_ACCRUE_TOKEN.containsKey(k.get().dimension());
                 BigDecimal v = decimal(name, f.getValue());
                 (perToken ? tokens : units).put(k.get().toString(),
-                        twelvePlaces(name, perToken ? v.multiply(MILLION) : v));
+                        perToken ? places(name, v.multiply(MILLION), 12) : places(name, v, UNIT_SCALE));
             }
             JsonNode hit = node.get(CACHE_HIT);
             if (hit != null && !hit.isNull()) {
-                BigDecimal v = twelvePlaces(CACHE_HIT, decimal(CACHE_HIT, hit).multiply(MILLION));
+                BigDecimal v = places(CACHE_HIT, decimal(CACHE_HIT, hit).multiply(MILLION), 12);
                 BigDecimal read = tokens.putIfAbsent("cache_read", v);
                 if (read != null && read.compareTo(v) != 0) {
                     ignored.add(CACHE_HIT);
@@ -286,11 +291,12 @@ public final class LiteLlmFormat {
         return d;
     }
 
-    private static BigDecimal twelvePlaces(String field, BigDecimal v) {
+    private static BigDecimal places(String field, BigDecimal v, int max) {
         BigDecimal s = v.stripTrailingZeros();
-        if (s.scale() > 12) {
-            throw new IllegalArgumentException(
-                    field + " needs more than 12 decimal places (per million tokens, or per unit)");
+        if (s.scale() > max) {
+            throw new IllegalArgumentException(field + " needs more than " + max + " decimal places"
+                    + (max == 12 ? " per million tokens" : " per unit") + " (" + v.toPlainString()
+                    + " is a rounded repeating decimal; no exact price can be billed from it)");
         }
         return s.scale() < 0 ? s.setScale(0) : s;
     }

@@ -56,7 +56,7 @@ public final class PricingRequests {
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal cachedInputPerMillion,
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal perRequest,
             @Size(max = 60) Map<@Pattern(regexp = PriceKey.SYNTAX, message = KEY_MESSAGE) String, @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal> tokenPrices,
-            @Size(max = 60) Map<@Pattern(regexp = PriceKey.SYNTAX, message = KEY_MESSAGE) String, @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal> unitPrices,
+            @Size(max = 60) Map<@Pattern(regexp = PriceKey.SYNTAX, message = KEY_MESSAGE) String, @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 18) BigDecimal> unitPrices,
             Boolean forUnpricedUsage) {}
 
     static final String KEY_MESSAGE = "price keys are [batch:|priority:|flex:]<lower_snake_case name>[>N]";
@@ -85,14 +85,11 @@ public final class PricingRequests {
     /** What a LiteLLM import did: models and versions created, entries unchanged or skipped (with why). */
     public record ImportResult(Instant effectiveFrom, int entries, int modelsCreated, int providersCreated,
             int versionsCreated, int unchanged, List<Skipped> skipped, List<String> keptManual,
-            List<String> replacedManual, List<Ignored> ignoredFields, List<AliasMoved> aliasesMoved) {
+            List<String> replacedManual, List<Ignored> ignoredFields) {
         public record Skipped(String key, String reason) {}
 
         /** Price fields of an imported entry that Accrue does not apply (the entry is priced without them). */
         public record Ignored(String key, List<String> fields) {}
-
-        /** A spelling that named another model and now names the file's own entry, whose prices differ. */
-        public record AliasMoved(String alias, String from, String to) {}
     }
 
     static BigDecimal scaled(BigDecimal v) {

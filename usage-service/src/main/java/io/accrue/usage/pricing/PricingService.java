@@ -245,7 +245,7 @@ public class PricingService {
         }
         catalog.invalidate();
         return new ImportResult(start, total, run.modelsCreated, run.providersCreated, run.versionsCreated,
-                run.unchanged, run.skipped, run.keptManual, run.replacedManual, run.ignored, run.aliasesMoved);
+                run.unchanged, run.skipped, run.keptManual, run.replacedManual, run.ignored);
     }
 
     /** The state of one import: what the catalog held when it started, plus what its committed chunks wrote. */
@@ -259,7 +259,6 @@ public class PricingService {
         final List<ImportResult.Ignored> ignored = new ArrayList<>();
         final List<String> keptManual = new ArrayList<>();
         final List<String> replacedManual = new ArrayList<>();
-        final List<ImportResult.AliasMoved> aliasesMoved = new ArrayList<>();
         int modelsCreated, providersCreated, versionsCreated, unchanged;
         Map<String, String> aliasToModel = new HashMap<>();
         Set<String> providerIds = new java.util.HashSet<>();
@@ -294,16 +293,18 @@ public class PricingService {
             String modelId = pendingAliases.getOrDefault(e.modelId(), aliasToModel.get(e.modelId()));
             PriceVersion last = modelId == null ? null : pendingLatest.getOrDefault(modelId, latest.get(modelId));
             if (modelId != null && !modelId.equals(e.modelId())) {
-                // The key is a spelling of another model. Same prices: an alias indeed. Different prices: the file's
-                // own entry (Azure, Bedrock and dated ids have their own prices), so the spelling moves to it.
+                // The key is a spelling of another model here. Same prices: an alias indeed. Different prices: the
+                // file's own entry, but re-pointing the spelling would re-price that model's traffic at once (and
+                // leave it unpriced until this import's start), so the operator decides.
                 if (last != null && samePrices(last, e, currency)) {
                     pending[3]++;
                     return;
                 }
-                String from = modelId;
-                pendingReports.add(() -> aliasesMoved.add(new ImportResult.AliasMoved(e.modelId(), from, e.modelId())));
-                modelId = null;
-                last = null;
+                String other = modelId;
+                pendingReports.add(() -> skipped.add(new ImportResult.Skipped(e.key(), "'" + e.modelId()
+                        + "' is an alias of model '" + other + "' here, whose prices differ from the file's entry;"
+                        + " remove the alias (or give '" + other + "' these prices) to import it")));
+                return;
             }
             if (modelId == null) {
                 if (!providerIds.contains(e.provider()) && pendingProviders.add(e.provider())) {
@@ -318,15 +319,10 @@ public class PricingService {
                 m.mode = e.mode();
                 m.createdAt = now;
                 models.persist(m);
-                ModelAlias a = aliases.findById(e.modelId());
-                if (a != null) {
-                    a.modelId = e.modelId();
-                } else {
-                    a = new ModelAlias();
-                    a.alias = e.modelId();
-                    a.modelId = e.modelId();
-                    aliases.persist(a);
-                }
+                ModelAlias a = new ModelAlias();
+                a.alias = e.modelId();
+                a.modelId = e.modelId();
+                aliases.persist(a);
                 pendingAliases.put(e.modelId(), e.modelId());
                 modelId = e.modelId();
                 pending[0]++;

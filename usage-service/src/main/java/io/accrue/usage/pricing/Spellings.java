@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * <li>a provider prefix {@code p/} is dropped, and the entry found must be one of provider {@code p}'s own
  * (so {@code bedrock/…} only ever finds a Bedrock price, never the provider's direct one);</li>
  * <li>a bare name finds the one entry {@code p/name} of a first-party provider {@code p} (not a cloud or
- * router), else the one entry {@code p/name} of any provider — never a guess between several;</li>
+ * router) — never a guess between several, never a reseller's price; a bare Vertex spelling
+ * ({@code name@version}) finds {@code vertex_ai/name@version};</li>
  * <li>version dots become dashes ({@code claude-3.5-sonnet} → {@code claude-3-5-sonnet});</li>
  * <li>{@code -latest}, a date ({@code -20241022}, {@code -2024-10-22}) or a Vertex version ({@code @20241022})
  * that has no entry of its own is dropped, and the undated entry prices it.</li>
@@ -39,22 +40,17 @@ public final class Spellings {
 
     public Spellings(Map<String, PriceCatalog.ResolvedModel> byAlias) {
         this.byAlias = byAlias;
-        Map<String, List<PriceCatalog.ResolvedModel>> firstParty = new HashMap<>(), any = new HashMap<>();
+        Map<String, List<PriceCatalog.ResolvedModel>> firstParty = new HashMap<>();
         byAlias.forEach((alias, m) -> {
             int slash = alias.indexOf('/');
-            if (slash > 0 && m != null && ownedBy(m, alias.substring(0, slash))) {
-                String rest = alias.substring(slash + 1);
-                any.computeIfAbsent(rest, k -> new java.util.ArrayList<>()).add(m);
-                if (!CLOUDS.contains(alias.substring(0, slash))) {
-                    firstParty.computeIfAbsent(rest, k -> new java.util.ArrayList<>()).add(m);
-                }
+            if (slash > 0 && m != null && !CLOUDS.contains(alias.substring(0, slash))
+                    && ownedBy(m, alias.substring(0, slash))) {
+                firstParty.computeIfAbsent(alias.substring(slash + 1), k -> new java.util.ArrayList<>()).add(m);
             }
         });
-        any.forEach((rest, ms) -> {
-            List<PriceCatalog.ResolvedModel> fp = firstParty.getOrDefault(rest, List.of());
-            List<PriceCatalog.ResolvedModel> pick = fp.isEmpty() ? ms : fp;
-            if (pick.stream().map(PriceCatalog.ResolvedModel::modelId).distinct().count() == 1) {
-                bare.put(rest, pick.get(0));
+        firstParty.forEach((rest, ms) -> {
+            if (ms.stream().map(PriceCatalog.ResolvedModel::modelId).distinct().count() == 1) {
+                bare.put(rest, ms.get(0));
             }
         });
     }
@@ -83,6 +79,9 @@ public final class Spellings {
             }
         } else {
             m = bare.get(s);
+            if (m == null && s.indexOf('@') > 0) {
+                m = byAlias.get("vertex_ai/" + s);
+            }
             if (m != null) {
                 return m;
             }
