@@ -29,6 +29,9 @@ import io.accrue.common.security.Environment;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.pricing.PriceCatalog;
 import io.accrue.usage.pricing.Prices;
+import io.accrue.usage.pricing.ServiceTier;
+import io.accrue.usage.rating.Metered;
+import io.accrue.usage.rating.Rating;
 
 /**
  * Validates and prices each event on its own (a bad event never sinks the batch), then hands the priced events
@@ -119,10 +122,6 @@ public class IngestService {
             return EventResult.rejected(index, r.eventId(), "validation_failed", violations.stream()
                     .map(v -> v.getPropertyPath() + ": " + v.getMessage()).sorted().collect(Collectors.joining("; ")));
         }
-        if (r.cached() > r.input()) {
-            return EventResult.rejected(index, r.eventId(), "cached_exceeds_input",
-                    "cachedTokens is the cached part of inputTokens, so it cannot exceed it.");
-        }
         if (r.occurredAt().isBefore(now.minus(config.ingest().lateWindow()))) {
             return EventResult.rejected(index, r.eventId(), "event_too_old",
                     "occurredAt is older than the late-event window ("
@@ -132,27 +131,96 @@ public class IngestService {
             return EventResult.rejected(index, r.eventId(), "event_in_future",
                     "occurredAt is more than " + config.ingest().futureSkew() + " ahead of the server clock.");
         }
+        Object measured = measure(index, r);
+        if (measured instanceof EventResult rejected) {
+            return rejected;
+        }
+        Metered metered = (Metered) measured;
         Optional<PriceCatalog.ResolvedModel> model = models.computeIfAbsent(r.model(), catalog::resolve);
         Optional<Prices> prices = model.flatMap(m -> m.at(r.occurredAt()));
-        boolean flagUnknown = "flag".equalsIgnoreCase(config.ingest().unknownModel());
-        if (prices.isEmpty() && !flagUnknown) {
-            return model.isEmpty()
-                    ? EventResult.rejected(index, r.eventId(), "unknown_model",
-                            "Model '" + r.model() + "' is not in the pricing catalog.")
-                    : EventResult.rejected(index, r.eventId(), "no_price_in_effect",
-                            "Model '" + r.model() + "' has no price in effect at " + r.occurredAt() + ".");
+        Optional<Rating.Rated> rated = prices.map(p -> Rating.rate(p, metered));
+        if (rated.isEmpty() || !rated.get().priced()) {
+            // A version added afterwards for unpriced usage prices what the one in effect leaves unpriced.
+            Optional<Prices> later = model.flatMap(m -> m.forUnpricedAt(r.occurredAt()));
+            Optional<Rating.Rated> again = later.map(p -> Rating.rate(p, metered)).filter(Rating.Rated::priced);
+            if (again.isPresent()) {
+                prices = later;
+                rated = again;
+            }
         }
-        BigDecimal cost = prices.map(p -> io.accrue.usage.rating.Rating.cost(p, r.input(), r.output(), r.cached(),
-                r.units())).orElse(BigDecimal.ZERO.setScale(12));
+        boolean priced = rated.isPresent() && rated.get().priced();
+        boolean flagUnknown = "flag".equalsIgnoreCase(config.ingest().unknownModel());
+        if (!priced && !flagUnknown) {
+            if (model.isEmpty()) {
+                return EventResult.rejected(index, r.eventId(), "unknown_model",
+                        "Model '" + r.model() + "' is not in the pricing catalog.");
+            }
+            if (rated.isEmpty()) {
+                return EventResult.rejected(index, r.eventId(), "no_price_in_effect",
+                        "Model '" + r.model() + "' has no price in effect at " + r.occurredAt() + ".");
+            }
+            return EventResult.rejected(index, r.eventId(), "dimension_not_priced", "Model '"
+                    + model.get().modelId() + "' has no price for " + String.join(", ", rated.get().unpriced())
+                    + " in the version in effect at " + r.occurredAt() + "; usage is never recorded as free.");
+        }
+        BigDecimal cost = priced ? rated.get().cost() : BigDecimal.ZERO.setScale(12);
+        if (!priced) {
+            prices = Optional.empty(); // recorded unpriced (flag mode): no version rated it
+        }
         String canonical = model.map(PriceCatalog.ResolvedModel::modelId).orElse(null);
         String provider = model.map(PriceCatalog.ResolvedModel::providerId)
                 .orElse(r.provider() == null ? "unknown" : r.provider());
         Instant t = r.occurredAt();
         var utc = t.atZone(ZoneOffset.UTC);
-        return new RatedEvent(index, r, canonical != null ? canonical : r.model(), provider, canonical,
+        return new RatedEvent(index, r, metered, canonical != null ? canonical : r.model(), provider, canonical,
                 prices.map(Prices::versionId).orElse(null), prices.map(Prices::currency).orElse(null), cost,
-                prices.isEmpty(), t.truncatedTo(ChronoUnit.DAYS),
+                !priced, t.truncatedTo(ChronoUnit.DAYS),
                 utc.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.firstDayOfMonth()).toInstant(),
                 t.truncatedTo(ChronoUnit.MINUTES));
+    }
+
+    /** The event's counts in Accrue's dimensions: its own fields, or its provider usage object mapped. */
+    private static Object measure(int index, UsageEventRequest r) {
+        ProviderUsage.Parts parts;
+        if (r.usage() != null || r.usageFormat() != null) {
+            if (r.hasOwnCounts()) {
+                return EventResult.rejected(index, r.eventId(), "usage_ambiguous",
+                        "Send either Accrue's token counts or the provider's usage object, not both.");
+            }
+            try {
+                parts = ProviderUsage.map(r.usageFormat(), r.usage());
+            } catch (ProviderUsage.Refused e) {
+                return EventResult.rejected(index, r.eventId(), e.code, e.getMessage());
+            }
+        } else {
+            parts = new ProviderUsage.Parts(r.input(), r.output(), r.cached(),
+                    UsageEventRequest.or0(r.cacheWriteTokens()), UsageEventRequest.or0(r.cacheWrite1hTokens()),
+                    UsageEventRequest.or0(r.audioInputTokens()), UsageEventRequest.or0(r.audioOutputTokens()),
+                    UsageEventRequest.or0(r.imageInputTokens()), UsageEventRequest.or0(r.imageOutputTokens()),
+                    UsageEventRequest.or0(r.reasoningTokens()), null, Map.of());
+        }
+        String tierName = r.serviceTier() != null ? r.serviceTier() : parts.serviceTier();
+        Optional<ServiceTier> tier = ServiceTier.parse(tierName);
+        if (tier.isEmpty()) {
+            return EventResult.rejected(index, r.eventId(), "unknown_service_tier",
+                    "serviceTier '" + tierName + "' is not standard, batch, priority or flex.");
+        }
+        Map<String, Long> units = new java.util.TreeMap<>(parts.units());
+        if (r.units() != null) {
+            r.units().forEach((k, v) -> units.merge(k, v, Long::sum));
+        }
+        Metered m = new Metered(parts.input(), parts.output(), parts.cacheRead(), parts.cacheWrite(),
+                parts.cacheWrite1h(), parts.audioInput(), parts.audioOutput(), parts.imageInput(), parts.imageOutput(),
+                parts.reasoning(), tier.get(), units);
+        if (m.cacheReadTokens() > m.inputTokens()) {
+            return EventResult.rejected(index, r.eventId(), "cached_exceeds_input",
+                    "cachedTokens is the cached part of inputTokens, so it cannot exceed it.");
+        }
+        if (m.inputParts() > m.inputTokens() || m.outputParts() > m.outputTokens()) {
+            return EventResult.rejected(index, r.eventId(), "token_parts_exceed_total",
+                    "Cache, audio and image input tokens are parts of inputTokens, reasoning, audio and image output"
+                            + " tokens parts of outputTokens: their sum cannot exceed the total.");
+        }
+        return m;
     }
 }

@@ -171,6 +171,8 @@ public class IngestWriter {
                 occurred = new String[n], recorded = new String[n], versions = new String[n],
                 currencies = new String[n], reservations = new String[n];
         Long[] input = new Long[n], output = new Long[n], cached = new Long[n];
+        Long[][] parts = new Long[7][n];
+        String[] tiers = new String[n], formats = new String[n];
         Integer[] tools = new Integer[n];
         BigDecimal[] costs = new BigDecimal[n];
         Boolean[] unpriced = new Boolean[n];
@@ -185,7 +187,7 @@ public class IngestWriter {
             models[i] = e.canonicalModel();
             providers[i] = e.provider();
             sessions[i] = r.agentSessionId();
-            units[i] = json(r.units());
+            units[i] = json(e.metered().units());
             metadata[i] = json(r.metadata());
             occurred[i] = r.occurredAt().toString();
             recorded[i] = text.computeIfAbsent(rows.get(i).recordedAt(), Object::toString);
@@ -194,9 +196,18 @@ public class IngestWriter {
                     : text.computeIfAbsent(e.priceVersionId(), Object::toString);
             currencies[i] = e.currency();
             reservations[i] = r.reservationId() == null ? null : r.reservationId().toString();
-            input[i] = r.input();
-            output[i] = r.output();
-            cached[i] = r.cached();
+            input[i] = e.metered().inputTokens();
+            output[i] = e.metered().outputTokens();
+            cached[i] = e.metered().cacheReadTokens();
+            parts[0][i] = e.metered().cacheWriteTokens();
+            parts[1][i] = e.metered().cacheWrite1hTokens();
+            parts[2][i] = e.metered().audioInputTokens();
+            parts[3][i] = e.metered().audioOutputTokens();
+            parts[4][i] = e.metered().imageInputTokens();
+            parts[5][i] = e.metered().imageOutputTokens();
+            parts[6][i] = e.metered().reasoningTokens();
+            tiers[i] = e.metered().serviceTier().wireName();
+            formats[i] = r.usage() == null ? null : r.usageFormat();
             tools[i] = r.tools();
             costs[i] = e.cost();
             unpriced[i] = e.unpriced();
@@ -206,15 +217,21 @@ public class IngestWriter {
                 """
                         insert into usage_events (org_id, environment, event_id, end_user_id, model_requested, model_id, provider,
                             input_tokens, output_tokens, cached_tokens, tool_calls, agent_session_id, units, metadata,
-                            occurred_at, recorded_at, price_version_id, currency, cost, revenue, unpriced, reservation_id)
+                            occurred_at, recorded_at, price_version_id, currency, cost, revenue, unpriced, reservation_id,
+                            cache_write_tokens, cache_write_1h_tokens, audio_input_tokens, audio_output_tokens,
+                            image_input_tokens, image_output_tokens, reasoning_tokens, service_tier, usage_format)
                         select ?, ?, t.id, t.usr, t.req, t.model, t.provider, t.inp, t.outp, t.cached, t.tools, t.session,
                             t.units::jsonb, t.meta::jsonb, t.occurred::timestamptz, t.recorded::timestamptz, t.version::uuid,
-                            t.currency, t.cost, t.revenue, t.unpriced, t.reservation::uuid
+                            t.currency, t.cost, t.revenue, t.unpriced, t.reservation::uuid,
+                            t.cw, t.cw1h, t.ai, t.ao, t.ii, t.io, t.rs, t.tier, t.fmt
                         from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
                             ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::numeric[], ?::numeric[], ?::boolean[], ?::text[])
+                            ?::numeric[], ?::numeric[], ?::boolean[], ?::text[],
+                            ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                            ?::text[], ?::text[])
                             as t(id, usr, req, model, provider, inp, outp, cached, tools, session, units, meta, occurred,
-                                 recorded, version, currency, cost, revenue, unpriced, reservation)
+                                 recorded, version, currency, cost, revenue, unpriced, reservation,
+                                 cw, cw1h, ai, ao, ii, io, rs, tier, fmt)
                         on conflict (org_id, environment, event_id) do nothing
                         returning event_id""")) {
             int p = 1;
@@ -240,6 +257,11 @@ public class IngestWriter {
             ps.setArray(p++, c.createArrayOf("numeric", revenue));
             ps.setArray(p++, c.createArrayOf("bool", unpriced));
             ps.setArray(p++, c.createArrayOf("text", reservations));
+            for (Long[] part : parts) {
+                ps.setArray(p++, c.createArrayOf("bigint", part));
+            }
+            ps.setArray(p++, c.createArrayOf("text", tiers));
+            ps.setArray(p++, c.createArrayOf("text", formats));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
@@ -283,7 +305,8 @@ public class IngestWriter {
         int n = rows.size();
         String[] days = new String[n], users = new String[n], models = new String[n], providers = new String[n];
         Long[] in = new Long[n], out = new Long[n], cached = new Long[n], req = new Long[n], ses = new Long[n],
-                tools = new Long[n], unp = new Long[n];
+                tools = new Long[n], unp = new Long[n], cw = new Long[n], ai = new Long[n], ao = new Long[n],
+                rsn = new Long[n];
         BigDecimal[] cost = new BigDecimal[n], rev = new BigDecimal[n];
         int i = 0;
         for (var entry : rows.entrySet()) {
@@ -300,17 +323,24 @@ public class IngestWriter {
             ses[i] = t.sessions;
             tools[i] = t.tools;
             unp[i] = t.unpriced;
+            cw[i] = t.cacheWrite;
+            ai[i] = t.audioInput;
+            ao[i] = t.audioOutput;
+            rsn[i] = t.reasoning;
             cost[i] = t.cost;
             rev[i] = t.revenue;
             i++;
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into usage_daily as d (org_id, environment, day, end_user_id, model, provider, input_tokens,
-                    output_tokens, cached_tokens, requests, agent_sessions, tool_calls, cost, revenue, unpriced_events)
-                select ?, ?, t.day::date, t.u, t.m, t.p, t.i, t.o, t.c, t.r, t.s, t.tc, t.cost, t.rev, t.unp
+                    output_tokens, cached_tokens, requests, agent_sessions, tool_calls, cost, revenue, unpriced_events,
+                    cache_write_tokens, audio_input_tokens, audio_output_tokens, reasoning_tokens)
+                select ?, ?, t.day::date, t.u, t.m, t.p, t.i, t.o, t.c, t.r, t.s, t.tc, t.cost, t.rev, t.unp,
+                    t.cw, t.ai, t.ao, t.rsn
                 from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
-                    ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[], ?::bigint[])
-                    as t(day, u, m, p, i, o, c, r, s, tc, cost, rev, unp)
+                    ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[], ?::bigint[],
+                    ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                    as t(day, u, m, p, i, o, c, r, s, tc, cost, rev, unp, cw, ai, ao, rsn)
                 on conflict (org_id, environment, day, end_user_id, model) do update set
                     input_tokens = d.input_tokens + excluded.input_tokens,
                     output_tokens = d.output_tokens + excluded.output_tokens,
@@ -320,7 +350,11 @@ public class IngestWriter {
                     tool_calls = d.tool_calls + excluded.tool_calls,
                     cost = d.cost + excluded.cost,
                     revenue = d.revenue + excluded.revenue,
-                    unpriced_events = d.unpriced_events + excluded.unpriced_events""")) {
+                    unpriced_events = d.unpriced_events + excluded.unpriced_events,
+                    cache_write_tokens = d.cache_write_tokens + excluded.cache_write_tokens,
+                    audio_input_tokens = d.audio_input_tokens + excluded.audio_input_tokens,
+                    audio_output_tokens = d.audio_output_tokens + excluded.audio_output_tokens,
+                    reasoning_tokens = d.reasoning_tokens + excluded.reasoning_tokens""")) {
             int p = 1;
             ps.setString(p++, org);
             ps.setString(p++, env);
@@ -333,6 +367,9 @@ public class IngestWriter {
             ps.setArray(p++, c.createArrayOf("numeric", cost));
             ps.setArray(p++, c.createArrayOf("numeric", rev));
             ps.setArray(p++, c.createArrayOf("bigint", unp));
+            for (Object[] arr : new Object[][]{cw, ai, ao, rsn}) {
+                ps.setArray(p++, c.createArrayOf("bigint", arr));
+            }
             ps.executeUpdate();
         }
     }

@@ -26,7 +26,12 @@ final class PlainlyValid {
                 && r.occurredAt() != null
                 && atMost(r.agentSessionId(), 128)
                 && (r.toolCalls() == null || r.toolCalls() >= 0 && r.toolCalls() <= 10_000)
-                && units(r.units()) && metadata(r.metadata());
+                && units(r.units()) && metadata(r.metadata())
+                && between(r.cacheWriteTokens(), 100_000_000) && between(r.cacheWrite1hTokens(), 100_000_000)
+                && between(r.audioInputTokens(), 100_000_000) && between(r.audioOutputTokens(), 100_000_000)
+                && between(r.imageInputTokens(), 100_000_000) && between(r.imageOutputTokens(), 100_000_000)
+                && between(r.reasoningTokens(), 100_000_000)
+                && atMost(r.serviceTier(), 32) && atMost(r.usageFormat(), 32);
     }
 
     /** {@code @NotBlank @Size(max)}. */

@@ -12,10 +12,14 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One usage event: counts and small metadata only. Unknown fields are rejected, so prompt or completion text
- * can never be stored. OpenAI's {@code prompt_tokens} / {@code completion_tokens} are accepted as aliases.
+ * can never be stored. OpenAI's {@code prompt_tokens} / {@code completion_tokens} are accepted as aliases. The
+ * token parts ({@code cacheWriteTokens}…{@code reasoningTokens}) are parts of {@code inputTokens} or
+ * {@code outputTokens} (see {@code Metered}); instead of Accrue's counts an event may carry the provider's own
+ * {@code usage} object with its {@code usageFormat} ({@link ProviderUsage}).
  * Organisation and environment come from the credential, never from here.
  */
 public record UsageEventRequest(
@@ -32,7 +36,36 @@ public record UsageEventRequest(
         @JsonAlias("tool_calls") @Min(0) @Max(10_000) Integer toolCalls,
         @Size(max = 10) Map<@Pattern(regexp = "[a-z][a-z0-9_]*", message = "unit names are lower_snake_case") String, @NotNull @Min(0) @Max(1_000_000) Long> units,
         @Size(max = 16) Map<@Pattern(regexp = METADATA_KEY, message = "metadata keys are lower_snake_case identifiers (at most 64) and not a text field such as prompt or completion") String, @NotNull @Pattern(regexp = METADATA_VALUE, message = "metadata values are short identifiers: at most 128 of letters, digits and . _ : / @ + = - (no spaces)") String> metadata,
-        @JsonAlias("reservation_id") UUID reservationId){
+        @JsonAlias("reservation_id") UUID reservationId,
+        @JsonAlias("cache_write_tokens") @Min(0) @Max(100_000_000) Long cacheWriteTokens,
+        @JsonAlias("cache_write_1h_tokens") @Min(0) @Max(100_000_000) Long cacheWrite1hTokens,
+        @JsonAlias("audio_input_tokens") @Min(0) @Max(100_000_000) Long audioInputTokens,
+        @JsonAlias("audio_output_tokens") @Min(0) @Max(100_000_000) Long audioOutputTokens,
+        @JsonAlias("image_input_tokens") @Min(0) @Max(100_000_000) Long imageInputTokens,
+        @JsonAlias("image_output_tokens") @Min(0) @Max(100_000_000) Long imageOutputTokens,
+        @JsonAlias("reasoning_tokens") @Min(0) @Max(100_000_000) Long reasoningTokens,
+        @JsonAlias("service_tier") @Size(max = 32) String serviceTier,
+        @JsonAlias("usage_format") @Size(max = 32) String usageFormat,
+        JsonNode usage){
+
+    /** The fields an event had before token parts, service tiers and provider usage objects. */
+    public UsageEventRequest(String eventId, String endUserId, String model, String provider, Long inputTokens,
+            Long outputTokens, Long cachedTokens, Instant occurredAt, String agentSessionId, Integer toolCalls,
+            Map<String, Long> units, Map<String, String> metadata, UUID reservationId) {
+        this(eventId, endUserId, model, provider, inputTokens, outputTokens, cachedTokens, occurredAt, agentSessionId,
+                toolCalls, units, metadata, reservationId, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** True when any of Accrue's own token counts is given (then a provider usage object may not be). */
+    boolean hasOwnCounts() {
+        return inputTokens != null || outputTokens != null || cachedTokens != null || cacheWriteTokens != null
+                || cacheWrite1hTokens != null || audioInputTokens != null || audioOutputTokens != null
+                || imageInputTokens != null || imageOutputTokens != null || reasoningTokens != null;
+    }
+
+    static long or0(Long v) {
+        return v == null ? 0 : v;
+    }
 
     /**
      * Metadata carries identifiers (a trace id, a feature name, a region), never text: no spaces, so no sentence of a

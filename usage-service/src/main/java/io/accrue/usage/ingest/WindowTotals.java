@@ -39,7 +39,7 @@ final class WindowTotals {
 
     static final class DayTotals {
         String provider;
-        long input, output, cached, requests, sessions, tools, unpriced;
+        long input, output, cached, requests, sessions, tools, unpriced, cacheWrite, audioInput, audioOutput, reasoning;
         BigDecimal cost = BigDecimal.ZERO, revenue = BigDecimal.ZERO;
     }
 
@@ -94,9 +94,13 @@ final class WindowTotals {
             DayTotals t = rows.computeIfAbsent(new DayKey(day, e.request().endUserId(), e.modelKey()),
                     k -> new DayTotals());
             t.provider = e.provider();
-            t.input += e.request().input();
-            t.output += e.request().output();
-            t.cached += e.request().cached();
+            t.input += e.metered().inputTokens();
+            t.output += e.metered().outputTokens();
+            t.cached += e.metered().cacheReadTokens();
+            t.cacheWrite += e.metered().cacheWriteTokens() + e.metered().cacheWrite1hTokens();
+            t.audioInput += e.metered().audioInputTokens();
+            t.audioOutput += e.metered().audioOutputTokens();
+            t.reasoning += e.metered().reasoningTokens();
             t.requests++;
             t.tools += e.request().tools();
             t.unpriced += e.unpriced() ? 1 : 0;
@@ -120,7 +124,7 @@ final class WindowTotals {
             RatedEvent e = a.event();
             Usage u = perUser.computeIfAbsent(new UserWindows(e.request().endUserId(), e.day(), e.month(), e.minute()),
                     k -> new Usage());
-            u.tokens += e.request().input() + e.request().output();
+            u.tokens += e.metered().inputTokens() + e.metered().outputTokens();
             u.requests++;
             u.cost = u.cost.add(a.revenue());
         }

@@ -21,6 +21,14 @@ public class Model {
     @Column(name = "display_name", nullable = false)
     public String displayName;
 
+    /** The key LiteLLM's file gives the model (case kept), when it came from there. */
+    @Column(name = "litellm_key")
+    public String litellmKey;
+
+    /** LiteLLM's {@code mode} (chat, embedding, image_generation…), when imported. */
+    @Column(name = "mode")
+    public String mode;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }

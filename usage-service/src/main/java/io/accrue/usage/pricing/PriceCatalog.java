@@ -24,21 +24,37 @@ public class PriceCatalog {
 
     /** A model as rating sees it. */
     public record ResolvedModel(String modelId, String providerId, List<Dated> versions) {
+        /** The version in effect at an instant. */
         public Optional<Prices> at(Instant at) {
+            return latest(at, false);
+        }
+
+        /**
+         * The version added afterwards for usage that {@link #at} leaves unpriced (no version, or a dimension the
+         * version does not price): it applies to that usage only, never instead of a price that was in effect.
+         */
+        public Optional<Prices> forUnpricedAt(Instant at) {
+            return latest(at, true);
+        }
+
+        private Optional<Prices> latest(Instant at, boolean forUnpriced) {
             Prices found = null;
             for (Dated d : versions) { // sorted by effectiveFrom ascending
                 if (d.effectiveFrom().isAfter(at)) {
                     break;
                 }
-                found = d.prices();
+                if (d.forUnpricedUsage() == forUnpriced) {
+                    found = d.prices();
+                }
             }
             return Optional.ofNullable(found);
         }
     }
 
-    public record Dated(Instant effectiveFrom, Prices prices) {}
+    public record Dated(Instant effectiveFrom, Prices prices, boolean forUnpricedUsage) {}
 
-    private record Snapshot(Map<String, ResolvedModel> byAlias, Instant loadedAt) {}
+    private record Snapshot(Map<String, ResolvedModel> byAlias, Spellings spellings,
+            java.util.concurrent.ConcurrentHashMap<String, Optional<ResolvedModel>> resolved, Instant loadedAt) {}
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
@@ -49,8 +65,18 @@ public class PriceCatalog {
         this.config = config;
     }
 
+    /** Any spelling of a model, by the rules of {@link Spellings} (each spelling worked out once per snapshot). */
     public Optional<ResolvedModel> resolve(String spelling) {
-        return Optional.ofNullable(current().byAlias().get(spelling.strip().toLowerCase(Locale.ROOT)));
+        Snapshot s = current();
+        String key = spelling.strip().toLowerCase(Locale.ROOT);
+        ResolvedModel exact = s.byAlias().get(key);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        if (s.resolved().size() > 100_000) {
+            s.resolved().clear(); // spellings are chosen by callers: bound what they can make us remember
+        }
+        return s.resolved().computeIfAbsent(key, s.spellings()::resolve);
     }
 
     /** Drops this replica's copy after a catalog write, so its own next read sees the change. */
@@ -80,14 +106,19 @@ public class PriceCatalog {
             }
             try (var rs = st.executeQuery("""
                     select id, model_id, effective_from, currency, input_per_million, output_per_million,
-                           cached_input_per_million, per_request, unit_prices::text
+                           cached_input_per_million, per_request, unit_prices::text, token_prices::text,
+                           for_unpriced_usage
                     from price_versions order by model_id, effective_from""")) {
                 while (rs.next()) {
+                    Map<String, java.math.BigDecimal> tokens = new java.util.TreeMap<>(
+                            UnitPrices.parse(rs.getString(10)));
+                    putIfSet(tokens, "input", rs.getBigDecimal(5));
+                    putIfSet(tokens, "output", rs.getBigDecimal(6));
+                    putIfSet(tokens, "cache_read", rs.getBigDecimal(7));
                     Prices p = new Prices(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getString(4),
-                            rs.getBigDecimal(5), rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getBigDecimal(8),
-                            UnitPrices.parse(rs.getString(9)));
+                            tokens, rs.getBigDecimal(8), UnitPrices.parse(rs.getString(9)));
                     versions.computeIfAbsent(p.modelId(), k -> new ArrayList<>())
-                            .add(new Dated(rs.getTimestamp(3).toInstant(), p));
+                            .add(new Dated(rs.getTimestamp(3).toInstant(), p, rs.getBoolean(11)));
                 }
             }
             Map<String, ResolvedModel> models = new HashMap<>();
@@ -101,6 +132,14 @@ public class PriceCatalog {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot load the price catalog", e);
         }
-        return new Snapshot(Map.copyOf(byAlias), Instant.now());
+        Map<String, ResolvedModel> aliases = Map.copyOf(byAlias);
+        return new Snapshot(aliases, new Spellings(aliases), new java.util.concurrent.ConcurrentHashMap<>(),
+                Instant.now());
+    }
+
+    private static void putIfSet(Map<String, java.math.BigDecimal> m, String key, java.math.BigDecimal v) {
+        if (v != null) {
+            m.put(key, v);
+        }
     }
 }

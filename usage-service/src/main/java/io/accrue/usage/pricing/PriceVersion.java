@@ -33,14 +33,29 @@ public class PriceVersion {
     @Column(nullable = false, columnDefinition = "bpchar")
     public String currency;
 
-    @Column(name = "input_per_million", nullable = false, precision = 30, scale = 12)
+    /** Null when the model bills no input tokens (per image, per second…). */
+    @Column(name = "input_per_million", precision = 30, scale = 12)
     public BigDecimal inputPerMillion;
 
-    @Column(name = "output_per_million", nullable = false, precision = 30, scale = 12)
+    @Column(name = "output_per_million", precision = 30, scale = 12)
     public BigDecimal outputPerMillion;
 
-    @Column(name = "cached_input_per_million", nullable = false, precision = 30, scale = 12)
+    /** Null: cache reads cost input. */
+    @Column(name = "cached_input_per_million", precision = 30, scale = 12)
     public BigDecimal cachedInputPerMillion;
+
+    /** Every other per-million price, by {@link PriceKey} (decimal strings). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "token_prices", nullable = false)
+    public Map<String, String> tokenPrices = new java.util.TreeMap<>();
+
+    /** {@code manual} or {@code litellm}: who set these prices. */
+    @Column(nullable = false)
+    public String source = "manual";
+
+    /** Added after the fact to price usage recorded without a price; rates only that usage. */
+    @Column(name = "for_unpriced_usage", nullable = false)
+    public boolean forUnpricedUsage;
 
     @Column(name = "per_request", nullable = false, precision = 30, scale = 12)
     public BigDecimal perRequest;
@@ -63,7 +78,17 @@ public class PriceVersion {
     public Prices prices() {
         Map<String, BigDecimal> units = new java.util.TreeMap<>();
         unitPrices.forEach((k, v) -> units.put(k, new BigDecimal(v)));
-        return new Prices(id, modelId, currency, inputPerMillion, outputPerMillion, cachedInputPerMillion,
-                perRequest, units);
+        Map<String, BigDecimal> tokens = new java.util.TreeMap<>();
+        tokenPrices.forEach((k, v) -> tokens.put(k, new BigDecimal(v)));
+        putIfSet(tokens, "input", inputPerMillion);
+        putIfSet(tokens, "output", outputPerMillion);
+        putIfSet(tokens, "cache_read", cachedInputPerMillion);
+        return new Prices(id, modelId, currency, tokens, perRequest, units);
+    }
+
+    private static void putIfSet(Map<String, BigDecimal> m, String key, BigDecimal v) {
+        if (v != null) {
+            m.put(key, v);
+        }
     }
 }

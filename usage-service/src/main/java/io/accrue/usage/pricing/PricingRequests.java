@@ -16,8 +16,8 @@ import jakarta.validation.constraints.Size;
 /** Request and response records of the pricing-catalog API. */
 public final class PricingRequests {
 
-    static final String ID = "[a-z0-9][a-z0-9_.:/-]*";
-    static final String ID_MESSAGE = "must be lower-case letters, digits, '_', '.', ':', '/' or '-'";
+    static final String ID = "[a-z0-9][a-z0-9_.:/@-]*";
+    static final String ID_MESSAGE = "must be lower-case letters, digits, '_', '.', ':', '/', '@' or '-'";
 
     private PricingRequests() {
     }
@@ -41,27 +41,38 @@ public final class PricingRequests {
     public record AddAlias(@NotBlank @Size(max = 128) @Pattern(regexp = ID, message = ID_MESSAGE) String alias) {}
 
     /**
-     * A new price version. Prices per million tokens; {@code cachedInputPerMillion} defaults to the input
-     * price, {@code perRequest} to zero. Up to 12 decimal places.
+     * A new price version. Prices per million tokens ({@code inputPerMillion}, {@code outputPerMillion},
+     * {@code cachedInputPerMillion}, and {@code tokenPrices} for every other token dimension, context tier and
+     * service tier) and per unit ({@code unitPrices}), keys {@code [<tier>:]<name>[>N]} ({@link PriceKey}).
+     * {@code cachedInputPerMillion} defaults to the input price, {@code perRequest} to zero. Up to 12 decimal
+     * places. {@code forUnpricedUsage}: the version prices usage already recorded without a price (it may start in
+     * the past and rates only such usage; see {@code POST /v1/operator/usage/rerate}).
      */
     public record PriceVersionRequest(
             @NotNull Instant effectiveFrom,
             @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
-            @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal inputPerMillion,
-            @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal outputPerMillion,
+            @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal inputPerMillion,
+            @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal outputPerMillion,
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal cachedInputPerMillion,
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal perRequest,
-            @Size(max = 20) Map<@Pattern(regexp = "[a-z][a-z0-9_]*", message = "unit names are lower_snake_case") String, @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal> unitPrices) {}
+            @Size(max = 60) Map<@Pattern(regexp = PriceKey.SYNTAX, message = KEY_MESSAGE) String, @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal> tokenPrices,
+            @Size(max = 60) Map<@Pattern(regexp = PriceKey.SYNTAX, message = KEY_MESSAGE) String, @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 18) BigDecimal> unitPrices,
+            Boolean forUnpricedUsage) {}
+
+    static final String KEY_MESSAGE = "price keys are [batch:|priority:|flex:]<lower_snake_case name>[>N]";
 
     public record PriceVersionView(UUID id, String modelId, Instant effectiveFrom, String currency,
             BigDecimal inputPerMillion, BigDecimal outputPerMillion, BigDecimal cachedInputPerMillion,
-            BigDecimal perRequest, Map<String, BigDecimal> unitPrices, boolean effective, Instant createdAt,
-            String createdBy) {
+            BigDecimal perRequest, Map<String, BigDecimal> tokenPrices, Map<String, BigDecimal> unitPrices,
+            String source, boolean forUnpricedUsage, boolean effective, Instant createdAt, String createdBy) {
         static PriceVersionView of(PriceVersion v, Instant now) {
             Prices p = v.prices();
+            Map<String, BigDecimal> tokens = new java.util.TreeMap<>();
+            v.tokenPrices.forEach((k, x) -> tokens.put(k, scaled(new BigDecimal(x))));
             return new PriceVersionView(v.id, v.modelId, v.effectiveFrom, v.currency, scaled(v.inputPerMillion),
                     scaled(v.outputPerMillion), scaled(v.cachedInputPerMillion), scaled(v.perRequest),
-                    p.unitPrices(), v.isEffectiveAt(now), v.createdAt, v.createdBy);
+                    tokens, p.unitPrices(), v.source, v.forUnpricedUsage, v.isEffectiveAt(now), v.createdAt,
+                    v.createdBy);
         }
     }
 
@@ -72,13 +83,17 @@ public final class PricingRequests {
             List<PriceVersionView> priceVersions, Instant createdAt) {}
 
     /** What a LiteLLM import did: models and versions created, entries unchanged or skipped (with why). */
-    public record ImportResult(int modelsCreated, int providersCreated, int versionsCreated, int unchanged,
-            List<Skipped> skipped) {
+    public record ImportResult(Instant effectiveFrom, int entries, int modelsCreated, int providersCreated,
+            int versionsCreated, int unchanged, List<Skipped> skipped, List<String> keptManual,
+            List<String> replacedManual, List<Ignored> ignoredFields) {
         public record Skipped(String key, String reason) {}
+
+        /** Price fields of an imported entry that Accrue does not apply (the entry is priced without them). */
+        public record Ignored(String key, List<String> fields) {}
     }
 
     static BigDecimal scaled(BigDecimal v) {
-        return v.setScale(12, java.math.RoundingMode.UNNECESSARY);
+        return v == null ? null : v.setScale(12, java.math.RoundingMode.UNNECESSARY);
     }
 
 }

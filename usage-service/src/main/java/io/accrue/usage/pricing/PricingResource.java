@@ -146,10 +146,10 @@ public class PricingResource {
     @Path("/import/litellm")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.PLATFORM_OPERATOR)
-    @Operation(summary = "Import LiteLLM's model_prices_and_context_window.json")
+    @Operation(summary = "Import LiteLLM's model_prices_and_context_window.json (batched, idempotent, resumable; replaceManual=true replaces prices set by hand)")
     public ImportResult importLiteLlm(JsonNode body, @QueryParam("effectiveFrom") Instant effectiveFrom,
-            @QueryParam("currency") String currency) {
-        return service.importLiteLlm(body, effectiveFrom, currency, caller.subject());
+            @QueryParam("currency") String currency, @QueryParam("replaceManual") boolean replaceManual) {
+        return service.importLiteLlm(body, effectiveFrom, currency, replaceManual, caller.subject());
     }
 
     @GET

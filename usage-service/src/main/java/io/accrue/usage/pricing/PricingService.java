@@ -5,12 +5,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -35,6 +35,7 @@ import io.accrue.usage.pricing.PricingRequests.ModelView;
 import io.accrue.usage.pricing.PricingRequests.PriceVersionRequest;
 import io.accrue.usage.pricing.PricingRequests.PriceVersionView;
 import io.accrue.usage.pricing.PricingRequests.ProviderView;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 @ApplicationScoped
 public class PricingService {
@@ -175,78 +176,217 @@ public class PricingService {
         catalog.invalidate();
     }
 
+    /** Entries per transaction: an import is many short transactions, never one longer than the timeout. */
+    static final int IMPORT_CHUNK = 250;
+
     /**
      * Imports LiteLLM's model-price JSON. Each entry becomes a model (created with its provider when new) and,
-     * when its prices differ from the latest version, a new version starting at {@code effectiveFrom}
-     * (default: now + the minimum lead). Entries Accrue cannot use are reported, never half-imported.
+     * when its prices differ from the latest version, a new version starting at {@code effectiveFrom} (default:
+     * now + the minimum lead, from one reading of the clock). Entries are written {@value #IMPORT_CHUNK} per
+     * transaction: an interrupted import keeps what it wrote, and running it again completes it (entries already
+     * imported are unchanged). A model whose latest version was set by hand keeps it unless
+     * {@code replaceManual}; the answer lists both cases. Entries Accrue cannot use are reported, never
+     * half-imported.
      */
-    @Transactional
-    public ImportResult importLiteLlm(JsonNode body, Instant effectiveFrom, String currency, String actor) {
+    public ImportResult importLiteLlm(JsonNode body, Instant effectiveFrom, String currency, boolean replaceManual,
+            String actor) {
         if (body == null || !body.isObject()) {
             throw ApiException.unprocessable("invalid_litellm_json",
                     "A LiteLLM model-price file is one JSON object keyed by model name.");
         }
-        Instant start = effectiveFrom == null ? clock.instant().plus(config.pricing().minLead()) : effectiveFrom;
-        requireSchedulable(start);
+        Instant now = clock.instant();
+        Instant start = effectiveFrom == null ? now.plus(config.pricing().minLead()) : effectiveFrom;
+        requireSchedulable(start, now);
         String cur = knownCurrency(currency == null ? "USD" : currency);
-        int modelsCreated = 0, providersCreated = 0, versionsCreated = 0, unchanged = 0;
-        List<ImportResult.Skipped> skipped = new ArrayList<>();
+        ImportRun run = new ImportRun(start, cur, replaceManual, actor, now);
+        List<LiteLlmFormat.Entry> entries = new ArrayList<>();
+        Map<String, String> firstKeyOf = new HashMap<>();
+        int total = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
+            if ("sample_spec".equals(field.getKey()) || "last_updated".equals(field.getKey())
+                    && field.getValue().isTextual()) {
+                continue; // LiteLLM's documentation entry and the mirror's date stamp
+            }
+            total++;
             LiteLlmFormat.Parsed parsed = LiteLlmFormat.parse(field.getKey(), field.getValue());
             if (parsed instanceof LiteLlmFormat.Skip skip) {
-                if (!"sample_spec".equals(field.getKey())) {
-                    skipped.add(new ImportResult.Skipped(field.getKey(), skip.reason()));
-                }
+                run.skipped.add(new ImportResult.Skipped(field.getKey(), skip.reason()));
                 continue;
             }
             LiteLlmFormat.Entry e = ((LiteLlmFormat.Ok) parsed).entry();
             if (!e.modelId().matches(PricingRequests.ID) || e.modelId().length() > 128) {
-                skipped.add(new ImportResult.Skipped(field.getKey(), "model name is not a usable id"));
+                run.skipped.add(new ImportResult.Skipped(field.getKey(), "model name is not a usable id"));
                 continue;
             }
-            Optional<Model> existing = models.resolve(e.modelId());
-            String modelId;
-            if (existing.isPresent()) {
-                modelId = existing.get().id;
-            } else {
-                if (providers.findByIdOptional(e.provider()).isEmpty()) {
-                    newProvider(e.provider(), e.provider());
-                    providersCreated++;
+            String first = firstKeyOf.putIfAbsent(e.modelId(), e.key());
+            if (first != null) {
+                run.skipped.add(new ImportResult.Skipped(field.getKey(),
+                        "the same model id as '" + first + "' (ids are case-insensitive)"));
+                continue;
+            }
+            if (!e.ignoredFields().isEmpty()) {
+                run.ignored.add(new ImportResult.Ignored(e.key(), e.ignoredFields()));
+            }
+            entries.add(e);
+        }
+        run.load();
+        for (int i = 0; i < entries.size(); i += IMPORT_CHUNK) {
+            List<LiteLlmFormat.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + IMPORT_CHUNK));
+            try {
+                QuarkusTransaction.requiringNew().run(() -> chunk.forEach(run::apply));
+                run.commit();
+            } catch (RuntimeException ex) {
+                run.rollback();
+                // A concurrent import or catalog change: this chunk is not written; the next run completes it.
+                chunk.forEach(e -> run.skipped.add(new ImportResult.Skipped(e.key(),
+                        "not written this time (a concurrent catalog change); import the file again")));
+            }
+        }
+        catalog.invalidate();
+        return new ImportResult(start, total, run.modelsCreated, run.providersCreated, run.versionsCreated,
+                run.unchanged, run.skipped, run.keptManual, run.replacedManual, run.ignored);
+    }
+
+    /** The state of one import: what the catalog held when it started, plus what its committed chunks wrote. */
+    private final class ImportRun {
+        final Instant start;
+        final String currency;
+        final boolean replaceManual;
+        final String actor;
+        final Instant now;
+        final List<ImportResult.Skipped> skipped = new ArrayList<>();
+        final List<ImportResult.Ignored> ignored = new ArrayList<>();
+        final List<String> keptManual = new ArrayList<>();
+        final List<String> replacedManual = new ArrayList<>();
+        int modelsCreated, providersCreated, versionsCreated, unchanged;
+        Map<String, String> aliasToModel = new HashMap<>();
+        Set<String> providerIds = new java.util.HashSet<>();
+        Map<String, PriceVersion> latest = new HashMap<>();
+        // Counts and caches of the chunk in flight, kept only once it commits.
+        private int[] pending = new int[4];
+        private Map<String, String> pendingAliases = new HashMap<>();
+        private Set<String> pendingProviders = new java.util.HashSet<>();
+        private Map<String, PriceVersion> pendingLatest = new HashMap<>();
+        private List<Runnable> pendingReports = new ArrayList<>();
+
+        ImportRun(Instant start, String currency, boolean replaceManual, String actor, Instant now) {
+            this.start = start;
+            this.currency = currency;
+            this.replaceManual = replaceManual;
+            this.actor = actor;
+            this.now = now;
+        }
+
+        void load() {
+            QuarkusTransaction.requiringNew().run(() -> {
+                aliases.listAll().forEach(a -> aliasToModel.put(a.alias, a.modelId));
+                providers.listAll().forEach(p -> providerIds.add(p.id));
+                for (PriceVersion v : versions.list("forUnpricedUsage = false order by modelId, effectiveFrom")) {
+                    latest.put(v.modelId, v);
                 }
-                newModel(e.modelId(), e.provider(), e.modelId(), Set.of(e.modelId()));
+                versions.getEntityManager().clear();
+            });
+        }
+
+        void apply(LiteLlmFormat.Entry e) {
+            String modelId = pendingAliases.getOrDefault(e.modelId(), aliasToModel.get(e.modelId()));
+            PriceVersion last = modelId == null ? null : pendingLatest.getOrDefault(modelId, latest.get(modelId));
+            if (modelId != null && !modelId.equals(e.modelId())) {
+                // The key is a spelling of another model here. Same prices: an alias indeed. Different prices: the
+                // file's own entry, but re-pointing the spelling would re-price that model's traffic at once (and
+                // leave it unpriced until this import's start), so the operator decides.
+                if (last != null && samePrices(last, e, currency)) {
+                    pending[3]++;
+                    return;
+                }
+                String other = modelId;
+                pendingReports.add(() -> skipped.add(new ImportResult.Skipped(e.key(), "'" + e.modelId()
+                        + "' is an alias of model '" + other + "' here, whose prices differ from the file's entry;"
+                        + " remove the alias (or give '" + other + "' these prices) to import it")));
+                return;
+            }
+            if (modelId == null) {
+                if (!providerIds.contains(e.provider()) && pendingProviders.add(e.provider())) {
+                    newProvider(e.provider(), e.provider());
+                    pending[1]++;
+                }
+                Model m = new Model();
+                m.id = e.modelId();
+                m.providerId = e.provider();
+                m.displayName = e.key();
+                m.litellmKey = e.key();
+                m.mode = e.mode();
+                m.createdAt = now;
+                models.persist(m);
+                ModelAlias a = new ModelAlias();
+                a.alias = e.modelId();
+                a.modelId = e.modelId();
+                aliases.persist(a);
+                pendingAliases.put(e.modelId(), e.modelId());
                 modelId = e.modelId();
-                modelsCreated++;
+                pending[0]++;
+            } else {
+                Model m = models.findById(modelId);
+                if (m.litellmKey == null) {
+                    m.litellmKey = e.key();
+                    m.mode = e.mode();
+                }
             }
-            List<PriceVersion> history = versions.ofModel(modelId);
-            PriceVersion latest = history.isEmpty() ? null : history.get(history.size() - 1);
-            if (latest != null && samePrices(latest, e, cur)) {
-                unchanged++;
-                continue;
+            if (last != null && samePrices(last, e, currency)) {
+                pending[3]++;
+                return;
             }
-            if (latest != null && !latest.effectiveFrom.isBefore(start)) {
-                skipped.add(new ImportResult.Skipped(field.getKey(),
-                        "a version already starts at or after " + start));
-                continue;
+            if (last != null && "manual".equals(last.source)) {
+                if (!replaceManual) {
+                    pendingReports.add(() -> keptManual.add(e.key()));
+                    return;
+                }
+                pendingReports.add(() -> replacedManual.add(e.key()));
+            }
+            if (last != null && !last.effectiveFrom.isBefore(start)) {
+                pendingReports.add(() -> skipped.add(new ImportResult.Skipped(e.key(),
+                        "a version already starts at or after " + start)));
+                return;
             }
             PriceVersion v = new PriceVersion();
             v.id = UUID.randomUUID();
             v.modelId = modelId;
             v.effectiveFrom = start;
-            v.currency = cur;
-            v.inputPerMillion = e.inputPerMillion();
-            v.outputPerMillion = e.outputPerMillion();
-            v.cachedInputPerMillion = e.cachedInputPerMillion();
-            v.perRequest = e.perRequest();
+            v.currency = currency;
+            v.inputPerMillion = e.token("input");
+            v.outputPerMillion = e.token("output");
+            v.cachedInputPerMillion = e.token("cache_read");
+            v.tokenPrices = asStrings(e.otherTokenPrices());
+            v.perRequest = e.perRequest() == null ? BigDecimal.ZERO : e.perRequest();
             v.unitPrices = asStrings(e.unitPrices());
-            v.createdAt = clock.instant();
+            v.source = "litellm";
+            v.createdAt = now;
             v.createdBy = actor;
             versions.persist(v);
-            versionsCreated++;
+            pendingLatest.put(modelId, v);
+            pending[2]++;
         }
-        versions.flush();
-        catalog.invalidate();
-        return new ImportResult(modelsCreated, providersCreated, versionsCreated, unchanged, skipped);
+
+        void commit() {
+            modelsCreated += pending[0];
+            providersCreated += pending[1];
+            versionsCreated += pending[2];
+            unchanged += pending[3];
+            aliasToModel.putAll(pendingAliases);
+            providerIds.addAll(pendingProviders);
+            latest.putAll(pendingLatest);
+            pendingReports.forEach(Runnable::run);
+            rollback();
+        }
+
+        void rollback() {
+            pending = new int[4];
+            pendingAliases = new HashMap<>();
+            pendingProviders = new java.util.HashSet<>();
+            pendingLatest = new HashMap<>();
+            pendingReports = new ArrayList<>();
+        }
     }
 
     /** The catalog as LiteLLM JSON: each model's version in effect at {@code at} (default now). */
@@ -254,7 +394,8 @@ public class PricingService {
         Instant when = at == null ? clock.instant() : at;
         ObjectNode out = JsonNodeFactory.withExactBigDecimals(true).objectNode();
         for (Model m : models.listAll(io.quarkus.panache.common.Sort.by("id"))) {
-            versions.inEffect(m.id, when).ifPresent(v -> out.set(m.id, LiteLlmFormat.toNode(m.providerId, v.prices())));
+            versions.inEffect(m.id, when).ifPresent(v -> out.set(m.litellmKey == null ? m.id : m.litellmKey,
+                    LiteLlmFormat.toNode(m.providerId, m.mode, v.prices())));
         }
         return out;
     }
@@ -279,7 +420,12 @@ public class PricingService {
 
     /** Versions start in the future (at least the minimum lead ahead), so no rated event's price ever moves. */
     private void requireSchedulable(Instant effectiveFrom) {
-        Instant earliest = clock.instant().plus(config.pricing().minLead());
+        requireSchedulable(effectiveFrom, clock.instant());
+    }
+
+    /** {@code now} is the instant the caller computed its default start from: one clock reading for both. */
+    private void requireSchedulable(Instant effectiveFrom, Instant now) {
+        Instant earliest = now.plus(config.pricing().minLead());
         if (effectiveFrom.isBefore(earliest)) {
             throw new ApiException(422, "price_version_backdated", "Unprocessable request",
                     "A price version must start at or after " + earliest
@@ -323,31 +469,68 @@ public class PricingService {
     private void apply(PriceVersion v, PriceVersionRequest r) {
         v.effectiveFrom = r.effectiveFrom();
         v.currency = knownCurrency(r.currency());
+        Map<String, BigDecimal> tokens = new TreeMap<>(r.tokenPrices() == null ? Map.of() : r.tokenPrices());
+        for (String k : tokens.keySet()) {
+            PriceKey key = PriceKey.parse(k).orElseThrow();
+            if (TokenDimension.parse(key.dimension()).isEmpty()) {
+                throw ApiException.unprocessable("unknown_price_dimension", "'" + key.dimension()
+                        + "' is not a token dimension (" + java.util.Arrays.stream(TokenDimension.values())
+                                .map(TokenDimension::wireName).collect(java.util.stream.Collectors.joining(", "))
+                        + "); per-unit prices go in unitPrices.");
+            }
+            if (key.tier() == ServiceTier.STANDARD && key.above() == 0
+                    && Set.of("input", "output", "cache_read").contains(key.dimension())) {
+                throw ApiException.unprocessable("unknown_price_dimension", "'" + k
+                        + "' is set by inputPerMillion, outputPerMillion or cachedInputPerMillion.");
+            }
+        }
+        Map<String, BigDecimal> units = r.unitPrices() == null ? Map.of() : r.unitPrices();
+        if (r.inputPerMillion() == null && r.outputPerMillion() == null && tokens.isEmpty() && units.isEmpty()
+                && r.perRequest() == null) {
+            throw ApiException.unprocessable("price_version_empty",
+                    "A price version prices at least one thing (tokens, units or requests).");
+        }
         v.inputPerMillion = r.inputPerMillion();
         v.outputPerMillion = r.outputPerMillion();
         v.cachedInputPerMillion = r.cachedInputPerMillion() == null ? r.inputPerMillion() : r.cachedInputPerMillion();
+        v.tokenPrices = asStrings(tokens);
         v.perRequest = r.perRequest() == null ? BigDecimal.ZERO : r.perRequest();
-        v.unitPrices = asStrings(r.unitPrices() == null ? Map.of() : r.unitPrices());
+        v.unitPrices = asStrings(units);
+        v.forUnpricedUsage = Boolean.TRUE.equals(r.forUnpricedUsage());
+        v.source = "manual";
     }
 
+    /** The same prices, whatever the scale they were written with (exact decimal comparison). */
     private static boolean samePrices(PriceVersion v, LiteLlmFormat.Entry e, String currency) {
-        return v.currency.equals(currency) && v.inputPerMillion.compareTo(e.inputPerMillion()) == 0
-                && v.outputPerMillion.compareTo(e.outputPerMillion()) == 0
-                && v.cachedInputPerMillion.compareTo(e.cachedInputPerMillion()) == 0
-                && v.perRequest.compareTo(e.perRequest()) == 0
-                && v.prices().unitPrices().equals(UnitPrices.parse(toJson(asStrings(e.unitPrices()))));
+        Prices p = v.prices();
+        BigDecimal perRequest = e.perRequest() == null ? BigDecimal.ZERO : e.perRequest();
+        Map<String, BigDecimal> tokens = new TreeMap<>(e.tokenPrices());
+        Map<String, BigDecimal> mine = new TreeMap<>(p.tokenPrices());
+        // A manual version's cached price defaults to input: the same as an entry without one.
+        if (!tokens.containsKey("cache_read") && mine.containsKey("cache_read") && mine.get("input") != null
+                && mine.get("cache_read").compareTo(mine.get("input")) == 0) {
+            mine.remove("cache_read");
+        }
+        return v.currency.equals(currency) && p.perRequest().compareTo(perRequest) == 0
+                && sameDecimals(mine, tokens) && sameDecimals(p.unitPrices(), e.unitPrices());
+    }
+
+    private static boolean sameDecimals(Map<String, BigDecimal> a, Map<String, BigDecimal> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (var x : a.entrySet()) {
+            if (x.getValue().compareTo(b.get(x.getKey())) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, String> asStrings(Map<String, BigDecimal> units) {
         Map<String, String> out = new TreeMap<>();
         units.forEach((k, v) -> out.put(k, v.toPlainString()));
         return out;
-    }
-
-    private static String toJson(Map<String, String> m) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        m.forEach(n::put);
-        return n.toString();
     }
 
     private static String knownCurrency(String code) {

@@ -87,9 +87,13 @@ public class QuotaService {
         Instant now = clock.instant();
         Windows w = Windows.at(now);
         try (Connection c = dataSource.getConnection()) {
+            String modelFlag = modelRefusal(model, now);
             PlanAndUsage pu = planAndUsage(c, org, env, endUser, w);
             Plan plan = pu.plan();
             String suspended = suspension(org);
+            if (suspended == null) {
+                suspended = modelFlag;
+            }
             if ("account_suspended".equals(suspended)) {
                 throw ApiException.forbidden("account_suspended",
                         "The organisation's account is suspended; usage is blocked until it is paid.");
@@ -118,6 +122,7 @@ public class QuotaService {
         Instant now = clock.instant();
         Windows w = Windows.at(now);
         BigDecimal cost = r.estimatedCost() == null ? BigDecimal.ZERO : r.estimatedCost();
+        modelRefusal(r.model(), now);
         try (Connection c = dataSource.getConnection()) {
             ensureEndUser(c, org, r.endUserId(), now);
             Plan plan = plan(c, org, r.endUserId());
@@ -199,6 +204,29 @@ public class QuotaService {
         } catch (SQLException e) {
             throw new IllegalStateException("reservation failed", e);
         }
+    }
+
+    /**
+     * Ingestion's answer for the model, given before the call is made: a model it would refuse is refused here with
+     * the same code ({@code unknown_model}, {@code no_price_in_effect}); with {@code unknown-model=flag} the answer
+     * is the code to flag the check with (ingestion would accept the event unpriced). Null: the model is priced.
+     */
+    private String modelRefusal(String model, Instant now) {
+        if (model == null) {
+            return null;
+        }
+        var resolved = catalog.resolve(model);
+        String code = resolved.isEmpty()
+                ? "unknown_model"
+                : resolved.get().at(now).isEmpty() && resolved.get().forUnpricedAt(now).isEmpty()
+                        ? "no_price_in_effect"
+                        : null;
+        if (code == null || "flag".equalsIgnoreCase(config.ingest().unknownModel())) {
+            return code;
+        }
+        throw ApiException.unprocessable(code, "unknown_model".equals(code)
+                ? "Model '" + model + "' is not in the pricing catalog; its usage would be refused."
+                : "Model '" + model + "' has no price in effect now; its usage would be refused.");
     }
 
     /** Releases a reservation the caller no longer needs (the model call failed or was cancelled). */

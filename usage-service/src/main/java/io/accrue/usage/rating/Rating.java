@@ -2,9 +2,13 @@ package io.accrue.usage.rating;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import io.accrue.usage.pricing.PriceSheet;
 import io.accrue.usage.pricing.Prices;
+import io.accrue.usage.pricing.ServiceTier;
 
 /**
  * Pure rating math (no CDI, no JPA). Cost and revenue keep 12 decimal places, rounded half-up once each;
@@ -39,23 +43,63 @@ public final class Rating {
         }
     }
 
+    /** The cost of an event, or the dimensions it used that the version does not price (then it is unpriced). */
+    public record Rated(BigDecimal cost, List<String> unpriced) {
+        public boolean priced() {
+            return unpriced.isEmpty();
+        }
+    }
+
+    /** The input, output and cached-input case (kept for callers that meter nothing else). */
     public static BigDecimal cost(Prices p, long inputTokens, long outputTokens, long cachedTokens,
             Map<String, Long> units) {
-        long uncached = inputTokens - cachedTokens;
-        BigDecimal tokens = p.inputPerMillion().multiply(BigDecimal.valueOf(uncached))
-                .add(p.cachedInputPerMillion().multiply(BigDecimal.valueOf(cachedTokens)))
-                .add(p.outputPerMillion().multiply(BigDecimal.valueOf(outputTokens)))
-                .movePointLeft(6); // ÷ 1,000,000: exact, the same value divide(MILLION) gives, without a division
-        BigDecimal total = tokens.add(p.perRequest());
+        Map<String, Long> priced = new java.util.TreeMap<>();
         if (units != null) {
-            for (var u : units.entrySet()) {
-                BigDecimal price = p.unitPrices().get(u.getKey());
-                if (price != null) {
-                    total = total.add(price.multiply(BigDecimal.valueOf(u.getValue())));
+            units.forEach((k, v) -> {
+                if (PriceSheet.unitPrice(p, k, ServiceTier.STANDARD, 0) != null) {
+                    priced.put(k, v);
                 }
+            });
+        }
+        Metered m = new Metered(inputTokens, outputTokens, cachedTokens, 0, 0, 0, 0, 0, 0, 0, ServiceTier.STANDARD,
+                priced);
+        return rate(p, m).cost();
+    }
+
+    /**
+     * cost = Σ over token dimensions (tokens × price per million) / 1,000,000 + perRequest + Σ units × unit price,
+     * each price looked up by {@link PriceSheet#tokenPrice} for the event's service tier and context tier; 12
+     * decimal places, half-up, once.
+     */
+    public static Rated rate(Prices p, Metered m) {
+        long above = PriceSheet.contextTier(p, m.inputTokens());
+        BigDecimal tokens = BigDecimal.ZERO;
+        List<String> missing = new ArrayList<>();
+        for (var e : m.byDimension().entrySet()) {
+            if (e.getValue() == 0) {
+                continue;
+            }
+            BigDecimal price = PriceSheet.tokenPrice(p, e.getKey(), m.serviceTier(), above);
+            if (price == null) {
+                missing.add(e.getKey().wireName() + " tokens");
+            } else {
+                tokens = tokens.add(price.multiply(BigDecimal.valueOf(e.getValue())));
             }
         }
-        return total.setScale(SCALE, RoundingMode.HALF_UP);
+        // ÷ 1,000,000: exact, the same value divide(MILLION) gives, without a division
+        BigDecimal total = tokens.movePointLeft(6).add(p.perRequest());
+        for (var u : new java.util.TreeMap<>(m.units()).entrySet()) {
+            if (u.getValue() == 0) {
+                continue;
+            }
+            BigDecimal price = PriceSheet.unitPrice(p, u.getKey(), m.serviceTier(), above);
+            if (price == null) {
+                missing.add("unit " + u.getKey());
+            } else {
+                total = total.add(price.multiply(BigDecimal.valueOf(u.getValue())));
+            }
+        }
+        return new Rated(total.setScale(SCALE, RoundingMode.HALF_UP), List.copyOf(missing));
     }
 
     public static BigDecimal revenue(BigDecimal cost, Pricing pricing) {

@@ -35,11 +35,15 @@ public class SummaryService {
             coalesce(sum(input_tokens),0), coalesce(sum(output_tokens),0), coalesce(sum(cached_tokens),0), count(*),
             count(distinct case when agent_session_id is not null then
                 (agent_session_id, (occurred_at at time zone 'UTC')::date, end_user_id, coalesce(model_id, model_requested)) end),
-            coalesce(sum(tool_calls),0), coalesce(sum(cost),0), coalesce(sum(revenue),0), count(*) filter (where unpriced)""";
+            coalesce(sum(tool_calls),0), coalesce(sum(cost),0), coalesce(sum(revenue),0), count(*) filter (where unpriced),
+            coalesce(sum(cache_write_tokens + cache_write_1h_tokens),0), coalesce(sum(audio_input_tokens),0),
+            coalesce(sum(audio_output_tokens),0), coalesce(sum(reasoning_tokens),0)""";
     private static final String COUNTERS_ROLLUP = """
             coalesce(sum(input_tokens),0), coalesce(sum(output_tokens),0), coalesce(sum(cached_tokens),0),
             coalesce(sum(requests),0), coalesce(sum(agent_sessions),0), coalesce(sum(tool_calls),0),
-            coalesce(sum(cost),0), coalesce(sum(revenue),0), coalesce(sum(unpriced_events),0)""";
+            coalesce(sum(cost),0), coalesce(sum(revenue),0), coalesce(sum(unpriced_events),0),
+            coalesce(sum(cache_write_tokens),0), coalesce(sum(audio_input_tokens),0),
+            coalesce(sum(audio_output_tokens),0), coalesce(sum(reasoning_tokens),0)""";
 
     private final AgroalDataSource dataSource;
 
@@ -124,7 +128,8 @@ public class SummaryService {
     private static Counters counters(ResultSet rs, int i) throws SQLException {
         long in = rs.getLong(i), out = rs.getLong(i + 1);
         return new Counters(in, out, rs.getLong(i + 2), in + out, rs.getLong(i + 3), rs.getLong(i + 4),
-                rs.getLong(i + 5), scale(rs.getBigDecimal(i + 6)), scale(rs.getBigDecimal(i + 7)), rs.getLong(i + 8));
+                rs.getLong(i + 5), scale(rs.getBigDecimal(i + 6)), scale(rs.getBigDecimal(i + 7)), rs.getLong(i + 8),
+                rs.getLong(i + 9), rs.getLong(i + 10), rs.getLong(i + 11), rs.getLong(i + 12));
     }
 
     private static BigDecimal scale(BigDecimal v) {

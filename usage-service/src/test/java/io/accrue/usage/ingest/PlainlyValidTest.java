@@ -47,12 +47,24 @@ class PlainlyValidTest {
         }
         assertEquals("""
                 agentSessionId Size(max=128, min=0)
+                audioInputTokens Max(value=100000000)
+                audioInputTokens Min(value=0)
+                audioOutputTokens Max(value=100000000)
+                audioOutputTokens Min(value=0)
+                cacheWrite1hTokens Max(value=100000000)
+                cacheWrite1hTokens Min(value=0)
+                cacheWriteTokens Max(value=100000000)
+                cacheWriteTokens Min(value=0)
                 cachedTokens Max(value=100000000)
                 cachedTokens Min(value=0)
                 endUserId NotBlank
                 endUserId Size(max=128, min=0)
                 eventId NotBlank
                 eventId Size(max=128, min=0)
+                imageInputTokens Max(value=100000000)
+                imageInputTokens Min(value=0)
+                imageOutputTokens Max(value=100000000)
+                imageOutputTokens Min(value=0)
                 inputTokens Max(value=100000000)
                 inputTokens Min(value=0)
                 metadata Size(max=16, min=0)
@@ -65,13 +77,17 @@ class PlainlyValidTest {
                 outputTokens Max(value=100000000)
                 outputTokens Min(value=0)
                 provider Size(max=64, min=0)
+                reasoningTokens Max(value=100000000)
+                reasoningTokens Min(value=0)
+                serviceTier Size(max=32, min=0)
                 toolCalls Max(value=10000)
                 toolCalls Min(value=0)
                 units Size(max=10, min=0)
                 units<0> Pattern(flags=[], regexp=[a-z][a-z0-9_]*)
                 units<1> Max(value=1000000)
                 units<1> Min(value=0)
-                units<1> NotNull""", String.join("\n", found));
+                units<1> NotNull
+                usageFormat Size(max=32, min=0)""", String.join("\n", found));
     }
 
     private static String describe(ConstraintDescriptor<?> d) {
@@ -145,6 +161,15 @@ class PlainlyValidTest {
         m.put("metadata key prompt_id", r -> with(r, "metadata", Map.of("prompt_id", "p1")));
         m.put("metadata key capitalised", r -> with(r, "metadata", Map.of("Key", "v")));
         m.put("metadata value missing", r -> with(r, "metadata", nullValue("k")));
+        for (String part : new String[]{"cacheWriteTokens", "cacheWrite1hTokens", "audioInputTokens",
+                "audioOutputTokens", "imageInputTokens", "imageOutputTokens", "reasoningTokens"}) {
+            m.put(part + " at max", r -> with(r, part, 100_000_000L));
+            m.put(part + " over max", r -> with(r, part, 100_000_001L));
+            m.put(part + " negative", r -> with(r, part, -1L));
+        }
+        m.put("service tier of 32", r -> with(r, "serviceTier", "t".repeat(32)));
+        m.put("service tier of 33", r -> with(r, "serviceTier", "t".repeat(33)));
+        m.put("usage format of 33", r -> with(r, "usageFormat", "f".repeat(33)));
         return m;
     }
 
