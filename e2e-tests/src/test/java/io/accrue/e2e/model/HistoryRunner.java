@@ -296,7 +296,7 @@ final class HistoryRunner {
 
     private void step(Org org, Step step, int period, Instant periodStart) {
         switch (step.kind()) {
-            case "usage" -> postUsage(org, step.events(), clock().minusSeconds(1), period, false);
+            case "usage" -> postUsage(org, step.events(), clock(), period, false); // after any change of this instant
             case "replay" -> replay(org);
             case "late" -> postUsage(org, step.events(), periodStart.minus(Duration.ofHours(2)), period - 1, true);
             case "plan_change" -> changePlan(org, step.plan(), step.timing());
