@@ -47,6 +47,9 @@ public final class LocalStack {
     private final int stripePort;
     private final boolean provisionDemo;
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** The running services by name, with the environment each was started with (for a restart). */
+    private final Map<String, ServiceProcess> services = new java.util.LinkedHashMap<>();
+    private final Map<String, Map<String, String>> environments = new HashMap<>();
     private LocalOidcProvider oidc;
 
     /**
@@ -126,9 +129,12 @@ public final class LocalStack {
             ServiceProcess service = new ServiceProcess(spec.name(), spec.port() + portOffset,
                     root.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar"),
                     home.resolve("logs").resolve(spec.name() + ".log"));
-            service.start(environmentFor(spec, postgres, oidc));
+            Map<String, String> environment = environmentFor(spec, postgres, oidc);
+            service.start(environment);
             started.add(service);
             services.add(service);
+            this.services.put(spec.name(), service);
+            environments.put(spec.name(), environment);
         }
         Instant deadline = Instant.now().plus(Duration.ofSeconds(Long.getLong("accrue.ready-timeout", 180)));
         for (ServiceProcess service : services) {
@@ -244,6 +250,31 @@ public final class LocalStack {
     /** A token signed by this stack's OIDC provider, exactly as its token endpoint would issue it. */
     public String token(String subject, List<String> roles, String orgId, String environment) {
         return oidc.sign("accrue-cli", subject, roles, orgId, environment);
+    }
+
+    /**
+     * Stops one service, as an outage of that neighbour (tests of faults between billing closes); its data stays.
+     */
+    public void stopService(String name) {
+        service(name).close();
+    }
+
+    /**
+     * Starts a service stopped by {@link #stopService} again and waits until it is ready. Its test clock starts
+     * from the system time again: a test that moved the clocks must set this one again.
+     */
+    public void startService(String name) throws Exception {
+        ServiceProcess service = service(name);
+        service.start(environments.get(name));
+        service.awaitReady(Instant.now().plus(Duration.ofSeconds(Long.getLong("accrue.ready-timeout", 180))));
+    }
+
+    private ServiceProcess service(String name) {
+        ServiceProcess service = services.get(name);
+        if (service == null) {
+            throw new IllegalArgumentException("no service " + name + " in this stack");
+        }
+        return service;
     }
 
     public void stop() {

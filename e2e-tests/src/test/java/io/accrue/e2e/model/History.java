@@ -37,8 +37,13 @@ public record History(String currency, List<PlanSpec> plans, ContractSpec contra
     public record ContractSpec(String rateMeter, String rateModel, String rateKind, BigDecimal rateValue,
             BigDecimal monthlyCommitment, BigDecimal prepaidCredits) {}
 
-    /** What happens during one period, in order of {@link Step#at()}; {@code rerunClose}: the close runs twice. */
-    public record PeriodScript(List<Step> steps, boolean rerunClose) {}
+    /**
+     * What happens during one period, in order of {@link Step#at()}. {@code rerunClose}: the close runs twice.
+     * {@code contractServiceDown}: contract-service stops right after this period's close and is down during the
+     * next close (which fails and is run again once it is back): a neighbour outage between closes, while the
+     * drawdown of this period's invoice is still in invoice-service's outbox.
+     */
+    public record PeriodScript(List<Step> steps, boolean rerunClose, boolean contractServiceDown) {}
 
     /**
      * One action at {@code at} per mille of the period (of what is left of it in the first period).
