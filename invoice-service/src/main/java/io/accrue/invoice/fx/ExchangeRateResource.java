@@ -58,9 +58,12 @@ public class ExchangeRateResource {
         return service.set(base, quote, day(date, "date"), body.rate(), body.source(), caller.subject());
     }
 
+    /**
+     * The body is the file as downloaded, whatever content type the client labels it with (text/csv, text/plain,
+     * application/octet-stream…): the format is checked by the parser, and the role check comes first for everyone.
+     */
     @POST
     @Path("/ecb-import")
-    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
     @RolesAllowed(Roles.PLATFORM_OPERATOR)
     @Operation(summary = "Import the ECB's eurofxref.csv or eurofxref-hist.csv (EUR-based reference rates)")
     public ImportResult importEcb(String csv) {

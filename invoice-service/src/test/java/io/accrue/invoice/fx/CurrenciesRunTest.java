@@ -89,6 +89,12 @@ class CurrenciesRunTest {
                 .statusCode(401);
         given().header("Authorization", TestTokens.bearer("o", Roles.OWNER)).contentType("text/csv").body(ECB_HIST)
                 .when().post("/v1/exchange-rates/ecb-import").then().statusCode(403);
+        // whatever the body's label: refused by role before anything looks at it
+        given().header("Authorization", TestTokens.bearer("o", Roles.OWNER)).contentType(ContentType.JSON).body("{}")
+                .when().post("/v1/exchange-rates/ecb-import").then().statusCode(403);
+        given().header("Authorization", operator()).contentType(ContentType.JSON).body("{}")
+                .when().post("/v1/exchange-rates/ecb-import").then().statusCode(422)
+                .body("code", equalTo("rate_file_invalid"));
         given().header("Authorization", TestTokens.bearer("o", Roles.BILLING_ADMIN)).contentType(ContentType.JSON)
                 .body("{\"rate\":\"1.5\"}").when().put("/v1/exchange-rates/USD/CHF/2026-02-27").then()
                 .statusCode(403);
