@@ -110,7 +110,7 @@ public class EndUserInvoiceService {
         Summary summary;
         try {
             summary = neighbours.usage(orgId, request.periodStart(), request.periodEnd(), now);
-        } catch (NeighbourUnavailable e) {
+        } catch (NeighbourUnavailable | org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException e) {
             throw new ApiException(502, "neighbour_unavailable", "Bad gateway",
                     "usage-service could not answer just now; nothing was invoiced.");
         }

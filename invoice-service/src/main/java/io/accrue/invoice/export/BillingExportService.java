@@ -87,6 +87,10 @@ public class BillingExportService {
             throw new ApiException(502, "neighbour_unavailable", "Bad gateway",
                     "The export needs data another service could not give just now (" + e.getMessage()
                             + "); try again shortly.");
+        } catch (org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException e) {
+            // an open circuit breaker or a timeout, raised around the client call: the same honest answer
+            throw new ApiException(502, "neighbour_unavailable", "Bad gateway",
+                    "The export needs data another service could not give just now; try again shortly.");
         }
     }
 

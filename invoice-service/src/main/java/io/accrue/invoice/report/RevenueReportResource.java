@@ -76,7 +76,7 @@ public class RevenueReportResource {
                     whole.totals() == null ? null : whole.totals().revenue(),
                     whole.totals() == null ? null : whole.totals().cost(), currency), daily,
                     RevenueReport.top(users, n, currency));
-        } catch (NeighbourUnavailable e) {
+        } catch (NeighbourUnavailable | org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException e) {
             throw new ApiException(502, "neighbour_unavailable", "Bad gateway",
                     "usage-service could not answer just now; try again shortly.");
         }

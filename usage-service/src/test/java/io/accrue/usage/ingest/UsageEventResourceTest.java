@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,32 @@ class UsageEventResourceTest {
                 .body("results[7].cost", equalTo("0.000900000000"));
         summary("live").body("totals.requests", equalTo(2)).body("totals.inputTokens", equalTo(3000))
                 .body("totals.outputTokens", equalTo(1000)).body("byEndUser", hasSize(2));
+    }
+
+    @Test
+    void textPostgresCannotStoreIsRejectedPerEventAndTheRestIsStored() {
+        String batch = "{\"events\":[" + String.join(",",
+                "{\"eventId\":\"nul-1\",\"endUserId\":\"u\\u0000x\",\"model\":\"gpt-4o\",\"occurredAt\":\"2026-03-15T09:00:00Z\"}",
+                "{\"eventId\":\"nul-2\",\"endUserId\":\"u-9\",\"model\":\"gpt-4o\",\"inputTokens\":\"100\",\"occurredAt\":\"2026-03-15T09:00:00Z\"}",
+                "{\"eventId\":\"nul-3\",\"endUserId\":\"u-9\",\"model\":\"gpt-4o\",\"inputTokens\":1.5,\"occurredAt\":\"2026-03-15T09:00:00Z\"}",
+                "{\"eventId\":\"nul-4\",\"endUserId\":\"u-9\",\"model\":\"gpt-4o\",\"metadata\":{\"prompt\":\"tell me a joke\"},\"occurredAt\":\"2026-03-15T09:00:00Z\"}",
+                "{\"eventId\":\"nul-5\",\"endUserId\":\"u-9\",\"model\":\"gpt-4o\",\"metadata\":{\"note\":\"tell me a joke\"},\"occurredAt\":\"2026-03-15T09:00:00Z\"}",
+                event("nul-6", "u-9", "gpt-4o", 1000, 0, "2026-03-15T09:00:00Z")) + "]}";
+        reporter("live").body(batch).when().post("/v1/usage-events").then().statusCode(200)
+                .body("accepted", equalTo(1)).body("rejected", equalTo(5))
+                .body("results[0].code", equalTo("invalid_value"))
+                .body("results[0].reason", Matchers.containsString("endUserId"))
+                .body("results[1].code", equalTo("invalid_value"))
+                .body("results[2].code", equalTo("invalid_value"))
+                .body("results[3].code", equalTo("validation_failed"))
+                .body("results[4].code", equalTo("validation_failed"))
+                .body("results[5].status", equalTo("accepted"));
+        // one event alone: the same refusal, as a 4xx problem, never a 500
+        reporter("live").body("{\"eventId\":\"nul-7\",\"endUserId\":\"u\\u0000\",\"model\":\"gpt-4o\","
+                + "\"occurredAt\":\"2026-03-15T09:00:00Z\"}").when().post("/v1/usage-events").then()
+                .statusCode(Matchers.both(Matchers.greaterThanOrEqualTo(400))
+                        .and(Matchers.lessThan(500)))
+                .contentType("application/problem+json");
     }
 
     @Test

@@ -42,7 +42,8 @@ class SecretDefaultsTest {
         for (String module : List.of("subscription-service", "usage-service", "invoice-service", "contract-service",
                 "console")) {
             Properties props = new Properties();
-            try (Reader r = Files.newBufferedReader(root.resolve(module + "/src/main/resources/application.properties"))) {
+            try (Reader r = Files
+                    .newBufferedReader(root.resolve(module + "/src/main/resources/application.properties"))) {
                 props.load(r);
             }
             for (String name : props.stringPropertyNames()) {
