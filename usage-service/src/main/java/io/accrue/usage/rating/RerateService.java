@@ -120,21 +120,24 @@ public class RerateService {
 
     private static Optional<Prices> priced(PriceCatalog.ResolvedModel model, Row r) {
         Optional<Prices> p = model.at(r.occurredAt()).filter(x -> Rating.rate(x, r.metered()).priced());
-        return p.isPresent() ? p : model.forUnpricedAt(r.occurredAt()).filter(x -> Rating.rate(x, r.metered()).priced());
+        return p.isPresent()
+                ? p
+                : model.forUnpricedAt(r.occurredAt()).filter(x -> Rating.rate(x, r.metered()).priced());
     }
 
     private static List<Row> candidates(Connection c, Instant from, Instant to) throws SQLException {
         List<Row> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                select org_id, environment, event_id, end_user_id, model_requested, coalesce(model_id, model_requested),
-                       occurred_at, input_tokens, output_tokens, cached_tokens, cache_write_tokens, cache_write_1h_tokens,
-                       audio_input_tokens, audio_output_tokens, image_input_tokens, image_output_tokens, reasoning_tokens,
-                       service_tier, units::text, tool_calls
-                from usage_events
-                where unpriced and rerate_run_id is null
-                  and (?::timestamptz is null or occurred_at >= ?) and (?::timestamptz is null or occurred_at < ?)
-                order by org_id, environment, occurred_at, event_id
-                limit ? for update skip locked""")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                """
+                        select org_id, environment, event_id, end_user_id, model_requested, coalesce(model_id, model_requested),
+                               occurred_at, input_tokens, output_tokens, cached_tokens, cache_write_tokens, cache_write_1h_tokens,
+                               audio_input_tokens, audio_output_tokens, image_input_tokens, image_output_tokens, reasoning_tokens,
+                               service_tier, units::text, tool_calls
+                        from usage_events
+                        where unpriced and rerate_run_id is null
+                          and (?::timestamptz is null or occurred_at >= ?) and (?::timestamptz is null or occurred_at < ?)
+                        order by org_id, environment, occurred_at, event_id
+                        limit ? for update skip locked""")) {
             ps.setTimestamp(1, from == null ? null : Timestamp.from(from));
             ps.setTimestamp(2, from == null ? null : Timestamp.from(from));
             ps.setTimestamp(3, to == null ? null : Timestamp.from(to));
@@ -248,10 +251,11 @@ public class RerateService {
         Instant dayStart = r.occurredAt().truncatedTo(ChronoUnit.DAYS);
         Instant monthStart = r.occurredAt().atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS)
                 .with(TemporalAdjusters.firstDayOfMonth()).toInstant();
-        try (PreparedStatement ps = c.prepareStatement("""
-                update quota_counters set used_cost = used_cost + ?
-                where org_id = ? and environment = ? and end_user_id = ?
-                  and ((window_kind = 'day' and window_start = ?) or (window_kind = 'month' and window_start = ?))""")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                """
+                        update quota_counters set used_cost = used_cost + ?
+                        where org_id = ? and environment = ? and end_user_id = ?
+                          and ((window_kind = 'day' and window_start = ?) or (window_kind = 'month' and window_start = ?))""")) {
             ps.setBigDecimal(1, revenue);
             ps.setString(2, r.org());
             ps.setString(3, r.env());

@@ -16,7 +16,6 @@ import io.accrue.common.time.AdjustableClock;
 import io.accrue.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 
 /** An agent session counts once per session id and UTC month, whatever days, end users and models it spans. */
 @QuarkusTest

@@ -24,9 +24,7 @@ class RerateTest {
 
     public static class FlagUnpriced implements QuarkusTestProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("accrue.usage.ingest.unknown-model", "flag");
-        }
+        public Map<String, String> getConfigOverrides() { return Map.of("accrue.usage.ingest.unknown-model", "flag"); }
     }
 
     private String org;
@@ -106,7 +104,8 @@ class RerateTest {
     private io.restassured.response.ValidatableResponse event(String user, String model, String counts, String at) {
         String body = "{\"eventId\":\"%s\",\"endUserId\":\"%s\",\"model\":\"%s\",\"occurredAt\":\"%s\",%s"
                 .formatted(UUID.randomUUID(), user, model, at, counts.substring(1));
-        return given().header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("live").bearer())
+        return given()
+                .header("Authorization", TestTokens.as(Roles.USAGE_REPORTER).org(org).environment("live").bearer())
                 .contentType(ContentType.JSON).body(body).when().post("/v1/usage-events").then();
     }
 
