@@ -32,6 +32,14 @@ public class RerateResource {
     public record RerateRequest(@NotBlank @Size(max = 128) String model, Instant from, Instant to,
             @NotBlank @Size(max = 500) String reason) {}
 
+    @jakarta.ws.rs.GET
+    @Path("/runs")
+    @RolesAllowed(Roles.PLATFORM_OPERATOR)
+    @Operation(summary = "The audited re-rating runs, newest first (at most 100)")
+    public java.util.List<RerateService.RunView> runs() {
+        return service.runs();
+    }
+
     @POST
     @RolesAllowed(Roles.PLATFORM_OPERATOR)
     @Operation(summary = "Rate the unpriced usage events of a model with the price now in the catalog (audited run)")

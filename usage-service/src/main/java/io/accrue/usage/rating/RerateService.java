@@ -57,6 +57,31 @@ public class RerateService {
     public record Result(UUID runId, String modelId, int examined, int rerated, int stillUnpriced, boolean more,
             BigDecimal cost, BigDecimal revenue) {}
 
+    /** One audited re-rating run. */
+    public record RunView(UUID id, String actor, String reason, String modelId, Instant from, Instant to, int events,
+            BigDecimal cost, BigDecimal revenue, Instant createdAt) {}
+
+    /** The audit trail of re-ratings, newest first (at most 100). */
+    public List<RunView> runs() {
+        List<RunView> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("""
+                        select id, actor, reason, model_id, window_from, window_to, events, cost, revenue, created_at
+                        from rerate_runs order by created_at desc, id limit 100""");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new RunView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(),
+                        rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getInt(7),
+                        rs.getBigDecimal(8).setScale(Rating.SCALE), rs.getBigDecimal(9).setScale(Rating.SCALE),
+                        rs.getTimestamp(10).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading re-rating runs failed", e);
+        }
+        return out;
+    }
+
     private record Row(String org, String env, String eventId, String endUser, String requested, String oldModel,
             Instant occurredAt, Metered metered, int tools) {}
 

@@ -2,6 +2,7 @@ package io.accrue.usage.rating;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 import java.util.UUID;
@@ -58,6 +59,11 @@ class RerateTest {
                 .body("totals.cost", equalTo("0.006000000000"));
         rerate(spelling).body("rerated", equalTo(0));
         summary().body("totals.cost", equalTo("0.006000000000"));
+        operator().when().get("/v1/operator/usage/rerate/runs").then().statusCode(200)
+                .body("find { it.modelId == '%s' && it.events == 1 }.reason".formatted(spelling),
+                        equalTo("price added for flagged usage"));
+        given().header("Authorization", TestTokens.bearer(org, Roles.OWNER)).when()
+                .get("/v1/operator/usage/rerate/runs").then().statusCode(403);
     }
 
     @Test
@@ -88,6 +94,36 @@ class RerateTest {
         event("u-1", model, "{\"inputTokens\":1000,\"outputTokens\":0,\"units\":{\"input_second\":10}}",
                 "2026-03-15T10:04:00Z").statusCode(201).body("unpriced", equalTo(false))
                 .body("cost", equalTo("0.002000000000"));
+    }
+
+    /** Two operators re-rating at once: every event is priced by exactly one of them, and the totals move once. */
+    @Test
+    void concurrentReratingsPriceEachEventOnce() throws Exception {
+        String spelling = "race-" + UUID.randomUUID();
+        for (int i = 0; i < 20; i++) {
+            event("u-" + (i % 3), spelling, "{\"inputTokens\":1000,\"outputTokens\":0}", "2026-03-15T09:00:00Z")
+                    .statusCode(201).body("unpriced", equalTo(true));
+        }
+        operator().body("{\"id\":\"%s\",\"provider\":\"openai\",\"displayName\":\"Race\"}".formatted(spelling))
+                .when().post("/v1/pricing/models").then().statusCode(201);
+        operator().body(version("2026-03-01T00:00:00Z", "1", "1", true))
+                .when().post("/v1/pricing/models/{m}/price-versions", spelling).then().statusCode(201);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var calls = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(pool.submit(() -> rerate(spelling).extract().<Integer>path("rerated")));
+            }
+            int total = 0;
+            for (var f : calls) {
+                total += f.get();
+            }
+            assertEquals(20, total);
+        } finally {
+            pool.shutdownNow();
+        }
+        summary().body("totals.unpricedEvents", equalTo(0)).body("totals.requests", equalTo(20))
+                .body("totals.cost", equalTo("0.020000000000"));
     }
 
     private static String version(String from, String in, String out, boolean forUnpriced) {
