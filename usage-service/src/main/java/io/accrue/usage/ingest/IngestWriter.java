@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accrue.usage.ingest.WindowTotals.Accepted;
 import io.accrue.usage.ingest.WindowTotals.DayKey;
 import io.accrue.usage.ingest.WindowTotals.DayTotals;
+import io.accrue.usage.ingest.WindowTotals.SessionClaim;
 import io.accrue.usage.ingest.WindowTotals.SessionKey;
 import io.accrue.usage.ingest.WindowTotals.Usage;
 import io.accrue.usage.ingest.WindowTotals.WindowKey;
@@ -118,8 +119,8 @@ public class IngestWriter {
         }
         if (!accepted.isEmpty()) {
             Map<Instant, String> dayNames = WindowTotals.dayNames(accepted);
-            Set<SessionKey> newSessions = claimSessions(c, org, env, WindowTotals.sessions(accepted, dayNames));
-            upsertRollups(c, org, env, WindowTotals.days(accepted, dayNames, newSessions));
+            List<SessionClaim> counted = claimSessions(c, org, env, WindowTotals.sessions(accepted, dayNames, now));
+            upsertRollups(c, org, env, WindowTotals.days(accepted, dayNames, counted));
             upsertCounters(c, org, env, WindowTotals.windows(accepted));
             settleReservations(c, org, env, accepted, now);
         }
@@ -138,7 +139,7 @@ public class IngestWriter {
     }
 
     /** Each end user's pricing: their plan, else the organisation's default, else cost passed through. */
-    private static Map<String, Rating.Pricing> pricingOf(Connection c, String org, String[] users) throws SQLException {
+    public static Map<String, Rating.Pricing> pricingOf(Connection c, String org, String[] users) throws SQLException {
         Map<String, Rating.Pricing> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 select u.end_user_id, p.pricing, p.markup_percent, p.target_margin_percent, p.fee_per_request
@@ -271,29 +272,35 @@ public class IngestWriter {
         return inserted;
     }
 
-    /** Agent sessions count once per day, end user and model: returns the keys seen for the first time. */
-    private static Set<SessionKey> claimSessions(Connection c, String org, String env, Set<SessionKey> keys)
+    /** Agent sessions count once per month and session id: returns the claims made for the first time. */
+    private static List<SessionClaim> claimSessions(Connection c, String org, String env, List<SessionClaim> claims)
             throws SQLException {
-        Set<SessionKey> fresh = new HashSet<>();
-        if (keys.isEmpty()) {
+        List<SessionClaim> fresh = new ArrayList<>();
+        if (claims.isEmpty()) {
             return fresh;
         }
-        List<SessionKey> list = new ArrayList<>(keys);
+        Map<SessionKey, SessionClaim> byKey = new HashMap<>();
+        claims.forEach(x -> byKey.put(x.key(), x));
         try (PreparedStatement ps = c.prepareStatement("""
-                insert into agent_sessions (org_id, environment, day, end_user_id, model, session_id)
-                select ?, ?, t.d::date, t.u, t.m, t.s
-                from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as t(d, u, m, s)
+                insert into agent_session_periods (org_id, environment, month, session_id, day, end_user_id, model,
+                    occurred_at, recorded_at)
+                select ?, ?, t.mo::date, t.s, t.d::date, t.u, t.m, t.o::timestamptz, t.r::timestamptz
+                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                    as t(mo, s, d, u, m, o, r)
                 on conflict do nothing
-                returning day, end_user_id, model, session_id""")) {
+                returning month::text, session_id""")) {
             ps.setString(1, org);
             ps.setString(2, env);
-            ps.setArray(3, c.createArrayOf("text", list.stream().map(SessionKey::day).toArray()));
-            ps.setArray(4, c.createArrayOf("text", list.stream().map(SessionKey::endUser).toArray()));
-            ps.setArray(5, c.createArrayOf("text", list.stream().map(SessionKey::model).toArray()));
-            ps.setArray(6, c.createArrayOf("text", list.stream().map(SessionKey::session).toArray()));
+            ps.setArray(3, c.createArrayOf("text", claims.stream().map(x -> x.key().month()).toArray()));
+            ps.setArray(4, c.createArrayOf("text", claims.stream().map(x -> x.key().session()).toArray()));
+            ps.setArray(5, c.createArrayOf("text", claims.stream().map(SessionClaim::day).toArray()));
+            ps.setArray(6, c.createArrayOf("text", claims.stream().map(SessionClaim::endUser).toArray()));
+            ps.setArray(7, c.createArrayOf("text", claims.stream().map(SessionClaim::model).toArray()));
+            ps.setArray(8, c.createArrayOf("text", claims.stream().map(x -> x.occurredAt().toString()).toArray()));
+            ps.setArray(9, c.createArrayOf("text", claims.stream().map(x -> x.recordedAt().toString()).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    fresh.add(new SessionKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    fresh.add(byKey.get(new SessionKey(rs.getString(1), rs.getString(2))));
                 }
             }
         }

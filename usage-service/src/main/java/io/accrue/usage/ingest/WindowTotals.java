@@ -6,7 +6,6 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -34,8 +33,12 @@ final class WindowTotals {
         }
     }
 
-    /** An agent session counted once per day, end user and model. */
-    record SessionKey(String day, String endUser, String model, String session) {}
+    /** An agent session, counted once per UTC month (yyyy-MM-01). */
+    record SessionKey(String month, String session) {}
+
+    /** Where a session is counted: the day, end user and model of its first event of the write in that month. */
+    record SessionClaim(SessionKey key, String day, String endUser, String model, Instant occurredAt,
+            Instant recordedAt) {}
 
     static final class DayTotals {
         String provider;
@@ -69,24 +72,27 @@ final class WindowTotals {
         return names;
     }
 
-    /** Sessions of the accepted events, one key per day, end user, model and session. */
-    static Set<SessionKey> sessions(List<Accepted> events, Map<Instant, String> dayNames) {
-        Set<SessionKey> keys = new java.util.TreeSet<>(
-                java.util.Comparator.comparing(SessionKey::day).thenComparing(SessionKey::endUser)
-                        .thenComparing(SessionKey::model).thenComparing(SessionKey::session));
+    /** Sessions of the accepted events, one claim per month and session: its earliest event here. */
+    static List<SessionClaim> sessions(List<Accepted> events, Map<Instant, String> dayNames, Instant recordedAt) {
+        Map<SessionKey, SessionClaim> claims = new java.util.TreeMap<>(
+                java.util.Comparator.comparing(SessionKey::month).thenComparing(SessionKey::session));
         for (Accepted a : events) {
             RatedEvent e = a.event();
-            if (e.request().agentSessionId() != null) {
-                keys.add(new SessionKey(dayNames.get(e.day()), e.request().endUserId(), e.modelKey(),
-                        e.request().agentSessionId()));
+            String session = e.request().agentSessionId();
+            if (session == null) {
+                continue;
             }
+            SessionKey key = new SessionKey(e.month().atZone(ZoneOffset.UTC).toLocalDate().toString(), session);
+            SessionClaim c = new SessionClaim(key, dayNames.get(e.day()), e.request().endUserId(), e.modelKey(),
+                    e.request().occurredAt(), recordedAt);
+            claims.merge(key, c, (x, y) -> y.occurredAt().isBefore(x.occurredAt()) ? y : x);
         }
-        return keys;
+        return List.copyOf(claims.values());
     }
 
-    /** Rollup deltas; {@code newSessions} are the sessions seen for the first time, each counted once. */
+    /** Rollup deltas; {@code counted} are the sessions claimed for the first time, each counted once, where claimed. */
     static TreeMap<DayKey, DayTotals> days(List<Accepted> events, Map<Instant, String> dayNames,
-            Set<SessionKey> newSessions) {
+            List<SessionClaim> counted) {
         Map<DayKey, DayTotals> rows = new HashMap<>();
         for (Accepted a : events) {
             RatedEvent e = a.event();
@@ -106,10 +112,9 @@ final class WindowTotals {
             t.unpriced += e.unpriced() ? 1 : 0;
             t.cost = t.cost.add(e.cost());
             t.revenue = t.revenue.add(a.revenue());
-            if (e.request().agentSessionId() != null && newSessions.remove(
-                    new SessionKey(day, e.request().endUserId(), e.modelKey(), e.request().agentSessionId()))) {
-                t.sessions++;
-            }
+        }
+        for (SessionClaim c : counted) {
+            rows.get(new DayKey(c.day(), c.endUser(), c.model())).sessions++;
         }
         return new TreeMap<>(rows);
     }

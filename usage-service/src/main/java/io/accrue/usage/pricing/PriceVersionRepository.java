@@ -17,9 +17,11 @@ public class PriceVersionRepository implements PanacheRepositoryBase<PriceVersio
         return find("modelId", Sort.by("effectiveFrom"), modelId).list();
     }
 
-    /** The version in effect at {@code at}: the latest one that started at or before it. */
+    /** The version in effect at {@code at}: the latest one that started at or before it (not one for unpriced usage). */
     public Optional<PriceVersion> inEffect(String modelId, Instant at) {
-        return find("modelId = ?1 and effectiveFrom <= ?2", Sort.descending("effectiveFrom"), modelId, at)
+        return find("modelId = ?1 and effectiveFrom <= ?2 and forUnpricedUsage = false",
+                Sort.descending("effectiveFrom"),
+                modelId, at)
                 .firstResultOptional();
     }
 

@@ -138,7 +138,10 @@ public class PricingService {
     @Transactional
     public PriceVersionView addVersion(String spelling, PriceVersionRequest request, String actor) {
         Model m = find(spelling);
-        requireSchedulable(request.effectiveFrom());
+        if (!Boolean.TRUE.equals(request.forUnpricedUsage())) {
+            // A version for unpriced usage may start in the past: it never re-prices what was priced.
+            requireSchedulable(request.effectiveFrom());
+        }
         if (versions.existsAt(m.id, request.effectiveFrom())) {
             throw ApiException.conflict("price_version_exists",
                     "Model '" + m.id + "' already has a price version starting at " + request.effectiveFrom() + ".");

@@ -26,15 +26,15 @@ import io.agroal.api.AgroalDataSource;
  * Totals for {@code [from, to)} by occurred_at. Day-aligned windows read the daily rollups; any other window,
  * or one restricted to events recorded before an instant ({@code recordedBefore}, how invoice-service finds
  * late usage and reads each plan segment of a period), reads the events themselves, bounded by the index on
- * (org, environment, occurred_at). Both count agent sessions per (day, end user, model), so they agree.
+ * (org, environment, occurred_at). Both count an agent session once per UTC month and session id, where its first
+ * recorded event of the month was counted ({@code agent_session_periods}), so they agree.
  */
 @ApplicationScoped
 public class SummaryService {
 
     private static final String COUNTERS_EVENTS = """
             coalesce(sum(input_tokens),0), coalesce(sum(output_tokens),0), coalesce(sum(cached_tokens),0), count(*),
-            count(distinct case when agent_session_id is not null then
-                (agent_session_id, (occurred_at at time zone 'UTC')::date, end_user_id, coalesce(model_id, model_requested)) end),
+            0,
             coalesce(sum(tool_calls),0), coalesce(sum(cost),0), coalesce(sum(revenue),0), count(*) filter (where unpriced),
             coalesce(sum(cache_write_tokens + cache_write_1h_tokens),0), coalesce(sum(audio_input_tokens),0),
             coalesce(sum(audio_output_tokens),0), coalesce(sum(reasoning_tokens),0)""";
@@ -86,6 +86,25 @@ public class SummaryService {
                             currency[0] = rs.getString(1);
                         }
                     });
+            if (!rollups) {
+                // Sessions from where each was counted (once per month and session id), so both paths agree.
+                String sw = "org_id = ? and environment = ? and occurred_at >= ? and occurred_at < ?"
+                        + (recordedBefore != null ? " and recorded_at < ?" : "");
+                java.util.Map<String, Long> perModel = new java.util.HashMap<>(), perUser = new java.util.HashMap<>();
+                long[] all = {0};
+                query(c, "select model, end_user_id, count(*) from agent_session_periods where " + sw
+                        + " group by 1, 2", args, rs -> {
+                            perModel.merge(rs.getString(1), rs.getLong(3), Long::sum);
+                            perUser.merge(rs.getString(2), rs.getLong(3), Long::sum);
+                            all[0] += rs.getLong(3);
+                        });
+                java.util.Set<String> done = new java.util.HashSet<>();
+                byModel.replaceAll(r -> new ModelRow(r.model(), r.provider(),
+                        withSessions(r.counters(), done.add(r.model()) ? perModel.getOrDefault(r.model(), 0L) : 0)));
+                byUser.replaceAll(r -> new EndUserRow(r.endUserId(),
+                        withSessions(r.counters(), perUser.getOrDefault(r.endUserId(), 0L))));
+                totals[0] = withSessions(totals[0], all[0]);
+            }
             return new UsageSummary(org, env, from, to, currency[0], totals[0], byModel, byUser);
         } catch (SQLException e) {
             throw new IllegalStateException("summary failed", e);
@@ -130,6 +149,12 @@ public class SummaryService {
         return new Counters(in, out, rs.getLong(i + 2), in + out, rs.getLong(i + 3), rs.getLong(i + 4),
                 rs.getLong(i + 5), scale(rs.getBigDecimal(i + 6)), scale(rs.getBigDecimal(i + 7)), rs.getLong(i + 8),
                 rs.getLong(i + 9), rs.getLong(i + 10), rs.getLong(i + 11), rs.getLong(i + 12));
+    }
+
+    private static Counters withSessions(Counters k, long sessions) {
+        return new Counters(k.inputTokens(), k.outputTokens(), k.cachedTokens(), k.totalTokens(), k.requests(),
+                sessions, k.toolCalls(), k.cost(), k.revenue(), k.unpricedEvents(), k.cacheWriteTokens(),
+                k.audioInputTokens(), k.audioOutputTokens(), k.reasoningTokens());
     }
 
     private static BigDecimal scale(BigDecimal v) {
