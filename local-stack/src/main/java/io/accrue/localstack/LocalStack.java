@@ -272,13 +272,15 @@ public final class LocalStack {
         out.append(
                 "    acme-gateway-test/acme-test-secret (usage-reporter), accrue-billing-service/local-billing-service-secret\n");
         out.append("\n  Get a token and call a service:\n");
-        out.append("    TOKEN=$(bin/token bob@acme)\n");
+        String env = portOffset == 0 ? "" : "ACCRUE_PORT_OFFSET=" + portOffset + " ";
+        out.append("    TOKEN=$(").append(env).append("bin/token bob@acme)\n");
         out.append("    curl -H \"Authorization: Bearer $TOKEN\" ").append(serviceUrl("subscription-service"))
                 .append("/v1/accounts/acme\n");
         out.append("  or with curl alone:\n");
         out.append(
                 "    curl -s -d grant_type=password -d client_id=accrue-cli -d username=bob@acme -d password=bob \\\n");
         out.append("      ").append(token).append("\n");
+        out.append("\n  Then the whole billing loop: ").append(env).append("bin/demo  (docs/quickstart.md)\n");
         out.append("\n  Press Ctrl-C to stop everything.\n");
         System.out.println(out);
     }
