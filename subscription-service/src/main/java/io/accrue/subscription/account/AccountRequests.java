@@ -2,6 +2,7 @@ package io.accrue.subscription.account;
 
 import java.time.Instant;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -20,11 +21,38 @@ public final class AccountRequests {
             @Size(max = 64) String timeZone) {}
 
     public record AccountView(String orgId, String name, String currency, String timeZone, String planSlug,
-            String stripeCustomerId, boolean meteredEnabled, Instant createdAt, Instant updatedAt) {
+            String stripeCustomerId, boolean meteredEnabled, Instant createdAt, Instant updatedAt,
+            BillingDetails billingDetails) {
 
         static AccountView of(BillingAccount a) {
             return new AccountView(a.orgId, a.name, a.currency, a.timeZone, a.planSlug, a.stripeCustomerId,
-                    a.meteredEnabled, a.createdAt, a.updatedAt);
+                    a.meteredEnabled, a.createdAt, a.updatedAt, BillingDetails.of(a));
+        }
+    }
+
+    /**
+     * Who invoices are addressed to (printed as the bill-to of every invoice document); each field optional, a
+     * replace sets all of them.
+     */
+    public record BillingDetails(@Size(max = 200) String legalName, @Valid Address address,
+            @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9 .\\-/]+", message = "must be letters, digits, spaces, '.', '-' or '/'") String taxId) {
+
+        static BillingDetails of(BillingAccount a) {
+            Address address = Address.of(a);
+            return a.legalName == null && a.taxId == null && address == null
+                    ? null
+                    : new BillingDetails(a.legalName, address, a.taxId);
+        }
+    }
+
+    public record Address(@Size(max = 200) String line1, @Size(max = 200) String line2, @Size(max = 100) String city,
+            @Size(max = 32) String postalCode, @Size(max = 100) String region,
+            @NotBlank @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO-3166 alpha-2 code such as DE") String country) {
+
+        static Address of(BillingAccount a) {
+            return a.country == null
+                    ? null
+                    : new Address(a.addressLine1, a.addressLine2, a.city, a.postalCode, a.region, a.country);
         }
     }
 }
