@@ -174,5 +174,10 @@ class CommonWebTest {
                 .post("/v1/operator/clock").then().statusCode(422).body("code", equalTo("clock_change_invalid"));
         given().auth().oauth2(TestTokens.as(Roles.OWNER).org("a").token()).contentType(ContentType.JSON)
                 .body("{\"advanceBy\":\"P1D\"}").post("/v1/operator/clock").then().statusCode(403);
+        // anyone signed in reads it (the console shows the services' time); nobody but the operator moves it
+        given().auth().oauth2(TestTokens.as(Roles.MEMBER).org("a").token()).get("/v1/operator/clock")
+                .then().statusCode(200).body("now", equalTo("2026-03-15T10:00:00Z"));
+        given().auth().oauth2(TestTokens.as(Roles.USAGE_REPORTER).org("a").token()).get("/v1/operator/clock")
+                .then().statusCode(403);
     }
 }

@@ -35,8 +35,10 @@ public class ClockResource {
     /** Either {@code advanceBy} (ISO-8601 duration such as {@code P31D}) or {@code setTo} (an instant). */
     public record ClockChange(Duration advanceBy, Instant setTo) {}
 
+    // Readable by every signed-in role: the console shows periods, "today" and projections on the services' time,
+    // with the signed-in user's token. Moving it stays the operator's.
     @GET
-    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE})
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.BILLING_SERVICE, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER})
     @Operation(summary = "Read this service's clock")
     public ClockView read() {
         requireAdjustable();
