@@ -64,13 +64,16 @@ final class ReadmeEndpoints {
                         expand(raw.equals("/") ? base : base + raw, paths);
                     }
                     // "`POST /{id}/activate` · `/terminate`": a lone segment after a path is that path's sibling
+                    // (and the next lone segment is a sibling of the same path: previous stays)
                     if (previous != null && raw.lastIndexOf('/') == 0) {
                         expand(parent(previous) + raw, paths);
                         if (!base.isEmpty()) {
                             expand(base + parent(previous) + raw, paths);
                         }
+                        continue;
                     }
-                    previous = raw.replaceAll("\\[[^\\]]*\\]", "");
+                    // without its optional parts, also one left open where a query began ("end-users[?q=")
+                    previous = raw.replaceAll("\\[[^\\]]*(\\]|$)", "");
                 }
             }
             if (!paths.isEmpty()) {

@@ -21,6 +21,8 @@ class ReadmeEndpointsTest {
             | GET/POST/PUT/DELETE | `/v1/accounts/{orgId}/contacts[/{id}]` | x | ; delete ; /v1/accounts/{orgId}/contacts/{contactId} ; true
             not a table row `GET /v1/plans`                                       ; get    ; /v1/plans                              ; false
             | `POST /{id}/activate` · `/terminate` | x |                           ; post   ; /{contractId}/terminate                ; true
+            | `POST /{id}/activate` · `/terminate` · `/renewals` | x |              ; post   ; /{contractId}/renewals                 ; true
+            | `GET /orgs/{orgId}/end-users[?q=&cursor=]`, `POST …/{id}/block` | x | ; post ; /v1/orgs/{orgId}/end-users/{endUserId}/block ; true
             """)
     void readsARow(String row, String method, String path, boolean documented) {
         assertEquals(documented, new ReadmeEndpoints(row.strip()).documents(method, path));
