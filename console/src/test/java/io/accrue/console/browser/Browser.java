@@ -87,7 +87,18 @@ final class Browser implements AutoCloseable {
     /** Submits a form and waits until the browser has left the page (the post-redirect-get has landed). */
     void submit(org.openqa.selenium.WebElement button) {
         button.click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(button));
+        // stale once the next page replaced this one; Chromium may also answer "node does not belong to the
+        // document" for the same reason
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            try {
+                button.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                return e.getMessage() != null && e.getMessage().contains("does not belong to the document");
+            }
+        });
     }
 
     String open(String url) {

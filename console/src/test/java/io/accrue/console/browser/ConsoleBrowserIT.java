@@ -154,7 +154,7 @@ class ConsoleBrowserIT {
         assertTrue(text("preview-proration").startsWith("$"), "prorated in the account's currency: " + preview);
         assertTrue(present("confirm-plan-change"), preview);
         // previewing changes nothing
-        assertTrue(browser.open(console + "/").contains("free"), "still on the free plan");
+        assertTrue(browser.open(console + "/").toLowerCase().contains("free"), "still on the free plan");
 
         browser.submit(browser.driver.findElement(By.id("cancel-subscription")));
         String canceling = browser.open(browser.driver.getCurrentUrl());
