@@ -155,6 +155,11 @@ class ConsoleBrowserIT {
         assertTrue(present("confirm-plan-change"), preview);
         // previewing changes nothing
         assertTrue(browser.open(console + "/").toLowerCase().contains("free"), "still on the free plan");
+        // confirmed, the change is made (so the period closed below invoices its prorated base fee)
+        browser.open(console + "/subscription/plan-change?planSlug=console-team");
+        browser.submit(browser.driver.findElement(By.id("confirm-plan-change")));
+        String changed = browser.open(browser.driver.getCurrentUrl());
+        assertEquals("Console Team", text("plan-card").split("\n")[1], changed);
 
         browser.submit(browser.driver.findElement(By.id("cancel-subscription")));
         String canceling = browser.open(browser.driver.getCurrentUrl());
