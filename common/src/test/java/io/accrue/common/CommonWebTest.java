@@ -156,11 +156,28 @@ class CommonWebTest {
         given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"advanceBy\":\"P1D\"}")
                 .post("/v1/operator/clock").then().statusCode(200)
                 .body("now", equalTo(java.time.Instant.parse(before).plus(java.time.Duration.ofDays(1)).toString()));
+        String later = java.time.Instant.parse(before).plus(java.time.Duration.ofDays(40)).toString();
+        given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"" + later + "\"}")
+                .post("/v1/operator/clock").then().statusCode(200).body("now", equalTo(later));
+
+        // backwards: refused with nothing moved, unless forced
         given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"2026-03-15T10:00:00Z\"}")
-                .post("/v1/operator/clock").then().statusCode(200).body("now", equalTo("2026-03-15T10:00:00Z"));
+                .post("/v1/operator/clock").then().statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("clock_backwards"));
+        given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"advanceBy\":\"-PT1S\"}")
+                .post("/v1/operator/clock").then().statusCode(409).body("code", equalTo("clock_backwards"));
+        given().auth().oauth2(operator).get("/v1/operator/clock").then().body("now", equalTo(later));
+        given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"2026-03-15T10:00:00Z\"}")
+                .queryParam("force", true).post("/v1/operator/clock").then().statusCode(200)
+                .body("now", equalTo("2026-03-15T10:00:00Z"));
         given().auth().oauth2(operator).contentType(ContentType.JSON).body("{}")
                 .post("/v1/operator/clock").then().statusCode(422).body("code", equalTo("clock_change_invalid"));
         given().auth().oauth2(TestTokens.as(Roles.OWNER).org("a").token()).contentType(ContentType.JSON)
                 .body("{\"advanceBy\":\"P1D\"}").post("/v1/operator/clock").then().statusCode(403);
+        // anyone signed in reads it (the console shows the services' time); nobody but the operator moves it
+        given().auth().oauth2(TestTokens.as(Roles.MEMBER).org("a").token()).get("/v1/operator/clock")
+                .then().statusCode(200).body("now", equalTo("2026-03-15T10:00:00Z"));
+        given().auth().oauth2(TestTokens.as(Roles.USAGE_REPORTER).org("a").token()).get("/v1/operator/clock")
+                .then().statusCode(403);
     }
 }

@@ -65,6 +65,13 @@ class BillingLoopTest {
     private static String invoiceId;
     private static String firstRunId;
 
+    /** Every Stripe call the services made in this class had a Stripe-shaped answer in the stand-in. */
+    @org.junit.jupiter.api.AfterAll
+    static void everyStripeCallWasAnswered() {
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), StripeStandIn.unanswered(),
+                "requests the Stripe stand-in has no mapping for (add one under local-stack/stripe/mappings)");
+    }
+
     @BeforeAll
     static void suite() {
         Suite.stack();
@@ -464,6 +471,39 @@ class BillingLoopTest {
         assertEquals(sessionsBefore + 1, checkoutSessions(customer), "the checkout reached Stripe once");
         given().auth().oauth2(admin).get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices/{id}", ORG, invoiceId)
                 .then().statusCode(200).body("status", equalTo("paid"));
+    }
+
+    @Test
+    @Order(12)
+    void aDisputeOnAChargeBlocksNewChargesUntilItIsWon() {
+        // Stripe's dispute events name the charge, not the customer: subscription-service reads the charge
+        // (GET /v1/charges/{id}) to find whose it is, and the stand-in answers it for ch_local_<customer id>
+        String charge = "ch_local_" + stripeCustomer();
+        String accounts = Suite.url("subscription-service") + "/v1/accounts/{org}";
+        String dispute = "dp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        Instant opened = clock("subscription-service");
+        postWebhook("subscription-service", disputeEvent("charge.dispute.created", opened, dispute, charge,
+                "needs_response")).then().statusCode(200);
+        awaitPath(() -> given().auth().oauth2(admin).get(accounts + "/spend-gate", ORG).then().statusCode(200)
+                .extract().jsonPath(), g -> "open_dispute".equals(g.getString("reason")), "spend gate: open dispute");
+        assertTrue(StripeStandIn.journal().stream()
+                .anyMatch(r -> r.method().equals("GET") && r.path().equals("/v1/charges/" + charge)),
+                "the charge was read from Stripe to find its customer");
+
+        postWebhook("subscription-service", disputeEvent("charge.dispute.closed", opened.plusSeconds(1), dispute,
+                charge, "won")).then().statusCode(200);
+        awaitPath(() -> given().auth().oauth2(admin).get(accounts + "/spend-gate", ORG).then().statusCode(200)
+                .extract().jsonPath(), g -> g.getBoolean("allowed"), "spend gate open again after the dispute");
+    }
+
+    private static String disputeEvent(String type, Instant created, String dispute, String charge, String status) {
+        return """
+                {"id":"evt_%s","object":"event","api_version":"%s","created":%d,"data":{"object":{"id":"%s",\
+                "object":"dispute","amount":1000,"charge":"%s","created":%d,"currency":"usd","livemode":false,\
+                "reason":"fraudulent","status":"%s"}},"livemode":false,"pending_webhooks":1,\
+                "request":{"id":null,"idempotency_key":null},"type":"%s"}"""
+                .formatted(UUID.randomUUID().toString().replace("-", "").substring(0, 24), STRIPE_API_VERSION,
+                        created.getEpochSecond(), dispute, charge, created.getEpochSecond(), status, type);
     }
 
     @Test

@@ -65,6 +65,28 @@ final class StripeStandIn {
         return requests.stream().map(StripeStandIn::sent).toList();
     }
 
+    /**
+     * Requests the stand-in had no Stripe-shaped answer for: unmatched by every mapping, or caught by the catch-all
+     * {@code default-not-found} (a 404 "no mapping"). A service making a Stripe call the stand-in does not know
+     * would otherwise pass locally on an invented error path; every e2e class asserts this is empty at its end.
+     */
+    static List<String> unanswered() {
+        JsonPath journal = given().get(Suite.stack().stripeUrl() + "/__admin/requests")
+                .then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> events = journal.getList("requests");
+        return events.stream().filter(StripeStandIn::unanswered)
+                .map(e -> ((Map<?, ?>) e.get("request")).get("method") + " "
+                        + ((Map<?, ?>) e.get("request")).get("url"))
+                .toList();
+    }
+
+    private static boolean unanswered(Map<String, Object> serveEvent) {
+        if (!Boolean.TRUE.equals(serveEvent.get("wasMatched"))) {
+            return true;
+        }
+        return serveEvent.get("stubMapping") instanceof Map<?, ?> stub && "default-not-found".equals(stub.get("name"));
+    }
+
     static List<Sent> posts(String pathRegex, Predicate<Sent> filter) {
         return journal().stream().filter(r -> r.method().equals("POST") && r.path().matches(pathRegex))
                 .filter(filter).toList();

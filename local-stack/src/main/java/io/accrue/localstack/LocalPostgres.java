@@ -37,6 +37,10 @@ final class LocalPostgres implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setPort(port)
                 .setServerConfig("max_connections", "200")
+                // the embedded library turns durability off for unit tests; local billing data should survive a crash
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .start();
         try (Connection c = server.getPostgresDatabase().getConnection()) {
             for (String database : databases) {

@@ -47,6 +47,23 @@ record LocalRealm(String realm, List<User> users, List<Client> clients) {
         return clients.stream().filter(c -> c.clientId().equals(clientId)).findFirst();
     }
 
+    /**
+     * This realm with {@code consoleUrl/*} also allowed as the console's redirect URI, so a stack on a port offset
+     * (console on 8085 + offset) can sign users in without editing local-realm.json.
+     */
+    LocalRealm withConsoleAt(String consoleUrl) {
+        List<Client> adjusted = clients.stream().map(c -> {
+            if (!c.clientId().equals("accrue-console") || c.allowsRedirect(consoleUrl + "/")) {
+                return c;
+            }
+            List<String> uris = new java.util.ArrayList<>(c.redirectUris() == null ? List.of() : c.redirectUris());
+            uris.add(consoleUrl + "/*");
+            return new Client(c.clientId(), c.secret(), c.isPublic(), c.roles(), c.orgId(), c.environment(),
+                    List.copyOf(uris));
+        }).toList();
+        return new LocalRealm(realm, users, adjusted);
+    }
+
     static LocalRealm load() throws IOException {
         try (InputStream in = LocalRealm.class.getResourceAsStream("/local-realm.json")) {
             return new ObjectMapper().readValue(in, LocalRealm.class);

@@ -1,5 +1,6 @@
 package io.accrue.localstack;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +52,8 @@ public final class LocalStack {
     private final Map<String, ServiceProcess> services = new java.util.LinkedHashMap<>();
     private final Map<String, Map<String, String>> environments = new HashMap<>();
     private LocalOidcProvider oidc;
+    /** Set once stop() begins, so the services it stops are not reported as having died. */
+    private volatile boolean stopping;
 
     /**
      * @param root the repository root (where the services' {@code target/} folders are)
@@ -71,7 +74,16 @@ public final class LocalStack {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("accrue.root", ".")).toAbsolutePath().normalize();
         Path home = Path.of(System.getProperty("accrue.home", root.resolve(".local-stack").toString()));
-        LocalStack stack = new LocalStack(root, home, Integer.getInteger("accrue.port-offset", 0), true);
+        int offset;
+        try {
+            offset = Integer.parseInt(System.getProperty("accrue.port-offset", "0").strip());
+        } catch (NumberFormatException e) {
+            System.err.println("Local stack: accrue.port-offset must be a whole number, not '"
+                    + System.getProperty("accrue.port-offset") + "'");
+            System.exit(2);
+            return;
+        }
+        LocalStack stack = new LocalStack(root, home, offset, true);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping the local stack…");
@@ -87,7 +99,57 @@ public final class LocalStack {
         if (Boolean.getBoolean("accrue.exit-when-ready")) {
             System.exit(0);
         }
+        // a service that dies later (out of memory, a crash) stops the whole stack, saying which and where its log is
+        stack.firstServiceExit().thenAccept(dead -> {
+            if (!stack.stopping) {
+                System.err.println("[local-stack] " + dead.name + " stopped unexpectedly (exit code "
+                        + dead.exitCode() + "); see " + dead.log + ". Stopping the local stack.");
+                System.exit(1);
+            }
+        });
         stopped.await();
+    }
+
+    /** Completes with the first service process that exits, whatever the reason. */
+    java.util.concurrent.CompletableFuture<ServiceProcess> firstServiceExit() {
+        List<java.util.concurrent.CompletableFuture<ServiceProcess>> exits = services.values().stream()
+                .map(ServiceProcess::onExit).toList();
+        return java.util.concurrent.CompletableFuture
+                .anyOf(exits.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .thenApply(ServiceProcess.class::cast);
+    }
+
+    /**
+     * Refuses to start, in one line naming the port and what wanted it, when a port of this stack is taken (usually a
+     * stack already running): nothing is started, so nothing half-started needs stopping.
+     */
+    void checkPortsFree() {
+        Map<Integer, String> wanted = new java.util.LinkedHashMap<>();
+        wanted.put(postgresPort, "PostgreSQL");
+        wanted.put(oidcPort, "the OIDC provider");
+        wanted.put(stripePort, "the Stripe stand-in");
+        for (ServiceSpec spec : SERVICES) {
+            if (java.nio.file.Files.isDirectory(root.resolve(spec.name()))) {
+                wanted.put(spec.port() + portOffset, spec.name());
+            }
+        }
+        for (var port : wanted.entrySet()) {
+            if (!portFree(port.getKey())) {
+                throw new IllegalStateException("port " + port.getKey() + " (" + port.getValue() + ") is in use"
+                        + " (another local stack?); stop it, or shift every port of this one with"
+                        + " ACCRUE_PORT_OFFSET=<n> bin/accrue-local (currently " + portOffset + ")");
+            }
+        }
+    }
+
+    private static boolean portFree(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new java.net.InetSocketAddress(HOST, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Starts everything, or, if any part fails, stops what did start and rethrows. */
@@ -102,12 +164,13 @@ public final class LocalStack {
 
     private void startAll() throws Exception {
         Instant began = Instant.now();
+        checkPortsFree();
         log("PostgreSQL 17 (embedded) on port " + postgresPort + ", data in " + home.resolve("postgres"));
         LocalPostgres postgres = LocalPostgres.start(home.resolve("postgres"), postgresPort,
                 SERVICES.stream().map(ServiceSpec::database).filter(java.util.Objects::nonNull).toList());
         started.add(postgres);
 
-        oidc = new LocalOidcProvider(LocalRealm.load(), HOST, oidcPort);
+        oidc = new LocalOidcProvider(LocalRealm.load().withConsoleAt(serviceUrl("console")), HOST, oidcPort);
         oidc.start();
         started.add(oidc);
         log("OIDC provider at " + oidc.issuer());
@@ -216,13 +279,15 @@ public final class LocalStack {
         out.append(
                 "    acme-gateway-test/acme-test-secret (usage-reporter), accrue-billing-service/local-billing-service-secret\n");
         out.append("\n  Get a token and call a service:\n");
-        out.append("    TOKEN=$(bin/token bob@acme)\n");
+        String env = portOffset == 0 ? "" : "ACCRUE_PORT_OFFSET=" + portOffset + " ";
+        out.append("    TOKEN=$(").append(env).append("bin/token bob@acme)\n");
         out.append("    curl -H \"Authorization: Bearer $TOKEN\" ").append(serviceUrl("subscription-service"))
                 .append("/v1/accounts/acme\n");
         out.append("  or with curl alone:\n");
         out.append(
                 "    curl -s -d grant_type=password -d client_id=accrue-cli -d username=bob@acme -d password=bob \\\n");
         out.append("      ").append(token).append("\n");
+        out.append("\n  Then the whole billing loop: ").append(env).append("bin/demo  (docs/quickstart.md)\n");
         out.append("\n  Press Ctrl-C to stop everything.\n");
         System.out.println(out);
     }
@@ -278,6 +343,7 @@ public final class LocalStack {
     }
 
     public void stop() {
+        stopping = true;
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

@@ -22,7 +22,7 @@ final class ServiceProcess implements AutoCloseable {
     final String name;
     final int port;
     private final Path jar;
-    private final Path log;
+    final Path log;
     private Process process;
 
     ServiceProcess(String name, int port, Path jar, Path log) {
@@ -73,6 +73,15 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(300);
         }
         throw new IllegalStateException(name + " was not ready in time; see " + log);
+    }
+
+    /** Completes when the process exits (never, if it was not started). */
+    java.util.concurrent.CompletableFuture<ServiceProcess> onExit() {
+        return process == null ? new java.util.concurrent.CompletableFuture<>() : process.onExit().thenApply(p -> this);
+    }
+
+    int exitCode() {
+        return process.exitValue();
     }
 
     @Override

@@ -51,17 +51,15 @@ public class ContactPages {
 
     @POST
     public Response addContact(@QueryParam("org") String org, @FormParam("email") String email,
-            @FormParam("name") String name, @FormParam("role") String role) {
+            @FormParam("name") String name, @FormParam("receives") String receives) {
         pages.requireManager();
         Chrome chrome = pages.chrome(org, "contacts", "Billing contacts");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("email", email == null ? "" : email.trim());
-        if (name != null && !name.isBlank()) {
-            body.put("name", name.trim());
-        }
-        if (role != null && !role.isBlank()) {
-            body.put("role", role.trim());
-        }
+        body.put("name", name == null ? "" : name.trim());
+        // the service's two flags; the form offers the combinations a billing admin asks for
+        body.put("receivesInvoices", !"dunning".equals(receives));
+        body.put("receivesDunning", receives == null || receives.equals("both") || receives.equals("dunning"));
         return chrome.redirect("/contacts", api.post(Service.SUBSCRIPTION, base(chrome) + "/contacts", body));
     }
 

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.accrue.console.api.ApiResult;
 import io.accrue.console.api.Service;
 import io.accrue.console.api.ServiceApi;
 import io.accrue.console.pages.Chrome;
@@ -47,16 +48,25 @@ public class ContractPages {
         Chrome chrome = pages.chrome(org, "contracts", "Contracts");
         TemplateInstance page = list.data("chrome", chrome).data("cursor", cursor);
         if (chrome.org() == null) {
-            return page.data("contracts", null).data("nextLink", null);
+            return page.data("contracts", null).data("nextLink", null).data("utilization", Map.of())
+                    .data("reportProblem", null);
         }
         Map<String, String> query = new HashMap<>();
         query.put("cursor", cursor);
         query.put("limit", "20");
+        var report = api.getAsync(Service.CONTRACT, "/v1/orgs/" + seg(chrome.org()) + "/contracts/report", Map.of());
         var contracts = api.get(Service.CONTRACT, "/v1/orgs/" + seg(chrome.org()) + "/contracts", query);
         String next = contracts.ok() && contracts.body().hasNonNull("nextCursor")
                 ? chrome.link("/contracts?cursor=" + seg(contracts.body().get("nextCursor").asText()))
                 : null;
-        return page.data("contracts", contracts).data("nextLink", next);
+        // utilization per contract (the report covers every non-draft contract); a missing report leaves it blank
+        Map<String, com.fasterxml.jackson.databind.JsonNode> utilization = new HashMap<>();
+        ApiResult r = report.join();
+        if (r.ok()) {
+            r.body().forEach(u -> utilization.put(u.path("contractId").asText(), u));
+        }
+        return page.data("contracts", contracts).data("nextLink", next).data("utilization", utilization)
+                .data("reportProblem", r.ok() ? null : r.problem());
     }
 
     @GET

@@ -20,6 +20,29 @@ public class Fmt {
         return money(amount, null);
     }
 
+    /**
+     * A plan's base price in the account's currency ({@code basePrices[currency]}), formatted; null when the plan
+     * has no price in that currency (the console then offers no checkout for it rather than another currency's).
+     */
+    static String priceIn(Object plan, Object currency) {
+        String code = text(currency);
+        if (!(plan instanceof JsonNode node) || code == null) {
+            return null;
+        }
+        JsonNode price = node.path("basePrices").path(code);
+        if (price.isMissingNode() || price.isNull()) {
+            JsonNode base = node.path("basePrice");
+            return code.equals(text(base.get("currency"))) ? Formats.money(text(base.get("amount")), code) : null;
+        }
+        return Formats.money(price.asText(), code);
+    }
+
+    /** The first 8 characters of an id, for a reference shown beside a readable name. */
+    static String shortId(Object id) {
+        String text = text(id);
+        return text == null ? "" : text.length() <= 8 ? text : text.substring(0, 8);
+    }
+
     static String num(Object value) {
         return Formats.number(text(value));
     }

@@ -34,6 +34,8 @@ public class JsonNodeResolver implements ValueResolver {
             return switch (name) {
                 case "size" -> CompletedStage.of(node.size());
                 case "isEmpty", "empty" -> CompletedStage.of(node.isEmpty());
+                case "first" -> CompletedStage.of(node.isEmpty() ? null : value(node.get(0)));
+                case "last" -> CompletedStage.of(node.isEmpty() ? null : value(node.get(node.size() - 1)));
                 default -> CompletedStage.of(null);
             };
         }

@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -78,15 +80,52 @@ public class InvoiceResource {
     @GET
     @Path("{invoiceId}")
     @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN, Viewer.MEMBER})
-    public TemplateInstance detail(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId) {
+    public TemplateInstance detail(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId,
+            @QueryParam("error") String error) {
         Chrome chrome = pages.chrome(org, "invoices", "Invoice");
         ApiResult invoice = chrome.org() == null
                 ? null
                 : api.get(Service.INVOICE, "/v1/orgs/" + seg(chrome.org()) + "/invoices/" + seg(invoiceId));
-        return detail.data("chrome", chrome).data("invoice", invoice);
+        return detail.data("chrome", chrome).data("invoice", invoice).data("flash", error);
     }
 
     /** The invoice PDF, rendered by invoice-service and passed through unchanged. */
+    /**
+     * A credit note for the whole invoice (the invoice itself never changes): platform operators only, as in
+     * invoice-service. The page goes to the new credit note.
+     */
+    @POST
+    @Path("{invoiceId}/credit-note")
+    @RolesAllowed(Viewer.PLATFORM_OPERATOR)
+    public Response creditNote(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId,
+            @FormParam("reason") String reason) {
+        Chrome chrome = pages.chrome(org, "invoices", "Invoice");
+        String base = "/v1/orgs/" + seg(chrome.requireOrg()) + "/invoices/" + seg(invoiceId);
+        ApiResult invoice = api.get(Service.INVOICE, base);
+        if (!invoice.ok()) {
+            return chrome.redirect("/invoices/" + seg(invoiceId), invoice);
+        }
+        java.util.List<java.util.Map<String, Object>> lines = new java.util.ArrayList<>();
+        invoice.body().path("lines").forEach(l -> lines.add(java.util.Map.of("position", l.path("position").asInt())));
+        ApiResult note = api.post(Service.INVOICE, base + "/credit-notes",
+                java.util.Map.of("reason", reason == null ? "" : reason.strip(), "lines", lines));
+        return note.ok() && note.body().hasNonNull("id")
+                ? chrome.redirect("/invoices/" + seg(note.body().get("id").asText()), note)
+                : chrome.redirect("/invoices/" + seg(invoiceId), note);
+    }
+
+    /** Paid, void or uncollectible, for an invoice not collected through Stripe: platform operators only. */
+    @POST
+    @Path("{invoiceId}/status")
+    @RolesAllowed(Viewer.PLATFORM_OPERATOR)
+    public Response status(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId,
+            @FormParam("status") String status) {
+        Chrome chrome = pages.chrome(org, "invoices", "Invoice");
+        return chrome.redirect("/invoices/" + seg(invoiceId), api.post(Service.INVOICE,
+                "/v1/orgs/" + seg(chrome.requireOrg()) + "/invoices/" + seg(invoiceId) + "/status",
+                java.util.Map.of("status", status == null ? "" : status)));
+    }
+
     @GET
     @Path("{invoiceId}/pdf")
     @Produces({"application/pdf", MediaType.TEXT_HTML})

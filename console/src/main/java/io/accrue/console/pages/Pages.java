@@ -31,12 +31,36 @@ public class Pages {
         ApiResult accounts = org.isEmpty() && viewer.operator()
                 ? api.get(Service.SUBSCRIPTION, "/v1/accounts", Map.of("limit", "100"))
                 : null;
+        if (accounts != null && accounts.ok()) {
+            withCurrentPlans(accounts.body().path("items"));
+        }
         String currency = account != null && account.ok() ? account.body().path("currency").asText(null) : null;
         String zone = account != null && account.ok() ? account.body().path("timeZone").asText("UTC") : "UTC";
         return new Chrome(viewer.name(), viewer.roleList(), viewer.manager(), viewer.operator(), org.orElse(null),
                 active, title, account == null ? null : account.body(), account == null ? null : account.problem(),
                 currency, zone, accounts == null ? null : accounts.body(),
                 accounts == null ? null : accounts.problem());
+    }
+
+    /**
+     * Adds each account's current plan and status, read side by side from its {@code /status}: the account record's
+     * own {@code planSlug} is the plan it was provisioned on, not the one its subscription moved to since.
+     */
+    private void withCurrentPlans(com.fasterxml.jackson.databind.JsonNode items) {
+        Map<com.fasterxml.jackson.databind.node.ObjectNode, java.util.concurrent.CompletableFuture<ApiResult>> reads = new java.util.LinkedHashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode item : items) {
+            if (item instanceof com.fasterxml.jackson.databind.node.ObjectNode account && account.hasNonNull("orgId")) {
+                reads.put(account, api.getAsync(Service.SUBSCRIPTION,
+                        "/v1/accounts/" + seg(account.get("orgId").asText()) + "/status", Map.of()));
+            }
+        }
+        reads.forEach((account, read) -> {
+            ApiResult status = read.join();
+            if (status.ok()) {
+                account.put("currentPlan", status.body().path("planSlug").asText(null));
+                account.put("status", status.body().path("status").asText(null));
+            }
+        });
     }
 
     /** Tabs for managing billing (end users, rate plans, contracts, revenue, contacts, payment methods). */

@@ -40,9 +40,10 @@ import io.quarkus.qute.TemplateInstance;
 @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN})
 public class RatePlanResource {
 
-    /** Fields the form edits; everything else of a plan (fees, burst, allowed models…) is carried over unchanged. */
+    /** Fields the form edits (every field of a rate plan); anything else a plan carries is carried over unchanged. */
     static final List<String> EDITED = List.of("name", "pricing", "markupPercent", "targetMarginPercent",
-            "dailyTokenLimit", "monthlyTokenLimit", "monthlyCostCap", "enforcement");
+            "feePerRequest", "dailyTokenLimit", "monthlyTokenLimit", "dailyRequestLimit", "burstPerMinute",
+            "monthlyCostCap", "allowedModels", "enforcement");
     /** What a plan view carries that the request does not accept. */
     static final List<String> READ_ONLY = List.of("id", "createdAt");
 
@@ -77,6 +78,15 @@ public class RatePlanResource {
         public String monthlyTokenLimit;
         @FormParam("monthlyCostCap")
         public String monthlyCostCap;
+        @FormParam("feePerRequest")
+        public String feePerRequest;
+        @FormParam("dailyRequestLimit")
+        public String dailyRequestLimit;
+        @FormParam("burstPerMinute")
+        public String burstPerMinute;
+        /** Comma- or space-separated model ids; blank: every model allowed. */
+        @FormParam("allowedModels")
+        public String allowedModels;
         @FormParam("enforcement")
         public String enforcement;
 
@@ -89,6 +99,10 @@ public class RatePlanResource {
             v.put("dailyTokenLimit", dailyTokenLimit);
             v.put("monthlyTokenLimit", monthlyTokenLimit);
             v.put("monthlyCostCap", monthlyCostCap);
+            v.put("feePerRequest", feePerRequest);
+            v.put("dailyRequestLimit", dailyRequestLimit);
+            v.put("burstPerMinute", burstPerMinute);
+            v.put("allowedModels", allowedModels);
             v.put("enforcement", enforcement);
             return v;
         }
@@ -144,6 +158,13 @@ public class RatePlanResource {
         }
         body.put("slug", slug);
         form.forEach((key, value) -> body.put(key, value == null || value.isBlank() ? null : value.trim()));
+        if (form.containsKey("allowedModels")) {
+            // a list in the API; blank in the form means no restriction (an empty list)
+            String models = form.get("allowedModels");
+            body.put("allowedModels", models == null || models.isBlank()
+                    ? List.of()
+                    : java.util.Arrays.stream(models.split("[,\\s]+")).filter(m -> !m.isBlank()).toList());
+        }
         return body;
     }
 

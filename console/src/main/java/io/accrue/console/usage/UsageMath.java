@@ -31,13 +31,21 @@ public final class UsageMath {
         return soFar.multiply(length).divide(elapsed, 12, RoundingMode.HALF_UP);
     }
 
-    /** Share of an allowance used, 0–100 for the progress bar (capped), or null when there is no allowance. */
+    /**
+     * Share of an allowance used, in whole percent rounded down, and not capped: 105 means 5 % over the allowance
+     * (billed as overage), which the page must show rather than a full bar. Null when there is no allowance.
+     */
     public static Integer percentUsed(long used, Long allowance) {
         if (allowance == null || allowance <= 0) {
             return null;
         }
         long percent = BigDecimal.valueOf(used).multiply(BigDecimal.valueOf(100))
                 .divide(BigDecimal.valueOf(allowance), 0, RoundingMode.FLOOR).longValue();
-        return (int) Math.min(100, Math.max(0, percent));
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, percent));
+    }
+
+    /** Tokens above the allowance (0 when within it or without an allowance). */
+    public static long overage(long used, Long allowance) {
+        return allowance == null || allowance <= 0 ? 0 : Math.max(0, used - allowance);
     }
 }

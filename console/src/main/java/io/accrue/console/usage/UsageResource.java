@@ -64,7 +64,7 @@ public class UsageResource {
         TemplateInstance page = usage.data("chrome", chrome).data("environment", env);
         if (chrome.org() == null) {
             return page.data("summary", null).data("period", null).data("chart", null).data("allowance", null)
-                    .data("percent", null).data("projected", null);
+                    .data("percent", null).data("overage", 0L).data("projected", null);
         }
         String account = "/v1/accounts/" + seg(chrome.org());
         CompletableFuture<ApiResult> statusCall = api.getAsync(Service.SUBSCRIPTION, account + "/status", Map.of());
@@ -88,15 +88,18 @@ public class UsageResource {
         BarChart chart = null;
         BigDecimal projected = null;
         Integer percent = null;
+        long overage = 0;
         if (summary.ok()) {
             JsonNode totals = summary.body().path("totals");
             percent = UsageMath.percentUsed(totals.path("totalTokens").asLong(0), allowance);
+            overage = UsageMath.overage(totals.path("totalTokens").asLong(0), allowance);
             projected = UsageMath.projectAtPeriodEnd(Formats.decimal(totals.path("revenue").asText(null)),
                     period.from(), period.to(), now);
             chart = reader.daily(summaryPath, env, period, now, zone, chrome.currency(), "revenue");
         }
         return page.data("summary", summary).data("period", period).data("allowance", allowance)
-                .data("percent", percent).data("projected", projected == null ? null : projected.toPlainString())
+                .data("percent", percent).data("overage", overage)
+                .data("projected", projected == null ? null : projected.toPlainString())
                 .data("chart", chart).data("status", status);
     }
 

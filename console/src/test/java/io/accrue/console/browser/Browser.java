@@ -18,7 +18,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Headless Chromium from the system (Debian packages {@code chromium} and {@code chromium-driver}), driven by
- * Selenium without Selenium Manager: nothing is downloaded. Missing browser → the test fails and says so.
+ * Selenium without Selenium Manager: nothing is downloaded. Missing browser → the tests are skipped with one line
+ * saying what to install (or fail, when {@code ACCRUE_BROWSER_TESTS_REQUIRED=true}).
  */
 final class Browser implements AutoCloseable {
 
@@ -29,12 +30,36 @@ final class Browser implements AutoCloseable {
     final WebDriver driver;
     private final Path profile;
 
-    Browser() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new IllegalStateException("The browser tests need headless Chromium: install the Debian packages "
-                    + "'chromium' and 'chromium-driver' (apt-get install -y chromium chromium-driver); looked for "
-                    + CHROMIUM + " and " + CHROMEDRIVER);
+    /** Set (as .ci/run does) to make a missing browser fail the build instead of skipping the browser tests. */
+    static final boolean REQUIRED = "true".equals(System.getenv("ACCRUE_BROWSER_TESTS_REQUIRED"));
+
+    /** Null when Chromium and chromedriver are both there, else the one line that says what is missing. */
+    static String missing() {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            return null;
         }
+        return "console browser tests skipped: no " + (Files.isExecutable(CHROMIUM) ? CHROMEDRIVER : CHROMIUM)
+                + " (install the Debian packages chromium and chromium-driver)";
+    }
+
+    /**
+     * Skips the calling test class, with one line on screen, when the browser is missing (a fresh machine that
+     * has only what the README lists); fails instead when {@link #REQUIRED}.
+     */
+    static void assumeInstalled() {
+        String missing = missing();
+        if (missing == null) {
+            return;
+        }
+        if (REQUIRED) {
+            throw new IllegalStateException(missing.replace("skipped", "cannot run"));
+        }
+        System.err.println(missing);
+        org.junit.jupiter.api.Assumptions.abort(missing);
+    }
+
+    Browser() throws IOException {
+        assumeInstalled();
         profile = Files.createTempDirectory("console-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -62,7 +87,18 @@ final class Browser implements AutoCloseable {
     /** Submits a form and waits until the browser has left the page (the post-redirect-get has landed). */
     void submit(org.openqa.selenium.WebElement button) {
         button.click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(button));
+        // stale once the next page replaced this one; Chromium may also answer "node does not belong to the
+        // document" for the same reason
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            try {
+                button.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                return e.getMessage() != null && e.getMessage().contains("does not belong to the document");
+            }
+        });
     }
 
     String open(String url) {

@@ -30,11 +30,12 @@ class ConsoleBrowserIT {
             "nav-revenue", "nav-contacts", "nav-payment-methods");
     static final Map<String, String> PAGES = Map.of("overview", "/", "usage", "/usage", "invoices", "/invoices",
             "end-users", "/end-users", "rate-plans", "/rate-plans", "contracts", "/contracts", "revenue", "/revenue",
-            "contacts", "/contacts", "payment-methods", "/payment-methods");
+            "contacts", "/contacts", "payment-methods", "/payment-methods", "budgets", "/budgets");
 
     @BeforeAll
     static void start() throws Exception {
-        browser = new Browser(); // fails first, with the packages to install, when Chromium is missing
+        Browser.assumeInstalled(); // skips (one line) before starting the stack when Chromium is missing
+        browser = new Browser();
         console = ConsoleStack.consoleUrl();
     }
 
@@ -140,11 +141,90 @@ class ConsoleBrowserIT {
         browser.screenshot("operator-pick-organisation");
         assertTrue(picker.contains("Pick an organisation"), picker);
         assertTrue(picker.contains("acme") && picker.contains("globex"), "the operator sees every account");
+        assertTrue(browser.driver.findElement(By.id("accounts")).getText().contains("active"),
+                "each account with its subscription's status: " + picker);
         browser.open(console + "/?org=globex");
         assertTrue(text("current-org").contains("globex"));
         browser.open(console + "/invoices?org=acme");
         browser.screenshot("operator-acme-invoices");
         assertTrue(text("current-org").contains("acme"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(5)
+    void billingAdminPreviewsAPlanChangeCancelsAndReactivates() throws Exception {
+        String operator = ConsoleStack.token("operator", null, "platform-operator");
+        UsageSeed.post("subscription-service", "/v1/plans", operator, """
+                {"slug":"console-team","name":"Console Team","tier":"pro","billingModel":"tiered","interval":"month",
+                 "basePrices":{"USD":"99.00","EUR":"89.00"},"allowances":{"llm_tokens":1000000},
+                 "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"unitAmount":"0.50"}]}]}""");
+        browser.signIn(console, "/", "bob@acme", "bob");
+        browser.open(console + "/");
+        browser.screenshot("billing-admin-overview-subscription");
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("change-plan")))
+                .selectByValue("console-team");
+        browser.submit(browser.driver.findElement(By.id("preview-plan-change")));
+        String preview = browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("billing-admin-plan-change-preview");
+        assertTrue(present("plan-change-preview"), preview);
+        assertEquals("now", text("preview-effective"), "an upgrade takes effect now");
+        assertTrue(text("preview-proration").startsWith("$"), "prorated in the account's currency: " + preview);
+        assertTrue(present("confirm-plan-change"), preview);
+        // previewing changes nothing
+        assertTrue(browser.open(console + "/").toLowerCase().contains("free"), "still on the free plan");
+        // confirmed, the change is made (so the period closed below invoices its prorated base fee)
+        browser.open(console + "/subscription/plan-change?planSlug=console-team");
+        browser.submit(browser.driver.findElement(By.id("confirm-plan-change")));
+        String changed = browser.open(browser.driver.getCurrentUrl());
+        assertEquals("Console Team", text("plan-card").split("\n")[1], changed);
+
+        browser.submit(browser.driver.findElement(By.id("cancel-subscription")));
+        String canceling = browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("billing-admin-subscription-canceling");
+        assertTrue(canceling.contains("Cancels at the end of the period") && present("reactivate"), canceling);
+        browser.submit(browser.driver.findElement(By.id("reactivate")));
+        String kept = browser.open(browser.driver.getCurrentUrl());
+        assertFalse(kept.contains("Cancels at the end of the period"), kept);
+        assertTrue(present("cancel-subscription"), kept);
+
+        // globex (EUR) is offered the same plan in euros, never the dollar price
+        browser.signIn(console, "/", "dave@globex", "dave");
+        String globex = browser.open(console + "/");
+        assertTrue(globex.contains("€89.00"), "the plan in euros: " + globex);
+        assertFalse(globex.contains("$99.00"), "an EUR organisation sees no dollar price: " + globex);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(5)
+    void billingAdminSetsABudgetAndSeesItsAlertsAndEndpoints() throws Exception {
+        browser.signIn(console, "/budgets", "bob@acme", "bob");
+        browser.open(console + "/budgets");
+        var form = browser.driver.findElement(By.id("new-budget"));
+        form.findElement(By.name("slug")).sendKeys("console-cost");
+        form.findElement(By.name("name")).sendKeys("Console provider cost");
+        form.findElement(By.name("amount")).sendKeys("100");
+        browser.submit(form.findElement(By.id("save-budget")));
+        String saved = browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("billing-admin-budgets");
+        assertTrue(present("budget-list") && saved.contains("Console provider cost"), saved);
+        assertTrue(saved.contains("$100.00"), "a money budget in the account's currency: " + saved);
+        assertTrue(present("no-alerts") || present("alert-list"), saved);
+        assertTrue(present("new-endpoint"), "managers register webhook endpoints here");
+
+        var endpoint = browser.driver.findElement(By.id("new-endpoint"));
+        endpoint.findElement(By.name("url")).sendKeys("https://hooks.example.com/accrue");
+        browser.submit(endpoint.findElement(By.id("add-endpoint")));
+        String registered = browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("billing-admin-webhook-endpoint");
+        // either the one-time secret, or the service's reason for refusing the URL; never a console error
+        assertTrue(present("endpoint-secret") || present("flash"), registered);
+        assertFalse(registered.contains("Internal Server Error"), registered);
+
+        browser.signIn(console, "/budgets", "carol@acme", "carol");
+        String member = browser.open(console + "/budgets");
+        browser.screenshot("member-budgets");
+        assertTrue(member.contains("Console provider cost"), "members read budgets: " + member);
+        assertFalse(present("new-budget") || present("new-endpoint"), "members change nothing here");
     }
 
     @Test
@@ -232,7 +312,10 @@ class ConsoleBrowserIT {
         browser.signIn(console, "/contracts", "alice@acme", "alice");
         String list = browser.open(console + "/contracts");
         browser.screenshot("owner-contracts");
-        assertTrue(list.contains(id), list);
+        assertFalse(browser.driver.findElements(By.cssSelector("#contract-list a[href*='" + id + "']")).isEmpty(),
+                list);
+        assertTrue(list.contains("$12,000.00"), "listed by its commitment, not its UUID: " + list);
+        assertTrue(present("contract-list") && list.contains("Utilization"), list);
         String detail = browser.open(console + "/contracts/" + id);
         browser.screenshot("owner-contract");
         assertEquals("active", text("contract-status"));
@@ -281,6 +364,18 @@ class ConsoleBrowserIT {
                         + " + String.fromCharCode(b[0], b[1], b[2], b[3], b[4])); });",
                 href);
         assertTrue(String.valueOf(answer).startsWith("200 application/pdf %PDF-"), String.valueOf(answer));
+
+        assertFalse(present("credit-note"), "a member issues no credit notes");
+
+        // the operator corrects it with a credit note; the invoice itself never changes
+        browser.signIn(console, "/", "operator", "operator");
+        browser.open(href.replace("/pdf", "") + "?org=acme");
+        browser.screenshot("operator-invoice-actions");
+        browser.driver.findElement(By.name("reason")).sendKeys("goodwill, console test");
+        browser.submit(browser.driver.findElement(By.id("credit-note")));
+        String note = browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("operator-credit-note");
+        assertTrue(text("invoice-number").startsWith("CN-") && present("corrected-invoice"), note);
 
         browser.signIn(console, "/invoices", "erin@globex", "erin");
         String globex = browser.open(href.replace("/pdf", ""));

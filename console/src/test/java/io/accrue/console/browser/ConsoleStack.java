@@ -10,8 +10,8 @@ import java.util.List;
 import io.accrue.localstack.LocalStack;
 
 /**
- * The local stack with this console, on ports shifted by {@link #PORT_OFFSET} (the console on 10085, registered as
- * a redirect URI of the local realm) and fresh data. Started once per test JVM.
+ * The local stack with this console, on ports shifted by {@link #PORT_OFFSET} (the console on 8085 + offset, which
+ * the launcher registers as a redirect URI of the local realm) and fresh data. Started once per test JVM.
  *
  * <p>
  * While the services are being built, a checkout may lack some of their jars; the stack is then started from a
@@ -20,7 +20,8 @@ import io.accrue.localstack.LocalStack;
  */
 final class ConsoleStack {
 
-    static final int PORT_OFFSET = 2000;
+    /** {@code -Daccrue.console-it.port-offset} (default 2000) shifts the stack, so two runs can share a machine. */
+    static final int PORT_OFFSET = Integer.getInteger("accrue.console-it.port-offset", 2000);
     static final List<String> SERVICES = List.of("subscription-service", "usage-service", "invoice-service",
             "contract-service", "console");
     static final List<String> modules = new ArrayList<>();

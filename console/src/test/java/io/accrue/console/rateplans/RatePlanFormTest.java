@@ -32,9 +32,28 @@ class RatePlanFormTest {
         assertEquals("25", body.get("markupPercent"));
         assertNull(body.get("monthlyTokenLimit"), "blank is 'no limit', never zero");
         assertEquals("alert", body.get("enforcement"));
-        assertEquals("0.001", body.get("feePerRequest"), "not on the form: carried over");
+        assertEquals("0.001", body.get("feePerRequest"), "not in this form submission: carried over");
         assertEquals(java.util.List.of("gpt-4o"), body.get("allowedModels"));
         assertEquals(true, body.get("isDefault"));
         assertFalse(body.containsKey("id") || body.containsKey("createdAt"), "the service rejects unknown fields");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "allowedModels \"{0}\" → {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            gpt-4o, claude-sonnet-4 | gpt-4o;claude-sonnet-4
+            gpt-4o claude-sonnet-4  | gpt-4o;claude-sonnet-4
+            '  '                    | ''
+            """)
+    void allowedModelsAreAListAndBlankAllowsEveryModel(String field, String expected) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("name", "Trial");
+        form.put("feePerRequest", "0.002");
+        form.put("burstPerMinute", "60");
+        form.put("allowedModels", field);
+        Map<String, Object> body = resource.body(null, "trial", form);
+        assertEquals(expected.isEmpty() ? java.util.List.of() : java.util.List.of(expected.split(";")),
+                body.get("allowedModels"));
+        assertEquals("0.002", body.get("feePerRequest"));
+        assertEquals("60", body.get("burstPerMinute"));
     }
 }

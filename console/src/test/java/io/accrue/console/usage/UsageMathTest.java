@@ -37,9 +37,16 @@ class UsageMathTest {
     }
 
     @ParameterizedTest(name = "{0} of {1} → {2}%")
-    @CsvSource(value = {"0,1000,0", "999,1000,99", "1000,1000,100", "5000,1000,100", "1,3,33"})
+    @CsvSource(value = {"0,1000,0", "999,1000,99", "1000,1000,100", "1050,1000,105", "5000,1000,500", "1,3,33",
+            "2051570,1000000,205"})
     void percentOfAllowance(long used, long allowance, int expected) {
         assertEquals(expected, UsageMath.percentUsed(used, allowance));
+    }
+
+    @ParameterizedTest(name = "{0} of {1} → {2} over")
+    @CsvSource(value = {"999,1000,0", "1000,1000,0", "1050,1000,50", "10,0,0"})
+    void tokensAboveTheAllowance(long used, long allowance, long expected) {
+        assertEquals(expected, UsageMath.overage(used, allowance));
     }
 
     @Test

@@ -14,7 +14,34 @@ public final class SubscriptionRecords {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Account(String orgId, String name, String currency, String timeZone, String planSlug,
-            String stripeCustomerId, boolean meteredEnabled, Instant createdAt) {}
+            String stripeCustomerId, boolean meteredEnabled, Instant createdAt, BillingDetails billingDetails) {}
+
+    /** Who the invoices are addressed to (subscription-service's billing details; absent until set). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BillingDetails(String legalName, Address address, String taxId) {
+
+        /** The address as printed, one line each: street lines, postal code and city, region, country. */
+        public List<String> addressLines() {
+            if (address == null) {
+                return List.of();
+            }
+            List<String> lines = new java.util.ArrayList<>();
+            java.util.stream.Stream.of(address.line1(), address.line2()).filter(l -> l != null && !l.isBlank())
+                    .forEach(lines::add);
+            String city = String.join(" ", java.util.stream.Stream.of(address.postalCode(), address.city())
+                    .filter(l -> l != null && !l.isBlank()).toList());
+            if (!city.isBlank()) {
+                lines.add(city);
+            }
+            java.util.stream.Stream.of(address.region(), address.country()).filter(l -> l != null && !l.isBlank())
+                    .forEach(lines::add);
+            return lines;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Address(String line1, String line2, String city, String postalCode, String region,
+            String country) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record AccountPage(List<Account> items, String nextCursor, boolean hasMore) {}

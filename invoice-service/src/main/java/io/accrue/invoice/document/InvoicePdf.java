@@ -2,10 +2,12 @@ package io.accrue.invoice.document;
 
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
+import com.lowagie.text.Anchor;
 import com.lowagie.text.Document;
 import com.lowagie.text.Element;
 import com.lowagie.text.Font;
@@ -21,8 +23,10 @@ import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
 import io.accrue.invoice.invoices.InvoiceViews.LineView;
 
 /**
- * Renders an invoice or credit note as a PDF a finance team can file: issuer and customer, number, issue date,
- * service period, every line with quantity, unit price and amount, and the totals. Pure (no CDI).
+ * Renders an invoice or credit note as a PDF a finance team can file: seller and bill-to (name, address, tax id),
+ * number, issue and due dates, payment terms, service period, every line with quantity, unit price, amount and its
+ * own period when it differs, the totals, credit-note references both ways and the payment link while Stripe has
+ * one. Pure (no CDI): {@link InvoiceDocuments} gathers the inputs.
  */
 public final class InvoicePdf {
 
@@ -30,6 +34,8 @@ public final class InvoicePdf {
     private static final Font TITLE = FontFactory.getFont(FontFactory.HELVETICA_BOLD, 18);
     private static final Font BOLD = FontFactory.getFont(FontFactory.HELVETICA_BOLD, 9);
     private static final Font NORMAL = FontFactory.getFont(FontFactory.HELVETICA, 9);
+    private static final Font LINK = FontFactory.getFont(FontFactory.HELVETICA, 9, Font.UNDERLINE,
+            new Color(20, 80, 180));
     private static final Font SMALL = FontFactory.getFont(FontFactory.HELVETICA, 7, Font.NORMAL, Color.DARK_GRAY);
 
     private InvoicePdf() {
@@ -37,7 +43,20 @@ public final class InvoicePdf {
 
     public record Issuer(String name, String address, String taxId) {}
 
-    public static byte[] render(InvoiceDetail invoice, Issuer issuer, String customerName) {
+    /**
+     * The bill-to party: the account's legal name (else its display name), address lines and tax id; {@code known}
+     * is false when the account could not be read when the document was made.
+     */
+    public record BillTo(String name, String orgId, List<String> addressLines, String taxId, boolean known) {}
+
+    /**
+     * What the document shows beside the invoice: bill-to, the number of the invoice a credit note corrects, the
+     * credit notes issued against an invoice, due date and payment terms, and Stripe's payment page (null: none).
+     */
+    public record Context(BillTo billTo, String correctsNumber, List<String> creditNotes, Instant dueAt,
+            String paymentTerms, String paymentUrl) {}
+
+    public static byte[] render(InvoiceDetail invoice, Issuer issuer, Context context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Document doc = new Document(PageSize.A4, 48, 48, 48, 48);
         PdfWriter.getInstance(doc, out);
@@ -45,23 +64,32 @@ public final class InvoicePdf {
         doc.addCreator("Accrue invoice-service");
         doc.open();
 
-        doc.add(new Paragraph(title(invoice), TITLE));
+        doc.add(new Paragraph(title(invoice) + (invoice.number() == null ? "" : " " + invoice.number()), TITLE));
         if (invoice.number() == null) {
             doc.add(new Paragraph("DRAFT — not a valid invoice until finalised", BOLD));
         }
         PdfPTable head = new PdfPTable(2);
         head.setWidthPercentage(100);
         head.setSpacingBefore(12);
-        head.addCell(block("From", issuer.name() + "\n" + nz(issuer.address())
-                + (issuer.taxId() == null || issuer.taxId().isBlank() ? "" : "\nTax id: " + issuer.taxId())));
-        head.addCell(block("Bill to", nz(customerName) + "\nOrganisation: " + invoice.orgId()));
-        head.addCell(block("Number", invoice.number() == null ? "—" : invoice.number()));
-        head.addCell(block("Issued", invoice.issuedAt() == null ? "—" : DATE.format(invoice.issuedAt())));
+        head.addCell(block("From", lines(issuer.name(), issuer.address(),
+                blank(issuer.taxId()) ? null : "Tax id: " + issuer.taxId())));
+        head.addCell(block("Bill to", billTo(context.billTo())));
+        head.addCell(block(invoice.kind().equals("credit_note") ? "Credit note number" : "Invoice number",
+                invoice.number() == null ? "—" : invoice.number()));
+        head.addCell(block("Issue date", invoice.issuedAt() == null ? "—" : DATE.format(invoice.issuedAt())));
         head.addCell(block("Service period", DATE.format(invoice.periodStart()) + " – "
                 + DATE.format(invoice.periodEnd().minusSeconds(1)) + " (UTC)"));
+        head.addCell(block("Due date", context.dueAt() == null ? "—" : DATE.format(context.dueAt())));
         head.addCell(block("Status / currency", invoice.status() + " / " + invoice.currency()));
+        head.addCell(block("Payment terms", nz(context.paymentTerms())));
         if (invoice.correctsInvoiceId() != null) {
-            head.addCell(block("Corrects invoice", invoice.correctsInvoiceId().toString()));
+            head.addCell(block("Credits invoice", context.correctsNumber() != null
+                    ? context.correctsNumber()
+                    : invoice.correctsInvoiceId().toString()));
+            head.addCell(block("", ""));
+        }
+        if (!context.creditNotes().isEmpty()) {
+            head.addCell(block("Credit notes issued against this invoice", String.join(", ", context.creditNotes())));
             head.addCell(block("", ""));
         }
         doc.add(head);
@@ -103,6 +131,15 @@ public final class InvoicePdf {
         totals.addCell(total(invoice.total().toPlainString()));
         doc.add(totals);
 
+        if (context.paymentUrl() != null) {
+            Paragraph pay = new Paragraph();
+            pay.setSpacingBefore(12);
+            pay.add(new Phrase("Pay online: ", BOLD));
+            Anchor link = new Anchor(context.paymentUrl(), LINK);
+            link.setReference(context.paymentUrl());
+            pay.add(link);
+            doc.add(pay);
+        }
         doc.add(new Paragraph(
                 "\nAmounts are in " + invoice.currency() + ". Each line is rounded once to the currency's "
                         + "minor unit; the total is the exact sum of the lines. Invoice id " + invoice.id() + ".",
@@ -137,5 +174,28 @@ public final class InvoicePdf {
 
     private static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** The non-blank parts, one per line. */
+    private static String lines(String... parts) {
+        return String.join("\n", java.util.Arrays.stream(parts).filter(p -> !blank(p)).toList());
+    }
+
+    private static String billTo(BillTo to) {
+        if (!to.known()) {
+            return "Organisation " + to.orgId() + "\n(billing details unavailable when this copy was made)";
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(to.name());
+        parts.addAll(to.addressLines());
+        if (!blank(to.taxId())) {
+            parts.add("Tax id: " + to.taxId());
+        }
+        parts.add("Organisation: " + to.orgId());
+        return lines(parts.toArray(String[]::new));
     }
 }

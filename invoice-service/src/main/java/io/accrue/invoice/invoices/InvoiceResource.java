@@ -20,8 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.accrue.common.paging.CursorPage;
 import io.accrue.common.security.Roles;
-import io.accrue.invoice.InvoiceConfig;
-import io.accrue.invoice.document.InvoicePdf;
+import io.accrue.invoice.document.InvoiceDocuments;
 import io.accrue.invoice.document.LinesCsv;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceSummary;
@@ -33,12 +32,12 @@ public class InvoiceResource {
 
     private final InvoiceQueryService queries;
     private final InvoiceCommands commands;
-    private final InvoiceConfig config;
+    private final InvoiceDocuments documents;
 
-    InvoiceResource(InvoiceQueryService queries, InvoiceCommands commands, InvoiceConfig config) {
+    InvoiceResource(InvoiceQueryService queries, InvoiceCommands commands, InvoiceDocuments documents) {
+        this.documents = documents;
         this.queries = queries;
         this.commands = commands;
-        this.config = config;
     }
 
     @GET
@@ -67,7 +66,7 @@ public class InvoiceResource {
     @Operation(summary = "The invoice as a PDF")
     public Response pdf(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
         InvoiceDetail invoice = queries.get(orgId, invoiceId);
-        byte[] pdf = InvoicePdf.render(invoice, issuer(), null);
+        byte[] pdf = documents.pdf(invoice);
         return Response.ok(pdf, "application/pdf").header("Content-Disposition",
                 "attachment; filename=\"" + fileName(invoice) + ".pdf\"").build();
     }
@@ -81,11 +80,6 @@ public class InvoiceResource {
         InvoiceDetail invoice = queries.get(orgId, invoiceId);
         return Response.ok(LinesCsv.render(invoice), "text/csv; charset=UTF-8").header("Content-Disposition",
                 "attachment; filename=\"" + fileName(invoice) + "-lines.csv\"").build();
-    }
-
-    private InvoicePdf.Issuer issuer() {
-        return new InvoicePdf.Issuer(config.issuer().name(), config.issuer().address().orElse(null),
-                config.issuer().taxId().orElse(null));
     }
 
     private static String fileName(InvoiceDetail invoice) {

@@ -36,6 +36,9 @@ public interface StripeInvoiceGateway {
     /** Finalises the draft and turns on automatic advancement (Stripe then collects it). */
     void finalizeInvoice(String stripeInvoiceId, String idempotencyKey);
 
+    /** Stripe's hosted payment page of the invoice, while it has one (a finalised, unpaid invoice). */
+    Optional<String> hostedInvoiceUrl(String stripeInvoiceId);
+
     record PushInvoice(UUID accrueInvoiceId, String number, String customerId, String currency, List<Item> items) {}
 
     record Item(int position, String description, BigDecimal amount) {}

@@ -127,6 +127,15 @@ public class StripeJavaGateway implements StripeInvoiceGateway {
     }
 
     @Override
+    public Optional<String> hostedInvoiceUrl(String stripeInvoiceId) {
+        try {
+            return Optional.ofNullable(client().v1().invoices().retrieve(stripeInvoiceId).getHostedInvoiceUrl());
+        } catch (StripeException e) {
+            throw failure("reading invoice " + stripeInvoiceId, e);
+        }
+    }
+
+    @Override
     public void finalizeInvoice(String stripeInvoiceId, String key) {
         try {
             client().v1().invoices().finalizeInvoice(stripeInvoiceId,

@@ -2,6 +2,7 @@ package io.accrue.subscription.account;
 
 import java.time.Instant;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -27,14 +28,40 @@ public final class AccountRequests {
      */
     public record AccountView(String orgId, String name, String currency, String timeZone, String planSlug,
             Integer planVersion, String status, String stripeCustomerId, boolean meteredEnabled, Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt, BillingDetails billingDetails) {
 
         static AccountView of(BillingAccount a, AccountTerms terms) {
             // no subscription (only inside the provisioning transaction): the account as provisioned
             return new AccountView(a.orgId, a.name, terms == null ? a.provisionedCurrency : terms.currency(),
                     a.timeZone, terms == null ? null : terms.planSlug(), terms == null ? null : terms.planVersion(),
                     terms == null ? null : terms.status(), a.stripeCustomerId, a.meteredEnabled, a.createdAt,
-                    a.updatedAt);
+                    a.updatedAt, BillingDetails.of(a));
+        }
+    }
+
+    /**
+     * Who invoices are addressed to (printed as the bill-to of every invoice document); each field optional, a
+     * replace sets all of them.
+     */
+    public record BillingDetails(@Size(max = 200) String legalName, @Valid Address address,
+            @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9 .\\-/]+", message = "must be letters, digits, spaces, '.', '-' or '/'") String taxId) {
+
+        static BillingDetails of(BillingAccount a) {
+            Address address = Address.of(a);
+            return a.legalName == null && a.taxId == null && address == null
+                    ? null
+                    : new BillingDetails(a.legalName, address, a.taxId);
+        }
+    }
+
+    public record Address(@Size(max = 200) String line1, @Size(max = 200) String line2, @Size(max = 100) String city,
+            @Size(max = 32) String postalCode, @Size(max = 100) String region,
+            @NotBlank @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO-3166 alpha-2 code such as DE") String country) {
+
+        static Address of(BillingAccount a) {
+            return a.country == null
+                    ? null
+                    : new Address(a.addressLine1, a.addressLine2, a.city, a.postalCode, a.region, a.country);
         }
     }
 }

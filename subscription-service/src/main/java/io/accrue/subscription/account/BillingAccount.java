@@ -46,6 +46,28 @@ public class BillingAccount {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    @Column(name = "legal_name")
+    public String legalName;
+
+    @Column(name = "address_line1")
+    public String addressLine1;
+
+    @Column(name = "address_line2")
+    public String addressLine2;
+
+    public String city;
+
+    @Column(name = "postal_code")
+    public String postalCode;
+
+    public String region;
+
+    @Column(columnDefinition = "bpchar")
+    public String country;
+
+    @Column(name = "tax_id")
+    public String taxId;
+
     @Version
     public long version;
 }

@@ -63,6 +63,15 @@ public class BillingAccountResource {
                 : Response.created(URI.create("/v1/accounts/" + created.orgId())).entity(created).build();
     }
 
+    @PUT
+    @Path("/{orgId}/billing-details")
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN})
+    @Operation(summary = "Replace who invoices are addressed to: legal name, postal address, tax id")
+    public AccountView billingDetails(@PathParam("orgId") String orgId,
+            @NotNull @Valid AccountRequests.BillingDetails body) {
+        return service.setBillingDetails(orgId, body, caller.subject());
+    }
+
     @GET
     @Path("/{orgId}")
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})

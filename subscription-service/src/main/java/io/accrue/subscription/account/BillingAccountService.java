@@ -17,6 +17,7 @@ import io.accrue.common.paging.CursorPage;
 import io.accrue.common.paging.Cursors;
 import io.accrue.subscription.account.AccountRequests.AccountView;
 import io.accrue.subscription.account.AccountRequests.CreateAccount;
+import io.accrue.subscription.audit.AuditTrail;
 import io.accrue.subscription.lifecycle.AccountTerms;
 import io.accrue.subscription.lifecycle.SubscriptionService;
 import io.accrue.subscription.stripe.StripeGateway;
@@ -29,9 +30,11 @@ public class BillingAccountService {
     private final SubscriptionService subscriptions;
     private final StripeGateway stripe;
     private final Clock clock;
+    private final AuditTrail audit;
 
     BillingAccountService(BillingAccountRepository accounts, SubscriptionService subscriptions, StripeGateway stripe,
-            Clock clock) {
+            Clock clock, AuditTrail audit) {
+        this.audit = audit;
         this.accounts = accounts;
         this.subscriptions = subscriptions;
         this.stripe = stripe;
@@ -114,6 +117,32 @@ public class BillingAccountService {
         account.meteredEnabled = enabled;
         account.updatedAt = clock.instant();
         return view(account);
+    }
+
+    /** Replaces the bill-to details (all fields; absent ones are cleared), audited with before and after. */
+    @Transactional
+    public AccountView setBillingDetails(String orgId, AccountRequests.BillingDetails details, String actor) {
+        BillingAccount account = accounts.findByOrg(orgId).orElseThrow(() -> ApiException.notFound(
+                "account_not_found", "Organisation '" + orgId + "' has no billing account."));
+        AccountRequests.BillingDetails before = AccountRequests.BillingDetails.of(account);
+        AccountRequests.Address address = details.address();
+        account.legalName = trimmed(details.legalName());
+        account.taxId = trimmed(details.taxId());
+        account.addressLine1 = address == null ? null : trimmed(address.line1());
+        account.addressLine2 = address == null ? null : trimmed(address.line2());
+        account.city = address == null ? null : trimmed(address.city());
+        account.postalCode = address == null ? null : trimmed(address.postalCode());
+        account.region = address == null ? null : trimmed(address.region());
+        account.country = address == null ? null : address.country();
+        account.updatedAt = clock.instant();
+        AccountView view = AccountView.of(account, subscriptions.terms(List.of(orgId)).get(orgId));
+        audit.record(orgId, actor, "account.billing_details_changed", "account:" + orgId, before,
+                view.billingDetails());
+        return view;
+    }
+
+    private static String trimmed(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /** The organisation's Stripe customer, which every Stripe call on its behalf needs. */

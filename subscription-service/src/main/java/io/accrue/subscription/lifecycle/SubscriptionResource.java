@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -60,6 +61,16 @@ public class SubscriptionResource {
     @Operation(summary = "Upgrade or downgrade, now or at the period end (upgrades pass the spend gate)")
     public ChangeResult changePlan(@PathParam("orgId") String orgId, @NotNull @Valid ChangePlan body) {
         return service.changePlan(orgId, body, caller.subject());
+    }
+
+    @GET
+    @Path("/plan-change/preview")
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN})
+    @Operation(summary = "What a plan change would do now (timing, proration, spend gate), without making it")
+    public SubscriptionService.ChangePreview previewPlanChange(@PathParam("orgId") String orgId,
+            @QueryParam("planSlug") @NotBlank String planSlug,
+            @QueryParam("timing") @jakarta.validation.constraints.Pattern(regexp = "now|period_end") String timing) {
+        return service.previewPlanChange(orgId, new ChangePlan(planSlug, timing));
     }
 
     @POST

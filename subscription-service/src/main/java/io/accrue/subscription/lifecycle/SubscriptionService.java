@@ -176,6 +176,54 @@ public class SubscriptionService {
     }
 
     /**
+     * What {@link #changePlan} would do now, without doing it: the same validation, timing default and proration
+     * (a read; nothing is written). An upgrade the spend gate would refuse says so instead of failing, so a console
+     * can show why the change cannot be confirmed.
+     */
+    @Transactional // the subscription is read locked and rolled over as the change itself would see it
+    public ChangePreview previewPlanChange(String orgId, ChangePlan request) {
+        Subscription s = current(orgId);
+        requireLive(s);
+        PlanDefinition target = plans.latest(request.planSlug());
+        if (target.archived) {
+            throw ApiException.unprocessable("plan_archived", "Plan '" + target.slug + "' takes no new subscribers.");
+        }
+        PlanDefinition from = plans.definition(s.planSlug, s.planVersion);
+        if (from.slug.equals(target.slug) && from.version == target.version) {
+            throw ApiException.conflict("plan_unchanged", "The subscription is already on this plan version.");
+        }
+        BigDecimal oldPrice = price(from, s.currency);
+        BigDecimal newPrice = price(target, s.currency);
+        boolean upgrade = Proration.isUpgrade(oldPrice, newPrice);
+        String timing = request.timing() != null ? request.timing() : upgrade ? "now" : "period_end";
+        BigDecimal amount = "period_end".equals(timing)
+                ? BigDecimal.ZERO
+                : Proration.switchNow(oldPrice, newPrice, s.currentPeriodStart, s.currentPeriodEnd, clock.instant(),
+                        s.currency);
+        String refused = null;
+        if (upgrade) {
+            try {
+                gate.requireOpen(orgId);
+            } catch (ApiException e) {
+                refused = e.code() + ": " + e.detail();
+            }
+        }
+        return new ChangePreview(from.slug, from.version, target.slug, target.version, upgrade,
+                "period_end".equals(timing) ? s.currentPeriodEnd.toString() : "now",
+                new io.accrue.subscription.plan.PlanRequests.Money(amount, s.currency),
+                new io.accrue.subscription.plan.PlanRequests.Money(newPrice, s.currency), refused);
+    }
+
+    /**
+     * A plan change not made: from and to, whether it is an upgrade, when it would take effect ({@code now} or the
+     * period end), the prorated amount charged now (zero at the period end), the new plan's price per period, and
+     * why it would be refused (null: it would go through).
+     */
+    public record ChangePreview(String fromPlan, int fromVersion, String toPlan, int toVersion, boolean upgrade,
+            String effective, io.accrue.subscription.plan.PlanRequests.Money proration,
+            io.accrue.subscription.plan.PlanRequests.Money newPrice, String refusedBecause) {}
+
+    /**
      * A Stripe Checkout that was paid for a plan's price moves the subscription to that plan now, once. Answers
      * the outcome for the webhook record instead of throwing for expected cases, so a refused change does not
      * roll back (and endlessly retry) the webhook's processing. Order-independent: a plan change made after

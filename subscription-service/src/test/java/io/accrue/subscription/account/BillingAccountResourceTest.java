@@ -45,6 +45,38 @@ class BillingAccountResourceTest {
     }
 
     @Test
+    void billingAdminSetsWhoInvoicesAreAddressedToAndABadCountryChangesNothing() {
+        String details = """
+                {"legalName":"Org A GmbH","taxId":"DE 123456789","address":{"line1":"Torstraße 1","line2":null,\
+                "city":"Berlin","postalCode":"10119","region":null,"country":"DE"}}""";
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.BILLING_ADMIN)).contentType(ContentType.JSON)
+                .body(details).when().put("/v1/accounts/{org}/billing-details", orgA)
+                .then().statusCode(200).body("billingDetails.legalName", equalTo("Org A GmbH"))
+                .body("billingDetails.address.city", equalTo("Berlin"))
+                .body("billingDetails.taxId", equalTo("DE 123456789"));
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.MEMBER))
+                .when().get("/v1/accounts/{org}", orgA)
+                .then().statusCode(200).body("billingDetails.address.postalCode", equalTo("10119"))
+                .body("billingDetails.address.country", equalTo("DE"));
+
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.BILLING_ADMIN)).contentType(ContentType.JSON)
+                .body("{\"legalName\":\"Changed\",\"address\":{\"line1\":\"x\",\"country\":\"Germany\"}}")
+                .when().put("/v1/accounts/{org}/billing-details", orgA)
+                .then().statusCode(422).contentType(PROBLEM);
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.MEMBER)).contentType(ContentType.JSON)
+                .body(details).when().put("/v1/accounts/{org}/billing-details", orgA).then().statusCode(403);
+        given().header("Authorization", TestTokens.bearer(orgB, Roles.OWNER)).contentType(ContentType.JSON)
+                .body(details).when().put("/v1/accounts/{org}/billing-details", orgA)
+                .then().statusCode(404).body("code", equalTo("organisation_not_found"));
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.OWNER))
+                .when().get("/v1/accounts/{org}", orgA)
+                .then().statusCode(200).body("billingDetails.legalName", equalTo("Org A GmbH"));
+        given().header("Authorization", TestTokens.bearer(orgB, Roles.OWNER))
+                .when().get("/v1/accounts/{org}", orgB)
+                .then().statusCode(200).body("billingDetails", equalTo(null));
+    }
+
+    @Test
     void anotherOrganisationsAccountIsNotFound() {
         given().header("Authorization", TestTokens.bearer(orgA, Roles.BILLING_ADMIN))
                 .when().get("/v1/accounts/{org}", orgB)

@@ -62,6 +62,32 @@ class SubscriptionLifecycleTest {
     }
 
     @Test
+    void previewShowsTheProrationOfTheChangeWithoutMakingIt() {
+        String org = provision("pre", "USD", "UTC");
+        as(org, Roles.BILLING_ADMIN).queryParam("planSlug", "pro")
+                .when().get("/v1/accounts/{o}/subscription/plan-change/preview", org)
+                .then().statusCode(200)
+                .body("fromPlan", equalTo("free")).body("toPlan", equalTo("pro"))
+                .body("upgrade", equalTo(true)).body("effective", equalTo("now"))
+                .body("proration.amount", equalTo("52.96")) // the same amount the change itself charges (above)
+                .body("refusedBecause", nullValue());
+        as(org, Roles.BILLING_ADMIN).queryParam("planSlug", "pro").queryParam("timing", "period_end")
+                .when().get("/v1/accounts/{o}/subscription/plan-change/preview", org)
+                .then().statusCode(200).body("effective", equalTo("2026-04-01T00:00:00Z"))
+                .body("proration.amount", equalTo("0"));
+        as(org, Roles.OWNER).when().get("/v1/accounts/{o}/subscription", org)
+                .then().statusCode(200).body("plan.slug", equalTo("free")).body("pending", nullValue());
+        as(org, Roles.BILLING_ADMIN).queryParam("planSlug", "free")
+                .when().get("/v1/accounts/{o}/subscription/plan-change/preview", org)
+                .then().statusCode(409).body("code", equalTo("plan_unchanged"));
+        as(org, Roles.BILLING_ADMIN).queryParam("planSlug", "pro").queryParam("timing", "tomorrow")
+                .when().get("/v1/accounts/{o}/subscription/plan-change/preview", org)
+                .then().statusCode(422).body("code", equalTo("validation_failed"));
+        as(org, Roles.MEMBER).queryParam("planSlug", "pro")
+                .when().get("/v1/accounts/{o}/subscription/plan-change/preview", org).then().statusCode(403);
+    }
+
+    @Test
     void downgradeDefaultsToPeriodEndAndAppliesWhenThePeriodRolls() {
         String org = provision("down", "USD", "UTC");
         as(org, Roles.OWNER).body("{\"planSlug\":\"pro\"}")

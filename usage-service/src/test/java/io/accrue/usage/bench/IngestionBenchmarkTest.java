@@ -33,7 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The benchmark of issue item 10; not part of the normal test run (tag {@code bench}). Run it with
- * {@code ./mvnw -B verify -pl usage-service -Pbench} — see usage-service/README.md. It drives batched ingestion
+ * {@code ./mvnw -B verify -pl usage-service -Pbench -am} — see usage-service/README.md. It drives batched ingestion
  * over HTTP (idempotency, rating, rollups and quota counters included), paced concurrent quota checks, and in the
  * same run the raw PostgreSQL rate for inserting the same rows into usage_events (the ceiling), then writes
  * docs/benchmarks.md.
@@ -371,7 +371,7 @@ class IngestionBenchmarkTest {
                         ## Command
 
                         ```
-                        cd /work/main && ./mvnw -B verify -pl usage-service -Pbench
+                        ./mvnw -B verify -pl usage-service -Pbench -am
                         # knobs: -Dbench.clients=%d -Dbench.batches=%d -Dbench.quotaRate=%d -Dbench.quotaSeconds=%d
                         #        -Dbench.warmupBatches=%d -Dbench.warmupQuotaSeconds=%d
                         #        -Dbench.quotaLatencies=FILE (each check's start and latency, to lay beside -Xlog:gc)
