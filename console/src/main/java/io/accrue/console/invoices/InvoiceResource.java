@@ -106,7 +106,13 @@ public class InvoiceResource {
             return chrome.redirect("/invoices/" + seg(invoiceId), invoice);
         }
         java.util.List<java.util.Map<String, Object>> lines = new java.util.ArrayList<>();
-        invoice.body().path("lines").forEach(l -> lines.add(java.util.Map.of("position", l.path("position").asInt())));
+        // every charged line; credits already on the invoice (prepaid credits, negative) are not credited again
+        invoice.body().path("lines").forEach(l -> {
+            java.math.BigDecimal amount = io.accrue.console.format.Formats.decimal(l.path("amount").asText(null));
+            if (amount != null && amount.signum() > 0) {
+                lines.add(java.util.Map.of("position", l.path("position").asInt()));
+            }
+        });
         ApiResult note = api.post(Service.INVOICE, base + "/credit-notes",
                 java.util.Map.of("reason", reason == null ? "" : reason.strip(), "lines", lines));
         return note.ok() && note.body().hasNonNull("id")
