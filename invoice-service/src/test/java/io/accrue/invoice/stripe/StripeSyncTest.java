@@ -260,7 +260,7 @@ class StripeSyncTest {
         String future = Webhook.Signature.generateSignatureHeader(paid, SECRET, NOW.getEpochSecond() + 3600);
         webhook(paid, future).then().statusCode(400).body("code", Matchers.equalTo("invalid_signature"));
         // malformed headers are an invalid signature (not malformed JSON, not a 500)
-        for (String header : new String[] {"t=abc", "t=abc,v1=00", "v1=zz", "garbage", "t=1,t=2"}) {
+        for (String header : new String[]{"t=abc", "t=abc,v1=00", "v1=zz", "garbage", "t=1,t=2"}) {
             webhook(paid, header).then().statusCode(400).contentType("application/problem+json")
                     .body("code", Matchers.equalTo("invalid_signature"));
         }
