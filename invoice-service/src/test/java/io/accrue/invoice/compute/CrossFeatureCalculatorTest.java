@@ -71,7 +71,7 @@ class CrossFeatureCalculatorTest {
         ComputedLine afterUpgrade = invoice.lines().get(4);
         assertTrue(afterUpgrade.description().contains("large plan"), afterUpgrade.description());
         assertTrue(afterUpgrade.description().contains("included left of 100000000"), afterUpgrade.description());
-        assertEquals(UPGRADE, afterUpgrade.from());
+        assertEquals(UPGRADE, afterUpgrade.periodStart());
     }
 
     @Test

@@ -2,10 +2,10 @@ package io.accrue.invoice.minimum;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
@@ -97,8 +97,9 @@ class MinimumsRunTest {
                         {"reference":"%s","contractId":"c-min","amount":{"amount":"120.000000000000","currency":"USD"},
                          "status":"held"}""".formatted(RES_MAR))));
         close(Instant.parse("2026-04-08T00:00:00Z"));
-        n().verify(putRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-min/credit-reservations/" + RES_MAR))
-                .withRequestBody(equalToJson("{\"upTo\":\"350.00\"}")));
+        n().verify(
+                putRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-min/credit-reservations/" + RES_MAR))
+                        .withRequestBody(equalToJson("{\"upTo\":\"350.00\"}")));
         clock.set(NOW);
         assertLines(Instant.parse("2026-03-01T00:00:00Z"),
                 List.of("base_fee", "minimum_top_up", "minimum_top_up", "prepaid_credit"),
