@@ -28,9 +28,9 @@ import io.accrue.invoice.compute.Rounding;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
+import io.accrue.invoice.minimum.MinimumSpendLedger;
 import io.accrue.invoice.run.InvoiceWriter.Gathered;
 import io.accrue.invoice.run.InvoiceWriter.LateSnapshot;
-import io.accrue.invoice.minimum.MinimumSpendLedger;
 import io.accrue.invoice.run.Timeline.PlanRef;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 

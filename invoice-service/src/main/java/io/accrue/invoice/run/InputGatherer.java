@@ -91,7 +91,9 @@ public class InputGatherer {
         for (int i = 0; i < segments.size(); i++) {
             Timeline.Segment s = segments.get(i);
             Timeline.Segment w = windows.get(i);
-            UsageTotals usage = usage(orgId, new Period(w.from(), w.to()), recordedBefore, currency);
+            // every window's cost converts at the rate of the billing period (Currencies rule 3), not of the
+            // window's own end: a plan change mid-period must neither change the rate nor need a rate of its day
+            UsageTotals usage = usage(orgId, new Period(w.from(), w.to()), recordedBefore, currency, period.end());
             out.add(new PlanSegment(s.from(), s.to(), billed.apply(plan(s.plan(), currency, cache)), usage));
         }
         return out;
@@ -103,7 +105,8 @@ public class InputGatherer {
         return cache.computeIfAbsent(ref, r -> toTerms(neighbours.plan(r.slug(), r.version(), currency), currency));
     }
 
-    public UsageTotals usage(String orgId, Period period, Instant recordedBefore, String currency) {
+    /** The usage of {@code period}, its provider cost converted at the rate of the billing period ending at {@code rateEnd}. */
+    public UsageTotals usage(String orgId, Period period, Instant recordedBefore, String currency, Instant rateEnd) {
         Summary s = neighbours.usage(orgId, period.start(), period.end(), recordedBefore);
         if (s.totals() != null && s.totals().unpricedEvents() > 0) {
             // an unpriced event would be billed as free: wait until usage-service has priced it
@@ -120,7 +123,7 @@ public class InputGatherer {
                                         m.cost() == null ? BigDecimal.ZERO : m.cost()))
                                 .toList(),
                 // counts never depend on the cost's currency; a cost-plus line converts it at the period's rate
-                rates.conversion(s.currency(), currency, period.end()));
+                rates.conversion(s.currency(), currency, rateEnd));
     }
 
     public Optional<ContractTerms> contract(String orgId, Instant at) {

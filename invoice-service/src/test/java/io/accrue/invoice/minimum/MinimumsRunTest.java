@@ -1,8 +1,11 @@
 package io.accrue.invoice.minimum;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
@@ -58,6 +61,9 @@ class MinimumsRunTest {
 
     private String org;
 
+    /** The credit reservation of the account-period March 2026 (ContractRecords.reservationReference). */
+    static final String RES_MAR = "period-1772323200-1775001600";
+
     @BeforeEach
     void reset() {
         breakers.resetAll();
@@ -85,7 +91,15 @@ class MinimumsRunTest {
         clock.set(Instant.parse("2026-04-08T01:00:00Z"));
         subscription("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z");
         terms("2026-03", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", "120");
+        // the credits are reserved at contract-service before the invoice is final, sized after the top-ups
+        n().stubFor(put(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-min/credit-reservations/" + RES_MAR))
+                .willReturn(okJson("""
+                        {"reference":"%s","contractId":"c-min","amount":{"amount":"120.000000000000","currency":"USD"},
+                         "status":"held"}""".formatted(RES_MAR))));
         close(Instant.parse("2026-04-08T00:00:00Z"));
+        n().verify(
+                putRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-min/credit-reservations/" + RES_MAR))
+                        .withRequestBody(equalToJson("{\"upTo\":\"350.00\"}")));
         clock.set(NOW);
         assertLines(Instant.parse("2026-03-01T00:00:00Z"),
                 List.of("base_fee", "minimum_top_up", "minimum_top_up", "prepaid_credit"),

@@ -44,7 +44,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 class TimelineTruthRunTest {
 
     static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
-    /** A run is unique per asOf: these days are this class's own (other run tests use 03-03 to 03-05). */
+    /** A run is unique per asOf: these days are this class's own (other run tests use 03-02 to 03-08). */
     private static final AtomicLong AS_OF = new AtomicLong();
 
     static final String BIG_PLAN = """
@@ -96,7 +96,7 @@ class TimelineTruthRunTest {
         usage("2026-02-01T00:00:00Z", "2026-02-28T00:00:00Z", 50_000_000);
         usage("2026-02-28T00:00:00Z", "2026-03-01T00:00:00Z", 0);
 
-        var run = runs.start(Instant.parse("2026-03-07T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
+        var run = runs.start(Instant.parse("2026-03-10T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
         worker.drive(run.id(), Integer.MAX_VALUE);
         Invoice invoice = invoices().get(0);
         // pro 99 × 27/28 = 95.46, big 500 × 1/28 = 17.86; 49 M over pro's 1 M at pro's tiers: 30.00 + 78.00.
@@ -119,7 +119,7 @@ class TimelineTruthRunTest {
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
         events(created);
         usage("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", 0);
-        var feb = runs.start(Instant.parse("2026-03-07T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
+        var feb = runs.start(Instant.parse("2026-03-10T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
         worker.drive(feb.id(), Integer.MAX_VALUE);
         assertEquals(1, invoices().size());
         assertEquals(new BigDecimal("99.0000"), invoices().get(0).total);
@@ -164,7 +164,7 @@ class TimelineTruthRunTest {
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
         events(created);
         usage("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", 0);
-        var feb = runs.start(Instant.parse("2026-03-07T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
+        var feb = runs.start(Instant.parse("2026-03-10T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
         worker.drive(feb.id(), Integer.MAX_VALUE);
 
         clock.set(Instant.parse("2026-03-20T00:00:00Z"));
