@@ -89,7 +89,11 @@ public class ClockResource {
         } catch (ArithmeticException | java.time.DateTimeException e) {
             target = null;
         }
-        if (target != null && target.isBefore(now) && !force) {
+        if (target == null || target.isBefore(AdjustableClock.EARLIEST) || target.isAfter(AdjustableClock.LATEST)) {
+            throw new ApiException(400, "invalid_value", "Invalid value", "The clock must stay between "
+                    + AdjustableClock.EARLIEST + " and " + AdjustableClock.LATEST + "; nothing was changed.");
+        }
+        if (target.isBefore(now) && !force) {
             throw new ApiException(409, "clock_backwards", "Conflict", "Moving the clock back from " + now + " to "
                     + target + " would put it before data already recorded; the clock did not move. Add ?force=true"
                     + " to move it back anyway.");
