@@ -70,6 +70,7 @@ final class HistoryRunner {
         }
         Instant start = nextMonthStart(clock()).plus(Duration.ofHours(1));
         moveClocks(start);
+        recordRatesThrough(start);
         List<Org> orgs = batch.stream().map(Org::new).toList();
         inParallel(orgs, org -> org.guard(() -> setUp(org, start)));
         int periods = batch.stream().mapToInt(h -> h.periods().size()).max().orElse(0);
@@ -95,11 +96,13 @@ final class HistoryRunner {
             for (Map.Entry<Instant, Map<Org, List<Step>>> at : planned.entrySet()) {
                 if (at.getKey().isAfter(clock())) {
                     moveClocks(at.getKey());
+                    recordRatesThrough(at.getKey());
                 }
                 inParallel(List.copyOf(at.getValue().keySet()), org -> at.getValue().get(org)
                         .forEach(step -> org.guard(() -> step(org, step, period, ps))));
             }
             moveClocks(periodEnd.plus(Duration.ofHours(1)));
+            recordRatesThrough(periodEnd.plus(Duration.ofHours(1)));
             long t0 = System.nanoTime();
             close(orgs, k, periodStart, periodEnd);
             closing += System.nanoTime() - t0;
@@ -125,6 +128,33 @@ final class HistoryRunner {
                         .body(Map.of("timing", "now", "reason", "model check history finished"))
                         .post(Suite.url("subscription-service") + "/v1/accounts/{org}/subscription/cancel", org.id);
             }
+        }
+    }
+
+    /** The last day the runner recorded the rates of {@link ReferenceModel#USD_RATES} for. */
+    private static java.time.LocalDate ratesThrough;
+
+    /**
+     * The exchange rates of {@link ReferenceModel#USD_RATES} for every day up to the clock's (a rate is recorded
+     * for a day that has begun only): a close takes the latest rate at most 7 days older than its period's last
+     * day, a plan change to a cost-plus plan needs one as of now (Currencies rules 3 and 6).
+     */
+    private static void recordRatesThrough(Instant now) {
+        java.time.LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        java.time.LocalDate from = ratesThrough == null || ratesThrough.isBefore(today.minusDays(8))
+                ? today.minusDays(1)
+                : ratesThrough.plusDays(1);
+        for (java.time.LocalDate d = from; !d.isAfter(today); d = d.plusDays(1)) {
+            for (var rate : ReferenceModel.USD_RATES.entrySet()) {
+                expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                        .body(Map.of("rate", rate.getValue().toPlainString(), "source", "model-check"))
+                        .put(Suite.url("invoice-service") + "/v1/exchange-rates/USD/{q}/{d}", rate.getKey(),
+                                d.toString()),
+                        200, "record rate USD/" + rate.getKey() + " " + d);
+            }
+        }
+        if (ratesThrough == null || today.isAfter(ratesThrough)) {
+            ratesThrough = today;
         }
     }
 
@@ -482,7 +512,9 @@ final class HistoryRunner {
         try {
             expected = ReferenceModel.invoice(input);
         } catch (IllegalStateException e) {
-            return; // the doc says this invoice fails (a bounded last tier exceeded): nothing to compare
+            // the doc says this invoice fails (a bounded last tier exceeded): no invoice, listed unbilled with a cause
+            expectUnbilled(org, k, periodStart, periodEnd);
+            return;
         }
         org.expected.add(expected);
         org.creditsApplied = org.creditsApplied.add(expected.creditsApplied());
@@ -494,7 +526,7 @@ final class HistoryRunner {
                         && Instant.parse((String) i.get("periodEnd")).equals(periodEnd))
                 .toList();
         if (forPeriod.size() != 1) {
-            String failures = runFailures(org.id);
+            String failures = runFailures(org.id) + "; unbilled periods: " + unbilled(org.id);
             throw new AssertionError("period " + k + " [" + periodStart + ", " + periodEnd + "): " + forPeriod.size()
                     + " invoices instead of one (every ended period invoiced, once); expected " + expected.lines()
                     + " total " + expected.total() + "; invoices " + invoices + failures);
@@ -536,6 +568,27 @@ final class HistoryRunner {
         if (org.actualCredits.compareTo(granted) > 0) {
             org.fail("period " + k + ": Σ credits applied " + org.actualCredits + " > Σ granted " + granted);
         }
+    }
+
+    /** Invariant: an ended period without its invoice is listed unbilled with a cause (operator endpoint). */
+    private static void expectUnbilled(Org org, int k, Instant periodStart, Instant periodEnd) {
+        boolean invoiced = invoices(org).stream().anyMatch(i -> "invoice".equals(i.get("kind"))
+                && Instant.parse((String) i.get("periodStart")).equals(periodStart));
+        List<Map<String, Object>> listed = unbilled(org.id).stream()
+                .filter(u -> Instant.parse((String) u.get("periodStart")).equals(periodStart)
+                        && Instant.parse((String) u.get("periodEnd")).equals(periodEnd))
+                .toList();
+        if (invoiced || listed.size() != 1 || listed.get(0).get("cause") == null) {
+            throw new AssertionError("period " + k + " [" + periodStart + ", " + periodEnd + ") cannot be invoiced"
+                    + " (the model): it must be listed unbilled with a cause, not invoiced; invoiced " + invoiced
+                    + ", listed " + listed);
+        }
+    }
+
+    private static List<Map<String, Object>> unbilled(String orgId) {
+        return expect(given().auth().oauth2(Suite.operatorToken()).queryParam("orgId", orgId)
+                .get(Suite.url("invoice-service") + "/v1/operator/unbilled-periods"), 200, "unbilled periods")
+                .jsonPath().getList("$");
     }
 
     private static List<Segment> segments(Org org, Instant start, Instant end) {

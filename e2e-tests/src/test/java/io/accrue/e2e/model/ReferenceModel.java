@@ -35,6 +35,18 @@ public final class ReferenceModel {
     /** The suite's configured cost-plus markup ({@code accrue.invoice.llm-markup}, I5). */
     public static final BigDecimal LLM_MARKUP = new BigDecimal("0.20");
 
+    /**
+     * The exchange rates the runner records for every day of a batch ({@code 1 USD = rate × currency}, Currencies
+     * rule 2): one fixed rate per currency, because the rate table is shared by all histories of a batch.
+     */
+    public static final Map<String, BigDecimal> USD_RATES = Map.of("EUR", new BigDecimal("0.9234"),
+            "JPY", new BigDecimal("151.37"), "KWD", new BigDecimal("0.3071"), "GBP", new BigDecimal("0.7912"));
+
+    /** The rate provider cost (recorded in the catalog's USD) converts with into the account's currency. */
+    public static BigDecimal usdRate(String currency) {
+        return currency.equals("USD") ? BigDecimal.ONE : USD_RATES.get(currency);
+    }
+
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
@@ -115,15 +127,19 @@ public final class ReferenceModel {
         }
         // I3: usage is priced by the plan in effect at the end of the period (the last segment)
         if (!in.segments().isEmpty()) {
-            PlanSpec closing = in.segments().get(in.segments().size() - 1).plan();
-            for (Draft d : usageCharges(closing, in.usage(), in.contract())) {
-                lines.add(new Line(d.type(), d.key(), in.start(), round(d.exact(), cur)));
+            Segment last = in.segments().get(in.segments().size() - 1);
+            PlanSpec closing = last.plan();
+            // I3: a usage line is dated at the start of the segment whose usage it prices (clipped to the period)
+            Instant dated = last.from().isAfter(in.start()) ? last.from() : in.start();
+            for (Draft d : usageCharges(closing, in.usage(), in.contract(), usdRate(cur))) {
+                lines.add(new Line(d.type(), d.key(), dated, round(d.exact(), cur)));
             }
         }
         // I7: late usage, the marginal charge at the old period's own plan, one line per old period
         for (Late late : in.late()) {
-            BigDecimal exact = sum(usageCharges(late.plan(), late.recorded(), in.contract()))
-                    .subtract(sum(usageCharges(late.plan(), late.billed(), in.contract())));
+            BigDecimal rate = usdRate(cur);
+            BigDecimal exact = sum(usageCharges(late.plan(), late.recorded(), in.contract(), rate))
+                    .subtract(sum(usageCharges(late.plan(), late.billed(), in.contract(), rate)));
             if (exact.signum() != 0) {
                 lines.add(new Line("late_usage", "", late.start(), round(exact, cur)));
             }
@@ -156,8 +172,12 @@ public final class ReferenceModel {
         return new Invoice(sorted(lines), total, drawdown, credits);
     }
 
-    /** I4–I6: the unrounded usage charges of a period's events under one plan and contract. */
-    private static List<Draft> usageCharges(PlanSpec plan, List<Event> usage, ContractSpec contract) {
+    /**
+     * I4–I6: the unrounded usage charges of a period's events under one plan and contract; {@code rate} converts
+     * provider cost (only cost-plus amounts: Currencies rules 1 and 4) into the account's currency.
+     */
+    private static List<Draft> usageCharges(PlanSpec plan, List<Event> usage, ContractSpec contract,
+            BigDecimal rate) {
         List<Draft> drafts = new ArrayList<>();
         if (plan.kind().equals("tiered")) {
             // I4: overage = used − allowance, rounded UP to whole packages, packages fill the tiers in order
@@ -198,13 +218,16 @@ public final class ReferenceModel {
             byModel.forEach((model, events) -> {
                 BigDecimal cost = events.stream().map(ReferenceModel::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
                 BigDecimal exact = cost.multiply(BigDecimal.ONE.add(LLM_MARKUP));
-                if (contract != null && model.equals(contract.rateModel())) {
-                    if (contract.rateKind().equals("fixed_unit_price")) {
-                        long tokens = events.stream().mapToLong(ReferenceModel::tokens).sum();
-                        exact = contract.rateValue().multiply(BigDecimal.valueOf(tokens));
-                    } else {
+                if (contract != null && model.equals(contract.rateModel())
+                        && contract.rateKind().equals("fixed_unit_price")) {
+                    // a contract's price per token is in the account's currency: nothing converts (Currencies 1)
+                    long tokens = events.stream().mapToLong(ReferenceModel::tokens).sum();
+                    exact = contract.rateValue().multiply(BigDecimal.valueOf(tokens));
+                } else {
+                    if (contract != null && model.equals(contract.rateModel())) {
                         exact = exact.multiply(BigDecimal.ONE.subtract(contract.rateValue().divide(HUNDRED)));
                     }
+                    exact = exact.multiply(rate); // Currencies 4: (cost × (1 + markup) × (1 − discount)) × rate
                 }
                 if (exact.signum() != 0) {
                     drafts.add(new Draft("llm_usage", model, exact));

@@ -98,6 +98,22 @@ class ReferenceModelTest {
         assertEquals(new BigDecimal(expected), invoice.total());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # 1M gpt-4o input: 2.50 × 1.20 = 3.00 USD × 151.37 = 454.11 → JPY 454 (0 places)
+            JPY | 1000000 | 454
+            # 3.00 × 0.3071 = 0.9213 KWD (3 places)
+            KWD | 1000000 | 0.921
+            # 1,000 tokens: 0.003 × 0.9234 = 0.0027702 → EUR 0.00
+            EUR | 1000    | 0.00
+            """)
+    void costPlusConvertsThroughTheRecordedRate(String currency, long in, String expected) {
+        PlanSpec plan = new PlanSpec("pay_per_token", BigDecimal.ZERO, 0, 1, List.of());
+        var invoice = invoice(currency, List.of(new Segment(APRIL, MAY, plan)), List.of(tokens("gpt-4o", in, 0, 0)),
+                null, BigDecimal.ZERO, List.of());
+        assertEquals(new BigDecimal(expected), invoice.total());
+    }
+
     @ParameterizedTest(name = "granted {0}, applied before {1}")
     @CsvSource(delimiter = '|', textBlock = """
             # charges 99.00 + commitment 300 − 0 drawn = true-up 300.00: total charges 399.00

@@ -135,6 +135,8 @@ public class ExchangeRateService {
      * How the provider cost of a period (recorded in {@code costCurrency}) converts into {@code invoiceCurrency};
      * null when no conversion is needed. A missing rate is carried, not thrown: only a cost-plus line fails on it.
      */
+    // read while a close gathers, with no transaction open: its own read transaction
+    @Transactional
     public CostConversion conversion(String costCurrency, String invoiceCurrency, Instant periodEnd) {
         if (costCurrency == null || costCurrency.equals(invoiceCurrency)) {
             return null;

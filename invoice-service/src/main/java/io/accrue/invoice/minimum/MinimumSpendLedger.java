@@ -28,6 +28,8 @@ public class MinimumSpendLedger {
         this.em = em;
     }
 
+    // read before the close's short write transaction: its own read transaction (the run worker has no context)
+    @jakarta.transaction.Transactional
     public ContractTerms fill(String orgId, ContractTerms contract, Instant periodStart) {
         if (contract == null || contract.minimums().isEmpty()) {
             return contract;

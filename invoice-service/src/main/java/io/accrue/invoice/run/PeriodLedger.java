@@ -67,6 +67,15 @@ public class PeriodLedger {
     public void failed(String orgId, Optional<Period> period, Throwable failure) {
         FailureCause cause = FailureCause.of(failure);
         String message = truncate(BillingRunWorker.describe(failure));
+        try {
+            record(orgId, period, cause, message);
+        } catch (RuntimeException e) {
+            // a racing close invoiced the period meanwhile (final rows refuse updates): the original failure stands
+            LOG.warnf("could not record the failure of %s (%s): %s", orgId, cause.code(), e.getMessage());
+        }
+    }
+
+    private void record(String orgId, Optional<Period> period, FailureCause cause, String message) {
         QuarkusTransaction.requiringNew().run(() -> {
             List<BillingPeriod> unbilled = periods.unbilled(orgId);
             BillingPeriod row = period.flatMap(p -> unbilled.stream()

@@ -67,6 +67,10 @@ public class SubscriptionService {
     @Transactional(Transactional.TxType.MANDATORY)
     public void start(BillingAccount account, String actor) {
         PlanDefinition free = plans.latest(DEFAULT_PLAN);
+        // An account that starts where its plan has no price can never change plan (no proration, no invoice):
+        // refuse the provisioning instead (the whole transaction rolls back). The seeded free plan (V8) is priced 0
+        // in every ISO-4217 currency, so only an operator's own free version can lack one.
+        price(free, account.provisionedCurrency);
         Instant now = clock.instant();
         Period period = Periods.containing(now, ZoneId.of(account.timeZone), free.interval);
         Subscription s = new Subscription();

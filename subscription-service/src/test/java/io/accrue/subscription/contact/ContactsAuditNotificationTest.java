@@ -113,7 +113,7 @@ class ContactsAuditNotificationTest {
                 .when().post("/v1/accounts/{o}/subscription/plan-change", org).then().statusCode(200);
         as(org, Roles.OWNER).when().get("/v1/accounts/{o}/audit", org).then()
                 .body("items.action", hasItem("subscription.upgraded"))
-                .body("items[1].before", containsString("free v1"))
+                .body("items[1].before", containsString("free v2"))
                 .body("items[1].after", containsString("pro v1"))
                 .body("items[1].at", equalTo("2026-03-15T10:00:00Z"));
     }

@@ -40,7 +40,7 @@ class InternalApiTest {
                 .body("currentPeriodStart", equalTo("2026-02-28T23:00:00Z"))
                 .body("currentPeriodEnd", equalTo("2026-03-31T22:00:00Z"))
                 .body("plan.slug", equalTo("free"))
-                .body("plan.version", equalTo(1))
+                .body("plan.version", equalTo(2)) // V8: the free plan priced in every currency
                 .body("plan.basePrice.currency", equalTo("EUR"))
                 .body("plan.basePrice.amount", equalTo("0.00"))
                 .body("plan.allowances.llm_tokens", equalTo(100000));

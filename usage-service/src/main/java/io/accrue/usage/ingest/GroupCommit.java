@@ -39,6 +39,11 @@ public class GroupCommit {
         this.writer = writer;
     }
 
+    /** Which of these event ids the organisation's environment has recorded (a read, outside any group). */
+    public java.util.Set<String> recorded(String org, String env, List<String> eventIds) {
+        return writer.recorded(org, env, eventIds);
+    }
+
     /** Writes the batch (alone or with others waiting at the same time) and answers for each of its events. */
     public List<EventResult> write(PricedBatch batch) {
         Pending mine = new Pending(batch);

@@ -84,6 +84,7 @@ public class IngestService {
                 }
             }
         }
+        answerOldReplaysDuplicate(orgId, env, results);
         if (!rated.isEmpty()) {
             for (EventResult r : writer.write(new PricedBatch(orgId, env.wireName(), now, rated))) {
                 results[r.index()] = r;
@@ -91,6 +92,32 @@ public class IngestService {
         }
         return List.of(results);
     }
+
+    /**
+     * design.md invariant 1: a replay answers {@code duplicate}. An event whose {@code occurredAt} has left the
+     * late-event window since it was accepted (a gateway retrying after a long outage) is a replay, not usage
+     * refused: it answers duplicate. One read for the batch's too-old ids, before any transaction.
+     */
+    private void answerOldReplaysDuplicate(String orgId, Environment env, EventResult[] results) {
+        List<String> tooOld = new ArrayList<>();
+        for (EventResult r : results) {
+            if (r != null && TOO_OLD.equals(r.code()) && r.eventId() != null) {
+                tooOld.add(r.eventId());
+            }
+        }
+        if (tooOld.isEmpty()) {
+            return;
+        }
+        Set<String> recorded = writer.recorded(orgId, env.wireName(), tooOld);
+        for (int i = 0; i < results.length; i++) {
+            EventResult r = results[i];
+            if (r != null && TOO_OLD.equals(r.code()) && recorded.contains(r.eventId())) {
+                results[i] = EventResult.duplicate(i, r.eventId());
+            }
+        }
+    }
+
+    private static final String TOO_OLD = "event_too_old";
 
     private Object price(int index, JsonNode node, Instant now,
             Map<String, Optional<PriceCatalog.ResolvedModel>> models) {
@@ -123,7 +150,7 @@ public class IngestService {
                     .map(v -> v.getPropertyPath() + ": " + v.getMessage()).sorted().collect(Collectors.joining("; ")));
         }
         if (r.occurredAt().isBefore(now.minus(config.ingest().lateWindow()))) {
-            return EventResult.rejected(index, r.eventId(), "event_too_old",
+            return EventResult.rejected(index, r.eventId(), TOO_OLD,
                     "occurredAt is older than the late-event window ("
                             + config.ingest().lateWindow() + "); such usage can no longer be recorded.");
         }

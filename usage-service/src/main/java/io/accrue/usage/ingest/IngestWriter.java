@@ -77,6 +77,26 @@ public class IngestWriter {
         }
     }
 
+    /** Which of these event ids are recorded for the organisation's environment: one indexed read, no lock. */
+    public Set<String> recorded(String org, String env, List<String> eventIds) {
+        Set<String> out = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select event_id from usage_events
+                where org_id = ? and environment = ? and event_id = any(?::text[])""")) {
+            ps.setString(1, org);
+            ps.setString(2, env);
+            ps.setArray(3, c.createArrayOf("text", eventIds.toArray(String[]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading recorded event ids failed", e);
+        }
+        return out;
+    }
+
     private static void write(Connection c, Tenant tenant, List<PricedBatch> batches, List<Integer> mine,
             List<List<EventResult>> results) throws SQLException {
         String org = tenant.org(), env = tenant.env();

@@ -45,49 +45,51 @@ class PlainlyValidTest {
                         + element.getTypeArgumentIndex() + "> " + describe(d)));
             }
         }
-        assertEquals("""
-                agentSessionId Size(max=128, min=0)
-                audioInputTokens Max(value=100000000)
-                audioInputTokens Min(value=0)
-                audioOutputTokens Max(value=100000000)
-                audioOutputTokens Min(value=0)
-                cacheWrite1hTokens Max(value=100000000)
-                cacheWrite1hTokens Min(value=0)
-                cacheWriteTokens Max(value=100000000)
-                cacheWriteTokens Min(value=0)
-                cachedTokens Max(value=100000000)
-                cachedTokens Min(value=0)
-                endUserId NotBlank
-                endUserId Size(max=128, min=0)
-                eventId NotBlank
-                eventId Size(max=128, min=0)
-                imageInputTokens Max(value=100000000)
-                imageInputTokens Min(value=0)
-                imageOutputTokens Max(value=100000000)
-                imageOutputTokens Min(value=0)
-                inputTokens Max(value=100000000)
-                inputTokens Min(value=0)
-                metadata Size(max=16, min=0)
-                metadata<0> Pattern(flags=[], regexp=(?!(prompt|completion|messages?|content|text|input|output|response|system|instructions?)$)[a-z][a-z0-9_]{0,63})
-                metadata<1> NotNull
-                metadata<1> Pattern(flags=[], regexp=[A-Za-z0-9._:/@+=-]{1,128})
-                model NotBlank
-                model Size(max=128, min=0)
-                occurredAt NotNull
-                outputTokens Max(value=100000000)
-                outputTokens Min(value=0)
-                provider Size(max=64, min=0)
-                reasoningTokens Max(value=100000000)
-                reasoningTokens Min(value=0)
-                serviceTier Size(max=32, min=0)
-                toolCalls Max(value=10000)
-                toolCalls Min(value=0)
-                units Size(max=10, min=0)
-                units<0> Pattern(flags=[], regexp=[a-z][a-z0-9_]*)
-                units<1> Max(value=1000000)
-                units<1> Min(value=0)
-                units<1> NotNull
-                usageFormat Size(max=32, min=0)""", String.join("\n", found));
+        assertEquals(
+                """
+                        agentSessionId Size(max=128, min=0)
+                        audioInputTokens Max(value=100000000)
+                        audioInputTokens Min(value=0)
+                        audioOutputTokens Max(value=100000000)
+                        audioOutputTokens Min(value=0)
+                        cacheWrite1hTokens Max(value=100000000)
+                        cacheWrite1hTokens Min(value=0)
+                        cacheWriteTokens Max(value=100000000)
+                        cacheWriteTokens Min(value=0)
+                        cachedTokens Max(value=100000000)
+                        cachedTokens Min(value=0)
+                        endUserId NotBlank
+                        endUserId Size(max=128, min=0)
+                        eventId NotBlank
+                        eventId Size(max=128, min=0)
+                        imageInputTokens Max(value=100000000)
+                        imageInputTokens Min(value=0)
+                        imageOutputTokens Max(value=100000000)
+                        imageOutputTokens Min(value=0)
+                        inputTokens Max(value=100000000)
+                        inputTokens Min(value=0)
+                        metadata Size(max=16, min=0)
+                        metadata<0> Pattern(flags=[], regexp=(?!(prompt|completion|messages?|content|text|input|output|response|system|instructions?)$)[a-z][a-z0-9_]{0,63})
+                        metadata<1> NotNull
+                        metadata<1> Pattern(flags=[], regexp=[A-Za-z0-9._:/@+=-]{1,128})
+                        model NotBlank
+                        model Size(max=128, min=0)
+                        occurredAt NotNull
+                        outputTokens Max(value=100000000)
+                        outputTokens Min(value=0)
+                        provider Size(max=64, min=0)
+                        reasoningTokens Max(value=100000000)
+                        reasoningTokens Min(value=0)
+                        serviceTier Size(max=32, min=0)
+                        toolCalls Max(value=10000)
+                        toolCalls Min(value=0)
+                        units Size(max=10, min=0)
+                        units<0> Pattern(flags=[], regexp=[a-z][a-z0-9_]*)
+                        units<1> Max(value=1000000)
+                        units<1> Min(value=0)
+                        units<1> NotNull
+                        usageFormat Size(max=32, min=0)""",
+                String.join("\n", found));
     }
 
     private static String describe(ConstraintDescriptor<?> d) {
