@@ -145,9 +145,13 @@ public class RatePlanResource {
 
     /**
      * The request a PUT replaces the plan with: the current plan (when editing) overlaid with the form. A blank
-     * field means "none" (no limit, no markup), sent as null rather than zero; numbers travel as strings and the
-     * service validates them.
+     * field means "none" (no limit, no markup), sent as null rather than zero; decimals travel as strings (as money
+     * does in the API), counts as JSON numbers, and the service validates them.
      */
+    /** The integer fields of a rate plan. */
+    private static final List<String> COUNTS = List.of("dailyTokenLimit", "monthlyTokenLimit", "dailyRequestLimit",
+            "burstPerMinute");
+
     Map<String, Object> body(JsonNode current, String slug, Map<String, String> form) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (current != null) {
@@ -158,6 +162,13 @@ public class RatePlanResource {
         }
         body.put("slug", slug);
         form.forEach((key, value) -> body.put(key, value == null || value.isBlank() ? null : value.trim()));
+        // the API binds counts strictly (a string is not an integer): a whole number goes as a JSON number, anything
+        // else as typed, so the service's own refusal (400 invalid_value) names the field
+        COUNTS.forEach(key -> {
+            if (body.get(key) instanceof String text && text.matches("-?\\d{1,18}")) {
+                body.put(key, Long.parseLong(text));
+            }
+        });
         if (form.containsKey("allowedModels")) {
             // a list in the API; blank in the form means no restriction (an empty list)
             String models = form.get("allowedModels");
