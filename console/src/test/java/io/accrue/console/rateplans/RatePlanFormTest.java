@@ -53,7 +53,8 @@ class RatePlanFormTest {
         Map<String, Object> body = resource.body(null, "trial", form);
         assertEquals(expected.isEmpty() ? java.util.List.of() : java.util.List.of(expected.split(";")),
                 body.get("allowedModels"));
+        // decimals travel as strings (money in the API), counts as JSON numbers (the API binds integers strictly)
         assertEquals("0.002", body.get("feePerRequest"));
-        assertEquals("60", body.get("burstPerMinute"));
+        assertEquals(60L, body.get("burstPerMinute"));
     }
 }
