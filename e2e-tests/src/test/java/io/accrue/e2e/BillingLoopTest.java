@@ -170,7 +170,9 @@ class BillingLoopTest {
     @Order(5)
     void gatewayPostsUsageExactlyOnceWhateverTheReplays() {
         usageRecordedFrom = clock("usage-service");
-        Instant at = usageRecordedFrom.minus(Duration.ofMinutes(5));
+        // at the usage clock's now: after the plan changes of steps 2 and 3, so the usage is priced by the tiered
+        // plan (billing-rules, Invoices rule 3: usage is priced by the plan in effect when it occurred)
+        Instant at = usageRecordedFrom;
         List<Map<String, Object>> events = List.of(
                 event("e-1", "u-1", "gpt-4o", 1_000_000, 200_000, at),
                 event("e-2", "u-2", "claude-sonnet-4", 100_000, 50_000, at),

@@ -144,7 +144,9 @@ public final class LocalStack {
 
     private static boolean portFree(int port) {
         try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-            socket.setReuseAddress(false);
+            // reuse on, as the servers themselves bind: a listener still refuses the bind, while the TIME_WAIT
+            // connections a stack stopped a moment ago leaves behind do not count as "in use"
+            socket.setReuseAddress(true);
             socket.bind(new java.net.InetSocketAddress(HOST, port));
             return true;
         } catch (IOException e) {

@@ -134,7 +134,8 @@ public class IngestService {
             return EventResult.rejected(index, rawId, "unknown_field", "Field '" + e.getPropertyName()
                     + "' is not part of a usage event; unknown fields are rejected.");
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            String field = e.getPath().stream().map(ref -> ref.getFieldName() != null ? ref.getFieldName()
+            String field = e.getPath().stream().map(ref -> ref.getFieldName() != null
+                    ? ref.getFieldName()
                     : "[" + ref.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
             return EventResult.rejected(index, rawId, "invalid_value", "Field '" + field
                     + "' has a value of the wrong type or format (or a NUL character, which cannot be stored).");
