@@ -6,7 +6,9 @@ import java.util.UUID;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 
 /** The current state of an organisation's subscription; how it got there is in {@link SubscriptionEvent}. */
@@ -71,4 +73,30 @@ public class Subscription {
 
     @Version
     public long version;
+
+    /**
+     * The audited state as this transaction read it from the database, then as its last audit entry left it: the
+     * "before" of the next entry. Held on the entity (one instance per persistence context, so per transaction), never
+     * in a bean shared across requests and replicas, where another moment's state would leak into the audit.
+     */
+    @Transient
+    java.util.Map<String, Object> auditedState;
+
+    @PostLoad
+    void rememberStateAsRead() {
+        auditedState = auditState();
+    }
+
+    /** The fields an audit entry shows before and after a change. */
+    java.util.Map<String, Object> auditState() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("status", status);
+        m.put("plan", planSlug + " v" + planVersion);
+        m.put("currency", currency);
+        m.put("billingMode", billingMode);
+        m.put("cancelAtPeriodEnd", cancelAtPeriodEnd);
+        m.put("pendingPlan", pendingPlanSlug == null ? null : pendingPlanSlug + " v" + pendingPlanVersion);
+        m.put("pendingCurrency", pendingCurrency);
+        return m;
+    }
 }

@@ -424,7 +424,6 @@ public class SubscriptionService {
         Subscription s = subscriptions.find("orgId", orgId).withLock(LockModeType.PESSIMISTIC_WRITE)
                 .firstResultOptional().orElseThrow(() -> ApiException.notFound("account_not_found",
                         "Organisation '" + orgId + "' has no billing account."));
-        lastSnapshot.put(s.id, snapshot(s));
         return s;
     }
 
@@ -562,25 +561,6 @@ public class SubscriptionService {
         return metered != null && !metered.isBlank();
     }
 
-    /** The audited state of a subscription (before/after of every change). */
-    private static java.util.Map<String, Object> snapshot(Subscription s) {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("status", s.status);
-        m.put("plan", s.planSlug + " v" + s.planVersion);
-        m.put("currency", s.currency);
-        m.put("billingMode", s.billingMode);
-        m.put("cancelAtPeriodEnd", s.cancelAtPeriodEnd);
-        m.put("pendingPlan", s.pendingPlanSlug == null ? null : s.pendingPlanSlug + " v" + s.pendingPlanVersion);
-        m.put("pendingCurrency", s.pendingCurrency);
-        return m;
-    }
-
-    /**
-     * Before-states of subscriptions being changed in this transaction, taken when the row is locked; the
-     * timeline write then audits before and after together.
-     */
-    private final java.util.Map<UUID, java.util.Map<String, Object>> lastSnapshot = new java.util.concurrent.ConcurrentHashMap<>();
-
     SubscriptionView toView(Subscription s) {
         PendingChange pending = s.pendingPlanSlug == null && s.pendingCurrency == null
                 ? null
@@ -613,7 +593,9 @@ public class SubscriptionService {
         e.reason = reason;
         e.actor = actor;
         events.persist(e);
-        java.util.Map<String, Object> after = snapshot(s);
-        audit.record(s.orgId, actor, "subscription." + type, "subscription", lastSnapshot.put(s.id, after), after);
+        java.util.Map<String, Object> before = s.auditedState;
+        java.util.Map<String, Object> after = s.auditState();
+        s.auditedState = after; // a second change in the same transaction starts from this one
+        audit.record(s.orgId, actor, "subscription." + type, "subscription", before, after);
     }
 }
