@@ -6,7 +6,11 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
-/** Every "now" in the suite comes from the {@link Clock} produced here; nothing calls {@code Instant.now()}. */
+/**
+ * Every business "now" of the suite (periods, invoices, events, windows) comes from the {@link Clock} produced here,
+ * so the operator clock moves it. Wall-clock reads remain only for elapsed time that must not move with it: cache
+ * ages and token expiry.
+ */
 public class ClockProducer {
 
     @Produces

@@ -1,8 +1,9 @@
 package io.accrue.contract.money;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Currency;
+
+import io.accrue.common.money.MinorUnits;
 
 /**
  * The shortfall to bill at the end of a commitment window: what was committed and not consumed, never
@@ -16,6 +17,6 @@ public final class TrueUpMath {
 
     public static BigDecimal shortfall(BigDecimal committed, BigDecimal consumed, Currency currency) {
         BigDecimal gap = committed.subtract(consumed).max(BigDecimal.ZERO);
-        return gap.setScale(currency.getDefaultFractionDigits(), RoundingMode.HALF_UP);
+        return MinorUnits.round(gap, currency);
     }
 }

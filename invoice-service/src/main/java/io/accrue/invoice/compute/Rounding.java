@@ -2,10 +2,12 @@ package io.accrue.invoice.compute;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Currency;
+
+import io.accrue.common.money.MinorUnits;
 
 /**
- * The one place an amount is rounded: to the currency's minor unit (JPY 0, USD 2, BHD 3), half-up. An invoice
+ * The one place an invoice amount is rounded: to the currency's minor unit (JPY 0, USD 2, BHD 3), half-up, by
+ * common's {@link MinorUnits}. An invoice
  * line calls it exactly once; totals are sums of already-rounded lines and are never rounded again.
  */
 public final class Rounding {
@@ -14,12 +16,11 @@ public final class Rounding {
     }
 
     public static int minorUnit(String currency) {
-        int digits = Currency.getInstance(currency).getDefaultFractionDigits();
-        return Math.max(digits, 0);
+        return MinorUnits.digits(currency);
     }
 
     public static BigDecimal toMinorUnit(BigDecimal amount, String currency) {
-        return amount.setScale(minorUnit(currency), RoundingMode.HALF_UP);
+        return MinorUnits.round(amount, currency);
     }
 
     /** Presents a stored, already-rounded amount at its currency's scale; refuses to round silently. */

@@ -2,10 +2,10 @@ package io.accrue.subscription.lifecycle;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Currency;
+
+import io.accrue.common.money.MinorUnits;
 
 /**
  * The money effect of a change made inside a period (docs/billing-rules.md, "Subscriptions"). Plain Java: the
@@ -35,20 +35,16 @@ public final class Proration {
         }
         Instant from = at.isBefore(start) ? start : at;
         if (!from.isBefore(end)) {
-            return BigDecimal.ZERO.setScale(minorDigits(currency));
+            return BigDecimal.ZERO.setScale(MinorUnits.digits(currency));
         }
         BigDecimal remaining = BigDecimal.valueOf(Duration.between(from, end).toSeconds());
         BigDecimal total = BigDecimal.valueOf(Duration.between(start, end).toSeconds());
         BigDecimal exact = newPrice.subtract(oldPrice).multiply(remaining).divide(total, MathContext.DECIMAL128);
-        return exact.setScale(minorDigits(currency), RoundingMode.HALF_UP);
+        return MinorUnits.round(exact, currency);
     }
 
     /** Cancelling now: the unused remainder of the base fee is not owed (a credit). */
     public static BigDecimal cancelNow(BigDecimal price, Instant start, Instant end, Instant at, String currency) {
         return switchNow(price, BigDecimal.ZERO, start, end, at, currency);
-    }
-
-    private static int minorDigits(String currency) {
-        return Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
     }
 }

@@ -80,7 +80,7 @@ public class PlanResource {
     @POST
     @Path("/end-users/{endUserId}/block")
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN})
-    @Operation(summary = "Block an end user: quota checks answer 429 end_user_blocked")
+    @Operation(summary = "Block an end user: quota checks and reservations answer 403 end_user_blocked (a decision about the user, not a rate limit: no Retry-After)")
     public EndUserView block(@PathParam("orgId") String orgId, @PathParam("endUserId") String endUserId,
             @Valid Block request) {
         return service.setBlocked(orgId, endUserId, true, request == null ? null : request.reason());
