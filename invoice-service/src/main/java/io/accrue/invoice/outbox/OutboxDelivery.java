@@ -1,7 +1,6 @@
 package io.accrue.invoice.outbox;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.common.retry.Backoff;
 import io.accrue.invoice.client.ContractRecords;
 import io.accrue.invoice.client.ContractRecords.Drawdown;
 import io.accrue.invoice.client.NeighbourClients;
@@ -140,8 +140,7 @@ public class OutboxDelivery {
             Instant now = clock.instant();
             entry.attempts++;
             entry.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
-            long seconds = Math.min(3600, 30L << Math.min(entry.attempts - 1, 7));
-            entry.nextAttemptAt = now.plus(Duration.ofSeconds(seconds));
+            entry.nextAttemptAt = now.plus(Backoff.DELIVERY.after(entry.attempts));
             // a neighbour's 4xx is its final answer: retrying as if it were down would only hide it from operators
             boolean exhausted = entry.attempts >= MAX_ATTEMPTS || NeighbourRejected.in(e) != null;
             if (exhausted) {

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.common.retry.Backoff;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
@@ -162,9 +163,8 @@ public class BillingRunWorker {
                 item.status = "abandoned";
             } else {
                 item.status = "failed";
-                long factor = 1L << Math.min(item.attempts - 1, 6);
-                Duration delay = config.runs().retryDelay().multipliedBy(factor);
-                item.nextAttemptAt = now.plus(delay.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : delay);
+                item.nextAttemptAt = now.plus(new Backoff(config.runs().retryDelay(), Duration.ofHours(1))
+                        .after(item.attempts));
             }
             LOG.warnf("billing run item %s (%s) failed, attempt %d: %s", item.id, item.orgId, item.attempts, message);
         });

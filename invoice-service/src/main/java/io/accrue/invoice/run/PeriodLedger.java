@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.common.retry.Backoff;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
@@ -90,7 +91,7 @@ public class PeriodLedger {
             row.lastError = message;
             row.lastAttemptAt = now;
             row.nextAttemptAt = cause.retryable()
-                    ? now.plus(Backoff.after(row.attempts, config.ledger().retryFirst(), config.ledger().retryMax(),
+                    ? now.plus(new Backoff(config.ledger().retryFirst(), config.ledger().retryMax()).after(row.attempts,
                             random))
                     : null;
             for (BillingPeriod later : unbilled) {

@@ -308,22 +308,6 @@ class BilledThroughLedgerTest {
                 .then().statusCode(404).body("code", is("unbilled_period_not_found"));
     }
 
-    @Test
-    void backoffDoublesIsJitteredAndCapped() {
-        var first = java.time.Duration.ofMinutes(1);
-        var max = java.time.Duration.ofHours(1);
-        assertEquals(java.time.Duration.ofMinutes(1), Backoff.ceiling(1, first, max));
-        assertEquals(java.time.Duration.ofMinutes(8), Backoff.ceiling(4, first, max));
-        assertEquals(max, Backoff.ceiling(7, first, max));
-        assertEquals(max, Backoff.ceiling(500, first, max));
-        var random = new java.util.Random(7);
-        for (int failures = 1; failures < 12; failures++) {
-            var ceiling = Backoff.ceiling(failures, first, max);
-            var d = Backoff.after(failures, first, max, random);
-            assertTrue(d.compareTo(ceiling) <= 0 && d.compareTo(ceiling.dividedBy(2)) >= 0, failures + ": " + d);
-        }
-    }
-
     private static final java.util.concurrent.atomic.AtomicLong RUN_SECONDS = new java.util.concurrent.atomic.AtomicLong(
             5000);
 

@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.outbound.OutboundHttp;
+import io.accrue.common.retry.Backoff;
 import io.accrue.common.signing.Signatures;
 import io.quarkus.scheduler.Scheduled;
 
@@ -75,6 +76,6 @@ public class NotificationSender {
             }
             n.lastError = String.valueOf(e.getMessage());
         }
-        n.nextAttemptAt = clock.instant().plus(Duration.ofSeconds(30L << Math.min(n.attempts, 10)));
+        n.nextAttemptAt = clock.instant().plus(Backoff.DELIVERY.after(n.attempts));
     }
 }

@@ -1,7 +1,6 @@
 package io.accrue.subscription.webhook;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.accrue.common.retry.Backoff;
 import io.accrue.subscription.account.BillingAccount;
 import io.accrue.subscription.account.BillingAccountRepository;
 import io.accrue.subscription.dunning.DunningService;
@@ -94,8 +94,7 @@ public class WebhookProcessor {
     void recordFailure(String id, RuntimeException e) {
         StripeEventRecord event = em.find(StripeEventRecord.class, id);
         event.attempts++;
-        long backoffSeconds = 30L << Math.min(event.attempts, 10);
-        event.nextAttemptAt = clock.instant().plus(Duration.ofSeconds(backoffSeconds));
+        event.nextAttemptAt = clock.instant().plus(Backoff.DELIVERY.after(event.attempts));
         String message = String.valueOf(e.getMessage());
         event.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
         if (event.attempts >= maxAttempts) {

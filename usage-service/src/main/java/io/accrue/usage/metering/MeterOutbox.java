@@ -14,6 +14,7 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.common.retry.Backoff;
 import io.accrue.usage.metering.MeterGateway.MeterGatewayException;
 import io.accrue.usage.metering.MeterGateway.MeterReport;
 import io.agroal.api.AgroalDataSource;
@@ -118,7 +119,7 @@ public class MeterOutbox {
                     ps.setTimestamp(2, Timestamp.from(now));
                     ps.setObject(3, id);
                 } else {
-                    ps.setTimestamp(2, Timestamp.from(now.plus(MeterBackoff.after(attempts))));
+                    ps.setTimestamp(2, Timestamp.from(now.plus(Backoff.DELIVERY.after(attempts))));
                     ps.setString(3, error.length() > 500 ? error.substring(0, 500) : error);
                     ps.setObject(4, id);
                 }

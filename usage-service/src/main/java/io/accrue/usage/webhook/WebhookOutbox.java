@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import io.accrue.common.outbound.OutboundHttp;
 import io.accrue.common.outbound.OutboundUrlPolicy;
+import io.accrue.common.retry.Backoff;
 import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.webhook.WebhookRequests.DeliveryView;
@@ -119,7 +120,7 @@ public class WebhookOutbox {
                         + " last_error = ? where id = ?", ps -> {
                             ps.setString(1, giveUp ? "failed" : "pending");
                             ps.setInt(2, attempts);
-                            ps.setTimestamp(3, Timestamp.from(now.plus(DeliveryBackoff.after(attempts))));
+                            ps.setTimestamp(3, Timestamp.from(now.plus(Backoff.DELIVERY.after(attempts))));
                             ps.setString(4, error.length() > 500 ? error.substring(0, 500) : error);
                             ps.setObject(5, id);
                         });
