@@ -6,7 +6,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.outbound.OutboundHttp;
@@ -23,14 +22,15 @@ public class NotificationSender {
 
     private static final int MAX_ATTEMPTS = 10;
 
-    private final EntityManager em;
+    private final NotificationOutboxRepository outbox;
     private final Notifications notifications;
     private final Clock clock;
     private final OutboundHttp http;
 
-    NotificationSender(EntityManager em, Notifications notifications, Clock clock, OutboundHttp http) {
+    NotificationSender(NotificationOutboxRepository outbox, Notifications notifications, Clock clock,
+            OutboundHttp http) {
         this.http = http;
-        this.em = em;
+        this.outbox = outbox;
         this.notifications = notifications;
         this.clock = clock;
     }
@@ -38,26 +38,22 @@ public class NotificationSender {
     @ActivateRequestContext
     @Scheduled(every = "${accrue.notifications.send-every:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void sendDue() {
-        for (Object id : dueIds()) {
-            sendOne((java.util.UUID) id);
+        for (java.util.UUID id : dueIds()) {
+            sendOne(id);
         }
     }
 
     @Transactional
-    List<?> dueIds() {
-        return em.createNativeQuery("""
-                SELECT id FROM notification_outbox WHERE delivered_at IS NULL AND next_attempt_at <= ?1
-                AND attempts < ?2 ORDER BY created_at LIMIT 100""").setParameter(1, clock.instant())
-                .setParameter(2, MAX_ATTEMPTS).getResultList();
+    List<java.util.UUID> dueIds() {
+        return outbox.dueIds(clock.instant(), MAX_ATTEMPTS, 100);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     void sendOne(java.util.UUID id) {
-        if (em.createNativeQuery("SELECT id FROM notification_outbox WHERE id = ?1 AND delivered_at IS NULL "
-                + "FOR UPDATE SKIP LOCKED").setParameter(1, id).getResultList().isEmpty()) {
-            return;
+        OutboundNotification n = outbox.claim(id).orElse(null);
+        if (n == null) {
+            return; // delivered meanwhile, or another replica is sending it
         }
-        OutboundNotification n = em.find(OutboundNotification.class, id);
         n.attempts++;
         try {
             // The URL policy again, after DNS; the connection goes to the checked address, redirects are not followed.

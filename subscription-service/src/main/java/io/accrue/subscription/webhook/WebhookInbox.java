@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,11 +17,11 @@ public class WebhookInbox {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final EntityManager em;
+    private final StripeEventRepository events;
     private final Clock clock;
 
-    WebhookInbox(EntityManager em, Clock clock) {
-        this.em = em;
+    WebhookInbox(StripeEventRepository events, Clock clock) {
+        this.events = events;
         this.clock = clock;
     }
 
@@ -41,12 +40,8 @@ public class WebhookInbox {
         }
         Instant now = clock.instant();
         // ON CONFLICT: a replay (or Stripe's own retry) of a stored event is acknowledged and ignored
-        int inserted = em.createNativeQuery("""
-                INSERT INTO stripe_events (id, type, created, payload, received_at, next_attempt_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (id) DO NOTHING""")
-                .setParameter(1, id).setParameter(2, type)
-                .setParameter(3, Instant.ofEpochSecond(event.path("created").asLong()))
-                .setParameter(4, payload).setParameter(5, now).executeUpdate();
-        return new WebhookResource.Received(id, inserted == 0);
+        boolean stored = events.storeOnce(id, type, Instant.ofEpochSecond(event.path("created").asLong()), payload,
+                now);
+        return new WebhookResource.Received(id, !stored);
     }
 }

@@ -39,11 +39,13 @@ public class WebhookProcessor {
     private final Clock clock;
     private final int maxAttempts;
     private final CheckoutCompletion checkouts;
+    private final StripeEventRepository events;
 
     WebhookProcessor(EntityManager em, BillingAccountRepository accounts, DunningService dunning, StripeGateway stripe,
             Clock clock, @ConfigProperty(name = "accrue.stripe.webhooks.max-attempts") int maxAttempts,
-            CheckoutCompletion checkouts) {
+            CheckoutCompletion checkouts, StripeEventRepository events) {
         this.checkouts = checkouts;
+        this.events = events;
         this.em = em;
         this.accounts = accounts;
         this.dunning = dunning;
@@ -66,23 +68,16 @@ public class WebhookProcessor {
     }
 
     @Transactional
-    @SuppressWarnings("unchecked")
     List<String> dueIds() {
-        return em.createNativeQuery("""
-                SELECT id FROM stripe_events WHERE processed_at IS NULL AND next_attempt_at <= ?1 AND attempts < ?2
-                ORDER BY created LIMIT 100""").setParameter(1, clock.instant()).setParameter(2, maxAttempts)
-                .getResultList();
+        return events.dueIds(clock.instant(), maxAttempts, 100);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     void processOne(String id) {
-        List<?> claimed = em.createNativeQuery(
-                "SELECT id FROM stripe_events WHERE id = ?1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED")
-                .setParameter(1, id).getResultList();
-        if (claimed.isEmpty()) {
+        StripeEventRecord event = events.claim(id).orElse(null);
+        if (event == null) {
             return; // another replica has it, or it is done
         }
-        StripeEventRecord event = em.find(StripeEventRecord.class, id);
         String outcome = apply(event);
         event.attempts++;
         event.processedAt = clock.instant();
@@ -92,7 +87,7 @@ public class WebhookProcessor {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     void recordFailure(String id, RuntimeException e) {
-        StripeEventRecord event = em.find(StripeEventRecord.class, id);
+        StripeEventRecord event = events.findById(id);
         event.attempts++;
         event.nextAttemptAt = clock.instant().plus(Backoff.DELIVERY.after(event.attempts));
         String message = String.valueOf(e.getMessage());
