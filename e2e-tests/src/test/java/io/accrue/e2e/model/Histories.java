@@ -214,18 +214,6 @@ final class Histories {
             if (pending != null) {
                 current = pending;
             }
-            if (!defects.usageBySegment()) {
-                // see KnownDefects#usageBySegment: no usage before a change made now in the same period
-                int change = -1;
-                for (int i = 0; i < kept.size(); i++) {
-                    if (kept.get(i).kind().equals("plan_change") && kept.get(i).timing().equals("now")) {
-                        change = i;
-                    }
-                }
-                final int changeAt = change;
-                List<Step> before = kept.subList(0, Math.max(0, changeAt));
-                before.removeIf(st -> st.kind().equals("usage"));
-            }
             // the outage may double-spend credits until issue 13 point 4 lands, in any history of the batch
             boolean outage = h.periods().get(p).contractServiceDown() && !lastPeriod && defects.creditsReserved();
             periods.add(new PeriodScript(kept, h.periods().get(p).rerunClose(), outage));

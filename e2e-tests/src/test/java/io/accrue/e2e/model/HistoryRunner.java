@@ -34,6 +34,7 @@ import io.accrue.e2e.model.ReferenceModel.Late;
 import io.accrue.e2e.model.ReferenceModel.Line;
 import io.accrue.e2e.model.ReferenceModel.PeriodInput;
 import io.accrue.e2e.model.ReferenceModel.Segment;
+import io.accrue.e2e.model.ReferenceModel.Usage;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -46,6 +47,11 @@ import io.restassured.response.Response;
  */
 final class HistoryRunner {
 
+    /** Timeline entries that are not one of the history's plans: the seeded free plan, and canceled. */
+    private static final int FREE = -2;
+    private static final int CANCELED = -1;
+    /** The seeded {@code free} plan as the model sees it: flat, 0 in every currency (its usage is never charged). */
+    private static final PlanSpec FREE_PLAN = new PlanSpec("flat", BigDecimal.ZERO, 0, 1, List.of());
     /** The suite's late-event window ({@code accrue.usage.ingest.late-window}, errors.md {@code event_too_old}). */
     static final Duration LATE_WINDOW = Duration.ofDays(3);
     private static final List<String> SERVICES = List.of("subscription-service", "usage-service", "invoice-service",
@@ -217,12 +223,13 @@ final class HistoryRunner {
         final String id = "mc-" + UUID.randomUUID().toString().substring(0, 12);
         final List<String> failures = new ArrayList<>();
         final List<String> planSlugs = new ArrayList<>();
-        /** Plan segments: from, plan index; a null plan index is "not billing" (canceled). */
+        /** Plan segments: from, plan index ({@link #FREE}, {@link #CANCELED} for the entries that are no plan). */
         final List<Map.Entry<Instant, Integer>> timeline = new ArrayList<>();
         Integer pendingPlan;
         boolean cancelAtPeriodEnd;
-        final Map<Integer, List<Event>> usage = new HashMap<>();
-        final Map<Integer, List<Event>> late = new HashMap<>();
+        /** Recorded usage by period index, each event with its occurredAt (which decides its plan, I3). */
+        final Map<Integer, List<Usage>> usage = new HashMap<>();
+        final Map<Integer, List<Usage>> late = new HashMap<>();
         final Map<String, Instant> posted = new LinkedHashMap<>();
         final Map<String, Event> postedEvents = new LinkedHashMap<>();
         final List<ReferenceModel.Invoice> expected = new ArrayList<>();
@@ -272,9 +279,12 @@ final class HistoryRunner {
         History h = org.history;
         org.admin = Suite.token("admin@" + org.id, org.id, "billing-admin");
         org.reporter = Suite.reporterToken(org.id, "live");
+        Instant provisioned = clock();
         expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
                 .body(Map.of("orgId", org.id, "name", "Model " + org.id, "currency", h.currency(), "timeZone", "UTC"))
                 .post(Suite.url("subscription-service") + "/v1/accounts"), 201, "provision");
+        // S1: provisioning starts the free plan: the first segment of the first period, until the first plan now
+        org.timeline.add(Map.entry(effectiveSince(org, provisioned, Set.of("created")), FREE));
         for (int i = 0; i < h.plans().size(); i++) {
             String slug = org.id + "-p" + i;
             org.planSlugs.add(slug);
@@ -340,7 +350,8 @@ final class HistoryRunner {
 
     private void step(Org org, Step step, int period, Instant periodStart) {
         switch (step.kind()) {
-            case "usage" -> postUsage(org, step.events(), clock(), period, false); // after any change of this instant
+            // dated now: a plan change made at this same instant prices it (its segment starts here, I3)
+            case "usage" -> postUsage(org, step.events(), clock(), period, false);
             case "replay" -> replay(org);
             case "late" -> postUsage(org, step.events(), periodStart.minus(Duration.ofHours(2)), period - 1, true);
             case "plan_change" -> changePlan(org, step.plan(), step.timing());
@@ -372,7 +383,8 @@ final class HistoryRunner {
             if (!tooOld && !org.posted.containsKey(e.id())) {
                 org.posted.put(e.id(), occurredAt);
                 org.postedEvents.put(e.id(), e);
-                (late ? org.late : org.usage).computeIfAbsent(period, p -> new ArrayList<>()).add(e);
+                (late ? org.late : org.usage).computeIfAbsent(period, p -> new ArrayList<>())
+                        .add(new Usage(occurredAt, e));
             }
         }
     }
@@ -433,7 +445,7 @@ final class HistoryRunner {
                 .post(Suite.url("subscription-service") + "/v1/accounts/{org}/subscription/cancel", org.id),
                 200, "cancel " + timing);
         if (timing.equals("now")) {
-            org.timeline.add(Map.entry(effectiveSince(org, before, Set.of("canceled")), -1));
+            org.timeline.add(Map.entry(effectiveSince(org, before, Set.of("canceled")), CANCELED));
         } else {
             org.cancelAtPeriodEnd = true;
         }
@@ -460,7 +472,7 @@ final class HistoryRunner {
                 org.pendingPlan = null;
             }
             if (org.cancelAtPeriodEnd) {
-                org.timeline.add(Map.entry(periodEnd, -1));
+                org.timeline.add(Map.entry(periodEnd, CANCELED));
                 org.cancelAtPeriodEnd = false;
             }
         }
@@ -503,23 +515,29 @@ final class HistoryRunner {
         }
     }
 
-    private void compare(Org org, int k, Instant periodStart, Instant periodEnd) {
+    /** What the model needs for period {@code k}'s invoice, as the history observed it. */
+    private static PeriodInput input(Org org, int k, Instant periodStart, Instant periodEnd) {
         History h = org.history;
         List<Segment> segments = segments(org, periodStart, periodEnd);
         List<Late> late = new ArrayList<>();
-        List<Event> lateEvents = org.late.getOrDefault(k - 1, List.of());
+        List<Usage> lateEvents = org.late.getOrDefault(k - 1, List.of());
         if (!lateEvents.isEmpty()) {
             Instant oldStart = periodStart.atZone(ZoneOffset.UTC).minusMonths(1).toInstant();
             List<Segment> old = segments(org, oldStart, periodStart);
-            List<Event> billed = org.usage.getOrDefault(k - 1, List.of());
-            List<Event> recorded = new ArrayList<>(billed);
+            List<Usage> billed = org.usage.getOrDefault(k - 1, List.of());
+            List<Usage> recorded = new ArrayList<>(billed);
             recorded.addAll(lateEvents);
             if (!old.isEmpty()) {
-                late.add(new Late(oldStart, periodStart, old.get(old.size() - 1).plan(), billed, recorded));
+                late.add(new Late(oldStart, periodStart, old, billed, recorded));
             }
         }
-        PeriodInput input = new PeriodInput(h.currency(), periodStart, periodEnd, segments,
-                org.usage.getOrDefault(k, List.of()), late, h.contract(), org.creditsApplied);
+        return new PeriodInput(h.currency(), periodStart, periodEnd, segments, org.usage.getOrDefault(k, List.of()),
+                late, h.contract(), org.creditsApplied);
+    }
+
+    private void compare(Org org, int k, Instant periodStart, Instant periodEnd) {
+        History h = org.history;
+        PeriodInput input = input(org, k, periodStart, periodEnd);
         ReferenceModel.Invoice expected;
         try {
             expected = ReferenceModel.invoice(input);
@@ -610,8 +628,8 @@ final class HistoryRunner {
             Instant from = t.get(i).getKey();
             Instant to = i + 1 < t.size() ? t.get(i + 1).getKey() : Instant.MAX;
             Integer plan = t.get(i).getValue();
-            if (plan >= 0 && from.isBefore(end) && to.isAfter(start)) {
-                out.add(new Segment(from, to, org.history.plans().get(plan)));
+            if (plan != CANCELED && from.isBefore(end) && to.isAfter(start)) {
+                out.add(new Segment(from, to, plan == FREE ? FREE_PLAN : org.history.plans().get(plan)));
             }
         }
         return out;
