@@ -138,7 +138,7 @@ final class Histories {
     static Arbitrary<PeriodScript> period() {
         // an outage costs a service restart (tens of seconds): rare, and dropped by normalise unless it may run
         return Combinators.combine(sized(step(), 0, 5), Arbitraries.of(false, false, true),
-                Arbitraries.integers().between(1, 40).map(n -> n == 1))
+                Arbitraries.integers().between(1, 60).map(n -> n == 1))
                 .as(PeriodScript::new);
     }
 
