@@ -88,6 +88,16 @@ final class HistoryRunner {
             publishFreePlanInEveryCurrency();
         }
         Instant start = nextMonthStart(clock()).plus(Duration.ofHours(1));
+        Set<java.time.LocalDate> days = new java.util.HashSet<>();
+        int longest = batch.stream().mapToInt(h -> h.periods().size()).max().orElse(0);
+        for (int k = 1; k <= longest; k++) {
+            java.time.LocalDate lastDay = start.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).plusMonths(k)
+                    .minusDays(1);
+            for (int back = 0; back <= 7; back++) {
+                days.add(lastDay.minusDays(back));
+            }
+        }
+        withheld = days;
         moveClocks(start);
         recordRatesThrough(start);
         List<Org> orgs = batch.stream().map(Org::new).toList();
@@ -152,6 +162,14 @@ final class HistoryRunner {
 
     /** The last day the runner recorded the rates of {@link ReferenceModel#USD_RATES} for. */
     private static java.time.LocalDate ratesThrough;
+    /** The days a rate of {@link ReferenceModel#RATE_MISSING} is recorded for (the rate table is shared). */
+    private static final Set<java.time.LocalDate> missingCurrencyRates = new java.util.TreeSet<>();
+    /**
+     * The days whose {@link ReferenceModel#RATE_MISSING} rate the runner withholds in this batch: the 8 days a close
+     * looks back from each period's rate day, its last day (Currencies rule 3), so that every close of such an
+     * account that must convert finds no rate until the runner records it.
+     */
+    private static Set<java.time.LocalDate> withheld = Set.of();
 
     /**
      * The exchange rates of {@link ReferenceModel#USD_RATES} for every day up to the clock's (a rate is recorded
@@ -164,16 +182,37 @@ final class HistoryRunner {
                 ? today.minusDays(1)
                 : ratesThrough.plusDays(1);
         for (java.time.LocalDate d = from; !d.isAfter(today); d = d.plusDays(1)) {
-            for (var rate : ReferenceModel.USD_RATES.entrySet()) {
-                expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
-                        .body(Map.of("rate", rate.getValue().toPlainString(), "source", "model-check"))
-                        .put(Suite.url("invoice-service") + "/v1/exchange-rates/USD/{q}/{d}", rate.getKey(),
-                                d.toString()),
-                        200, "record rate USD/" + rate.getKey() + " " + d);
+            for (String quote : ReferenceModel.USD_RATES.keySet()) {
+                if (!(quote.equals(ReferenceModel.RATE_MISSING) && withheld.contains(d))) {
+                    recordRate(quote, d);
+                }
             }
         }
         if (ratesThrough == null || today.isAfter(ratesThrough)) {
             ratesThrough = today;
+        }
+    }
+
+    private static void recordRate(String quote, java.time.LocalDate day) {
+        expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                .body(Map.of("rate", ReferenceModel.USD_RATES.get(quote).toPlainString(), "source", "model-check"))
+                .put(Suite.url("invoice-service") + "/v1/exchange-rates/USD/{q}/{d}", quote, day.toString()),
+                200, "record rate USD/" + quote + " " + day);
+        if (quote.equals(ReferenceModel.RATE_MISSING)) {
+            synchronized (missingCurrencyRates) {
+                missingCurrencyRates.add(day);
+            }
+        }
+    }
+
+    /** Currencies rule 6: a plan change to a cost-plus plan needs a rate as of today (at most 7 days old). */
+    private static boolean rateAsOfToday(String currency) {
+        if (!currency.equals(ReferenceModel.RATE_MISSING)) {
+            return true;
+        }
+        java.time.LocalDate today = clock().atZone(ZoneOffset.UTC).toLocalDate();
+        synchronized (missingCurrencyRates) {
+            return missingCurrencyRates.stream().anyMatch(d -> !d.isAfter(today) && !d.isBefore(today.minusDays(7)));
         }
     }
 
@@ -427,6 +466,22 @@ final class HistoryRunner {
 
     private void changePlan(Org org, int plan, String timing) {
         Instant before = clock();
+        Integer now = org.timeline.isEmpty() ? null : org.timeline.get(org.timeline.size() - 1).getValue();
+        if (Integer.valueOf(plan).equals(org.pendingPlan != null ? org.pendingPlan : now)) {
+            return; // an earlier change was refused (below), so this one would not change anything
+        }
+        if (org.history.plans().get(plan).kind().equals("pay_per_token") && !rateAsOfToday(org.history.currency())) {
+            // Currencies rule 6: refused at change time, not discovered at the close; nothing changes
+            Response r = given().auth().oauth2(org.admin).contentType(ContentType.JSON)
+                    .body(Map.of("planSlug", org.planSlugs.get(plan), "timing", timing))
+                    .post(Suite.url("subscription-service") + "/v1/accounts/{org}/subscription/plan-change", org.id);
+            if (r.statusCode() != 409 || !"exchange_rate_missing".equals(r.jsonPath().getString("code"))) {
+                throw new AssertionError("plan change to cost-plus plan " + plan + " with no rate into "
+                        + org.history.currency() + " as of today: HTTP " + r.statusCode() + " " + r.asString()
+                        + ", expected 409 exchange_rate_missing");
+            }
+            return;
+        }
         expect(given().auth().oauth2(org.admin).contentType(ContentType.JSON)
                 .body(Map.of("planSlug", org.planSlugs.get(plan), "timing", timing))
                 .post(Suite.url("subscription-service") + "/v1/accounts/{org}/subscription/plan-change", org.id),
@@ -495,6 +550,7 @@ final class HistoryRunner {
             }
             closedByALaterRun(due, k, periodStart);
         }
+        recordMissingRates(orgs, k, periodStart, periodEnd);
         running += System.nanoTime() - t0;
         // the outage starts right after the close, while its drawdowns are (most likely) still in the outbox
         if (orgs.stream().anyMatch(o -> k < o.history.periods().size() && !o.broken
@@ -727,6 +783,35 @@ final class HistoryRunner {
     }
 
     /**
+     * Currencies rule 5: a close that must convert provider cost and finds no rate fails visibly: the period is listed
+     * unbilled with {@code exchange_rate_missing}, never billed unconverted, at zero or at a guessed rate. Once the
+     * operator records the rate of the period's rate day, the next run invoices it, once, at that rate.
+     */
+    private void recordMissingRates(List<Org> orgs, int k, Instant periodStart, Instant periodEnd) {
+        List<Org> converting = orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken
+                && o.history.currency().equals(ReferenceModel.RATE_MISSING) && needsRate(o, k, periodStart, periodEnd))
+                .toList();
+        if (converting.isEmpty()) {
+            return;
+        }
+        inParallel(converting, org -> org.guard(() -> expectUnbilled(org, k, periodStart, periodEnd,
+                "exchange_rate_missing")));
+        // the period's rate day, its last (Currencies 3), and the previous period's, which late usage converts at
+        recordRate(ReferenceModel.RATE_MISSING, periodEnd.minusNanos(1).atZone(ZoneOffset.UTC).toLocalDate());
+        recordRate(ReferenceModel.RATE_MISSING, periodStart.minusNanos(1).atZone(ZoneOffset.UTC).toLocalDate());
+        awaitRun(startRun(clock()));
+    }
+
+    /** Whether the model converts provider cost in this period's invoice (so a missing rate fails the close). */
+    private static boolean needsRate(Org org, int k, Instant periodStart, Instant periodEnd) {
+        try {
+            return ReferenceModel.invoice(input(org, k, periodStart, periodEnd)).convertsCost();
+        } catch (IllegalStateException e) {
+            return false; // the period cannot be invoiced at all; compare() expects it unbilled
+        }
+    }
+
+    /**
      * The promise for a period whose close failed because a neighbour was down: it stays unbilled and a later run
      * closes it once the neighbour answers, exactly once. invoice-service's circuit breaker for contract-service
      * stays open for 10 s of wall time after the restart, so the first runs may fail again (the period keeps its
@@ -740,8 +825,10 @@ final class HistoryRunner {
                     .atMost(Duration.ofSeconds(180)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2))
                     .until(() -> {
                         awaitRun(startRun(clock()));
+                        // a period that also lacks its exchange rate waits for it (recordMissingRates)
                         return waiting.stream().allMatch(o -> unbilled(o.id).stream()
-                                .noneMatch(u -> Instant.parse((String) u.get("periodStart")).equals(periodStart)));
+                                .noneMatch(u -> Instant.parse((String) u.get("periodStart")).equals(periodStart)
+                                        && !"exchange_rate_missing".equals(u.get("cause"))));
                     });
         } catch (ConditionTimeoutException e) {
             waiting.forEach(o -> o.guard(() -> {

@@ -40,7 +40,15 @@ public final class ReferenceModel {
      * rule 2): one fixed rate per currency, because the rate table is shared by all histories of a batch.
      */
     public static final Map<String, BigDecimal> USD_RATES = Map.of("EUR", new BigDecimal("0.9234"),
-            "JPY", new BigDecimal("151.37"), "KWD", new BigDecimal("0.3071"), "GBP", new BigDecimal("0.7912"));
+            "JPY", new BigDecimal("151.37"), "KWD", new BigDecimal("0.3071"), "GBP", new BigDecimal("0.7912"),
+            "CHF", new BigDecimal("0.8817"));
+
+    /**
+     * The currency whose rate goes missing: the runner withholds its rates for the days a close looks back (so
+     * every close of such an account that must convert fails {@code exchange_rate_missing}, Currencies rule 5) and
+     * records the rate of the period's rate day once the failure is seen; the invoice then converts at it.
+     */
+    public static final String RATE_MISSING = "CHF";
 
     /** The rate provider cost (recorded in the catalog's USD) converts with into the account's currency. */
     public static BigDecimal usdRate(String currency) {
@@ -75,11 +83,17 @@ public final class ReferenceModel {
         }
     }
 
+    /** {@code convertsCost}: a provider cost was converted (so a missing rate fails the close, Currencies 5). */
     public record Invoice(List<Line> lines, BigDecimal total, BigDecimal commitmentDrawdown,
-            BigDecimal creditsApplied) {}
+            BigDecimal creditsApplied, boolean convertsCost) {}
 
     /** A line before its one rounding; {@code from} is the start of the usage window it prices. */
-    private record Draft(String type, String key, Instant from, BigDecimal exact) {}
+    private record Draft(String type, String key, Instant from, BigDecimal exact, boolean converted) {
+
+        Draft(String type, String key, Instant from, BigDecimal exact) {
+            this(type, key, from, exact, false);
+        }
+    }
 
     private ReferenceModel() {
     }
@@ -130,8 +144,10 @@ public final class ReferenceModel {
             }
         }
         // I3: usage is priced by the plan in effect when it occurred, segment by segment
+        boolean converts = false;
         for (Draft d : usageCharges(in.segments(), in.start(), in.end(), in.usage(), in.contract(), usdRate(cur))) {
             lines.add(new Line(d.type(), d.key(), d.from(), round(d.exact(), cur)));
+            converts |= d.converted();
         }
         // I7: late usage, the marginal charge at the old period's own plan segments, one line per old period
         for (Late late : in.late()) {
@@ -140,6 +156,7 @@ public final class ReferenceModel {
                     rate);
             List<Draft> billed = usageCharges(late.segments(), late.start(), late.end(), late.billed(),
                     in.contract(), rate);
+            converts |= now.stream().anyMatch(Draft::converted) || billed.stream().anyMatch(Draft::converted);
             BigDecimal exact = sum(now).subtract(sum(billed));
             if (exact.signum() != 0) {
                 lines.add(new Line("late_usage", "", late.start(), round(exact, cur)));
@@ -170,7 +187,7 @@ public final class ReferenceModel {
         }
         // I10: the total is the exact sum of the rounded lines
         BigDecimal total = lines.stream().map(Line::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new Invoice(sorted(lines), total, drawdown, credits);
+        return new Invoice(sorted(lines), total, drawdown, credits, converts && !cur.equals("USD"));
     }
 
     /**
@@ -268,6 +285,7 @@ public final class ReferenceModel {
         byModel.forEach((model, events) -> {
             BigDecimal cost = events.stream().map(ReferenceModel::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
             BigDecimal exact = cost.multiply(BigDecimal.ONE.add(LLM_MARKUP));
+            boolean converted = false;
             if (contract != null && model.equals(contract.rateModel())
                     && contract.rateKind().equals("fixed_unit_price")) {
                 // a contract's price per token is in the account's currency: nothing converts (Currencies 1)
@@ -278,9 +296,10 @@ public final class ReferenceModel {
                     exact = exact.multiply(BigDecimal.ONE.subtract(contract.rateValue().divide(HUNDRED)));
                 }
                 exact = exact.multiply(rate); // Currencies 4: (cost × (1 + markup) × (1 − discount)) × rate
+                converted = exact.signum() != 0;
             }
             if (exact.signum() != 0) {
-                drafts.add(new Draft("llm_usage", model, from, exact));
+                drafts.add(new Draft("llm_usage", model, from, exact, converted));
             }
         });
         return drafts;

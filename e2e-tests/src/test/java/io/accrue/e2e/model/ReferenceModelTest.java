@@ -242,4 +242,31 @@ class ReferenceModelTest {
         assertEquals("base_fee@2027-04-01T00:00:00Z=15.00 overage[llm_tokens]@2027-04-01T00:00:00Z=2.00",
                 lines(invoice));
     }
+
+    // ---- Currencies rule 5: which closes need a rate (a missing one fails them: exchange_rate_missing)
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # 1M gpt-4o input: 2.50 × 1.20 = 3.00 USD × 0.8817 = 2.6451 → CHF 2.65, converted: needs the rate
+            cost-plus converts                      | pay_per_token |                  | 2.65 | true
+            # 1M tokens within a 2M allowance: count-based, nothing converts
+            a tiered plan never converts            | tiered        |                  | 0.00 | false
+            # a contract price per token is in the account's currency: 0.000002 × 1M = 2.00, nothing converts
+            a contract price per token is CHF      | pay_per_token | fixed_unit_price | 2.00 | false
+            """)
+    void aCloseNeedsARateOnlyWhenItConvertsProviderCost(String name, String kind, String rateKind, String total,
+            boolean converts) {
+        PlanSpec plan = kind.equals("tiered")
+                ? tiered("0", 2_000_000, 1, new Tier(null, BigDecimal.ONE))
+                : new PlanSpec(kind, BigDecimal.ZERO, 0, 1, List.of());
+        ContractSpec contract = rateKind == null
+                ? null
+                : new ContractSpec(null, "gpt-4o", rateKind, new BigDecimal("0.000002"), BigDecimal.ZERO,
+                        BigDecimal.ZERO);
+        var invoice = invoice("CHF", List.of(new Segment(APRIL, MAY, plan)),
+                midApril(tokens("gpt-4o", 1_000_000, 0, 0)),
+                contract, BigDecimal.ZERO, List.of());
+        assertEquals(0, new BigDecimal(total).compareTo(invoice.total()), () -> "total " + invoice.total());
+        assertEquals(converts, invoice.convertsCost());
+    }
 }
