@@ -32,9 +32,10 @@ final class Histories {
     }
 
     static Arbitrary<History> histories(KnownDefects defects) {
+        // CHF is the currency whose exchange rates go missing around each close (ReferenceModel.RATE_MISSING)
         Arbitrary<String> currency = Arbitraries.frequency(
                 Tuple.of(5, "USD"), Tuple.of(1, "EUR"),
-                Tuple.of(1, "JPY"), Tuple.of(1, "KWD"));
+                Tuple.of(1, "JPY"), Tuple.of(1, "KWD"), Tuple.of(1, "CHF"));
         return currency.flatMap(cur -> Combinators.combine(
                 sized(plan(cur), 1, 3),
                 contract(cur).injectNull(0.6),
@@ -138,7 +139,7 @@ final class Histories {
     static Arbitrary<PeriodScript> period() {
         // an outage costs a service restart (tens of seconds): rare, and dropped by normalise unless it may run
         return Combinators.combine(sized(step(), 0, 5), Arbitraries.of(false, false, true),
-                Arbitraries.integers().between(1, 40).map(n -> n == 1))
+                Arbitraries.integers().between(1, 60).map(n -> n == 1))
                 .as(PeriodScript::new);
     }
 
@@ -213,18 +214,6 @@ final class Histories {
             }
             if (pending != null) {
                 current = pending;
-            }
-            if (!defects.usageBySegment()) {
-                // see KnownDefects#usageBySegment: no usage before a change made now in the same period
-                int change = -1;
-                for (int i = 0; i < kept.size(); i++) {
-                    if (kept.get(i).kind().equals("plan_change") && kept.get(i).timing().equals("now")) {
-                        change = i;
-                    }
-                }
-                final int changeAt = change;
-                List<Step> before = kept.subList(0, Math.max(0, changeAt));
-                before.removeIf(st -> st.kind().equals("usage"));
             }
             // the outage may double-spend credits until issue 13 point 4 lands, in any history of the batch
             boolean outage = h.periods().get(p).contractServiceDown() && !lastPeriod && defects.creditsReserved();

@@ -24,17 +24,12 @@ import java.util.stream.Collectors;
  *        instead of {@code duplicate} (design.md invariant 1: "a replay answers duplicate"), so a gateway retrying
  *        after a long outage is told that recorded usage was refused. Until fixed, replays re-send only events
  *        still inside the window.
- * @param usageBySegment issue 13 point 9 (branch {@code timeline}): usage is priced by the plan in effect when
- *        it occurred, allowances consumed in order. The model implements Invoices rule 3 as main's document
- *        states it (all usage at the plan in effect at the period's end), so until the new rule is modelled the
- *        generator posts no usage before a plan change made {@code now} in the same period: on those histories
- *        both rules give the same invoice, so the check passes before and after that fix is merged.
  * @param creditsReserved issue 13 point 4: the credit an invoice applies is reserved before the invoice is final, so
  *        the next close never spends it again. Until then the runner waits for every drawdown to reach
  *        contract-service before the next close (the fault-free schedule).
  */
 public record KnownDefects(boolean costCurrencyIndependent, boolean freePlanInEveryCurrency,
-        boolean replayAnsweredDuplicate, boolean usageBySegment, boolean creditsReserved) {
+        boolean replayAnsweredDuplicate, boolean creditsReserved) {
 
     public static final String PROPERTY = "accrue.model.fixed";
 
@@ -52,7 +47,7 @@ public record KnownDefects(boolean costCurrencyIndependent, boolean freePlanInEv
         fixed.addAll(FIXED_HERE);
         boolean all = fixed.contains("all");
         return new KnownDefects(all || fixed.contains("issue13.3"), all || fixed.contains("free-plan-currencies"),
-                all || fixed.contains("old-replay-duplicate"), false, all || fixed.contains("issue13.4"));
+                all || fixed.contains("old-replay-duplicate"), all || fixed.contains("issue13.4"));
     }
 
     /** Whether the fix a regression file names ({@code issue13.3}, …) counts as landed. */
@@ -62,7 +57,6 @@ public record KnownDefects(boolean costCurrencyIndependent, boolean freePlanInEv
             case "issue13.4" -> creditsReserved;
             case "free-plan-currencies" -> freePlanInEveryCurrency;
             case "old-replay-duplicate" -> replayAnsweredDuplicate;
-            case "issue13.9" -> usageBySegment;
             default -> true;
         };
     }

@@ -35,6 +35,9 @@ final class ModelCheck {
             }
             Path file = write(batch.get(i));
             written.add(file);
+            // printed at once: a failing batch shrinks for minutes before jqwik reports it
+            System.out.printf("[model] history %d disagrees (%s):%n  %s%n", i, file.getFileName(),
+                    String.join("\n  ", failures.get(i)));
             report.append("\n\nhistory ").append(i).append(" (replay: ./mvnw -B verify -pl local-stack,e2e-tests"
                     + " -Dtest=ModelRegressionsTest -Daccrue.model.replay=").append(file.toAbsolutePath())
                     .append(")\n").append(String.join("\n", failures.get(i))).append("\n")

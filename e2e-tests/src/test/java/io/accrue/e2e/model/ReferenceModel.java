@@ -40,7 +40,15 @@ public final class ReferenceModel {
      * rule 2): one fixed rate per currency, because the rate table is shared by all histories of a batch.
      */
     public static final Map<String, BigDecimal> USD_RATES = Map.of("EUR", new BigDecimal("0.9234"),
-            "JPY", new BigDecimal("151.37"), "KWD", new BigDecimal("0.3071"), "GBP", new BigDecimal("0.7912"));
+            "JPY", new BigDecimal("151.37"), "KWD", new BigDecimal("0.3071"), "GBP", new BigDecimal("0.7912"),
+            "CHF", new BigDecimal("0.8817"));
+
+    /**
+     * The currency whose rate goes missing: the runner withholds its rates for the days a close looks back (so
+     * every close of such an account that must convert fails {@code exchange_rate_missing}, Currencies rule 5) and
+     * records the rate of the period's rate day once the failure is seen; the invoice then converts at it.
+     */
+    public static final String RATE_MISSING = "CHF";
 
     /** The rate provider cost (recorded in the catalog's USD) converts with into the account's currency. */
     public static BigDecimal usdRate(String currency) {
@@ -53,15 +61,18 @@ public final class ReferenceModel {
     /** A plan in effect over {@code [from, to)}. */
     public record Segment(Instant from, Instant to, PlanSpec plan) {}
 
+    /** An event as it was recorded: {@code at} is its {@code occurredAt}, which decides the plan that prices it (I3). */
+    public record Usage(Instant at, Event event) {}
+
     /**
      * Usage of a closed period that was recorded after its close (I7): {@code billed} is what that close saw,
-     * {@code recorded} is everything recorded for the period by now, {@code plan} the plan at that period's end.
+     * {@code recorded} is everything recorded for the period by now, {@code segments} that period's plan segments.
      */
-    public record Late(Instant start, Instant end, PlanSpec plan, List<Event> billed, List<Event> recorded) {}
+    public record Late(Instant start, Instant end, List<Segment> segments, List<Usage> billed, List<Usage> recorded) {}
 
     /** Everything one close needs, as the history observed it. */
     public record PeriodInput(String currency, Instant start, Instant end, List<Segment> segments,
-            List<Event> usage, List<Late> late, ContractSpec contract, BigDecimal creditsAppliedBefore) {}
+            List<Usage> usage, List<Late> late, ContractSpec contract, BigDecimal creditsAppliedBefore) {}
 
     /** An expected line: {@code key} is the meter or model it charges ("" for none). */
     public record Line(String type, String key, Instant periodStart, BigDecimal amount) {
@@ -72,10 +83,17 @@ public final class ReferenceModel {
         }
     }
 
+    /** {@code convertsCost}: a provider cost was converted (so a missing rate fails the close, Currencies 5). */
     public record Invoice(List<Line> lines, BigDecimal total, BigDecimal commitmentDrawdown,
-            BigDecimal creditsApplied) {}
+            BigDecimal creditsApplied, boolean convertsCost) {}
 
-    private record Draft(String type, String key, BigDecimal exact) {}
+    /** A line before its one rounding; {@code from} is the start of the usage window it prices. */
+    private record Draft(String type, String key, Instant from, BigDecimal exact, boolean converted) {
+
+        Draft(String type, String key, Instant from, BigDecimal exact) {
+            this(type, key, from, exact, false);
+        }
+    }
 
     private ReferenceModel() {
     }
@@ -125,21 +143,21 @@ public final class ReferenceModel {
                 lines.add(new Line("base_fee", "", from, round(exact, cur)));
             }
         }
-        // I3: usage is priced by the plan in effect at the end of the period (the last segment)
-        if (!in.segments().isEmpty()) {
-            Segment last = in.segments().get(in.segments().size() - 1);
-            PlanSpec closing = last.plan();
-            // I3: a usage line is dated at the start of the segment whose usage it prices (clipped to the period)
-            Instant dated = last.from().isAfter(in.start()) ? last.from() : in.start();
-            for (Draft d : usageCharges(closing, in.usage(), in.contract(), usdRate(cur))) {
-                lines.add(new Line(d.type(), d.key(), dated, round(d.exact(), cur)));
-            }
+        // I3: usage is priced by the plan in effect when it occurred, segment by segment
+        boolean converts = false;
+        for (Draft d : usageCharges(in.segments(), in.start(), in.end(), in.usage(), in.contract(), usdRate(cur))) {
+            lines.add(new Line(d.type(), d.key(), d.from(), round(d.exact(), cur)));
+            converts |= d.converted();
         }
-        // I7: late usage, the marginal charge at the old period's own plan, one line per old period
+        // I7: late usage, the marginal charge at the old period's own plan segments, one line per old period
         for (Late late : in.late()) {
-            BigDecimal rate = usdRate(cur);
-            BigDecimal exact = sum(usageCharges(late.plan(), late.recorded(), in.contract(), rate))
-                    .subtract(sum(usageCharges(late.plan(), late.billed(), in.contract(), rate)));
+            BigDecimal rate = usdRate(cur); // Currencies 4: at the old period's rate (the runner's rates never vary)
+            List<Draft> now = usageCharges(late.segments(), late.start(), late.end(), late.recorded(), in.contract(),
+                    rate);
+            List<Draft> billed = usageCharges(late.segments(), late.start(), late.end(), late.billed(),
+                    in.contract(), rate);
+            converts |= now.stream().anyMatch(Draft::converted) || billed.stream().anyMatch(Draft::converted);
+            BigDecimal exact = sum(now).subtract(sum(billed));
             if (exact.signum() != 0) {
                 lines.add(new Line("late_usage", "", late.start(), round(exact, cur)));
             }
@@ -169,73 +187,130 @@ public final class ReferenceModel {
         }
         // I10: the total is the exact sum of the rounded lines
         BigDecimal total = lines.stream().map(Line::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new Invoice(sorted(lines), total, drawdown, credits);
+        return new Invoice(sorted(lines), total, drawdown, credits, converts && !cur.equals("USD"));
     }
 
     /**
-     * I4–I6: the unrounded usage charges of a period's events under one plan and contract; {@code rate} converts
-     * provider cost (only cost-plus amounts: Currencies rules 1 and 4) into the account's currency.
+     * I3: the usage windows of a period, one per plan segment: from the segment's start (the period's start for the
+     * first) to the next segment's start (the period's end for the last), so usage after a cancellation belongs to
+     * the plan before it. Allowances are consumed in order: a segment includes {@code max(0, allowance − usage of the
+     * earlier segments)}, and its tiers continue from the overage already charged in the period.
      */
-    private static List<Draft> usageCharges(PlanSpec plan, List<Event> usage, ContractSpec contract,
-            BigDecimal rate) {
+    private static List<Draft> usageCharges(List<Segment> segments, Instant start, Instant end, List<Usage> usage,
+            ContractSpec contract, BigDecimal rate) {
         List<Draft> drafts = new ArrayList<>();
-        if (plan.kind().equals("tiered")) {
-            // I4: overage = used − allowance, rounded UP to whole packages, packages fill the tiers in order
-            long used = usage.stream().mapToLong(ReferenceModel::tokens).sum();
-            long over = used - plan.allowance();
-            if (over > 0) {
-                long packages = ceilDiv(over, plan.packageSize());
-                List<Tier> tiers = plan.tiers();
-                if (contract != null && "llm_tokens".equals(contract.rateMeter())) {
-                    if (contract.rateKind().equals("fixed_unit_price")) {
-                        // I6: a fixed unit price replaces the tiers with one price per package
-                        tiers = List.of(new Tier(null, contract.rateValue()));
-                    } else {
-                        // I6: a discount multiplies each tier price by 1 − value/100
-                        BigDecimal keep = BigDecimal.ONE.subtract(contract.rateValue().divide(HUNDRED));
-                        tiers = tiers.stream().map(t -> new Tier(t.upTo(), t.unitAmount().multiply(keep))).toList();
+        long usedBefore = 0;
+        long overageBefore = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            Instant from = i == 0 ? start : latest(segments.get(i).from(), start);
+            Instant to = i == segments.size() - 1 ? end : earliest(segments.get(i + 1).from(), end);
+            List<Event> window = usage.stream().filter(u -> !u.at().isBefore(from) && u.at().isBefore(to))
+                    .map(Usage::event).toList();
+            PlanSpec plan = segments.get(i).plan();
+            long used = window.stream().mapToLong(ReferenceModel::tokens).sum();
+            if (plan.kind().equals("tiered")) {
+                long over = used - Math.max(0, plan.allowance() - usedBefore);
+                if (over > 0) {
+                    for (Draft d : overage(plan, contract, overageBefore, over, from)) {
+                        drafts.add(d);
                     }
+                    overageBefore += over;
                 }
-                long filled = 0;
-                for (Tier t : tiers) {
-                    // upTo counts overage units, converted to packages rounding up (no package is split)
-                    long bound = t.upTo() == null ? Long.MAX_VALUE : ceilDiv(t.upTo(), plan.packageSize());
-                    long inTier = Math.min(packages, bound) - filled;
-                    if (inTier > 0) {
-                        drafts.add(new Draft("overage", "llm_tokens",
-                                BigDecimal.valueOf(inTier).multiply(t.unitAmount())));
-                        filled += inTier;
-                    }
-                }
-                if (filled < packages) {
-                    throw new IllegalStateException("usage exceeds the last bounded tier: the invoice must fail");
-                }
+            } else if (plan.kind().equals("pay_per_token")) {
+                drafts.addAll(costPlus(window, contract, rate, from));
             }
-        } else if (plan.kind().equals("pay_per_token")) {
-            // I5: one cost-plus line per model, cost × (1 + markup); I6: per-model contract rates
-            Map<String, List<Event>> byModel = new TreeMap<>();
-            usage.forEach(e -> byModel.computeIfAbsent(e.model(), m -> new ArrayList<>()).add(e));
-            byModel.forEach((model, events) -> {
-                BigDecimal cost = events.stream().map(ReferenceModel::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
-                BigDecimal exact = cost.multiply(BigDecimal.ONE.add(LLM_MARKUP));
-                if (contract != null && model.equals(contract.rateModel())
-                        && contract.rateKind().equals("fixed_unit_price")) {
-                    // a contract's price per token is in the account's currency: nothing converts (Currencies 1)
-                    long tokens = events.stream().mapToLong(ReferenceModel::tokens).sum();
-                    exact = contract.rateValue().multiply(BigDecimal.valueOf(tokens));
-                } else {
-                    if (contract != null && model.equals(contract.rateModel())) {
-                        exact = exact.multiply(BigDecimal.ONE.subtract(contract.rateValue().divide(HUNDRED)));
-                    }
-                    exact = exact.multiply(rate); // Currencies 4: (cost × (1 + markup) × (1 − discount)) × rate
-                }
-                if (exact.signum() != 0) {
-                    drafts.add(new Draft("llm_usage", model, exact));
-                }
-            });
+            // flat plans charge no overage (I4); their usage still consumes the allowance of later segments
+            usedBefore += used;
         }
-        // flat plans charge no overage (I4)
         return drafts;
+    }
+
+    /**
+     * I4, I6: the overage of one segment, {@code over} units that come after {@code before} units of overage already
+     * charged in the period: per tier, the packages of {@code before + over} minus those of {@code before}.
+     */
+    private static List<Draft> overage(PlanSpec plan, ContractSpec contract, long before, long over, Instant from) {
+        List<Tier> tiers = plan.tiers();
+        if (contract != null && "llm_tokens".equals(contract.rateMeter())) {
+            if (contract.rateKind().equals("fixed_unit_price")) {
+                // I6: a fixed unit price replaces the tiers with one price per package
+                tiers = List.of(new Tier(null, contract.rateValue()));
+            } else {
+                // I6: a discount multiplies each tier price by 1 − value/100
+                BigDecimal keep = BigDecimal.ONE.subtract(contract.rateValue().divide(HUNDRED));
+                tiers = tiers.stream().map(t -> new Tier(t.upTo(), t.unitAmount().multiply(keep))).toList();
+            }
+        }
+        long[] earlier = packagesPerTier(tiers, before, plan.packageSize());
+        long[] now = packagesPerTier(tiers, before + over, plan.packageSize());
+        List<Draft> drafts = new ArrayList<>();
+        for (int t = 0; t < tiers.size(); t++) {
+            if (now[t] > earlier[t]) {
+                drafts.add(new Draft("overage", "llm_tokens", from,
+                        BigDecimal.valueOf(now[t] - earlier[t]).multiply(tiers.get(t).unitAmount())));
+            }
+        }
+        return drafts;
+    }
+
+    /**
+     * I4: {@code overage} units rounded UP to whole packages, once, filling the tiers in order; a tier's
+     * {@code upTo} counts overage units, converted to packages rounding up (no package is split).
+     */
+    private static long[] packagesPerTier(List<Tier> tiers, long overage, long packageSize) {
+        long packages = overage <= 0 ? 0 : ceilDiv(overage, packageSize);
+        long[] out = new long[tiers.size()];
+        long filled = 0;
+        for (int t = 0; t < tiers.size(); t++) {
+            Tier tier = tiers.get(t);
+            long bound = tier.upTo() == null ? Long.MAX_VALUE : ceilDiv(tier.upTo(), packageSize);
+            long inTier = Math.max(0, Math.min(packages, bound) - filled);
+            out[t] = inTier;
+            filled += inTier;
+        }
+        if (filled < packages) {
+            throw new IllegalStateException("usage exceeds the last bounded tier: the invoice must fail");
+        }
+        return out;
+    }
+
+    /**
+     * I5, I6: one cost-plus line per model, cost × (1 + markup), with the per-model contract rates; {@code rate}
+     * converts provider cost (only cost-plus amounts: Currencies rules 1 and 4) into the account's currency.
+     */
+    private static List<Draft> costPlus(List<Event> window, ContractSpec contract, BigDecimal rate, Instant from) {
+        List<Draft> drafts = new ArrayList<>();
+        Map<String, List<Event>> byModel = new TreeMap<>();
+        window.forEach(e -> byModel.computeIfAbsent(e.model(), m -> new ArrayList<>()).add(e));
+        byModel.forEach((model, events) -> {
+            BigDecimal cost = events.stream().map(ReferenceModel::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal exact = cost.multiply(BigDecimal.ONE.add(LLM_MARKUP));
+            boolean converted = false;
+            if (contract != null && model.equals(contract.rateModel())
+                    && contract.rateKind().equals("fixed_unit_price")) {
+                // a contract's price per token is in the account's currency: nothing converts (Currencies 1)
+                long tokens = events.stream().mapToLong(ReferenceModel::tokens).sum();
+                exact = contract.rateValue().multiply(BigDecimal.valueOf(tokens));
+            } else {
+                if (contract != null && model.equals(contract.rateModel())) {
+                    exact = exact.multiply(BigDecimal.ONE.subtract(contract.rateValue().divide(HUNDRED)));
+                }
+                exact = exact.multiply(rate); // Currencies 4: (cost × (1 + markup) × (1 − discount)) × rate
+                converted = exact.signum() != 0;
+            }
+            if (exact.signum() != 0) {
+                drafts.add(new Draft("llm_usage", model, from, exact, converted));
+            }
+        });
+        return drafts;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static BigDecimal sum(List<Draft> drafts) {

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -14,8 +15,10 @@ import io.accrue.e2e.model.History.Event;
 import io.accrue.e2e.model.History.PlanSpec;
 import io.accrue.e2e.model.History.Tier;
 import io.accrue.e2e.model.ReferenceModel.Late;
+import io.accrue.e2e.model.ReferenceModel.Line;
 import io.accrue.e2e.model.ReferenceModel.PeriodInput;
 import io.accrue.e2e.model.ReferenceModel.Segment;
+import io.accrue.e2e.model.ReferenceModel.Usage;
 
 /**
  * The reference model itself, on cases worked out by hand from docs/billing-rules.md (the numbers in each row's
@@ -34,7 +37,12 @@ class ReferenceModelTest {
         return new Event("e", model, in, cached, out);
     }
 
-    private static ReferenceModel.Invoice invoice(String currency, List<Segment> segments, List<Event> usage,
+    /** Usage in the middle of April, inside the one segment these cases have. */
+    private static List<Usage> midApril(Event... events) {
+        return java.util.Arrays.stream(events).map(e -> new Usage(Instant.parse("2027-04-15T00:00:00Z"), e)).toList();
+    }
+
+    private static ReferenceModel.Invoice invoice(String currency, List<Segment> segments, List<Usage> usage,
             ContractSpec contract, BigDecimal creditsBefore, List<Late> late) {
         return ReferenceModel.invoice(new PeriodInput(currency, APRIL, MAY, segments, usage, late, contract,
                 creditsBefore));
@@ -58,7 +66,7 @@ class ReferenceModelTest {
                 ? tiered("0", allowance, size, new Tier(null, new BigDecimal(first)))
                 : tiered("0", allowance, size, new Tier(upTo, new BigDecimal(first)),
                         new Tier(null, new BigDecimal(second)));
-        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)), List.of(tokens("gpt-4o", used, 0, 0)),
+        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)), midApril(tokens("gpt-4o", used, 0, 0)),
                 null, BigDecimal.ZERO, List.of());
         assertEquals(lines == null ? "" : lines, String.join(" ",
                 invoice.lines().stream().map(l -> l.amount().toPlainString()).toList()));
@@ -92,7 +100,8 @@ class ReferenceModelTest {
             """)
     void payPerTokenIsCostPlusMarkup(String name, long in, long cached, long out, String expected) {
         PlanSpec plan = new PlanSpec("pay_per_token", BigDecimal.ZERO, 0, 1, List.of());
-        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)), List.of(tokens("gpt-4o", in, cached, out)),
+        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)),
+                midApril(tokens("gpt-4o", in, cached, out)),
                 null, BigDecimal.ZERO, List.of());
         assertEquals(1, invoice.lines().size());
         assertEquals(new BigDecimal(expected), invoice.total());
@@ -109,7 +118,7 @@ class ReferenceModelTest {
             """)
     void costPlusConvertsThroughTheRecordedRate(String currency, long in, String expected) {
         PlanSpec plan = new PlanSpec("pay_per_token", BigDecimal.ZERO, 0, 1, List.of());
-        var invoice = invoice(currency, List.of(new Segment(APRIL, MAY, plan)), List.of(tokens("gpt-4o", in, 0, 0)),
+        var invoice = invoice(currency, List.of(new Segment(APRIL, MAY, plan)), midApril(tokens("gpt-4o", in, 0, 0)),
                 null, BigDecimal.ZERO, List.of());
         assertEquals(new BigDecimal(expected), invoice.total());
     }
@@ -141,11 +150,123 @@ class ReferenceModelTest {
             """)
     void lateUsageIsTheMarginalChargeAtTheOldPlan(String name, long billed, long late, String expected) {
         PlanSpec plan = tiered("0", 1_000_000, 1000, new Tier(null, new BigDecimal("0.50")));
-        Event first = tokens("gpt-4o", billed, 0, 0);
         Instant march = Instant.parse("2027-03-01T00:00:00Z");
+        Usage first = new Usage(Instant.parse("2027-03-10T00:00:00Z"), tokens("gpt-4o", billed, 0, 0));
+        Usage recordedLate = new Usage(Instant.parse("2027-03-31T22:00:00Z"), tokens("gpt-4o", late, 0, 0));
+        List<Segment> marchSegments = List.of(new Segment(march, MAY, plan));
         var invoice = invoice("USD", List.of(new Segment(march, MAY, plan)), List.of(), null, BigDecimal.ZERO,
-                List.of(new Late(march, APRIL, plan, List.of(first), List.of(first, tokens("gpt-4o", late, 0, 0)))));
+                List.of(new Late(march, APRIL, marchSegments, List.of(first), List.of(first, recordedLate))));
         assertEquals(expected == null ? "" : expected, String.join(" ",
                 invoice.lines().stream().map(l -> l.amount().toPlainString()).toList()));
+    }
+
+    // ---- I3: usage priced by the plan in effect when it occurred (a change on 30 April, the last day)
+
+    private static final Instant LAST_DAY = Instant.parse("2027-04-30T00:00:00Z");
+
+    private static String lines(ReferenceModel.Invoice invoice) {
+        return String.join(" ", invoice.lines().stream().map(Line::toString).toList());
+    }
+
+    private static ReferenceModel.Invoice changedOnTheLastDay(PlanSpec before, PlanSpec after, long tokensBefore,
+            long tokensAfter) {
+        return invoice("USD", List.of(new Segment(APRIL, LAST_DAY, before), new Segment(LAST_DAY, MAY, after)),
+                List.of(new Usage(Instant.parse("2027-04-15T00:00:00Z"), tokens("gpt-4o", tokensBefore, 0, 0)),
+                        new Usage(Instant.parse("2027-04-30T12:00:00Z"), tokens("gpt-4o", tokensAfter, 0, 0))),
+                null, BigDecimal.ZERO, List.of());
+    }
+
+    @Test
+    void anUpgradeNeverErasesOverageAlreadyIncurred() {
+        // the doc's example: 50 M on a plan with 1 M included (2.00 per million above), then an upgrade to 100 M
+        // included: 49 packages × 2.00 = 98.00 at the first plan; the new plan includes the 50 M left, 30 M ≤ 50 M
+        PlanSpec small = tiered("0", 1_000_000, 1_000_000, new Tier(null, new BigDecimal("2.00")));
+        PlanSpec large = tiered("0", 100_000_000, 1_000_000, new Tier(null, new BigDecimal("1.00")));
+        var invoice = changedOnTheLastDay(small, large, 50_000_000, 30_000_000);
+        assertEquals("overage[llm_tokens]@2027-04-01T00:00:00Z=98.00", lines(invoice));
+    }
+
+    @Test
+    void noSequenceOfChangesGivesTwoAllowances() {
+        // 10 M included in each plan: 8 M in the first, then 8 M in the second, which has only 2 M left to include:
+        // 6 packages of 1 M × 1.00, dated at the change
+        PlanSpec a = tiered("0", 10_000_000, 1_000_000, new Tier(null, new BigDecimal("1.00")));
+        PlanSpec b = tiered("0", 10_000_000, 1_000_000, new Tier(null, new BigDecimal("1.00")));
+        var invoice = changedOnTheLastDay(a, b, 8_000_000, 8_000_000);
+        assertEquals("overage[llm_tokens]@2027-04-30T00:00:00Z=6.00", lines(invoice));
+    }
+
+    @Test
+    void tiersContinueAcrossSegments() {
+        // packages of 1,000, 1.00 up to 5,000 units then 0.10: 3,000 in the first segment = 3 packages of tier 1;
+        // 4,000 more: charge(7,000) − charge(3,000) = tier 1 5 − 3 = 2 packages (2.00), tier 2 2 packages (0.20)
+        PlanSpec a = tiered("0", 0, 1000, new Tier(5000L, new BigDecimal("1.00")),
+                new Tier(null, new BigDecimal("0.10")));
+        PlanSpec b = tiered("0", 0, 1000, new Tier(5000L, new BigDecimal("1.00")),
+                new Tier(null, new BigDecimal("0.10")));
+        var invoice = changedOnTheLastDay(a, b, 3000, 4000);
+        assertEquals("overage[llm_tokens]@2027-04-01T00:00:00Z=3.00 overage[llm_tokens]@2027-04-30T00:00:00Z=0.20"
+                + " overage[llm_tokens]@2027-04-30T00:00:00Z=2.00", lines(invoice));
+    }
+
+    @Test
+    void aStartedPackageIsNotChargedTwice() {
+        // packages of 1 M: 500,000 in the first segment starts one package (1.00); 400,000 more stay inside it
+        PlanSpec a = tiered("0", 0, 1_000_000, new Tier(null, new BigDecimal("1.00")));
+        PlanSpec b = tiered("0", 0, 1_000_000, new Tier(null, new BigDecimal("1.00")));
+        var invoice = changedOnTheLastDay(a, b, 500_000, 400_000);
+        assertEquals("overage[llm_tokens]@2027-04-01T00:00:00Z=1.00", lines(invoice));
+    }
+
+    @Test
+    void costPlusThenTieredConsumesTheAllowanceInOrder() {
+        // 1 M gpt-4o input on pay-per-token: 2.50 × 1.20 = 3.00; then a tiered plan with 1.5 M included has 0.5 M
+        // left: 1 M more is 0.5 M over = 5 packages of 100,000 × 0.50 = 2.50
+        PlanSpec ppt = new PlanSpec("pay_per_token", BigDecimal.ZERO, 0, 1, List.of());
+        PlanSpec tiered = tiered("0", 1_500_000, 100_000, new Tier(null, new BigDecimal("0.50")));
+        var invoice = changedOnTheLastDay(ppt, tiered, 1_000_000, 1_000_000);
+        assertEquals("llm_usage[gpt-4o]@2027-04-01T00:00:00Z=3.00 overage[llm_tokens]@2027-04-30T00:00:00Z=2.50",
+                lines(invoice));
+        assertEquals(new BigDecimal("5.50"), invoice.total());
+    }
+
+    @Test
+    void usageAfterACancellationBelongsToThePlanBeforeIt() {
+        // canceled on 16 April: 30.00 × 15 / 30 days = 15.00 base fee; usage on the 20th is still the plan's:
+        // 2,000 tokens over a 0 allowance in packages of 1,000 × 1.00 = 2.00
+        Instant canceled = Instant.parse("2027-04-16T00:00:00Z");
+        PlanSpec plan = tiered("30.00", 0, 1000, new Tier(null, new BigDecimal("1.00")));
+        var invoice = invoice("USD", List.of(new Segment(APRIL, canceled, plan)),
+                List.of(new Usage(Instant.parse("2027-04-20T00:00:00Z"), tokens("gpt-4o", 2000, 0, 0))), null,
+                BigDecimal.ZERO, List.of());
+        assertEquals("base_fee@2027-04-01T00:00:00Z=15.00 overage[llm_tokens]@2027-04-01T00:00:00Z=2.00",
+                lines(invoice));
+    }
+
+    // ---- Currencies rule 5: which closes need a rate (a missing one fails them: exchange_rate_missing)
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # 1M gpt-4o input: 2.50 × 1.20 = 3.00 USD × 0.8817 = 2.6451 → CHF 2.65, converted: needs the rate
+            cost-plus converts                      | pay_per_token |                  | 2.65 | true
+            # 1M tokens within a 2M allowance: count-based, nothing converts
+            a tiered plan never converts            | tiered        |                  | 0.00 | false
+            # a contract price per token is in the account's currency: 0.000002 × 1M = 2.00, nothing converts
+            a contract price per token is CHF      | pay_per_token | fixed_unit_price | 2.00 | false
+            """)
+    void aCloseNeedsARateOnlyWhenItConvertsProviderCost(String name, String kind, String rateKind, String total,
+            boolean converts) {
+        PlanSpec plan = kind.equals("tiered")
+                ? tiered("0", 2_000_000, 1, new Tier(null, BigDecimal.ONE))
+                : new PlanSpec(kind, BigDecimal.ZERO, 0, 1, List.of());
+        ContractSpec contract = rateKind == null
+                ? null
+                : new ContractSpec(null, "gpt-4o", rateKind, new BigDecimal("0.000002"), BigDecimal.ZERO,
+                        BigDecimal.ZERO);
+        var invoice = invoice("CHF", List.of(new Segment(APRIL, MAY, plan)),
+                midApril(tokens("gpt-4o", 1_000_000, 0, 0)),
+                contract, BigDecimal.ZERO, List.of());
+        assertEquals(0, new BigDecimal(total).compareTo(invoice.total()), () -> "total " + invoice.total());
+        assertEquals(converts, invoice.convertsCost());
     }
 }
