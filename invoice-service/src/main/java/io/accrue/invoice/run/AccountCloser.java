@@ -178,7 +178,8 @@ public class AccountCloser {
                     oldPlans, p -> billed(p, subscription));
             if (!billed.equals(nowSegments)) {
                 late.add(new LateUsage(old.start(), old.end(), billed, nowSegments,
-                        oldCurrency.equals(currency) ? null
+                        oldCurrency.equals(currency)
+                                ? null
                                 : inputs.periodConversion(oldCurrency, currency, old.end())));
                 lateTouched.add(earlier.id);
             }

@@ -405,11 +405,12 @@ class CrossFeatureRunTest {
         account("EUR", aug);
         for (String[] p : List.of(new String[]{"USD", "99.00", "0.003"}, new String[]{"EUR", "89.00", "0.005"})) {
             n().stubFor(get(urlPathEqualTo("/v1/plans/xc/versions/1")).withQueryParam("currency", equalTo(p[0]))
-                    .willReturn(okJson("""
-                            {"slug":"xc","version":1,"billingModel":"tiered","interval":"month",
-                             "basePrice":{"amount":"%s","currency":"%s"},"allowances":{"llm_tokens":1000000},
-                             "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"upTo":null,"unitAmount":"%s"}]}]}"""
-                            .formatted(p[1], p[0], p[2]))));
+                    .willReturn(
+                            okJson("""
+                                    {"slug":"xc","version":1,"billingModel":"tiered","interval":"month",
+                                     "basePrice":{"amount":"%s","currency":"%s"},"allowances":{"llm_tokens":1000000},
+                                     "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"upTo":null,"unitAmount":"%s"}]}]}"""
+                                    .formatted(p[1], p[0], p[2]))));
         }
         String created = """
                 {"id":"e1","type":"created","occurredAt":"%s","effectiveAt":"%s","planSlug":"xc","planVersion":1,
@@ -433,10 +434,11 @@ class CrossFeatureRunTest {
                 .willReturn(okJson(tokens(1_000_000))));
         tokenUsage(aug, 3_000_000);
         clock.set(Instant.parse("2026-10-02T03:00:00Z"));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
-                {"status":"active","currentPeriodStart":"2026-10-01T00:00:00Z","currentPeriodEnd":"2026-11-01T00:00:00Z",
-                 "cancelAtPeriodEnd":false,"currency":"EUR","plan":{"slug":"xc","version":1,"interval":"month",
-                 "billingModel":"tiered"}}""")));
+        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(
+                okJson("""
+                        {"status":"active","currentPeriodStart":"2026-10-01T00:00:00Z","currentPeriodEnd":"2026-11-01T00:00:00Z",
+                         "cancelAtPeriodEnd":false,"currency":"EUR","plan":{"slug":"xc","version":1,"interval":"month",
+                         "billingModel":"tiered"}}""")));
         // no USD→EUR rate for August yet: September is not invoiced, and says why
         assertThrows(RuntimeException.class, () -> closer.close(org, Instant.parse("2026-10-02T00:00:00Z")));
         unbilled().body("size()", is(1)).body("[0].cause", is("exchange_rate_missing"));
