@@ -63,7 +63,7 @@ class CreditsWithContractServiceDownTest {
         given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
                 .body(Map.of("slug", PLAN, "name", "Flat", "tier", "pro", "billingModel", "flat", "interval", "month",
                         "basePrices", Map.of("USD", new BigDecimal("100.00")), "allowances", Map.of(),
-                        "overage", List.of(), "stripePriceIds", Map.of("base", "price_flat_base")))
+                        "overage", List.of(), "stripePriceIds", Map.of("base", "price_team_base")))
                 .post(Suite.url("subscription-service") + "/v1/plans").then().statusCode(201);
         Instant periodEnd = Instant.parse(given().auth().oauth2(admin).contentType(ContentType.JSON)
                 .body(Map.of("planSlug", PLAN, "timing", "now"))
