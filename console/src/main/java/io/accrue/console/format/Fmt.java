@@ -16,6 +16,17 @@ public class Fmt {
         return Formats.money(text(amount), text(currency));
     }
 
+    /** A unit price in its currency, at its own precision (never rounded to the minor unit). */
+    static String unitPrice(Object amount, Object currency) {
+        return Formats.unitPrice(text(amount), text(currency));
+    }
+
+    /** Whether an amount is above zero (an unreadable or missing one is not). */
+    static boolean positive(Object amount) {
+        java.math.BigDecimal value = Formats.decimal(text(amount));
+        return value != null && value.signum() > 0;
+    }
+
     static String money(Object amount) {
         return money(amount, null);
     }

@@ -46,6 +46,31 @@ public final class Formats {
         return format.format(value.setScale(digits, RoundingMode.HALF_UP));
     }
 
+    /**
+     * A unit price in its currency, never rounded to the minor unit: a per-token or per-package price such as 0.003
+     * is shown as $0.003 (at least the currency's minor digits, at most 18, trailing zeros dropped).
+     */
+    public static String unitPrice(String amount, String currency) {
+        BigDecimal value = decimal(amount);
+        if (value == null || currency == null || currency.isBlank()) {
+            return NONE;
+        }
+        Currency c;
+        try {
+            c = Currency.getInstance(currency.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return value.stripTrailingZeros().toPlainString() + " " + currency;
+        }
+        int digits = Math.max(c.getDefaultFractionDigits(), 0);
+        NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
+        format.setCurrency(c);
+        format.setMinimumFractionDigits(digits);
+        format.setMaximumFractionDigits(18);
+        format.setRoundingMode(RoundingMode.UNNECESSARY);
+        BigDecimal plain = value.stripTrailingZeros();
+        return format.format(plain.scale() > 18 ? plain.setScale(18, RoundingMode.HALF_UP) : plain);
+    }
+
     public static String number(String value) {
         BigDecimal n = decimal(value);
         if (n == null) {

@@ -30,7 +30,10 @@ public class UsageReader {
         this.api = api;
     }
 
-    /** One summary per day of the period so far (issued side by side): a daily chart of one money measure (revenue or cost). */
+    /**
+     * One summary per day of the period so far (issued side by side): a daily chart of one money measure (revenue or
+     * cost), each day in the currency its answer carries ({@code currency} only when an answer names none).
+     */
     public BarChart daily(String path, String env, UsageResource.Period period, Instant now, ZoneId zone,
             String currency, String measure) {
         List<Instant[]> days = new ArrayList<>();
@@ -48,9 +51,12 @@ public class UsageReader {
             ApiResult r = calls.get(i).join();
             BigDecimal value = r.ok() ? Formats.decimal(r.body().path("totals").path(measure).asText(null)) : null;
             String label = DAY.format(days.get(i)[0].atZone(zone));
+            // labelled in the currency the answer is in (usage-service's), never relabelled as the account's
+            String in = r.ok() ? r.body().path("currency").asText("") : "";
+            String shownIn = in.isBlank() ? currency : in;
             String display = value == null
                     ? Formats.NONE
-                    : Formats.money(value.toPlainString(), currency) + ", "
+                    : Formats.money(value.toPlainString(), shownIn) + ", "
                             + Formats.number(r.body().path("totals").path("totalTokens").asText("0")) + " tokens";
             points.add(new BarChart.Point(label, value, display));
         }

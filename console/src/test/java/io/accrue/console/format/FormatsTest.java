@@ -23,6 +23,19 @@ class FormatsTest {
         assertEquals(expected, Formats.money(amount, currency));
     }
 
+    @ParameterizedTest(name = "unit price {0} {1} → {2}")
+    @CsvSource(delimiter = '|', value = {
+            "0.003000        | USD | $0.003", // a per-package price keeps its decimals, in its currency
+            "0.003           | EUR | €0.003",
+            "99              | USD | $99.00",
+            "0.5             | JPY | ¥0.5", // a unit price may be finer than the minor unit
+            "0.000000000002  | USD | $0.000000000002",
+            "abc             | USD | —",
+            "0.003           | XYZ | 0.003 XYZ"})
+    void unitPrice(String amount, String currency, String expected) {
+        assertEquals(expected, Formats.unitPrice(amount, currency));
+    }
+
     @ParameterizedTest(name = "{0} in {1} → {2}")
     @CsvSource(delimiter = '|', value = {
             "2026-03-01T00:00:00Z | UTC              | 1 Mar 2026",

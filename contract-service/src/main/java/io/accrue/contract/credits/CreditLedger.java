@@ -60,6 +60,13 @@ public class CreditLedger {
         return sum == null ? BigDecimal.ZERO : sum;
     }
 
+    public BigDecimal consumptionReturnedFor(String orgId, String invoiceId) {
+        BigDecimal sum = em.createQuery("select sum(r.consumption) from CreditReturn r where r.orgId = ?1"
+                + " and r.invoiceId = ?2", BigDecimal.class).setParameter(1, orgId).setParameter(2, invoiceId)
+                .getSingleResult();
+        return sum == null ? BigDecimal.ZERO : sum;
+    }
+
     public Optional<CreditReservation> reservation(String orgId, String reference) {
         return em.createQuery("select r from CreditReservation r where r.orgId = ?1 and r.reference = ?2",
                 CreditReservation.class).setParameter(1, orgId).setParameter(2, reference).getResultStream()

@@ -28,16 +28,26 @@ public final class CreditRequests {
         }
     }
 
-    /** A credit note gives credits an invoice applied back to the balance; once per credit note. */
+    /**
+     * A credit note gives back, once per credit note, credits the invoice applied ({@code amount}, to the balance)
+     * and the commitment consumption of the usage it credits ({@code consumption}, optional). At least one is
+     * positive.
+     */
     public record ReturnCredits(@NotBlank @Size(max = 128) String creditNoteId,
-            @NotBlank @Size(max = 128) String invoiceId, @NotNull @Valid MoneyInput amount) {}
+            @NotBlank @Size(max = 128) String invoiceId, @NotNull @Valid MoneyInput amount,
+            @Valid MoneyInput consumption) {
+
+        public ReturnCredits(String creditNoteId, String invoiceId, MoneyInput amount) {
+            this(creditNoteId, invoiceId, amount, null);
+        }
+    }
 
     public record ReturnView(UUID id, UUID contractId, String creditNoteId, String invoiceId, Money amount,
-            Instant recordedAt, String recordedBy) {
+            Money consumption, Instant windowStart, Instant recordedAt, String recordedBy) {
 
         static ReturnView of(CreditReturn r) {
             return new ReturnView(r.id, r.contractId, r.creditNoteId, r.invoiceId, Money.of(r.amount, r.currency),
-                    r.recordedAt, r.recordedBy);
+                    Money.of(r.consumption, r.currency), r.windowStart, r.recordedAt, r.recordedBy);
         }
     }
 

@@ -9,7 +9,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** Credits a credit note gave back to the balance. Never updated. */
+/** What a credit note gave back: credits to the balance, consumption to the commitment. Never updated. */
 @Entity
 @Table(name = "credit_returns")
 public class CreditReturn {
@@ -32,8 +32,17 @@ public class CreditReturn {
     @Column(nullable = false, columnDefinition = "bpchar")
     public String currency;
 
+    /** Credits given back to the prepaid balance (0 when the invoice applied none). */
     @Column(nullable = false, precision = 24, scale = 12)
     public BigDecimal amount;
+
+    /** Commitment consumption the credited usage lines take back (0 when the note credited no usage). */
+    @Column(nullable = false, precision = 24, scale = 12)
+    public BigDecimal consumption = BigDecimal.ZERO;
+
+    /** The commitment window the invoice's drawdown counted toward; set when {@link #consumption} is. */
+    @Column(name = "window_start")
+    public Instant windowStart;
 
     @Column(name = "recorded_at", nullable = false)
     public Instant recordedAt;

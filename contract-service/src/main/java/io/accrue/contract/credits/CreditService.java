@@ -24,6 +24,7 @@ import io.accrue.contract.drawdown.Drawdown;
 import io.accrue.contract.drawdown.DrawdownRepository;
 import io.accrue.contract.money.Amounts;
 import io.accrue.contract.money.Credits;
+import io.accrue.contract.money.MoneyInput;
 
 /**
  * Reservations and returns of prepaid credits. Everything that moves a contract's credits (these, drawdowns) holds
@@ -113,8 +114,9 @@ public class CreditService {
     }
 
     /**
-     * Gives back credits a credit note refunds, once per credit note; over all credit notes of an invoice at most
-     * what its drawdown applied.
+     * Gives back what a credit note refunds, once per credit note: credits (over all credit notes of an invoice at
+     * most what its drawdown applied) and commitment consumption (at most what its drawdown consumed), the latter
+     * taken off the window the drawdown counted toward, so utilization and true-up see net spend.
      */
     @Transactional
     public ReturnRecorded giveBack(String orgId, UUID contractId, ReturnCredits request, String actor) {
@@ -127,11 +129,14 @@ public class CreditService {
         if (earlier.isPresent()) {
             return new ReturnRecorded(ReturnView.of(earlier.get()), true);
         }
-        if (request.amount().currency() != null && !request.amount().currency().equals(c.currency)) {
-            throw ApiException.unprocessable("currency_mismatch", "The contract is in " + c.currency + ".");
+        BigDecimal consumption = request.consumption() == null ? BigDecimal.ZERO : request.consumption().amount();
+        for (MoneyInput m : java.util.Arrays.asList(request.amount(), request.consumption())) {
+            if (m != null && m.currency() != null && !m.currency().equals(c.currency)) {
+                throw ApiException.unprocessable("currency_mismatch", "The contract is in " + c.currency + ".");
+            }
         }
-        if (request.amount().amount().signum() <= 0) {
-            throw ApiException.unprocessable("credit_return_invalid", "amount must be positive.");
+        if (request.amount().amount().signum() <= 0 && consumption.signum() <= 0) {
+            throw ApiException.unprocessable("credit_return_invalid", "amount or consumption must be positive.");
         }
         Drawdown drawdown = drawdowns.findByInvoice(orgId, request.invoiceId())
                 .filter(d -> d.contractId.equals(c.id))
@@ -144,6 +149,14 @@ public class CreditService {
                             + " of the credits this invoice applied can still be returned.",
                     Map.of("returnable", Map.of("amount", left.toPlainString(), "currency", c.currency)));
         }
+        // what credit notes give back of an invoice's consumption never exceeds what its drawdown consumed
+        BigDecimal consumedLeft = drawdown.amount.subtract(ledger.consumptionReturnedFor(orgId, request.invoiceId()));
+        if (consumption.compareTo(consumedLeft) > 0) {
+            throw new ApiException(422, "credit_return_exceeds_consumed", "Unprocessable request",
+                    "At most " + consumedLeft.stripTrailingZeros().toPlainString() + " " + c.currency
+                            + " of this invoice's commitment consumption can still be given back.",
+                    Map.of("returnable", Map.of("amount", consumedLeft.toPlainString(), "currency", c.currency)));
+        }
         CreditReturn r = new CreditReturn();
         r.id = UUID.randomUUID();
         r.contractId = c.id;
@@ -152,6 +165,8 @@ public class CreditService {
         r.invoiceId = request.invoiceId();
         r.currency = c.currency;
         r.amount = Amounts.stored(request.amount().amount());
+        r.consumption = Amounts.stored(consumption);
+        r.windowStart = consumption.signum() > 0 ? drawdown.windowStart : null;
         r.recordedAt = clock.instant();
         r.recordedBy = actor;
         ledger.persist(r);

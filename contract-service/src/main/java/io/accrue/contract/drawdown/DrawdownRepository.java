@@ -30,13 +30,20 @@ public class DrawdownRepository implements PanacheRepositoryBase<Drawdown, UUID>
         return list("contractId in ?1 order by contractId, periodStart, recordedAt, id", contractIds);
     }
 
-    /** Consumption per commitment window start. */
+    /**
+     * Net consumption per commitment window start: what drawdowns consumed less what credit notes gave back of it
+     * (a credited usage amount is not spend).
+     */
     public Map<Instant, BigDecimal> consumedByWindow(UUID contractId) {
         Map<Instant, BigDecimal> out = new HashMap<>();
         getEntityManager().createQuery(
                 "select d.windowStart, sum(d.amount) from Drawdown d where d.contractId = ?1 group by d.windowStart",
                 Object[].class).setParameter(1, contractId).getResultList()
                 .forEach(row -> out.put((Instant) row[0], (BigDecimal) row[1]));
+        getEntityManager().createQuery("select r.windowStart, sum(r.consumption) from CreditReturn r"
+                + " where r.contractId = ?1 and r.consumption > 0 group by r.windowStart", Object[].class)
+                .setParameter(1, contractId).getResultList()
+                .forEach(row -> out.merge((Instant) row[0], ((BigDecimal) row[1]).negate(), BigDecimal::add));
         return out;
     }
 

@@ -122,6 +122,57 @@ class CreditReservationTest {
     }
 
     @Test
+    void aCreditNoteGivesTheCommitmentBackWhatItsUsageConsumedOncePerNote() throws Exception {
+        // January's invoice consumed 10 000 of the quarter's 30 000 commitment
+        service().body("""
+                {"invoiceId":"inv-jan","periodStart":"2026-01-01T00:00:00Z","periodEnd":"2026-02-01T00:00:00Z",
+                 "amount":"10000","creditsApplied":"0"}""")
+                .when().post("/v1/orgs/{o}/contracts/{c}/drawdowns", org, contract).then().statusCode(201);
+        giveBack("cn-1", "inv-jan", "0", "2500").statusCode(201)
+                .body("consumption.amount", equalTo("2500.000000000000"))
+                .body("amount.amount", equalTo("0.000000000000"))
+                .body("windowStart", equalTo("2026-01-01T00:00:00Z"));
+        // a replayed note (the outbox retried after a lost answer) gives nothing back twice
+        giveBack("cn-1", "inv-jan", "0", "2500").statusCode(200).header("Idempotent-Replayed", "true");
+        consumed("7500.000000000000");
+
+        // eight concurrent deliveries of one note: one records, the others answer the first result
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> codes = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                codes.add(pool.submit(() -> {
+                    start.await();
+                    return giveBack("cn-2", "inv-jan", "0", "1000").extract().statusCode();
+                }));
+            }
+            start.countDown();
+            int created = 0;
+            for (Future<Integer> f : codes) {
+                created += f.get() == 201 ? 1 : 0;
+            }
+            assertEquals(1, created);
+        } finally {
+            pool.shutdown();
+        }
+        consumed("6500.000000000000");
+
+        // never more than the invoice consumed over all its notes; a note that gives nothing back is refused
+        giveBack("cn-3", "inv-jan", "0", "6500.01").statusCode(422).contentType(PROBLEM)
+                .body("code", equalTo("credit_return_exceeds_consumed"))
+                .body("returnable.amount", equalTo("6500.000000000000"));
+        giveBack("cn-4", "inv-jan", "0", null).statusCode(422).body("code", equalTo("credit_return_invalid"));
+        giveBack("cn-5", "inv-jan", "0", "{\"amount\":\"1\",\"currency\":\"EUR\"}").statusCode(422)
+                .body("code", equalTo("currency_mismatch"));
+        consumed("6500.000000000000");
+        as(org, Roles.MEMBER).when().get("/v1/orgs/{o}/contracts/report", org).then().statusCode(200)
+                .body("[0].consumed", equalTo("6500.000000000000"));
+        balance("5000.000000000000");
+    }
+
+    @Test
     void onlyTheSuiteMovesCredits() {
         as(org, Roles.OWNER).contentType("application/json").body("{\"upTo\":\"1\"}")
                 .when().put("/v1/orgs/{o}/contracts/{c}/credit-reservations/{r}", org, contract, "p-1")
@@ -152,6 +203,21 @@ class CreditReservationTest {
         return service().body("{\"creditNoteId\":\"%s\",\"invoiceId\":\"%s\",\"amount\":\"%s\"}"
                 .formatted(note, invoice, amount))
                 .when().post("/v1/orgs/{o}/contracts/{c}/credit-returns", org, contract).then();
+    }
+
+    /** A credit return with a commitment consumption part ({@code consumption} a decimal or a money object). */
+    private ValidatableResponse giveBack(String note, String invoice, String amount, String consumption) {
+        String part = consumption == null
+                ? ""
+                : ",\"consumption\":" + (consumption.startsWith("{") ? consumption : "\"" + consumption + "\"");
+        return service().body("{\"creditNoteId\":\"%s\",\"invoiceId\":\"%s\",\"amount\":\"%s\"%s}"
+                .formatted(note, invoice, amount, part))
+                .when().post("/v1/orgs/{o}/contracts/{c}/credit-returns", org, contract).then();
+    }
+
+    private void consumed(String expected) {
+        as(org, Roles.MEMBER).when().get("/v1/orgs/{o}/contracts/{c}/utilization", org, contract).then()
+                .statusCode(200).body("windows[0].consumed", equalTo(expected));
     }
 
     private void balance(String expected) {

@@ -210,6 +210,19 @@ class DrawdownAndTrueUpTest {
     }
 
     @Test
+    void theTrueUpIsComputedOnNetSpendAfterACreditNoteGaveConsumptionBack() {
+        post(drawdown("inv-jan", "2026-01-01", "2026-02-01", "10000.00", "0")).then().statusCode(201);
+        service().body("{\"creditNoteId\":\"cn-1\",\"invoiceId\":\"inv-jan\",\"amount\":\"0\","
+                + "\"consumption\":\"4000\"}")
+                .when().post("/v1/orgs/{org}/contracts/{id}/credit-returns", org, contract).then().statusCode(201);
+        clock.set(Instant.parse("2026-04-04T00:00:00Z"));
+        service().when().post("/v1/orgs/{org}/contracts/{id}/true-ups", org, contract)
+                .then().statusCode(200).body("", hasSize(1))
+                .body("[0].consumed.amount", equalTo("6000.000000000000"))
+                .body("[0].shortfall.amount", equalTo("24000.000000000000"));
+    }
+
+    @Test
     void trueUpAtTheEndOfACommitmentPeriodIsComputedOnce() {
         post(drawdown("inv-jan", "2026-01-01", "2026-02-01", "10000.00", "0")).then().statusCode(201);
         post(drawdown("inv-feb", "2026-02-01", "2026-03-01", "2000.50", "0")).then().statusCode(201);

@@ -48,5 +48,6 @@ public final class ContractRecords {
     public record Reservation(String reference, String contractId, MoneyValue amount, String status) {}
 
     /** Credits a credit note gives back to the balance; idempotent per credit note. */
-    public record CreditReturn(UUID creditNoteId, UUID invoiceId, BigDecimal amount) {}
+                                                                                       /** What a credit note gives back: credits to the balance and the commitment consumption of its usage. */
+    public record CreditReturn(UUID creditNoteId, UUID invoiceId, BigDecimal amount, BigDecimal consumption) {}
 }

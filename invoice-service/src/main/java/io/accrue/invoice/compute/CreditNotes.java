@@ -42,6 +42,34 @@ public final class CreditNotes {
         return new Split(money, credits);
     }
 
+    /**
+     * The commitment consumption a credit note gives back: what it credits of the lines that drew the commitment
+     * down (usage, overage, late usage: everything the drawdown counts, billing-rules "Invoices" rule 8; never the
+     * base fee, a true-up, a minimum top-up or prepaid credits), at most what is left of the invoice's drawdown.
+     *
+     * @param typeByPosition the original invoice's line types by position
+     * @param positions the credited positions, in the order of {@code creditLines}
+     * @param creditLines the note's credit lines (negative), one per position
+     * @param drawdownLeft the invoice's commitment drawdown less what earlier notes returned of it
+     */
+    public static BigDecimal consumptionReturned(Map<Integer, String> typeByPosition, List<Integer> positions,
+            List<ComputedLine> creditLines, BigDecimal drawdownLeft) {
+        if (drawdownLeft.signum() <= 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal usage = BigDecimal.ZERO;
+        for (int i = 0; i < positions.size() && i < creditLines.size(); i++) {
+            String type = typeByPosition.get(positions.get(i));
+            if (CONSUMPTION.contains(type)) {
+                usage = usage.add(creditLines.get(i).amount().negate());
+            }
+        }
+        return usage.max(BigDecimal.ZERO).min(drawdownLeft);
+    }
+
+    private static final java.util.Set<String> CONSUMPTION = java.util.Set.of(LineType.OVERAGE.wire(),
+            LineType.LLM_USAGE.wire(), LineType.LATE_USAGE.wire());
+
     /** One original line: its position, description, rounded amount and what earlier credit notes refunded. */
     public record Original(int position, String description, BigDecimal amount, BigDecimal alreadyCredited) {
         BigDecimal creditable() {

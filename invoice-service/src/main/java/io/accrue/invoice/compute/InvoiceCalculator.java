@@ -76,8 +76,23 @@ public final class InvoiceCalculator {
                 // the marginal charge mixes count-based and converted amounts: it records the rate, not an original
                 Converted fx = afterDrafts.stream().map(Draft::fx).filter(f -> f != null).findFirst()
                         .map(f -> new Converted(null, f.rate())).orElse(null);
+                String priced = "";
+                if (late.periodCurrency() != null) {
+                    // the closed period billed in another currency: priced there, converted through its recorded rate
+                    if (in.contract() != null && !in.contract().rates().isEmpty()) {
+                        throw new IllegalArgumentException("late usage of " + late.periodStart() + " – "
+                                + late.periodEnd() + " is priced in " + late.periodCurrency().from()
+                                + " but the contract's negotiated rates are in " + in.contract().currency());
+                    }
+                    FxRate rate = late.periodCurrency().require();
+                    fx = new Converted(exact, rate);
+                    priced = ", priced in " + rate.from() + " (that period's currency) and converted at "
+                            + rate.rate().stripTrailingZeros().toPlainString() + " (" + rate.source() + ", "
+                            + rate.date() + ")";
+                    exact = rate.convert(exact);
+                }
                 lines.add(round(new Draft(LineType.LATE_USAGE,
-                        "Usage recorded after the close of " + late.periodStart() + " – " + late.periodEnd(),
+                        "Usage recorded after the close of " + late.periodStart() + " – " + late.periodEnd() + priced,
                         null, null, BigDecimal.valueOf(tokens), null, exact, late.periodStart(), late.periodEnd(), fx),
                         currency));
             }

@@ -45,12 +45,23 @@ public record InvoiceInput(String currency, Instant periodStart, Instant periodE
      * Usage of a closed period, per plan segment of that period: {@code billed} is what earlier invoices already
      * charged (recorded before the previous close), {@code now} includes what was recorded since (the same
      * segments, each with its usage). The line charges the difference.
+     *
+     * <p>
+     * {@code periodCurrency} is null when the closed period billed in the invoice's currency. When a currency switch
+     * lies between (the closed period billed in {@code periodCurrency.from()}), the segments are priced in that
+     * period's own currency — its plan prices, its cost converted at its rate — and the marginal charge converts
+     * into the invoice's currency through the rate recorded for the closed period (billing-rules "Invoices" rule 7).
      */
-    public record LateUsage(Instant periodStart, Instant periodEnd, List<PlanSegment> billed, List<PlanSegment> now) {
+    public record LateUsage(Instant periodStart, Instant periodEnd, List<PlanSegment> billed, List<PlanSegment> now,
+            io.accrue.invoice.fx.CostConversion periodCurrency) {
 
         public LateUsage {
             billed = List.copyOf(billed);
             now = List.copyOf(now);
+        }
+
+        public LateUsage(Instant periodStart, Instant periodEnd, List<PlanSegment> billed, List<PlanSegment> now) {
+            this(periodStart, periodEnd, billed, now, null);
         }
 
         /** A closed period with one plan. */

@@ -23,8 +23,13 @@ public class TimelineCorrectionEntry {
     @Column(name = "invoice_id", nullable = false)
     public UUID invoiceId;
 
-    @Column(name = "credit_note_id", nullable = false)
+    /** The correcting credit note; none when minimum top-ups absorbed the whole base-fee reduction. */
+    @Column(name = "credit_note_id")
     public UUID creditNoteId;
+
+    /** What the base fee no longer owes; {@link #amount} is what was credited of it, the rest topped minimums up. */
+    @Column(name = "base_fee_reduction", nullable = false)
+    public BigDecimal baseFeeReduction;
 
     /** Positive: what the credit note gave back. */
     @Column(nullable = false)

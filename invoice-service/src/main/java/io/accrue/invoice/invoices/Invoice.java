@@ -100,6 +100,13 @@ public class Invoice {
     @Column(name = "credits_returned", nullable = false)
     public BigDecimal creditsReturned = BigDecimal.ZERO;
 
+    /**
+     * On a credit note: the commitment consumption its credited usage lines give back (at most the invoice's
+     * drawdown over all its notes); the commitment's drawn amount and true-up are computed net of it.
+     */
+    @Column(name = "commitment_returned", nullable = false)
+    public BigDecimal commitmentReturned = BigDecimal.ZERO;
+
     @Version
     public long version;
 }

@@ -84,7 +84,8 @@ public class InvoiceCommands {
         // lock the original so two concurrent credit notes cannot both refund the same remainder
         invoices.getEntityManager().lock(original, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         Map<Integer, BigDecimal> already = alreadyCredited(original.id);
-        List<CreditNotes.Original> originals = lines.ofInvoice(original.id).stream()
+        List<InvoiceLine> originalLines = lines.ofInvoice(original.id);
+        List<CreditNotes.Original> originals = originalLines.stream()
                 .map(l -> new CreditNotes.Original(l.position, l.description, l.amount,
                         already.getOrDefault(l.position, BigDecimal.ZERO)))
                 .toList();
@@ -113,6 +114,11 @@ public class InvoiceCommands {
         } catch (IllegalArgumentException e) {
             throw ApiException.unprocessable("credit_note_invalid", e.getMessage());
         }
+        // the usage it credits gives the commitment back what it consumed (never more than the invoice drew down)
+        Map<Integer, String> types = new HashMap<>();
+        originalLines.forEach(l -> types.put(l.position, l.type));
+        BigDecimal consumption = CreditNotes.consumptionReturned(types, requested.keySet().stream().toList(),
+                computed, original.commitmentDrawdown.subtract(earlier[2]));
         if (split.credits().signum() > 0) {
             computed = new ArrayList<>(computed);
             computed.add(new ComputedLine(ComputedLine.LineType.CREDITS_RETURNED,
@@ -134,8 +140,10 @@ public class InvoiceCommands {
         note.total = sum;
         note.lineCount = computed.size();
         note.correctsInvoiceId = original.id;
-        note.contractId = split.credits().signum() > 0 ? original.contractId : null;
+        boolean givesBack = split.credits().signum() > 0 || consumption.signum() > 0;
+        note.contractId = givesBack ? original.contractId : null;
         note.creditsReturned = split.credits();
+        note.commitmentReturned = consumption;
         note.createdAt = now;
         note.statusChangedAt = now;
         invoices.persist(note);
@@ -164,19 +172,23 @@ public class InvoiceCommands {
         invoices.flush();
         // credit notes are numbered in their own gapless series; Stripe sync of credit notes is not built yet
         lifecycle.finalise(note, false);
-        if (split.credits().signum() > 0) {
+        if (givesBack) {
             outbox.enqueue(OutboxEntry.CONTRACT_CREDIT_RETURN, note.id, "accrue-credit-return-" + note.id, now);
         }
         return InvoiceDetail.of(note, written);
     }
 
-    /** Money refunded (as a positive amount) and credits returned by the invoice's earlier, not voided notes. */
+    /**
+     * Money refunded (as a positive amount), credits returned and commitment consumption returned by the invoice's
+     * earlier, not voided notes.
+     */
     private BigDecimal[] earlierNotes(UUID originalId) {
         Object[] row = invoices.getEntityManager().createQuery(
-                "select coalesce(sum(n.total), 0), coalesce(sum(n.creditsReturned), 0) from Invoice n"
+                "select coalesce(sum(n.total), 0), coalesce(sum(n.creditsReturned), 0),"
+                        + " coalesce(sum(n.commitmentReturned), 0) from Invoice n"
                         + " where n.correctsInvoiceId = :o and n.status <> 'void'",
                 Object[].class).setParameter("o", originalId).getSingleResult();
-        return new BigDecimal[]{((BigDecimal) row[0]).negate(), (BigDecimal) row[1]};
+        return new BigDecimal[]{((BigDecimal) row[0]).negate(), (BigDecimal) row[1], (BigDecimal) row[2]};
     }
 
     /** Per line position of an invoice, what its (not voided) credit notes have refunded so far. */

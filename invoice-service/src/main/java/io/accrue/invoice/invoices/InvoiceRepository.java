@@ -50,7 +50,10 @@ public class InvoiceRepository implements PanacheRepositoryBase<Invoice, UUID> {
         return find(q.toString(), p).page(0, limit).list();
     }
 
-    /** What earlier invoices of a commitment window drew from the contract's commitment. */
+    /**
+     * What earlier invoices of a commitment window drew from the contract's commitment, net of what their (not
+     * voided) credit notes gave back: the true-up is computed on net spend.
+     */
     public java.math.BigDecimal drawnFromCommitment(String orgId, String contractId, Instant windowStart,
             Instant before) {
         java.math.BigDecimal sum = getEntityManager().createQuery(
@@ -59,7 +62,16 @@ public class InvoiceRepository implements PanacheRepositoryBase<Invoice, UUID> {
                 java.math.BigDecimal.class)
                 .setParameter("org", orgId).setParameter("c", contractId).setParameter("from", windowStart)
                 .setParameter("before", before).getSingleResult();
-        return sum == null ? java.math.BigDecimal.ZERO : sum;
+        java.math.BigDecimal returned = getEntityManager().createQuery(
+                "select coalesce(sum(n.commitmentReturned), 0) from Invoice n, Invoice i"
+                        + " where n.correctsInvoiceId = i.id and n.status <> 'void' and i.orgId = :org"
+                        + " and i.contractId = :c and i.kind = 'invoice' and i.periodStart >= :from"
+                        + " and i.periodEnd <= :before",
+                java.math.BigDecimal.class)
+                .setParameter("org", orgId).setParameter("c", contractId).setParameter("from", windowStart)
+                .setParameter("before", before).getSingleResult();
+        return (sum == null ? java.math.BigDecimal.ZERO : sum)
+                .subtract(returned == null ? java.math.BigDecimal.ZERO : returned);
     }
 
     public Optional<Invoice> findInOrg(String orgId, UUID id) {

@@ -56,13 +56,16 @@ public final class InvoiceViews {
     public record InvoiceDetail(UUID id, String orgId, String kind, String number, String status,
             Instant periodStart, Instant periodEnd, String currency, BigDecimal subtotal, BigDecimal total,
             Instant createdAt, Instant issuedAt, Instant finalisedAt, UUID correctsInvoiceId,
-            String stripeInvoiceId, BigDecimal creditsApplied, BigDecimal creditsReturned, List<LineView> lines) {
+            String stripeInvoiceId, BigDecimal creditsApplied, BigDecimal creditsReturned,
+            BigDecimal commitmentReturned,
+            List<LineView> lines) {
 
         static InvoiceDetail of(Invoice i, List<InvoiceLine> lines) {
             return new InvoiceDetail(i.id, i.orgId, i.kind, i.number, i.status, i.periodStart, i.periodEnd,
                     i.currency, present(i.subtotal, i.currency), present(i.total, i.currency), i.createdAt, i.issuedAt,
                     i.finalisedAt, i.correctsInvoiceId,
                     i.stripeInvoiceId, present(i.creditsApplied, i.currency), present(i.creditsReturned, i.currency),
+                    present(i.commitmentReturned, i.currency),
                     lines.stream().map(l -> LineView.of(l, i.currency)).toList());
         }
     }

@@ -119,7 +119,7 @@ public class OutboxDelivery {
     }
 
     /**
-     * A credit note's credits go back only after contract-service recorded the drawdown that applied them (it checks
+     * A credit note's credits (and the commitment consumption of the usage it credits) go back only after contract-service recorded the drawdown that applied them (it checks
      * the return against it); until then the entry waits, retried like any delivery.
      */
     private void returnCredits(Invoice note) {
@@ -130,7 +130,8 @@ public class OutboxDelivery {
             throw new IllegalStateException("waits for the drawdown of invoice " + original.id);
         }
         neighbours.giveBackCredits(note.orgId, original.contractId, new ContractRecords.CreditReturn(note.id,
-                original.id, Rounding.present(note.creditsReturned, note.currency)));
+                original.id, Rounding.present(note.creditsReturned, note.currency),
+                Rounding.present(note.commitmentReturned, note.currency)));
     }
 
     private void failed(UUID id, RuntimeException e) {

@@ -168,12 +168,19 @@ public class AccountCloser {
             if (Timeline.segments(events, old, current).isEmpty() || earlier.usageRecordedBefore == null) {
                 continue;
             }
-            List<PlanSegment> billed = inputs.segmentsWithUsage(orgId, events, old, current, currency,
-                    earlier.usageRecordedBefore, plans, p -> billed(p, subscription));
-            List<PlanSegment> nowSegments = inputs.segmentsWithUsage(orgId, events, old, current, currency, now, plans,
-                    p -> billed(p, subscription));
+            // late usage belongs to the period, and the currency, it occurred in: priced at that period's plans in
+            // its currency, and converted through that period's recorded rate when a currency switch lies between
+            String oldCurrency = Timeline.currencyAt(events, old.start()).orElse(currency);
+            Map<PlanRef, PlanTerms> oldPlans = oldCurrency.equals(currency) ? plans : new HashMap<>();
+            List<PlanSegment> billed = inputs.segmentsWithUsage(orgId, events, old, current, oldCurrency,
+                    earlier.usageRecordedBefore, oldPlans, p -> billed(p, subscription));
+            List<PlanSegment> nowSegments = inputs.segmentsWithUsage(orgId, events, old, current, oldCurrency, now,
+                    oldPlans, p -> billed(p, subscription));
             if (!billed.equals(nowSegments)) {
-                late.add(new LateUsage(old.start(), old.end(), billed, nowSegments));
+                late.add(new LateUsage(old.start(), old.end(), billed, nowSegments,
+                        oldCurrency.equals(currency)
+                                ? null
+                                : inputs.periodConversion(oldCurrency, currency, old.end())));
                 lateTouched.add(earlier.id);
             }
         }

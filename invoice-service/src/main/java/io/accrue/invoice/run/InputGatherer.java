@@ -25,6 +25,7 @@ import io.accrue.invoice.compute.ContractTerms;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms;
 import io.accrue.invoice.compute.UsageTotals;
+import io.accrue.invoice.fx.CostConversion;
 import io.accrue.invoice.fx.ExchangeRateService;
 import io.accrue.invoice.run.Timeline.PlanRef;
 
@@ -97,6 +98,14 @@ public class InputGatherer {
             out.add(new PlanSegment(s.from(), s.to(), billed.apply(plan(s.plan(), currency, cache)), usage));
         }
         return out;
+    }
+
+    /**
+     * How an amount of a closed period that billed in {@code from} converts into {@code to} (a currency switch lies
+     * between): the rate recorded for that period (Currencies rule 3), or, when none is, the typed failure on use.
+     */
+    public CostConversion periodConversion(String from, String to, Instant periodEnd) {
+        return rates.conversion(from, to, periodEnd);
     }
 
     /** Fetches each plan version once per account close. */

@@ -194,4 +194,37 @@ class CurrenciesAndMinimumsTest {
         assertEquals("base_fee 99.00, overage 7.50, minimum_top_up 393.50",
                 lines(compute("USD", PRO, usdUsage(3_500_000, null, "USD"), minimums("0", stub))));
     }
+
+    /**
+     * Late usage across a currency switch (Invoices rule 7): January billed in USD, the account bills in EUR from
+     * February. January's late tokens are priced at January's USD plan (2,000 packages × 0.003 = USD 6.00 beyond what
+     * January's invoice charged) and converted through January's recorded USD→EUR rate: never at the EUR plan.
+     */
+    @Test
+    void lateUsageOfAPeriodInAnotherCurrencyIsPricedThereAndConvertedAtItsRecordedRate() {
+        PlanTerms usdPlan = plan("tiered", "USD", "99.00", "0.003");
+        PlanTerms eurPlan = plan("tiered", "EUR", "89.00", "0.005");
+        Instant dec = DEC;
+        InvoiceInput.LateUsage late = new InvoiceInput.LateUsage(dec, JAN,
+                List.of(new PlanSegment(dec, JAN, usdPlan, usdUsage(1_000_000, null, "USD"))),
+                List.of(new PlanSegment(dec, JAN, usdPlan, usdUsage(3_000_000, null, "USD"))),
+                new CostConversion("USD", "EUR", LocalDate.parse("2025-12-31"), 7, USD_EUR));
+        ComputedInvoice invoice = new InvoiceCalculator().compute(new InvoiceInput("EUR", JAN, FEB,
+                List.of(new PlanSegment(JAN, FEB, eurPlan)), UsageTotals.NONE, MARKUP, null, BigDecimal.ZERO,
+                List.of(late)));
+        ComputedLine line = invoice.lines().stream().filter(l -> l.type() == LineType.LATE_USAGE).findFirst()
+                .orElseThrow();
+        // USD 6.00 × 0.923958237088 = EUR 5.543749… → 5.54 (at the EUR plan's 0.005 it would have been 10.00)
+        assertEquals(new BigDecimal("5.54"), line.amount());
+        assertEquals(0, new BigDecimal("6.000").compareTo(line.fx().original()));
+        assertEquals(USD_EUR, line.fx().rate());
+        assertTrue(line.description().contains("priced in USD"), line.description());
+
+        // no rate recorded for December: the close fails visibly, never bills at the EUR plan or unconverted
+        InvoiceInput.LateUsage noRate = new InvoiceInput.LateUsage(dec, JAN, late.billed(), late.now(),
+                new CostConversion("USD", "EUR", LocalDate.parse("2025-12-31"), 7, null));
+        assertThrows(MissingExchangeRate.class, () -> new InvoiceCalculator().compute(new InvoiceInput("EUR", JAN,
+                FEB, List.of(new PlanSegment(JAN, FEB, eurPlan)), UsageTotals.NONE, MARKUP, null, BigDecimal.ZERO,
+                List.of(noRate))));
+    }
 }

@@ -213,7 +213,8 @@ class CrossFeatureRunTest {
         }
         n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-x/drawdowns")));
         n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-x/credit-returns")).withRequestBody(equalToJson("""
-                {"creditNoteId":"%s","invoiceId":"%s","amount":"10.50"}""".formatted(note.id, feb.id))));
+                {"creditNoteId":"%s","invoiceId":"%s","amount":"10.50","consumption":"0.00"}""".formatted(note.id,
+                feb.id))));
         assertEquals("delivered", outbox(note.id, "contract_credit_return").status);
 
         // what is left is credits only: a manual credit note of the rest refunds no money
@@ -271,7 +272,198 @@ class CrossFeatureRunTest {
                 List.of("99.00", "3.00", "48.00", "-50.00"), "100.00");
     }
 
+    /**
+     * A cancellation recorded late in a month with a settled monthly minimum (rule 12a recomputes the whole effect):
+     * the lower base fee raises the month's top-up, so only the net difference is credited — what recording the
+     * cancellation on time would have billed. Reruns and racing runs change nothing more.
+     */
+    @Test
+    void aLateCancellationUnderAMonthlyMinimumCreditsOnlyWhatTheTopUpDoesNotTakeBack() {
+        account("USD", "2026-02-01T00:00:00Z");
+        String created = """
+                {"id":"e1","type":"created","occurredAt":"2026-02-01T00:00:00Z","effectiveAt":"2026-02-01T00:00:00Z",
+                 "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
+        events(created);
+        tokenUsage(FEB, 500_000);
+        clock.set(Instant.parse("2026-03-02T03:00:00Z"));
+        subscriptionPro("active");
+        terms("c-m", "0", """
+                [{"period":"monthly","amount":{"amount":"80.000000000000","currency":"USD"},
+                  "periodStart":"%s","periodEnd":"%s"}]""".formatted(FEB, MAR), "2026-02");
+        closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
+        lines(FEB, List.of("base_fee"), List.of("99.00"), "99.00"); // above the 80.00 minimum: no top-up
+
+        clock.set(Instant.parse("2026-03-20T00:00:00Z"));
+        subscriptionPro("canceled");
+        events(created + """
+                ,{"id":"e2","type":"status_changed","occurredAt":"2026-03-20T00:00:00Z",
+                 "effectiveAt":"2026-02-15T00:00:00Z","planSlug":"pro","planVersion":3,"fromStatus":"suspended",
+                 "toStatus":"canceled","currency":"USD"}""");
+        var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> corrections.correct(org));
+        var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> corrections.correct(org));
+        assertEquals(1, a.join() + b.join(), "racing runs correct once");
+        assertEquals(0, corrections.correct(org), "a rerun corrects nothing more");
+        // on time: base fee 49.50 + top-up 30.50 = 80.00; so of the 49.50 no longer owed, 19.00 is credited
+        List<Invoice> all = invoices();
+        assertEquals(2, all.size());
+        assertEquals("-19.00", all.get(1).total.setScale(2).toPlainString());
+        Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery("""
+                select c.amount, c.base_fee_reduction, t.minimum_period, t.amount from timeline_corrections c
+                join timeline_correction_top_ups t on t.correction_id = c.id where c.invoice_id = ?1""")
+                .setParameter(1, all.get(0).id).getSingleResult());
+        assertEquals(List.of("19.00", "49.50", "monthly", "30.50"),
+                List.of(new BigDecimal(row[0].toString()).setScale(2).toPlainString(),
+                        new BigDecimal(row[1].toString()).setScale(2).toPlainString(), row[2].toString(),
+                        new BigDecimal(row[3].toString()).setScale(2).toPlainString()));
+    }
+
+    /** When the month was topped up already, the whole base-fee reduction goes to the top-up: nothing is credited. */
+    @Test
+    void aLateCancellationInAToppedUpMonthCreditsNothingAndIsRecordedOnce() {
+        account("USD", "2026-02-01T00:00:00Z");
+        String created = """
+                {"id":"e1","type":"created","occurredAt":"2026-02-01T00:00:00Z","effectiveAt":"2026-02-01T00:00:00Z",
+                 "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
+        events(created);
+        tokenUsage(FEB, 500_000);
+        clock.set(Instant.parse("2026-03-02T03:00:00Z"));
+        subscriptionPro("active");
+        terms("c-m", "0", """
+                [{"period":"monthly","amount":{"amount":"150.000000000000","currency":"USD"},
+                  "periodStart":"%s","periodEnd":"%s"}]""".formatted(FEB, MAR), "2026-02");
+        closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
+        lines(FEB, List.of("base_fee", "minimum_top_up"), List.of("99.00", "51.00"), "150.00");
+
+        clock.set(Instant.parse("2026-03-20T00:00:00Z"));
+        subscriptionPro("canceled");
+        events(created + """
+                ,{"id":"e2","type":"status_changed","occurredAt":"2026-03-20T00:00:00Z",
+                 "effectiveAt":"2026-02-15T00:00:00Z","planSlug":"pro","planVersion":3,"fromStatus":"suspended",
+                 "toStatus":"canceled","currency":"USD"}""");
+        assertEquals(1, corrections.correct(org));
+        assertEquals(0, corrections.correct(org));
+        assertEquals(1, invoices().size(), "no credit note: 49.50 + a 100.50 top-up is still the 150.00 minimum");
+        Number rows = QuarkusTransaction.requiringNew().call(() -> (Number) em.createNativeQuery(
+                "select count(*) from timeline_corrections where invoice_id = ?1 and amount = 0"
+                        + " and base_fee_reduction = 49.50 and credit_note_id is null")
+                .setParameter(1, invoices().get(0).id).getSingleResult());
+        assertEquals(1, rows.intValue());
+    }
+
+    /**
+     * Issue 13: a credit note of usage gives the commitment back what that usage consumed — once, through the
+     * outbox, after the invoice's drawdown — and the invoice ending the window trues up on net spend.
+     */
+    @Test
+    void aCreditedUsageLineGivesTheCommitmentBackAndTheTrueUpIsOnNetSpend() {
+        account("USD", "2026-02-01T00:00:00Z");
+        events("""
+                {"id":"e1","type":"created","occurredAt":"2026-02-01T00:00:00Z","effectiveAt":"2026-02-01T00:00:00Z",
+                 "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""");
+        tokenUsage(FEB, 2_000_000); // 1 M above Pro's allowance: 3.00 of overage, drawn from the commitment
+        clock.set(Instant.parse("2026-03-02T03:00:00Z"));
+        subscriptionPro("active");
+        committed("c-k");
+        closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
+        lines(FEB, List.of("base_fee", "overage"), List.of("99.00", "3.00"), "102.00");
+        Invoice feb = invoices().get(0);
+
+        String noteId = given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())
+                .contentType(ContentType.JSON).body("{\"reason\":\"disputed\",\"lines\":[{\"position\":2}]}")
+                .when().post("/v1/orgs/{org}/invoices/{id}/credit-notes", org, feb.id).then().statusCode(201)
+                .body("total", is("-3.00")).body("commitmentReturned", is("3.00")).extract().path("id");
+        // the consumption goes back once, after the drawdown, whatever the outbox retries
+        n().stubFor(post(urlPathEqualTo(base + "/c-k/drawdowns")).willReturn(okJson("{}").withStatus(201)));
+        n().stubFor(post(urlPathEqualTo(base + "/c-k/credit-returns")).willReturn(okJson("{}").withStatus(201)));
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofHours(2));
+            delivery.deliverDue(100);
+        }
+        n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-k/credit-returns")).withRequestBody(equalToJson("""
+                {"creditNoteId":"%s","invoiceId":"%s","amount":"0.00","consumption":"3.00"}""".formatted(noteId,
+                feb.id))));
+
+        // March ends the window: 100 committed − (3.00 − 3.00 credited) − 3.00 = 97.00 (94.00 on gross spend)
+        tokenUsage(MAR, 2_000_000);
+        clock.set(Instant.parse("2026-04-02T03:00:00Z"));
+        subscriptionPro("active", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
+        closer.close(org, Instant.parse("2026-04-02T00:00:00Z"));
+        lines(MAR, List.of("base_fee", "overage", "commitment_true_up"), List.of("99.00", "3.00", "97.00"),
+                "199.00");
+    }
+
+    /**
+     * Late usage across a currency switch (Invoices rule 7): August billed in USD, the account bills in EUR from
+     * September. August's tokens recorded after its close are priced at August's USD plan and converted through the
+     * rate recorded for August — never at the EUR plan's prices, never unconverted; without that rate September's
+     * close fails visibly and is invoiced once the rate is recorded.
+     */
+    @Test
+    void lateUsageAcrossACurrencySwitchIsPricedInItsOwnPeriodsCurrencyAndConvertedAtItsRate() {
+        String aug = "2026-08-01T00:00:00Z";
+        String sep = "2026-09-01T00:00:00Z";
+        account("EUR", aug);
+        for (String[] p : List.of(new String[]{"USD", "99.00", "0.003"}, new String[]{"EUR", "89.00", "0.005"})) {
+            n().stubFor(get(urlPathEqualTo("/v1/plans/xc/versions/1")).withQueryParam("currency", equalTo(p[0]))
+                    .willReturn(
+                            okJson("""
+                                    {"slug":"xc","version":1,"billingModel":"tiered","interval":"month",
+                                     "basePrice":{"amount":"%s","currency":"%s"},"allowances":{"llm_tokens":1000000},
+                                     "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"upTo":null,"unitAmount":"%s"}]}]}"""
+                                    .formatted(p[1], p[0], p[2]))));
+        }
+        String created = """
+                {"id":"e1","type":"created","occurredAt":"%s","effectiveAt":"%s","planSlug":"xc","planVersion":1,
+                 "toStatus":"active","currency":"USD"}""".formatted(aug, aug);
+        events(created + """
+                ,{"id":"e2","type":"currency_switched","occurredAt":"2026-08-20T00:00:00Z","effectiveAt":"%s",
+                 "planSlug":"xc","planVersion":1,"currency":"EUR"}""".formatted(sep));
+        tokenUsage(aug, 1_000_000);
+        tokenUsage(sep, 0);
+        clock.set(Instant.parse("2026-09-02T03:00:00Z"));
+        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
+                {"status":"active","currentPeriodStart":"%s","currentPeriodEnd":"2026-10-01T00:00:00Z",
+                 "cancelAtPeriodEnd":false,"currency":"EUR","plan":{"slug":"xc","version":1,"interval":"month",
+                 "billingModel":"tiered"}}""".formatted(sep))));
+        closer.close(org, Instant.parse("2026-09-02T00:00:00Z"));
+        lines(aug, List.of("base_fee"), List.of("99.00"), "99.00");
+
+        // 2 M more August tokens are recorded after its close (August as billed stays at 1 M)
+        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(aug))
+                .withQueryParam("recordedBefore", matching("2026-09-02T03:00.*")).atPriority(1)
+                .willReturn(okJson(tokens(1_000_000))));
+        tokenUsage(aug, 3_000_000);
+        clock.set(Instant.parse("2026-10-02T03:00:00Z"));
+        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(
+                okJson("""
+                        {"status":"active","currentPeriodStart":"2026-10-01T00:00:00Z","currentPeriodEnd":"2026-11-01T00:00:00Z",
+                         "cancelAtPeriodEnd":false,"currency":"EUR","plan":{"slug":"xc","version":1,"interval":"month",
+                         "billingModel":"tiered"}}""")));
+        // no USD→EUR rate for August yet: September is not invoiced, and says why
+        assertThrows(RuntimeException.class, () -> closer.close(org, Instant.parse("2026-10-02T00:00:00Z")));
+        unbilled().body("size()", is(1)).body("[0].cause", is("exchange_rate_missing"));
+
+        rate("2026-08-31", "0.900000000000");
+        closer.close(org, Instant.parse("2026-10-02T00:00:00Z"));
+        // EUR 89.00, and 2,000 packages × USD 0.003 = USD 6.00 at 0.90 = EUR 5.40 (at the EUR plan: 10.00)
+        lines(sep, List.of("base_fee", "late_usage"), List.of("89.00", "5.40"), "94.40");
+        given().header("Authorization", TestTokens.bearer(org, Roles.OWNER))
+                .when().get("/v1/orgs/{org}/invoices/{id}", org, invoices().get(1).id).then().statusCode(200)
+                .body("currency", is("EUR")).body("lines[1].fx.fromCurrency", is("USD"))
+                .body("lines[1].fx.rateDate", is("2026-08-31"))
+                .body("lines[1].description", containsString("priced in USD"));
+    }
+
     // ---- stand-ins
+
+    /** A contract committing 100.00 over February and March, no credits, no minimums. */
+    private void committed(String contractId) {
+        n().stubFor(get(urlPathEqualTo(base + "/terms")).atPriority(5).willReturn(okJson("""
+                {"contractId":"%s","version":1,"currency":"USD","termStart":"2026-02-01T00:00:00Z",
+                 "termEnd":"2026-04-01T00:00:00Z","commitment":{"amount":{"amount":"100.000000000000","currency":"USD"},
+                 "periodStart":"2026-02-01T00:00:00Z","periodEnd":"2026-04-01T00:00:00Z"},"negotiatedRates":[],
+                 "prepaidCreditBalance":{"amount":"0","currency":"USD"},"minimums":[]}""".formatted(contractId))));
+    }
 
     private void account(String currency, String createdAt) {
         Neighbours.accounts(List.of(org));

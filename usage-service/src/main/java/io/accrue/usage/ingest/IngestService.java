@@ -165,6 +165,12 @@ public class IngestService {
         }
         Metered metered = (Metered) measured;
         Optional<PriceCatalog.ResolvedModel> model = models.computeIfAbsent(r.model(), catalog::resolve);
+        if (model.isPresent() && r.provider() != null && !r.provider().equalsIgnoreCase(model.get().providerId())) {
+            // the catalog's provider is the one recorded: a different one sent would be silently replaced
+            return EventResult.rejected(index, r.eventId(), "provider_mismatch", "provider '" + r.provider()
+                    + "' is not the catalog's provider of model '" + model.get().modelId() + "' ('"
+                    + model.get().providerId() + "'); leave it out or send the catalog's.");
+        }
         Optional<Prices> prices = model.flatMap(m -> m.at(r.occurredAt()));
         Optional<Rating.Rated> rated = prices.map(p -> Rating.rate(p, metered));
         if (rated.isEmpty() || !rated.get().priced()) {

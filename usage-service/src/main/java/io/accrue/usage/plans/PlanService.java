@@ -50,6 +50,11 @@ public class PlanService {
             throw ApiException.unprocessable("pricing_ambiguous",
                     "A margin plan prices by targetMarginPercent; markupPercent belongs to markup plans.");
         }
+        if ("markup".equals(r.pricing()) && r.targetMarginPercent() != null && r.targetMarginPercent().signum() != 0) {
+            // stored and never applied otherwise: a markup plan prices by markupPercent alone
+            throw ApiException.unprocessable("pricing_ambiguous",
+                    "A markup plan prices by markupPercent; targetMarginPercent belongs to margin plans.");
+        }
         Instant now = clock.instant();
         RatePlan p = plans.bySlug(orgId, slug).orElseGet(() -> {
             RatePlan n = new RatePlan();
@@ -60,6 +65,11 @@ public class PlanService {
             return n;
         });
         boolean makeDefault = Boolean.TRUE.equals(r.isDefault()) || plans.defaultOf(orgId).isEmpty();
+        if (Boolean.FALSE.equals(r.isDefault()) && (makeDefault || p.isDefault)) {
+            // "not the default" would be ignored: an organisation always has one default plan
+            throw ApiException.unprocessable("default_plan_required", "'" + slug + "' is the organisation's default"
+                    + " rate plan (its first plan, or made default before); make another plan the default instead.");
+        }
         if (makeDefault) {
             plans.defaultOf(orgId).filter(d -> !d.id.equals(p.id)).ifPresent(d -> {
                 d.isDefault = false;

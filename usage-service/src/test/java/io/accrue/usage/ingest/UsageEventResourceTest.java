@@ -170,6 +170,22 @@ class UsageEventResourceTest {
                 .then().statusCode(200).body("planSlug", equalTo("pro")).body("blocked", equalTo(false));
     }
 
+    /** Field audit: a provider the catalog contradicts would be replaced silently; it is refused instead. */
+    @Test
+    void aProviderThatIsNotTheCatalogsIsRefusedNeverReplaced() {
+        reporter("live").body("""
+                {"eventId":"p-1","endUserId":"u-1","model":"gpt-4o","provider":"anthropic","inputTokens":10,
+                 "outputTokens":1,"occurredAt":"2026-03-15T09:00:00Z"}""").when().post("/v1/usage-events")
+                .then().statusCode(422).contentType(PROBLEM).body("code", equalTo("provider_mismatch"));
+        summary("live").body("totals.requests", equalTo(0));
+        // the catalog's own provider (any case) is accepted and recorded as the catalog spells it
+        reporter("live").body("""
+                {"eventId":"p-2","endUserId":"u-1","model":"gpt-4o","provider":"OpenAI","inputTokens":10,
+                 "outputTokens":1,"occurredAt":"2026-03-15T09:00:00Z"}""").when().post("/v1/usage-events")
+                .then().statusCode(201).body("status", equalTo("accepted"));
+        summary("live").body("totals.requests", equalTo(1)).body("byModel[0].provider", equalTo("openai"));
+    }
+
     @Test
     void securityAndRejectionsPersistNothing() {
         String body = event("s-1", "u-1", "gpt-4o", 1000, 0, "2026-03-15T09:00:00Z");

@@ -2,6 +2,7 @@ package io.accrue.usage.quota;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -182,6 +183,36 @@ class QuotaResourceTest {
         reporter().when().get("/v1/quota/check").then().statusCode(400).body("code", equalTo("end_user_required"));
         reporter().body("{\"endUserId\":\"\",\"estimatedTokens\":-1}").when().post("/v1/quota/reservations")
                 .then().statusCode(422).body("code", equalTo("validation_failed"));
+    }
+
+    /**
+     * Field audit (usage-service README): fields a rate plan would store and never apply are refused, and nothing of
+     * the refused request is kept.
+     */
+    @Test
+    void ratePlanFieldsThatWouldBeIgnoredAreRefused() {
+        // a markup plan prices by markupPercent alone: a target margin on it would be stored and never applied
+        admin().body("""
+                {"slug":"m","name":"M","pricing":"markup","markupPercent":"10","targetMarginPercent":"30",
+                 "enforcement":"block"}""").when().put("/v1/orgs/{org}/rate-plans/{slug}", org, "m")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("pricing_ambiguous"));
+        // the first plan is the default whatever it says: "isDefault": false would be ignored
+        admin().body("""
+                {"slug":"first","name":"First","pricing":"markup","markupPercent":"10","enforcement":"block",
+                 "isDefault":false}""").when().put("/v1/orgs/{org}/rate-plans/{slug}", org, "first")
+                .then().statusCode(422).body("code", equalTo("default_plan_required"));
+        admin().when().get("/v1/orgs/{org}/rate-plans", org).then().statusCode(200)
+                .body("", hasSize(0));
+        plan("first", "block", "\"isDefault\":true");
+        // un-defaulting the default is refused too; another plan may say false and is simply not the default
+        admin().body("""
+                {"slug":"first","name":"First","pricing":"markup","markupPercent":"10","enforcement":"block",
+                 "isDefault":false}""").when().put("/v1/orgs/{org}/rate-plans/{slug}", org, "first")
+                .then().statusCode(422).body("code", equalTo("default_plan_required"));
+        plan("second", "block", "\"isDefault\":false");
+        admin().when().get("/v1/orgs/{org}/rate-plans/{slug}", org, "first").then().statusCode(200)
+                .body("isDefault", equalTo(true));
     }
 
     private void plan(String slug, String enforcement, String limits) {
