@@ -8,13 +8,15 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * subscription-service stand-in: organisations named {@code suspended-*} are suspended, {@code down-*} answer 503,
- * {@code none-*} have no account; every other organisation is active. {@code metered-*} accounts are on metered
+ * {@code none-*} have no account; {@code slowafter-*} and {@code failafter-*} answer "suspended" once, then slowly
+ * or with 503 (one organisation per test: the scenario state is shared); every other organisation is active. {@code metered-*} accounts are on metered
  * Stripe prices (customer {@code cus_Metered123}).
  */
 @QuarkusTestResource(SubscriptionServiceStub.class)
@@ -39,6 +41,21 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
         server.stubFor(get(urlPathMatching("/v1/accounts/none-[^/]+/status")).atPriority(1)
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
                         .withBody("{\"status\":404,\"code\":\"account_not_found\"}")));
+        // slowafter-* / failafter-*: the first status answer is "suspended", every later one takes 3 s (beyond the
+        // client's timeout) or fails with 503 — subscription-service turning slow or failing after it was seen
+        for (String kind : new String[]{"slowafter", "failafter"}) {
+            server.stubFor(get(urlPathMatching("/v1/accounts/" + kind + "-[^/]+/status")).atPriority(1)
+                    .inScenario(kind).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("degraded")
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withBody("{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"suspended\"}")));
+            server.stubFor(get(urlPathMatching("/v1/accounts/" + kind + "-[^/]+/status")).atPriority(1)
+                    .inScenario(kind).whenScenarioStateIs("degraded")
+                    .willReturn(kind.equals("slowafter")
+                            ? aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                                    .withFixedDelay(3000)
+                                    .withBody("{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"active\"}")
+                            : aResponse().withStatus(503)));
+        }
         // metering reads the billing mode from the subscription: metered-* orgs are on metered prices, flatmode-* orgs
         // have metering enabled but bill flat (Accrue's invoice bills their tokens)
         server.stubFor(get(urlPathMatching("/v1/accounts/metered-[^/]+/subscription")).atPriority(1)
