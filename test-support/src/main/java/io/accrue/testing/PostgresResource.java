@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -15,6 +17,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * per test JVM, one database per service named by the {@code database} init arg; Flyway builds the schema.
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String OVERRIDE_PREFIX = "accrue.test.postgres.";
 
     private static EmbeddedPostgres server;
     private String database = "accrue";
@@ -47,11 +51,14 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setServerConfig("max_connections", "300")
+                        // fast and not crash-safe: fine for tests, whose data is thrown away; benchmarks turn
+                        // durability back on (see serverConfigOverrides)
                         .setServerConfig("fsync", "off")
-                        .setServerConfig("synchronous_commit", "off")
-                        .start();
+                        .setServerConfig("synchronous_commit", "off");
+                serverConfigOverrides(System.getProperties()).forEach(builder::setServerConfig);
+                server = builder.start();
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded PostgreSQL did not start", e);
             }
@@ -64,6 +71,21 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
             }));
         }
         return server;
+    }
+
+    /**
+     * Server settings from system properties {@code accrue.test.postgres.<setting>=<value>}, applied after the
+     * defaults above: the benchmarks run with {@code fsync=on}, {@code synchronous_commit=on} and
+     * {@code full_page_writes=on} this way (production durability), and a test can preload an extension.
+     */
+    static Map<String, String> serverConfigOverrides(Properties properties) {
+        Map<String, String> settings = new TreeMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(OVERRIDE_PREFIX) && name.length() > OVERRIDE_PREFIX.length()) {
+                settings.put(name.substring(OVERRIDE_PREFIX.length()), properties.getProperty(name));
+            }
+        }
+        return settings;
     }
 
     @Override

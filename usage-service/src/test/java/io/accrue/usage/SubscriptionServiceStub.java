@@ -8,13 +8,16 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * subscription-service stand-in: organisations named {@code suspended-*} are suspended, {@code down-*} answer 503,
- * {@code none-*} have no account; every other organisation is active. {@code metered-*} accounts are on metered
+ * {@code none-*} have no account; {@code slowafter-*} and {@code failafter-*} answer "suspended" until
+ * {@link #degrade} turns them slow or failing (the scenario state is shared by all organisations of the kind);
+ * every other organisation is active. {@code metered-*} accounts are on metered
  * Stripe prices (customer {@code cus_Metered123}).
  */
 @QuarkusTestResource(SubscriptionServiceStub.class)
@@ -39,6 +42,21 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
         server.stubFor(get(urlPathMatching("/v1/accounts/none-[^/]+/status")).atPriority(1)
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
                         .withBody("{\"status\":404,\"code\":\"account_not_found\"}")));
+        // slowafter-* / failafter-*: "suspended" until a test moves the scenario to "degraded" (see degrade()), then
+        // every answer takes 3 s (beyond the client's timeout) or fails with 503
+        for (String kind : new String[]{"slowafter", "failafter"}) {
+            server.stubFor(get(urlPathMatching("/v1/accounts/" + kind + "-[^/]+/status")).atPriority(1)
+                    .inScenario(kind).whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withBody("{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"suspended\"}")));
+            server.stubFor(get(urlPathMatching("/v1/accounts/" + kind + "-[^/]+/status")).atPriority(1)
+                    .inScenario(kind).whenScenarioStateIs("degraded")
+                    .willReturn(kind.equals("slowafter")
+                            ? aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                                    .withFixedDelay(3000)
+                                    .withBody("{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"active\"}")
+                            : aResponse().withStatus(503)));
+        }
         // metering reads the billing mode from the subscription: metered-* orgs are on metered prices, flatmode-* orgs
         // have metering enabled but bill flat (Accrue's invoice bills their tokens)
         server.stubFor(get(urlPathMatching("/v1/accounts/metered-[^/]+/subscription")).atPriority(1)
@@ -58,6 +76,32 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
                         .withBody("{\"orgId\":\"x\",\"name\":\"M\",\"currency\":\"USD\",\"timeZone\":\"UTC\","
                                 + "\"planSlug\":\"pro\",\"stripeCustomerId\":\"cus_Metered123\",\"meteredEnabled\":true}")));
         return Map.of("quarkus.rest-client.subscription-service.url", server.baseUrl());
+    }
+
+    /**
+     * Moves the {@code slowafter} or {@code failafter} scenario to {@code degraded} ({@code true}) or back to its
+     * start ({@code false}), through WireMock's admin API at the stand-in's URL.
+     */
+    public static void degrade(String kind, boolean degraded) {
+        String base = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.rest-client.subscription-service.url", String.class);
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(base + "/__admin/scenarios/" + kind + "/state"))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers
+                            .ofString("{\"state\":\"" + (degraded ? "degraded" : Scenario.STARTED) + "\"}"))
+                    .header("Content-Type", "application/json").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("scenario state not set: " + response.statusCode() + " "
+                        + response.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

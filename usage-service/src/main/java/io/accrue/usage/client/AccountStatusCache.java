@@ -1,11 +1,11 @@
 package io.accrue.usage.client;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 
 import io.accrue.usage.config.UsageConfig;
@@ -16,32 +16,50 @@ import io.accrue.usage.config.UsageConfig;
  *
  * <p>
  * The quota check sits on every model call, so the cache also keeps subscription-service's latency off that path:
- * when an entry expires, one check asks again while the others keep answering from the last status, and an
- * "unknown" answer (subscription-service unreachable) is kept for a short while too, instead of every check
- * waiting for its own timeout until the service is back.
+ * when an entry expires, one check asks again while the others keep answering from the last status.
+ *
+ * <p>
+ * Never fail open on a slow or failing lookup: when subscription-service cannot answer (timeout, circuit open, 5xx,
+ * an exception), the last status it <em>did</em> answer keeps being used for up to
+ * {@code accrue.usage.quota.account-status-max-stale} (default one hour) after that answer, so a known-suspended
+ * account stays blocked. Only an organisation never seen, or whose last answer is older than that bound, gets
+ * {@code unknown} (the check allows and flags it). Failed lookups are retried every {@link #RETRY_AFTER} (one check
+ * asks, the others keep answering), so a recovery is seen quickly.
  */
 @ApplicationScoped
 public class AccountStatusCache {
 
-    /** How long an "unknown" answer is trusted: short, so a recovery is seen quickly. */
-    static final Duration UNKNOWN_TTL = Duration.ofSeconds(2);
+    /** How soon a lookup is tried again after subscription-service could not answer. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
-    private record Cached(AccountStatus status, Instant expiresAt, AtomicBoolean refreshing) {}
+    /**
+     * {@code knownAt}: when subscription-service last answered for this organisation (ticker nanos), or
+     * {@code Long.MIN_VALUE} when it never did and {@code status} is {@code unknown}.
+     */
+    private record Cached(AccountStatus status, long expiresAt, long knownAt, AtomicBoolean refreshing) {
+
+        boolean known() {
+            return knownAt != Long.MIN_VALUE;
+        }
+    }
 
     private final AccountStatusClient client;
     private final UsageConfig config;
+    private final StatusTicker ticker;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    AccountStatusCache(AccountStatusClient client, UsageConfig config) {
+    @Inject
+    AccountStatusCache(AccountStatusClient client, UsageConfig config, StatusTicker ticker) {
         this.client = client;
         this.config = config;
+        this.ticker = ticker;
     }
 
-    /** {@code active}, {@code suspended}… or {@code none} (no account) or {@code unknown} (unreachable). */
+    /** {@code active}, {@code suspended}… or {@code none} (no account) or {@code unknown} (no usable answer). */
     public AccountStatus status(String orgId) {
-        Instant now = Instant.now(); // cache age is wall-clock time, not business time
+        long now = ticker.nanos();
         Cached c = cache.get(orgId);
-        if (c != null && c.expiresAt().isAfter(now)) {
+        if (c != null && now - c.expiresAt() < 0) {
             return c.status();
         }
         if (c != null && !c.refreshing().compareAndSet(false, true)) {
@@ -53,17 +71,42 @@ public class AccountStatusCache {
         } catch (WebApplicationException e) {
             s = new AccountStatus(orgId, e.getResponse().getStatus() == 404 ? "none" : "unknown");
         } catch (RuntimeException e) {
+            if (usable(c, now)) {
+                return keepLast(orgId, c, now);
+            }
             if (c != null) {
                 c.refreshing().set(false);
             }
             throw e;
         }
-        Duration ttl = config.quota().accountStatusTtl();
-        if ("unknown".equals(s.status()) && UNKNOWN_TTL.compareTo(ttl) < 0) {
-            ttl = UNKNOWN_TTL;
+        if (s == null || "unknown".equals(s.status())) {
+            if (usable(c, now)) {
+                return keepLast(orgId, c, now);
+            }
+            AccountStatus unknown = new AccountStatus(orgId, "unknown");
+            cache.put(orgId, new Cached(unknown, now + retryAfter().toNanos(), Long.MIN_VALUE, new AtomicBoolean()));
+            return unknown;
         }
-        cache.put(orgId, new Cached(s, now.plus(ttl), new AtomicBoolean()));
+        cache.put(orgId, new Cached(s, now + config.quota().accountStatusTtl().toNanos(), now, new AtomicBoolean()));
         return s;
+    }
+
+    /** The last answer subscription-service gave is still within the staleness bound. */
+    private boolean usable(Cached c, long now) {
+        return c != null && c.known() && now - c.knownAt() <= config.quota().accountStatusMaxStale().toNanos();
+    }
+
+    /** Serve the last known status and ask again after {@link #RETRY_AFTER}; its age keeps counting. */
+    private AccountStatus keepLast(String orgId, Cached c, long now) {
+        long retryAt = Math.min(now + retryAfter().toNanos(),
+                c.knownAt() + config.quota().accountStatusMaxStale().toNanos() + 1);
+        cache.put(orgId, new Cached(c.status(), retryAt, c.knownAt(), new AtomicBoolean()));
+        return c.status();
+    }
+
+    private Duration retryAfter() {
+        Duration ttl = config.quota().accountStatusTtl();
+        return RETRY_AFTER.compareTo(ttl) < 0 ? RETRY_AFTER : ttl;
     }
 
     public void clear() {

@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
 /**
  * subscription-service's account status behind timeout, retry (a GET, so idempotent), circuit breaker and a
  * fallback. Quota checks sit on every model call, so an unreachable subscription-service must not stop all
- * traffic: the answer is then "unknown" (null) and the check allows and flags it.
+ * traffic: the answer is then "unknown", and {@link AccountStatusCache} keeps using the last status it did answer
+ * (bounded staleness), so only an organisation without a recent answer is allowed and flagged.
  */
 @ApplicationScoped
 public class AccountStatusClient {
@@ -52,7 +53,9 @@ public class AccountStatusClient {
     }
 
     AccountStatus unknown(String orgId) {
-        LOG.warnf("account status of %s unavailable; quota checks allow and flag", orgId);
+        LOG.warnf(
+                "account status of %s unavailable; quota checks use the last known status (bounded), else allow and flag",
+                orgId);
         return new AccountStatus(orgId, "unknown");
     }
 }

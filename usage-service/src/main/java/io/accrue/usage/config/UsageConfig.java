@@ -103,6 +103,13 @@ public interface UsageConfig {
     }
 
     interface Ingest {
+        /**
+         * Write transactions one replica runs at once (group commit: each takes every request queued when it
+         * starts). More than one lets PostgreSQL commit one group while the next is written.
+         */
+        @WithDefault("2")
+        int writers();
+
         /** Events older than this (by occurred_at) are refused with {@code event_too_old}. */
         @WithDefault("P3D")
         Duration lateWindow();
@@ -124,6 +131,13 @@ public interface UsageConfig {
         /** How long a suspended/active answer from subscription-service is trusted. */
         @WithDefault("PT30S")
         Duration accountStatusTtl();
+
+        /**
+         * How long the last status subscription-service did answer keeps being used while it is slow or failing:
+         * a suspended account stays blocked that long instead of every check allowing it as "unknown".
+         */
+        @WithDefault("PT1H")
+        Duration accountStatusMaxStale();
 
         /** Default reservation lifetime when the caller names none. */
         @WithDefault("PT2M")

@@ -1,22 +1,35 @@
 package io.accrue.usage.ingest;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.accrue.usage.config.UsageConfig;
 
 /**
- * Group commit for ingestion. Requests arriving while a write transaction runs queue up, and the next writer takes
- * all of them into one transaction (up to {@link #MAX_EVENTS}).
+ * Group commit for ingestion. Requests arriving while the write transactions run queue up, and the next writer takes
+ * all of them into one transaction (up to {@link #MAX_EVENTS}). Up to {@code accrue.usage.ingest.writers} groups
+ * (default 2) are written at once, so PostgreSQL commits (and fsyncs) one group while the next one is written,
+ * instead of idling between statements.
  *
  * <p>
  * Why: every batch moves the same few rollup and quota-counter rows (one per end user, model and window).
  * Written one transaction per request, concurrent requests queue on those row locks anyway, each one rewrites the
  * rows, and the dead row versions they leave behind are what slowed ingestion down (PostgreSQL cannot prune a
- * version while an older transaction still waits). Combined, a row is written once per group, and the
- * transactions of one replica never wait on each other's locks.
+ * version while an older transaction still waits). Combined, a row is written once per group, and with a few writers
+ * per replica only a few transactions ever wait on each other.
+ *
+ * <p>
+ * Several writers, no deadlock: {@link IngestWriter} takes organisations, end users, events (by id), session claims,
+ * rollup and counter rows and reservations each in one sorted order, so two transactions meeting on the same rows
+ * wait for each other in the same order. Idempotency stays exact across writers: an id in two concurrent groups is
+ * inserted by one; the other's {@code ON CONFLICT DO NOTHING} waits for that commit and reports a duplicate (or
+ * inserts it if the first rolled back), and only inserted rows move rollups and counters.
  *
  * <p>
  * Nothing is weakened: a group is one transaction, so every event still moves its rollups and counters atomically
@@ -31,12 +44,24 @@ public class GroupCommit {
     static final int MAX_EVENTS = 8_000;
 
     private final IngestWriter writer;
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    /** Held by the one thread writing a group; the others wait here for their results or their turn. */
-    private final ReentrantLock turn = new ReentrantLock();
+    private final int writers;
+    /** Guards {@link #queue} and {@link #active}; {@link #changed} is signalled whenever a group finishes. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int active;
 
-    GroupCommit(IngestWriter writer) {
+    @Inject
+    GroupCommit(IngestWriter writer, UsageConfig config) {
+        this(writer, config.ingest().writers());
+    }
+
+    GroupCommit(IngestWriter writer, int writers) {
+        if (writers < 1) {
+            throw new IllegalArgumentException("accrue.usage.ingest.writers must be at least 1");
+        }
         this.writer = writer;
+        this.writers = writers;
     }
 
     /** Which of these event ids the organisation's environment has recorded (a read, outside any group). */
@@ -47,15 +72,29 @@ public class GroupCommit {
     /** Writes the batch (alone or with others waiting at the same time) and answers for each of its events. */
     public List<EventResult> write(PricedBatch batch) {
         Pending mine = new Pending(batch);
-        queue.add(mine);
-        turn.lock();
+        lock.lock();
         try {
-            // Under the lock a request is either finished or still queued: whoever holds the lock drains.
+            queue.add(mine);
+            // A request is queued, in a group some thread is writing, or done. Whoever finds a free writer slot
+            // takes everything queued; the others wait for their group to finish or for a slot.
             while (!mine.done) {
-                writeQueued();
+                if (active < writers && !queue.isEmpty()) {
+                    List<Pending> group = takeGroup();
+                    active++;
+                    lock.unlock();
+                    try {
+                        writeGroup(group);
+                    } finally {
+                        lock.lock();
+                        active--;
+                        changed.signalAll();
+                    }
+                } else {
+                    changed.awaitUninterruptibly();
+                }
             }
         } finally {
-            turn.unlock();
+            lock.unlock();
         }
         if (mine.failure != null) {
             throw mine.failure;
@@ -63,7 +102,7 @@ public class GroupCommit {
         return mine.results;
     }
 
-    private void writeQueued() {
+    private List<Pending> takeGroup() {
         List<Pending> group = new ArrayList<>();
         int events = 0;
         for (Pending next = queue.peek(); next != null
@@ -71,6 +110,10 @@ public class GroupCommit {
             group.add(queue.poll());
             events += next.batch.events().size();
         }
+        return group;
+    }
+
+    private void writeGroup(List<Pending> group) {
         try {
             List<List<EventResult>> results = writer.write(group.stream().map(p -> p.batch).toList());
             for (int i = 0; i < group.size(); i++) {
@@ -98,12 +141,15 @@ public class GroupCommit {
         }
     }
 
-    /** Fields are written and read under {@link #turn}, which also publishes them to the owning thread. */
+    /**
+     * Written by the thread writing its group, outside the lock; {@code done} is volatile and written last, so an
+     * owner that sees it also sees the results or the failure.
+     */
     private static final class Pending {
         final PricedBatch batch;
         List<EventResult> results;
         RuntimeException failure;
-        boolean done;
+        volatile boolean done;
 
         Pending(PricedBatch batch) {
             this.batch = batch;

@@ -115,6 +115,9 @@ public class IngestWriter {
                 }
             }
         }
+        // Events inserted in event-id order: with several writers (GroupCommit.writers), two transactions that share
+        // ids wait on each other's speculative inserts in the same order, so they queue instead of deadlocking.
+        rows.sort(Comparator.comparing(r -> r.event().request().eventId()));
         String[] users = rows.stream().map(r -> r.event().request().endUserId()).distinct().sorted()
                 .toArray(String[]::new);
         ensureEndUsers(c, org, users, now);

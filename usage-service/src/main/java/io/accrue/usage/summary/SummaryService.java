@@ -77,15 +77,21 @@ public class SummaryService {
             query(c, "select " + counters + " from " + source + " where " + where, args,
                     rs -> totals[0] = counters(rs, 1));
             String[] currency = {"USD"};
-            // the currency of this window's events, read through the (org, environment, occurred_at) index: a summary
-            // per plan segment must not scan the organisation's whole history each time
-            query(c, "select max(currency) from usage_events where org_id = ? and environment = ?"
-                    + " and occurred_at >= ? and occurred_at < ? and currency is not null",
-                    new Object[]{org, env, ts(from), ts(to)}, rs -> {
-                        if (rs.getString(1) != null) {
-                            currency[0] = rs.getString(1);
-                        }
-                    });
+            // The currency of this window's events. A day-aligned window (the current period the account status and
+            // every quota check read) takes it from usage_currencies, a few rows per day (V10); any other window is
+            // already reading its events, and reads the currency from them through the (org, environment,
+            // occurred_at) index. Never over the organisation's whole history.
+            String currencySql = rollups
+                    ? "select max(currency) from usage_currencies where org_id = ? and environment = ?"
+                            + " and day >= (?::timestamptz at time zone 'UTC')::date"
+                            + " and day < (?::timestamptz at time zone 'UTC')::date"
+                    : "select max(currency) from usage_events where org_id = ? and environment = ?"
+                            + " and occurred_at >= ? and occurred_at < ? and currency is not null";
+            query(c, currencySql, new Object[]{org, env, ts(from), ts(to)}, rs -> {
+                if (rs.getString(1) != null) {
+                    currency[0] = rs.getString(1);
+                }
+            });
             if (!rollups) {
                 // Sessions from where each was counted (once per month and session id), so both paths agree.
                 String sw = "org_id = ? and environment = ? and occurred_at >= ? and occurred_at < ?"

@@ -37,23 +37,100 @@ class AccountStatusCacheTest {
         }
     }
 
+    /** Time the test moves by hand: entries age without sleeping. */
+    static class FakeTicker extends StatusTicker {
+        volatile long nanos = 1_000_000_000L;
+
+        @Override
+        public long nanos() {
+            return nanos;
+        }
+
+        void advance(Duration d) {
+            nanos += d.toNanos();
+        }
+    }
+
+    static final Duration MAX_STALE = Duration.ofMinutes(10);
+
     private static UsageConfig ttl(Duration ttl) {
         UsageConfig.Quota quota = (UsageConfig.Quota) Proxy.newProxyInstance(UsageConfig.class.getClassLoader(),
-                new Class<?>[]{UsageConfig.Quota.class}, (p, m, a) -> ttl);
+                new Class<?>[]{UsageConfig.Quota.class},
+                (p, m, a) -> m.getName().equals("accountStatusMaxStale") ? MAX_STALE : ttl);
         return (UsageConfig) Proxy.newProxyInstance(UsageConfig.class.getClassLoader(),
                 new Class<?>[]{UsageConfig.class}, (p, m, a) -> quota);
+    }
+
+    private final FakeTicker ticker = new FakeTicker();
+
+    private AccountStatusCache cache(ScriptedClient client, Duration ttl) {
+        return new AccountStatusCache(client, ttl(ttl), ticker);
+    }
+
+    @Test
+    void aKnownSuspensionStaysInForceWhileTheLookupFailsUpToTheStalenessBound() {
+        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "suspended"));
+        AccountStatusCache cache = cache(client, Duration.ofSeconds(30));
+        assertEquals("suspended", cache.status("o").status());
+        client.answer = org -> new AccountStatus(org, "unknown"); // what the client's timeout/circuit fallback gives
+        ticker.advance(Duration.ofSeconds(31));
+        assertEquals("suspended", cache.status("o").status(), "the lookup failed: the last known status holds");
+        assertEquals(2, client.calls.get());
+        ticker.advance(Duration.ofSeconds(1));
+        assertEquals("suspended", cache.status("o").status());
+        assertEquals(2, client.calls.get(), "a failed lookup is retried after RETRY_AFTER, not on every check");
+        ticker.advance(AccountStatusCache.RETRY_AFTER);
+        assertEquals("suspended", cache.status("o").status());
+        assertEquals(3, client.calls.get());
+        // the bound counts from the last real answer (t = 0), not from the last failed retry
+        ticker.advance(MAX_STALE.minus(Duration.ofSeconds(34)));
+        assertEquals("suspended", cache.status("o").status(), "exactly at the bound: still the last known status");
+        ticker.advance(Duration.ofSeconds(1));
+        assertEquals("unknown", cache.status("o").status(), "older than the bound: no longer trusted");
+    }
+
+    @Test
+    void anExceptionFromTheLookupAlsoKeepsTheLastKnownStatus() {
+        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "suspended"));
+        AccountStatusCache cache = cache(client, Duration.ofSeconds(30));
+        cache.status("o");
+        client.answer = org -> {
+            throw new IllegalStateException("boom");
+        };
+        ticker.advance(Duration.ofSeconds(31));
+        assertEquals("suspended", cache.status("o").status());
+        client.answer = org -> new AccountStatus(org, "active");
+        ticker.advance(AccountStatusCache.RETRY_AFTER);
+        assertEquals("active", cache.status("o").status(), "a real answer replaces the last known one");
+    }
+
+    @Test
+    void aServerErrorKeepsTheLastKnownStatusAndA404IsAnAnswer() {
+        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "suspended"));
+        AccountStatusCache cache = cache(client, Duration.ofSeconds(30));
+        cache.status("o");
+        client.answer = org -> {
+            throw new jakarta.ws.rs.WebApplicationException(503);
+        };
+        ticker.advance(Duration.ofSeconds(31));
+        assertEquals("suspended", cache.status("o").status());
+        client.answer = org -> {
+            throw new jakarta.ws.rs.WebApplicationException(404);
+        };
+        ticker.advance(AccountStatusCache.RETRY_AFTER);
+        assertEquals("none", cache.status("o").status(), "no account is an answer, not a failure");
     }
 
     @Test
     void anUnknownAnswerIsKeptBrieflyInsteadOfAskingOnEveryCheck() throws Exception {
         ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "unknown"));
-        AccountStatusCache cache = new AccountStatusCache(client, ttl(Duration.ofSeconds(30)));
+        AccountStatusCache cache = cache(client, Duration.ofSeconds(30));
         for (int i = 0; i < 100; i++) {
             assertEquals("unknown", cache.status("o").status());
         }
         assertEquals(1, client.calls.get());
         client.answer = org -> new AccountStatus(org, "active");
-        Thread.sleep(AccountStatusCache.UNKNOWN_TTL.toMillis() + 100);
+        ticker.advance(AccountStatusCache.RETRY_AFTER);
         assertEquals("active", cache.status("o").status(), "a recovery is seen once the short TTL has passed");
         assertEquals(2, client.calls.get());
     }
@@ -62,9 +139,9 @@ class AccountStatusCacheTest {
     void whileOneCheckRefreshesAnExpiredStatusTheOthersAnswerFromTheLastOne() throws Exception {
         CountDownLatch asking = new CountDownLatch(1), release = new CountDownLatch(1);
         ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "active"));
-        AccountStatusCache cache = new AccountStatusCache(client, ttl(Duration.ofMillis(50)));
+        AccountStatusCache cache = cache(client, Duration.ofMillis(50));
         assertEquals("active", cache.status("o").status());
-        Thread.sleep(100);
+        ticker.advance(Duration.ofMillis(100));
         client.answer = org -> {
             asking.countDown();
             try {
@@ -86,14 +163,11 @@ class AccountStatusCacheTest {
     }
 
     @Test
-    void aFailedRefreshLetsTheNextCheckAskAgain() throws Exception {
-        ScriptedClient client = new ScriptedClient(org -> new AccountStatus(org, "active"));
-        AccountStatusCache cache = new AccountStatusCache(client, ttl(Duration.ofMillis(50)));
-        cache.status("o");
-        Thread.sleep(100);
-        client.answer = org -> {
+    void aFailedRefreshWithoutAnyKnownStatusLetsTheNextCheckAskAgain() throws Exception {
+        ScriptedClient client = new ScriptedClient(org -> {
             throw new IllegalStateException("boom");
-        };
+        });
+        AccountStatusCache cache = cache(client, Duration.ofMillis(50));
         assertThrows(IllegalStateException.class, () -> cache.status("o"));
         client.answer = org -> new AccountStatus(org, "suspended");
         assertEquals("suspended", cache.status("o").status());

@@ -67,7 +67,7 @@ class GroupCommitTest {
     @Test
     void requestsArrivingDuringAWriteAreWrittenTogetherAndEachGetsItsOwnAnswer() throws Exception {
         RecordingWriter writer = new RecordingWriter();
-        GroupCommit commit = new GroupCommit(writer);
+        GroupCommit commit = new GroupCommit(writer, 1);
         Future<List<EventResult>> first = pool.submit(() -> commit.write(batch("first")));
         while (writer.calls.isEmpty()) {
             Thread.sleep(1);
@@ -91,7 +91,7 @@ class GroupCommitTest {
     void whenAGroupFailsEachRequestIsRetriedAloneAndOnlyTheBadOneFails() throws Exception {
         RecordingWriter writer = new RecordingWriter();
         writer.poison = "bad";
-        GroupCommit commit = new GroupCommit(writer);
+        GroupCommit commit = new GroupCommit(writer, 1);
         Future<List<EventResult>> first = pool.submit(() -> commit.write(batch("first")));
         while (writer.calls.isEmpty()) {
             Thread.sleep(1);
@@ -114,7 +114,7 @@ class GroupCommitTest {
     @Test
     void aGroupStopsAtTheEventCap() throws Exception {
         RecordingWriter writer = new RecordingWriter();
-        GroupCommit commit = new GroupCommit(writer);
+        GroupCommit commit = new GroupCommit(writer, 1);
         Future<List<EventResult>> first = pool.submit(() -> commit.write(batch("first")));
         while (writer.calls.isEmpty()) {
             Thread.sleep(1);
@@ -133,5 +133,26 @@ class GroupCommitTest {
         }
         // Each of the three is more than half the cap: no two fit in one group.
         assertEquals(4, writer.calls.size(), writer.calls.toString());
+    }
+
+    @Test
+    void withTwoWritersARequestIsWrittenWhileAnotherGroupIsStillInItsTransaction() throws Exception {
+        RecordingWriter writer = new RecordingWriter();
+        GroupCommit commit = new GroupCommit(writer, 2);
+        Future<List<EventResult>> first = pool.submit(() -> commit.write(batch("first")));
+        while (writer.calls.isEmpty()) {
+            Thread.onSpinWait();
+        }
+        // the first group's transaction is held open by the writer; the second writer slot takes this one
+        assertEquals("second", commit.write(batch("second")).get(0).eventId());
+        assertTrue(!first.isDone(), "the first group is still being written");
+        writer.release.countDown();
+        assertEquals("first", first.get(10, TimeUnit.SECONDS).get(0).eventId());
+        assertEquals(List.of(List.of("first"), List.of("second")), writer.calls);
+    }
+
+    @Test
+    void atLeastOneWriter() {
+        assertThrows(IllegalArgumentException.class, () -> new GroupCommit(new RecordingWriter(), 0));
     }
 }
