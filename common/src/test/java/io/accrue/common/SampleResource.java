@@ -29,7 +29,8 @@ public class SampleResource {
         this.caller = caller;
     }
 
-    public record Widget(@NotBlank String name, @NotNull @Min(1) Integer quantity, java.math.BigDecimal price,
+    public record Widget(@NotBlank @jakarta.validation.constraints.Size(max = 200) String name,
+            @NotNull @Min(1) Integer quantity, java.math.BigDecimal price,
             Boolean active, java.util.Map<String, String> tags) {}
 
     @GET

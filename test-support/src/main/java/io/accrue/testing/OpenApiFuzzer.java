@@ -165,12 +165,14 @@ public final class OpenApiFuzzer {
         pathItem.path("parameters").forEach(parameters::add);
         op.path("parameters").forEach(parameters::add);
         Map<String, String> path = new LinkedHashMap<>();
+        Map<String, JsonNode> pathSchemas = new LinkedHashMap<>();
         Map<String, JsonNode> query = new LinkedHashMap<>();
         for (JsonNode p : parameters) {
             JsonNode schema = resolve(p.path("schema"));
             if ("path".equals(p.path("in").asText())) {
                 String name = p.path("name").asText();
                 path.put(name, pathValues.getOrDefault(name, validScalar(schema).asText()));
+                pathSchemas.put(name, schema);
             } else if ("query".equals(p.path("in").asText())) {
                 query.put(p.path("name").asText(), schema);
             }
@@ -179,16 +181,20 @@ public final class OpenApiFuzzer {
         String target = fill(template, path);
         // bad ids in every path parameter (the organisation too: it must not leak or break)
         for (String name : path.keySet()) {
-            for (String bad : List.of("%00", "x".repeat(3000), "not-a-uuid", "-1", "1e999", "..%2F..",
-                    "%C3%28", "99999999999999999999")) {
+            List<String> bads = new ArrayList<>(List.of("%00", "x".repeat(3000), "not-a-uuid", "-1", "1e999",
+                    "..%2F..", "%C3%28", "99999999999999999999"));
+            overLong(pathSchemas.get(name)).ifPresent(bads::add);
+            for (String bad : bads) {
                 Map<String, String> values = new LinkedHashMap<>(path);
                 values.put(name, bad);
                 out.add(new Input(fill(template, values), bodyFor(op, method), "path " + name + "=" + bad));
             }
         }
         for (String name : query.keySet()) {
-            for (String bad : List.of("%00", "", "x".repeat(3000), "-1", "0", "99999999999999999999", "abc",
-                    "1e999", "2026-13-45T99:99:99Z")) {
+            List<String> bads = new ArrayList<>(List.of("%00", "", "x".repeat(3000), "-1", "0",
+                    "99999999999999999999", "abc", "1e999", "2026-13-45T99:99:99Z"));
+            overLong(query.get(name)).ifPresent(bads::add);
+            for (String bad : bads) {
                 out.add(new Input(target + "?" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + bad,
                         bodyFor(op, method), "query " + name + "=" + abbreviate(bad)));
             }
@@ -224,6 +230,13 @@ public final class OpenApiFuzzer {
             out.add(new Input(target, bodyFor(op, method), "as is"));
         }
         return out;
+    }
+
+    /** One character more than the published maximum of a string parameter. */
+    private static java.util.Optional<String> overLong(JsonNode schema) {
+        return schema != null && schema.has("maxLength") && schema.get("maxLength").asInt() < 100_000
+                ? java.util.Optional.of("x".repeat(schema.get("maxLength").asInt() + 1))
+                : java.util.Optional.empty();
     }
 
     private String bodyFor(JsonNode op, String method) {
@@ -359,6 +372,10 @@ public final class OpenApiFuzzer {
             default -> {
                 bad.add(JSON.textNode("nul\u0000here"));
                 bad.add(JSON.textNode("y".repeat(100_000)));
+                if (schema.has("maxLength") && schema.get("maxLength").asInt() < 100_000) {
+                    // one character over the published maximum
+                    bad.add(JSON.textNode("y".repeat(schema.get("maxLength").asInt() + 1)));
+                }
                 bad.add(JSON.textNode(""));
                 bad.add(JSON.numberNode(new java.math.BigDecimal("1e400")));
                 bad.add(JSON.arrayNode().add("x"));

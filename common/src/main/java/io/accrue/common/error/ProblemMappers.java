@@ -40,6 +40,17 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response validation(ConstraintViolationException e) {
+        List<Problem.Violation> tooLong = e.getConstraintViolations().stream().filter(ProblemMappers::overMaximum)
+                .map(v -> new Problem.Violation(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.Violation::field))
+                .toList();
+        if (!tooLong.isEmpty()) {
+            // A string over its published maxLength is refused like the edge refuses a long parameter: 400, before
+            // any other rule (and before the database, whose varchar would otherwise answer 500).
+            return Problems.response(400, "value_too_long", "Value too long",
+                    tooLong.stream().map(v -> v.field() + ": " + v.message()).collect(Collectors.joining("; ")),
+                    tooLong, Map.of());
+        }
         List<Problem.Violation> violations = e.getConstraintViolations().stream()
                 .map(v -> new Problem.Violation(fieldOf(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.Violation::field))
@@ -60,6 +71,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalidValue(InvalidFormatException e) {
         String field = jsonPath(e);
+        if (e instanceof StorableStrings.TooLong) {
+            return Problems.response(400, "value_too_long", "Value too long",
+                    "A key of '" + field + "' is longer than " + StorableStrings.MAX_KEY_LENGTH + " characters.",
+                    List.of(new Problem.Violation(field, "key longer than " + StorableStrings.MAX_KEY_LENGTH)),
+                    Map.of());
+        }
         return Problems.response(400, "invalid_value", "Invalid value",
                 "Field '" + field + "' has a value of the wrong type or format.",
                 List.of(new Problem.Violation(field, "invalid value")), Map.of());
@@ -74,6 +91,9 @@ public class ProblemMappers {
     public Response mismatchedInput(MismatchedInputException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             return unknownField(u);
+        }
+        if (e instanceof InvalidFormatException f) {
+            return invalidValue(f);
         }
         String field = jsonPath(e);
         return Problems.response(400, "invalid_value", "Invalid value",
@@ -168,6 +188,11 @@ public class ProblemMappers {
         return Problems.response(500, "internal_error", "Internal error",
                 "An unexpected error occurred; quote error id " + errorId + " to the operator.", List.of(),
                 Map.of("errorId", errorId));
+    }
+
+    private static boolean overMaximum(ConstraintViolation<?> v) {
+        return v.getConstraintDescriptor().getAnnotation() instanceof jakarta.validation.constraints.Size size
+                && v.getInvalidValue() instanceof CharSequence text && text.length() > size.max();
     }
 
     private static String fieldOf(ConstraintViolation<?> violation) {

@@ -10,9 +10,20 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 
 /**
  * Text PostgreSQL can store: a string or object key holding U+0000 is refused while binding, as 400
- * {@code invalid_value} naming the field (per event in a usage batch), instead of a 500 from the database.
+ * {@code invalid_value} naming the field (per event in a usage batch), instead of a 500 from the database. A map key
+ * longer than {@link #MAX_KEY_LENGTH} is refused as 400 {@code value_too_long} (fields publish their own maximum with
+ * {@code @Size}; keys cannot, so one limit holds for all of them).
  */
 final class StorableStrings {
+
+    static final int MAX_KEY_LENGTH = 256;
+
+    /** A string over its maximum, found while binding; answered 400 {@code value_too_long}. */
+    static final class TooLong extends InvalidFormatException {
+        TooLong(JsonParser p, String value) {
+            super(p, "is longer than " + MAX_KEY_LENGTH + " characters", value.substring(0, 64) + "…", String.class);
+        }
+    }
 
     private StorableStrings() {
     }
@@ -37,6 +48,9 @@ final class StorableStrings {
 
         @Override
         public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
+            if (key != null && key.length() > MAX_KEY_LENGTH) {
+                throw new TooLong(ctxt.getParser(), key);
+            }
             return check(ctxt.getParser(), key);
         }
     }

@@ -29,7 +29,10 @@ import io.vertx.ext.web.RoutingContext;
  * <li>401 {@code unauthenticated}: a bearer token that is not a compact JWS ({@code .}, {@code ..}), which the OIDC
  * layer would otherwise fail on with a logged stack trace;</li>
  * <li>400 {@code invalid_value}: a path or query parameter carrying a NUL character, which PostgreSQL cannot store
- * or compare; {@code violations[0].field} names the query parameter, or {@code path}.</li>
+ * or compare; {@code violations[0].field} names the query parameter, or {@code path};</li>
+ * <li>400 {@code value_too_long}: a path segment or query parameter longer than
+ * {@code accrue.http.max-parameter-length} (published as each parameter's {@code maxLength} by
+ * {@link PublishedLimits}).</li>
  * </ul>
  */
 @Singleton
@@ -88,7 +91,14 @@ public class HttpEdge {
         String nulField = nulField(ctx);
         if (nulField != null) {
             problem(ctx, 400, "invalid_value", "Invalid value", "'" + nulField
-                    + "' contains a NUL character, which cannot be stored.", nulField);
+                    + "' contains a NUL character, which cannot be stored.", nulField, "contains a NUL character");
+            return;
+        }
+        String longField = overLongParameter(ctx, config.maxParameterLength());
+        if (longField != null) {
+            problem(ctx, 400, "value_too_long", "Value too long", "'" + longField + "' is longer than "
+                    + config.maxParameterLength() + " characters.", longField,
+                    "longer than " + config.maxParameterLength() + " characters");
             return;
         }
         ctx.next();
@@ -118,6 +128,43 @@ public class HttpEdge {
         return "query";
     }
 
+    /**
+     * The query parameter (or "path") whose decoded value or name is longer than {@code max}, or null: no id, slug,
+     * cursor or date of the API comes near it, and nothing longer reaches a route or the database.
+     */
+    static String overLongParameter(RoutingContext ctx, int max) {
+        String uri = ctx.request().uri();
+        if (uri.length() <= max) {
+            return null;
+        }
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        for (String segment : path.split("/")) {
+            if (segment.length() > max && decodedLength(segment) > max) {
+                return "path";
+            }
+        }
+        try {
+            for (Map.Entry<String, String> p : ctx.queryParams()) {
+                if (p.getKey().length() > max || p.getValue().length() > max) {
+                    return p.getKey().length() > max ? "query" : p.getKey();
+                }
+            }
+        } catch (RuntimeException e) {
+            return q >= 0 && uri.length() - q > max ? "query" : null;
+        }
+        return null;
+    }
+
+    private static int decodedLength(String segment) {
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8)
+                    .length();
+        } catch (IllegalArgumentException e) {
+            return segment.length();
+        }
+    }
+
     private void securityHeaders(MultiMap headers) {
         headers.set("Strict-Transport-Security", config.strictTransportSecurity());
         headers.set("X-Content-Type-Options", "nosniff");
@@ -131,11 +178,16 @@ public class HttpEdge {
 
     private static void problem(RoutingContext ctx, int status, String code, String title, String detail,
             String field) {
+        problem(ctx, status, code, title, detail, field, null);
+    }
+
+    private static void problem(RoutingContext ctx, int status, String code, String title, String detail,
+            String field, String message) {
         JsonObject body = new JsonObject().put("type", "https://accrue.io/problems/" + code).put("title", title)
                 .put("status", status).put("detail", detail).put("code", code);
         if (field != null) {
             body.put("violations", new JsonArray().add(new JsonObject().put("field", field).put("message",
-                    "contains a NUL character")));
+                    message)));
         }
         HttpServerResponse response = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE,
                 PROBLEM);

@@ -11,6 +11,16 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "accrue.http")
 public interface HttpEdgeConfig {
 
+    /** Default of {@link #maxParameterLength()}; {@link PublishedLimits} publishes it as each parameter's maxLength. */
+    int MAX_PARAMETER_LENGTH = 512;
+
+    /**
+     * Longest decoded path segment or query parameter value (and name) answered; longer is 400
+     * {@code value_too_long}. Parameters with a tighter {@code @Size} publish and check that one.
+     */
+    @WithDefault("" + MAX_PARAMETER_LENGTH)
+    int maxParameterLength();
+
     /** Longest request target (path and query) answered; longer is 414 {@code uri_too_long}. */
     @WithDefault("8192")
     int maxUriLength();

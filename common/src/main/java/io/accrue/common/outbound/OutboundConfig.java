@@ -1,5 +1,8 @@
 package io.accrue.common.outbound;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,4 +16,18 @@ public interface OutboundConfig {
      */
     @WithDefault("false")
     boolean allowPrivateAddresses();
+
+    /**
+     * The certificates a receiver's TLS certificate must chain to (a PKCS#12 or JKS file of trusted certificates),
+     * instead of the JVM's default trust store; for receivers behind a private CA. Unset: the JVM's {@code cacerts}.
+     * Either way the certificate must also name the URL's host (hostname verification is always on).
+     */
+    Optional<Path> trustStore();
+
+    /** Password of {@link #trustStore()}, if it has one. */
+    Optional<String> trustStorePassword();
+
+    /** {@code PKCS12} or {@code JKS}. */
+    @WithDefault("PKCS12")
+    String trustStoreType();
 }

@@ -9,16 +9,21 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * POSTs a body to a tenant's URL, connecting only to an address {@link OutboundUrlPolicy} has just checked. The JDK
@@ -27,8 +32,19 @@ import javax.net.ssl.SSLSocketFactory;
  * {@link InetAddress} itself, while TLS still verifies the certificate against the URL's host name (SNI and
  * endpoint identification). One HTTP/1.1 request per connection ({@code Connection: close}); only the status line
  * is read, and a 3xx is a failed delivery: redirects are never followed.
+ * <p>
+ * TLS: the receiver's certificate must chain to the trust given ({@link #trusting(KeyStore)}, configured by
+ * {@code accrue.outbound.trust-store}; by default the JVM's) and name the URL's host; otherwise the handshake fails
+ * before a byte of the request is sent, as {@link TlsRefused}.
  */
 public final class OutboundHttp {
+
+    /** The receiver's TLS certificate was refused (untrusted, expired, or not naming the host): nothing was sent. */
+    public static final class TlsRefused extends IOException {
+        TlsRefused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final boolean allowPrivate;
     private final OutboundUrlPolicy.Resolver resolver;
@@ -88,8 +104,37 @@ public final class OutboundHttp {
             parameters.setServerNames(List.of(new SNIHostName(target.host())));
         }
         s.setSSLParameters(parameters);
-        s.startHandshake();
+        try {
+            s.startHandshake();
+        } catch (SSLHandshakeException e) {
+            s.close();
+            throw new TlsRefused(tlsRefusal(target.host(), e), e);
+        }
         return s;
+    }
+
+    /** Says which rule the certificate broke, for the delivery's recorded error. */
+    private static String tlsRefusal(String host, SSLHandshakeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException && String.valueOf(t.getMessage()).startsWith("No ")) {
+                // "No subject alternative DNS name matching x found", "No name matching x found"
+                return "TLS refused: the certificate of " + host + " does not name that host";
+            }
+        }
+        String text = String.valueOf(e.getMessage());
+        if (text.contains("PKIX") || text.contains("certification path") || text.contains("not trusted")) {
+            return "TLS refused: the certificate of " + host + " is not trusted (no path to a trusted certificate)";
+        }
+        return "TLS refused by or for " + host + ": " + text;
+    }
+
+    /** TLS that trusts exactly the certificates in {@code store} (hostname verification stays on). */
+    public static SSLSocketFactory trusting(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context.getSocketFactory();
     }
 
     private static String head(OutboundUrlPolicy.Target target, Map<String, String> headers, int length) {

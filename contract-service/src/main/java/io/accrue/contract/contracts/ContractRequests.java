@@ -20,7 +20,7 @@ public final class ContractRequests {
 
     /** The full commercial content of a contract; used to create a draft and to replace a draft. */
     public record ContractDraft(
-            @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
+            @NotBlank @Size(max = 3) @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
             @NotNull Instant termStart,
             @NotNull Instant termEnd,
             @NotNull @Valid CommitmentInput commitment,
@@ -33,17 +33,17 @@ public final class ContractRequests {
     /** Committed spend: {@code amount} per commitment period (for {@code whole_term}, over the whole term). */
     public record CommitmentInput(
             @NotNull @PositiveOrZero @Digits(integer = 12, fraction = 12) BigDecimal amount,
-            @NotNull @Pattern(regexp = "whole_term|annual|quarterly|monthly", message = "must be whole_term, annual, quarterly or monthly") String period) {}
+            @NotNull @Size(max = 16) @Pattern(regexp = "whole_term|annual|quarterly|monthly", message = "must be whole_term, annual, quarterly or monthly") String period) {}
 
     /** Exactly one of {@code model} and {@code meter}. */
     public record RateInput(
             @Size(min = 1, max = 200) String model,
             @Size(min = 1, max = 200) String meter,
-            @NotNull @Pattern(regexp = "discount_percent|fixed_unit_price", message = "must be discount_percent or fixed_unit_price") String kind,
+            @NotNull @Size(max = 32) @Pattern(regexp = "discount_percent|fixed_unit_price", message = "must be discount_percent or fixed_unit_price") String kind,
             @NotNull @PositiveOrZero @Digits(integer = 12, fraction = 12) BigDecimal value) {}
 
     public record MinimumInput(
-            @NotNull @Pattern(regexp = "monthly|quarterly|annual", message = "must be monthly, quarterly or annual") String period,
+            @NotNull @Size(max = 16) @Pattern(regexp = "monthly|quarterly|annual", message = "must be monthly, quarterly or annual") String period,
             @NotNull @PositiveOrZero @Digits(integer = 12, fraction = 12) BigDecimal amount) {}
 
     /** Why a contract moves; every transition is audited with its author and this reason. */

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record MoneyInput(
         @NotNull @PositiveOrZero @Digits(integer = 12, fraction = 12) BigDecimal amount,
-        @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency) {
+        @Size(max = 3) @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency) {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static MoneyInput of(JsonNode node) {

@@ -49,7 +49,7 @@ public class EndUserInvoiceService {
     public static final String STRIPE_CONNECT = "stripe_connect";
 
     public record Generate(@NotNull Instant periodStart, @NotNull Instant periodEnd,
-            @NotNull @Pattern(regexp = "export|stripe_connect", message = "must be export or stripe_connect") String delivery,
+            @NotNull @Size(max = 16) @Pattern(regexp = "export|stripe_connect", message = "must be export or stripe_connect") String delivery,
             @Size(max = 255) @Pattern(regexp = "acct_[A-Za-z0-9]+", message = "must be a Stripe account id (acct_…)") String connectedAccountId,
             @DecimalMin("0") @DecimalMax("100") BigDecimal applicationFeePercent,
             @Min(1) @Max(365) Integer daysUntilDue) {}

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -38,7 +39,7 @@ public class ExchangeRateResource {
 
     /** 1 base = {@code rate} quote on the path's date; {@code source} defaults to {@code operator}. */
     public record SetRate(@NotNull @Positive @Digits(integer = 12, fraction = 12) BigDecimal rate,
-            @Pattern(regexp = "[A-Za-z0-9 ._-]{1,48}", message = "1–48 letters, digits, space, '.', '_' or '-'") String source) {}
+            @Size(max = 48) @Pattern(regexp = "[A-Za-z0-9 ._-]{1,48}", message = "1–48 letters, digits, space, '.', '_' or '-'") String source) {}
 
     private final ExchangeRateService service;
     private final Caller caller;

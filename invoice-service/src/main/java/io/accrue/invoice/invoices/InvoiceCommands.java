@@ -30,7 +30,7 @@ import io.accrue.invoice.outbox.OutboxRepository;
 @ApplicationScoped
 public class InvoiceCommands {
 
-    public record StatusChange(@NotBlank String status) {}
+    public record StatusChange(@NotBlank @Size(max = 32) String status) {}
 
     public record CreditLine(@NotNull @Positive Integer position, @Positive BigDecimal amount) {}
 

@@ -19,7 +19,7 @@ public final class AccountRequests {
     public record CreateAccount(
             @NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]*", message = "must be letters, digits, '_', '.' or '-'") String orgId,
             @NotBlank @Size(max = 200) String name,
-            @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
+            @NotBlank @Size(max = 3) @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
             @Size(max = 64) String timeZone) {}
 
     /**
@@ -56,7 +56,7 @@ public final class AccountRequests {
 
     public record Address(@Size(max = 200) String line1, @Size(max = 200) String line2, @Size(max = 100) String city,
             @Size(max = 32) String postalCode, @Size(max = 100) String region,
-            @NotBlank @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO-3166 alpha-2 code such as DE") String country) {
+            @NotBlank @Size(max = 2) @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO-3166 alpha-2 code such as DE") String country) {
 
         static Address of(BillingAccount a) {
             return a.country == null

@@ -17,14 +17,15 @@ public final class SubscriptionRequests {
 
     /** {@code timing}: {@code now} or {@code period_end}; absent means now for upgrades, period end otherwise. */
     public record ChangePlan(@NotBlank @Size(max = 64) String planSlug,
-            @Pattern(regexp = "now|period_end") String timing) {}
+            @Size(max = 16) @Pattern(regexp = "now|period_end") String timing) {}
 
     /** {@code reason}: at most 500 characters (the column's size), checked before the database sees it. */
-    public record Cancel(@Pattern(regexp = "now|period_end") String timing, @Size(max = 500) String reason) {}
+    public record Cancel(@Size(max = 16) @Pattern(regexp = "now|period_end") String timing,
+            @Size(max = 500) String reason) {}
 
-    public record SwitchCurrency(@NotBlank @Pattern(regexp = "[A-Z]{3}") String currency) {}
+    public record SwitchCurrency(@NotBlank @Size(max = 3) @Pattern(regexp = "[A-Z]{3}") String currency) {}
 
-    public record SwitchBillingMode(@NotBlank @Pattern(regexp = "flat|metered") String billingMode) {}
+    public record SwitchBillingMode(@NotBlank @Size(max = 16) @Pattern(regexp = "flat|metered") String billingMode) {}
 
     public record PendingChange(String planSlug, Integer planVersion, String currency) {}
 

@@ -65,12 +65,13 @@ public class PaymentMethodResource {
     @Transactional
     @Operation(summary = "Make a card the default for invoices")
     public List<PaymentMethodInfo> makeDefault(@PathParam("orgId") String orgId,
-            @PathParam("paymentMethodId") String pm, @HeaderParam("Idempotency-Key") String requestKey) {
+            @PathParam("paymentMethodId") String pm, @HeaderParam("Idempotency-Key") @jakarta.validation.constraints.Size(max = 200) String requestKey) {
         String customer = owned(orgId, pm);
         // The key names this change, not just the card: derived from (customer, card) alone it would make Stripe
         // replay its first answer when the default goes A → B → A, and the card would silently stay B. So it counts
         // the default changes made so far (deterministic: a retry after a failed call reuses it), unless the
-        // client sends its own Idempotency-Key for the request.
+        // client sends its own Idempotency-Key for the request (at most 200 characters: with its prefix it stays within
+        // the 255 Stripe accepts).
         String key = requestKey == null || requestKey.isBlank()
                 ? pm + "-" + audit.count(orgId, "payment_method.default_set")
                 : requestKey;

@@ -11,6 +11,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,11 +29,11 @@ import io.accrue.subscription.stripe.StripeGateway;
 @Tag(name = "Payments")
 public class PaymentResource {
 
-    public record CheckoutRequest(@NotBlank @Pattern(regexp = "price_[A-Za-z0-9_]+") String priceId,
-            @NotBlank @Pattern(regexp = "https?://.+") String successUrl,
-            @NotBlank @Pattern(regexp = "https?://.+") String cancelUrl) {}
+    public record CheckoutRequest(@NotBlank @Size(max = 255) @Pattern(regexp = "price_[A-Za-z0-9_]+") String priceId,
+            @NotBlank @Size(max = 2000) @Pattern(regexp = "https?://.+") String successUrl,
+            @NotBlank @Size(max = 2000) @Pattern(regexp = "https?://.+") String cancelUrl) {}
 
-    public record PortalRequest(@NotBlank @Pattern(regexp = "https?://.+") String returnUrl) {}
+    public record PortalRequest(@NotBlank @Size(max = 2000) @Pattern(regexp = "https?://.+") String returnUrl) {}
 
     public record UrlView(String url) {}
 

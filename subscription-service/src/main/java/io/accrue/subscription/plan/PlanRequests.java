@@ -24,23 +24,24 @@ public final class PlanRequests {
 
     public record Tier(@PositiveOrZero Long upTo, @NotNull @PositiveOrZero BigDecimal unitAmount) {}
 
-    public record Overage(@NotBlank String meter, @NotNull @Positive Long packageSize,
+    public record Overage(@NotBlank @Size(max = 64) String meter, @NotNull @Positive Long packageSize,
             @NotEmpty List<@Valid @NotNull Tier> tiers) {}
 
-    public record Entitlements(List<String> features, List<String> allowedModels) {}
+    public record Entitlements(@Size(max = 100) List<@Size(max = 64) String> features,
+            @Size(max = 100) List<@Size(max = 128) String> allowedModels) {}
 
     /** A new plan (version 1) or the next version of an existing one; the slug comes from the path on change. */
     public record PlanDraft(
             @Size(max = 64) @Pattern(regexp = "[a-z0-9][a-z0-9_-]*", message = "must be lower-case letters, digits, '_' or '-'") String slug,
             @NotBlank @Size(max = 200) String name,
-            @NotBlank @Pattern(regexp = "free|starter|pro|business|enterprise") String tier,
-            @NotBlank @Pattern(regexp = "flat|pay_per_token|tiered|metered|enterprise") String billingModel,
-            @NotBlank @Pattern(regexp = "month|year") String interval,
+            @NotBlank @Size(max = 32) @Pattern(regexp = "free|starter|pro|business|enterprise") String tier,
+            @NotBlank @Size(max = 32) @Pattern(regexp = "flat|pay_per_token|tiered|metered|enterprise") String billingModel,
+            @NotBlank @Size(max = 8) @Pattern(regexp = "month|year") String interval,
             @NotEmpty Map<@Pattern(regexp = "[A-Z]{3}") String, @NotNull @PositiveOrZero BigDecimal> basePrices,
             Map<String, @NotNull @PositiveOrZero Long> allowances,
             List<@Valid @NotNull Overage> overage,
             @Valid Entitlements entitlements,
-            Map<String, String> stripePriceIds) {}
+            Map<@Size(max = 64) String, @Size(max = 255) String> stripePriceIds) {}
 
     public record Archive(boolean archived) {}
 

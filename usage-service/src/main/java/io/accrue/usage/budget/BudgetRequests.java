@@ -30,12 +30,12 @@ public final class BudgetRequests {
     public record BudgetRequest(
             @Size(max = 64) String slug,
             @NotBlank @Size(max = 200) String name,
-            @Pattern(regexp = "test|live", message = "must be test or live") String environment,
-            @Pattern(regexp = "organisation|end_user|each_end_user", message = "must be organisation, end_user or each_end_user") String scope,
+            @Size(max = 8) @Pattern(regexp = "test|live", message = "must be test or live") String environment,
+            @Size(max = 16) @Pattern(regexp = "organisation|end_user|each_end_user", message = "must be organisation, end_user or each_end_user") String scope,
             @Size(min = 1, max = 256) String endUserId,
-            @NotNull @Pattern(regexp = "cost|revenue|tokens", message = "must be cost, revenue or tokens") String metric,
+            @NotNull @Size(max = 8) @Pattern(regexp = "cost|revenue|tokens", message = "must be cost, revenue or tokens") String metric,
             @DecimalMin(value = "0", inclusive = false) @Digits(integer = 18, fraction = 12) BigDecimal amount,
-            @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
+            @Size(max = 3) @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
             @Min(1) Long tokenLimit,
             @Size(min = 1, max = 10) List<@NotNull @Min(1) @Max(1000) Integer> thresholds) {}
 

@@ -26,7 +26,7 @@ public final class PlanRequests {
     public record RatePlanRequest(
             @NotBlank @Size(max = 64) @Pattern(regexp = "[a-z0-9][a-z0-9_-]*", message = "must be a lower-case slug") String slug,
             @NotBlank @Size(max = 200) String name,
-            @NotNull @Pattern(regexp = "markup|margin", message = "must be markup or margin") String pricing,
+            @NotNull @Size(max = 8) @Pattern(regexp = "markup|margin", message = "must be markup or margin") String pricing,
             @DecimalMin("0") @Digits(integer = 6, fraction = 6) BigDecimal markupPercent,
             @DecimalMin("0") @DecimalMax(value = "100", inclusive = false) @Digits(integer = 3, fraction = 6) BigDecimal targetMarginPercent,
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal feePerRequest,
@@ -36,7 +36,7 @@ public final class PlanRequests {
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal monthlyCostCap,
             @Min(0) Integer burstPerMinute,
             @Size(max = 100) List<@NotBlank @Size(max = 128) String> allowedModels,
-            @NotNull @Pattern(regexp = "block|alert", message = "must be block or alert") String enforcement,
+            @NotNull @Size(max = 8) @Pattern(regexp = "block|alert", message = "must be block or alert") String enforcement,
             Boolean isDefault) {}
 
     public record RatePlanView(UUID id, String slug, String name, boolean isDefault, String pricing,

@@ -50,7 +50,7 @@ public final class PricingRequests {
      */
     public record PriceVersionRequest(
             @NotNull Instant effectiveFrom,
-            @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
+            @NotBlank @Size(max = 3) @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO-4217 code such as USD") String currency,
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal inputPerMillion,
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal outputPerMillion,
             @DecimalMin("0") @Digits(integer = 18, fraction = 12) BigDecimal cachedInputPerMillion,
