@@ -46,7 +46,8 @@ class LocalKeycloakRealmTest {
     @Test
     void audienceIsCheckedInProductionAndTheLocalRealmGivesItsClientsThatAudience() {
         assertEquals("accrue",
-                Tree.str(Manifests.build("production").get("ConfigMap", "accrue-suite"), "data", "ACCRUE_OIDC_AUDIENCE"));
+                Tree.str(Manifests.build("production").get("ConfigMap", "accrue-suite"), "data",
+                        "ACCRUE_OIDC_AUDIENCE"));
         Manifests local = Manifests.build("local");
         assertEquals("accrue", Tree.str(local.get("ConfigMap", "accrue-suite"), "data", "ACCRUE_OIDC_AUDIENCE"));
         String json = Tree.str(local.get("ConfigMap", "keycloak-realm"), "data", "accrue-realm.json");
@@ -55,9 +56,11 @@ class LocalKeycloakRealmTest {
                 .filter(c -> "acme-gateway-live".equals(Tree.str(c, "clientId"))).findFirst().orElseThrow();
         assertTrue(Tree.maps(gateway, "protocolMappers").stream()
                 .anyMatch(m -> "oidc-audience-mapper".equals(Tree.str(m, "protocolMapper"))
-                        && "accrue".equals(Tree.str(m, "config", "included.custom.audience"))), gateway.toString());
+                        && "accrue".equals(Tree.str(m, "config", "included.custom.audience"))),
+                gateway.toString());
         // the demo users of docs/quickstart.md are there too, with the client they sign in with
         assertTrue(Tree.maps(realm, "users").stream().anyMatch(u -> "bob@acme".equals(Tree.str(u, "username"))));
-        assertTrue(Tree.maps(realm, "clients").stream().anyMatch(c -> "accrue-console".equals(Tree.str(c, "clientId"))));
+        assertTrue(
+                Tree.maps(realm, "clients").stream().anyMatch(c -> "accrue-console".equals(Tree.str(c, "clientId"))));
     }
 }
