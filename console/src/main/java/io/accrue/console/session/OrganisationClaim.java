@@ -63,7 +63,8 @@ final class OrganisationClaim {
             return null;
         }
         try {
-            JsonNode payload = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+            JsonNode payload = JSON
+                    .readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
             return payload.get(name);
         } catch (java.io.IOException | IllegalArgumentException e) {
             return null;
