@@ -74,6 +74,17 @@ class ConsoleKeycloakIT {
         assertTrue(text("current-org").contains("globex"), overview);
     }
 
+    /**
+     * Ends the previous test's Keycloak session: Keycloak's cookies have the path {@code /realms/accrue/}, so they
+     * are deleted from a page under it (the console's sign-out page only clears the console's own cookies), and the
+     * next user meets the login form instead of being signed in as the previous one.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void forgetTheKeycloakSession() {
+        browser.driver.get(ConsoleStack.stack().oidcIssuer() + "/.well-known/openid-configuration");
+        browser.driver.manage().deleteAllCookies();
+    }
+
     private static boolean present(String id) {
         return !browser.driver.findElements(By.id(id)).isEmpty();
     }
