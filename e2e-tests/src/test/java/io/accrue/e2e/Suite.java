@@ -15,6 +15,8 @@ import io.accrue.localstack.LocalStack;
 public final class Suite {
 
     static final int PORT_OFFSET = Integer.getInteger("accrue.e2e.port-offset", 1000);
+    /** {@code -Daccrue.e2e.keycloak=true} (the e2e-tests' keycloak profile): the suite runs against a real Keycloak. */
+    static final boolean KEYCLOAK = Boolean.getBoolean("accrue.e2e.keycloak");
     private static LocalStack stack;
     private static IllegalStateException failure;
 
@@ -29,7 +31,7 @@ public final class Suite {
             try {
                 Path root = Path.of(System.getProperty("accrue.root", "..")).toAbsolutePath().normalize();
                 Path home = Files.createTempDirectory("accrue-e2e");
-                LocalStack started = new LocalStack(root, home, PORT_OFFSET, false);
+                LocalStack started = new LocalStack(root, home, PORT_OFFSET, false).withKeycloak(KEYCLOAK);
                 // -Daccrue.e2e.keep-home=true keeps the services' logs (home/logs) to read after a failure
                 boolean keep = Boolean.getBoolean("accrue.e2e.keep-home");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -163,12 +163,20 @@ final class LocalOidcProvider implements AutoCloseable {
         }
     }
 
-    /** Signs an access token shaped like Keycloak's: roles both in {@code groups} and {@code realm_access}. */
+    /**
+     * Signs an access token shaped like Keycloak's: roles both in {@code groups} and {@code realm_access}, the
+     * realm's Accrue audience unless the client is another application of the realm.
+     */
     String sign(String clientId, String subject, List<String> roles, String orgId, String environment) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(subject);
-        claims.setAudience("account");
+        boolean forAccrue = realm.client(clientId).map(c -> !c.outsideAccrue()).orElse(true);
+        if (forAccrue && realm.audience() != null) {
+            claims.setAudience(realm.audience(), "account");
+        } else {
+            claims.setAudience("account");
+        }
         claims.setExpirationTimeMinutesInTheFuture(TOKEN_LIFETIME_SECONDS / 60f);
         claims.setIssuedAtToNow();
         claims.setGeneratedJwtId();
@@ -279,10 +287,8 @@ final class LocalOidcProvider implements AutoCloseable {
         claims.setClaim("typ", "ID");
         claims.setClaim("azp", clientId);
         claims.setClaim("preferred_username", user.username());
-        claims.setStringListClaim("groups", user.roles());
-        if (user.orgId() != null) {
-            claims.setClaim("org_id", user.orgId());
-        }
+        // like a stock Keycloak client: roles and organisation are in the access token only, so the console is
+        // proven to read them from there (docs/identity.md)
         if (nonce != null) {
             claims.setClaim("nonce", nonce);
         }

@@ -9,16 +9,26 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The demo users and machine clients of the local stack (local-realm.json). */
+/**
+ * The demo users and machine clients of the local stack (local-realm.json): the one source of the realm. The local
+ * provider serves it as it is; {@link KeycloakRealm} renders it for a real Keycloak.
+ *
+ * @param audience the audience every token meant for Accrue carries ({@code accrue}); the services check it
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
-record LocalRealm(String realm, List<User> users, List<Client> clients) {
+record LocalRealm(String realm, String audience, List<User> users, List<Client> clients) {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record User(String username, String password, List<String> roles, @JsonProperty("org_id") String orgId) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    /**
+     * @param outsideAccrue another application of the same realm: its tokens do not carry the Accrue audience, so
+     *        the services refuse them whatever its roles
+     */
     record Client(String clientId, String secret, @JsonProperty("public") boolean isPublic, List<String> roles,
-            @JsonProperty("org_id") String orgId, String environment, List<String> redirectUris) {
+            @JsonProperty("org_id") String orgId, String environment, List<String> redirectUris,
+            boolean outsideAccrue) {
 
         public List<String> roles() {
             return roles == null ? List.of() : roles;
@@ -59,9 +69,9 @@ record LocalRealm(String realm, List<User> users, List<Client> clients) {
             List<String> uris = new java.util.ArrayList<>(c.redirectUris() == null ? List.of() : c.redirectUris());
             uris.add(consoleUrl + "/*");
             return new Client(c.clientId(), c.secret(), c.isPublic(), c.roles(), c.orgId(), c.environment(),
-                    List.copyOf(uris));
+                    List.copyOf(uris), c.outsideAccrue());
         }).toList();
-        return new LocalRealm(realm, users, adjusted);
+        return new LocalRealm(realm, audience, users, adjusted);
     }
 
     static LocalRealm load() throws IOException {

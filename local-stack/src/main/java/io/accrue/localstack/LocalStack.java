@@ -52,6 +52,9 @@ public final class LocalStack {
     private final Map<String, ServiceProcess> services = new java.util.LinkedHashMap<>();
     private final Map<String, Map<String, String>> environments = new HashMap<>();
     private LocalOidcProvider oidc;
+    /** Set instead of {@link #oidc} when the stack runs a real Keycloak ({@link #withKeycloak}). */
+    private LocalKeycloak keycloak;
+    private boolean useKeycloak;
     /** Set once stop() begins, so the services it stops are not reported as having died. */
     private volatile boolean stopping;
 
@@ -71,6 +74,20 @@ public final class LocalStack {
         this.provisionDemo = provisionDemo;
     }
 
+    /**
+     * Runs a real Keycloak (Maven Central's distribution, {@link LocalKeycloak}) instead of the small local provider,
+     * with the same realm: same users, clients, secrets, roles and claims. Tokens then come only from its token
+     * endpoint ({@link #passwordToken}, {@link #clientToken}); {@link #token} is the local provider's alone.
+     */
+    public LocalStack withKeycloak(boolean keycloak) {
+        this.useKeycloak = keycloak;
+        return this;
+    }
+
+    public boolean usesKeycloak() {
+        return useKeycloak;
+    }
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("accrue.root", ".")).toAbsolutePath().normalize();
         Path home = Path.of(System.getProperty("accrue.home", root.resolve(".local-stack").toString()));
@@ -83,7 +100,7 @@ public final class LocalStack {
             System.exit(2);
             return;
         }
-        LocalStack stack = new LocalStack(root, home, offset, true);
+        LocalStack stack = new LocalStack(root, home, offset, true).withKeycloak(Boolean.getBoolean("accrue.keycloak"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping the local stack…");
@@ -126,7 +143,7 @@ public final class LocalStack {
     void checkPortsFree() {
         Map<Integer, String> wanted = new java.util.LinkedHashMap<>();
         wanted.put(postgresPort, "PostgreSQL");
-        wanted.put(oidcPort, "the OIDC provider");
+        wanted.put(oidcPort, useKeycloak ? "Keycloak" : "the OIDC provider");
         wanted.put(stripePort, "the Stripe stand-in");
         for (ServiceSpec spec : SERVICES) {
             if (java.nio.file.Files.isDirectory(root.resolve(spec.name()))) {
@@ -172,10 +189,22 @@ public final class LocalStack {
                 SERVICES.stream().map(ServiceSpec::database).filter(java.util.Objects::nonNull).toList());
         started.add(postgres);
 
-        oidc = new LocalOidcProvider(LocalRealm.load().withConsoleAt(serviceUrl("console")), HOST, oidcPort);
-        oidc.start();
-        started.add(oidc);
-        log("OIDC provider at " + oidc.issuer());
+        LocalRealm realm = LocalRealm.load().withConsoleAt(serviceUrl("console"));
+        if (useKeycloak) {
+            Instant keycloakStart = Instant.now();
+            log("Keycloak " + LocalKeycloak.VERSION + " on port " + oidcPort + " (the first start on a machine unpacks"
+                    + " and builds it: a minute or more), log in " + home.resolve("logs/keycloak.log"));
+            keycloak = LocalKeycloak.start(realm, HOST, oidcPort, home, Instant.now()
+                    .plus(Duration.ofSeconds(Long.getLong("accrue.keycloak.ready-timeout", 600))));
+            started.add(keycloak);
+            log("Keycloak ready in " + Duration.between(keycloakStart, Instant.now()).toSeconds() + " s at "
+                    + keycloak.issuer());
+        } else {
+            oidc = new LocalOidcProvider(realm, HOST, oidcPort);
+            oidc.start();
+            started.add(oidc);
+            log("OIDC provider at " + oidc.issuer());
+        }
 
         WireMockServer stripe = new WireMockServer(WireMockConfiguration.options()
                 .bindAddress(HOST).port(stripePort)
@@ -194,7 +223,7 @@ public final class LocalStack {
             ServiceProcess service = new ServiceProcess(spec.name(), spec.port() + portOffset,
                     root.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar"),
                     home.resolve("logs").resolve(spec.name() + ".log"));
-            Map<String, String> environment = environmentFor(spec, postgres, oidc);
+            Map<String, String> environment = environmentFor(spec, postgres);
             service.start(environment);
             started.add(service);
             services.add(service);
@@ -207,20 +236,22 @@ public final class LocalStack {
             log(service.name + " ready at " + service.url());
         }
         if (provisionDemo) {
-            provisionDemoOrganisations(oidc);
+            provisionDemoOrganisations();
         }
-        printBanner(oidc, Duration.between(began, Instant.now()));
+        printBanner(Duration.between(began, Instant.now()));
     }
 
-    private Map<String, String> environmentFor(ServiceSpec spec, LocalPostgres postgres, LocalOidcProvider oidc) {
+    private Map<String, String> environmentFor(ServiceSpec spec, LocalPostgres postgres) {
         Map<String, String> env = new HashMap<>();
         if (spec.database() != null) {
             env.put("ACCRUE_DB_URL", postgres.jdbcUrl(spec.database()));
         }
         env.put("ACCRUE_DB_USER", LocalPostgres.USER);
         env.put("ACCRUE_DB_PASSWORD", LocalPostgres.PASSWORD);
-        env.put("ACCRUE_OIDC_URL", oidc.issuer());
-        env.put("ACCRUE_SERVICE_TOKEN_URL", oidc.tokenEndpoint());
+        env.put("ACCRUE_OIDC_URL", oidcIssuer());
+        // as in production: a token the realm issued for another application (no "accrue" audience) is refused
+        env.put("ACCRUE_OIDC_AUDIENCE", "accrue");
+        env.put("ACCRUE_SERVICE_TOKEN_URL", tokenEndpoint());
         env.put("ACCRUE_SERVICE_CLIENT_ID", "accrue-billing-service");
         env.put("ACCRUE_SERVICE_CLIENT_SECRET", "local-billing-service-secret");
         env.put("ACCRUE_CLOCK_ADJUSTABLE", "true");
@@ -240,8 +271,8 @@ public final class LocalStack {
     }
 
     /** Two organisations so that tenancy can be tried at once: acme (USD) and globex (EUR). */
-    private void provisionDemoOrganisations(LocalOidcProvider oidc) throws Exception {
-        String operator = oidc.sign("accrue-cli", "operator", List.of("platform-operator"), null, null);
+    private void provisionDemoOrganisations() throws Exception {
+        String operator = passwordToken("operator", "operator");
         HttpClient http = HttpClient.newHttpClient();
         for (String[] org : new String[][]{{"acme", "Acme AI", "USD"}, {"globex", "Globex Labs", "EUR"}}) {
             String body = "{\"orgId\":\"%s\",\"name\":\"%s\",\"currency\":\"%s\",\"timeZone\":\"UTC\"}"
@@ -259,8 +290,8 @@ public final class LocalStack {
         }
     }
 
-    private void printBanner(LocalOidcProvider oidc, Duration took) {
-        String token = oidc.tokenEndpoint();
+    private void printBanner(Duration took) {
+        String token = tokenEndpoint();
         StringBuilder out = new StringBuilder();
         out.append("\n=== Accrue local stack is up (").append(took.toSeconds()).append(" s) ===\n\n");
         for (ServiceSpec spec : SERVICES) {
@@ -268,7 +299,11 @@ public final class LocalStack {
                 out.append(String.format("  %-22s %s%n", spec.name(), serviceUrl(spec.name())));
             }
         }
-        out.append(String.format("  %-22s %s%n", "OIDC issuer", oidc.issuer()));
+        out.append(String.format("  %-22s %s%n", useKeycloak ? "Keycloak issuer" : "OIDC issuer", oidcIssuer()));
+        if (useKeycloak) {
+            out.append(String.format("  %-22s %s%n", "Keycloak admin",
+                    "http://" + HOST + ":" + oidcPort + "/admin (admin/admin)"));
+        }
         out.append(String.format("  %-22s %s%n", "Stripe stand-in", "http://127.0.0.1:" + stripePort));
         out.append(String.format("  %-22s %s%n", "PostgreSQL", "127.0.0.1:" + postgresPort + " (user postgres)"));
         out.append(String.format("  %-22s %s%n", "logs", home.resolve("logs")));
@@ -311,12 +346,61 @@ public final class LocalStack {
     }
 
     public String oidcIssuer() {
-        return oidc.issuer();
+        return keycloak != null ? keycloak.issuer() : oidc.issuer();
     }
 
-    /** A token signed by this stack's OIDC provider, exactly as its token endpoint would issue it. */
+    public String tokenEndpoint() {
+        return keycloak != null ? keycloak.tokenEndpoint() : oidc.tokenEndpoint();
+    }
+
+    /**
+     * A token signed by this stack's local OIDC provider, exactly as its token endpoint would issue it, for any
+     * subject, roles and organisation. A stack running Keycloak has only the realm's identities: use
+     * {@link #passwordToken} or {@link #clientToken}.
+     */
     public String token(String subject, List<String> roles, String orgId, String environment) {
+        if (oidc == null) {
+            throw new IllegalStateException("this stack runs Keycloak: tokens come from its token endpoint"
+                    + " (passwordToken / clientToken)");
+        }
         return oidc.sign("accrue-cli", subject, roles, orgId, environment);
+    }
+
+    /** An access token of a realm user from the token endpoint (password grant of the public client accrue-cli). */
+    public String passwordToken(String username, String password) {
+        return fetchToken("grant_type=password&client_id=accrue-cli&username=" + form(username) + "&password="
+                + form(password));
+    }
+
+    /** An access token of a machine client from the token endpoint (client-credentials grant). */
+    public String clientToken(String clientId, String secret) {
+        return fetchToken("grant_type=client_credentials&client_id=" + form(clientId) + "&client_secret="
+                + form(secret));
+    }
+
+    private String fetchToken(String body) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(tokenEndpoint()))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("token endpoint answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("access_token")
+                    .asText();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String form(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

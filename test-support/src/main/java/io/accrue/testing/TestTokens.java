@@ -21,6 +21,9 @@ public final class TestTokens {
     private Instant expiresAt = Instant.now().plus(Duration.ofHours(1));
     private boolean forged;
     private String issuer = OidcKeysResource.ISSUER;
+    private Set<String> audiences = Set.of();
+    private String client;
+    private final java.util.Map<String, Object> extraClaims = new java.util.LinkedHashMap<>();
 
     private TestTokens(Set<String> roles) {
         this.roles = roles;
@@ -73,6 +76,24 @@ public final class TestTokens {
         return this;
     }
 
+    /** The token's {@code aud} claim (none by default); {@code azp} names the client it was issued to. */
+    public TestTokens audience(String... audiences) {
+        this.audiences = Set.of(audiences);
+        return this;
+    }
+
+    /** The {@code azp} claim: the client the token was issued to. */
+    public TestTokens client(String clientId) {
+        this.client = clientId;
+        return this;
+    }
+
+    /** A raw custom claim, e.g. a Keycloak Organizations {@code organization} list. */
+    public TestTokens claim(String name, Object value) {
+        this.extraClaims.put(name, value);
+        return this;
+    }
+
     public String token() {
         JwtClaimsBuilder claims = Jwt.issuer(issuer)
                 .subject(subject)
@@ -86,6 +107,13 @@ public final class TestTokens {
         if (environment != null) {
             claims.claim("environment", environment);
         }
+        if (!audiences.isEmpty()) {
+            claims.audience(audiences);
+        }
+        if (client != null) {
+            claims.claim("azp", client);
+        }
+        extraClaims.forEach(claims::claim);
         var keys = forged ? OidcKeysResource.newKeyPair() : OidcKeysResource.keys();
         return claims.jws().sign(keys.getPrivate());
     }

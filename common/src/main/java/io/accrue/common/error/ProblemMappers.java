@@ -33,6 +33,12 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    private final io.accrue.common.security.TokenRefusals refusals;
+
+    ProblemMappers(io.accrue.common.security.TokenRefusals refusals) {
+        this.refusals = refusals;
+    }
+
     @ServerExceptionMapper
     public Response apiException(ApiException e) {
         return Problems.toResponse(e);
@@ -126,7 +132,9 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response unauthenticated(AuthenticationFailedException e) {
+    public Response unauthenticated(AuthenticationFailedException e, jakarta.ws.rs.core.HttpHeaders headers) {
+        // an issuer or audience mismatch is the deployment's to fix: say so in the log (the caller only sees 401)
+        refusals.refused(headers.getHeaderString(jakarta.ws.rs.core.HttpHeaders.AUTHORIZATION));
         return Problems.toResponse(ApiException.unauthorized());
     }
 

@@ -21,6 +21,8 @@ public class Caller {
     private final Set<String> roles;
     private final Optional<String> organisation;
     private final Optional<Environment> environment;
+    /** The token named several organisations and none was selected: it acts for none of them. */
+    private final boolean organisationAmbiguous;
 
     /** For the CDI client proxy only. */
     protected Caller() {
@@ -28,10 +30,20 @@ public class Caller {
     }
 
     public Caller(String subject, Set<String> roles, Optional<String> organisation, Optional<Environment> environment) {
+        this(subject, roles, organisation, environment, false);
+    }
+
+    public Caller(String subject, Set<String> roles, Optional<String> organisation, Optional<Environment> environment,
+            boolean organisationAmbiguous) {
         this.subject = subject;
         this.roles = Set.copyOf(roles);
-        this.organisation = organisation;
+        this.organisation = organisationAmbiguous ? Optional.empty() : organisation;
         this.environment = environment;
+        this.organisationAmbiguous = organisationAmbiguous;
+    }
+
+    public boolean organisationAmbiguous() {
+        return organisationAmbiguous;
     }
 
     public String subject() {
@@ -65,8 +77,18 @@ public class Caller {
 
     /** The caller's own organisation; a token without one cannot act for an organisation. */
     public String requireOrganisation() {
+        if (organisationAmbiguous) {
+            throw ambiguousOrganisation();
+        }
         return organisation.orElseThrow(() -> ApiException.forbidden("organisation_missing",
                 "The token carries no organisation claim."));
+    }
+
+    /** 403 for a token naming several organisations (Keycloak Organizations without one selected). */
+    static ApiException ambiguousOrganisation() {
+        return ApiException.forbidden("organisation_ambiguous",
+                "The token names several organisations; sign in with one selected (Keycloak: the "
+                        + "organization:<alias> scope).");
     }
 
     /** The environment a machine credential names; refuses a credential that names none. */

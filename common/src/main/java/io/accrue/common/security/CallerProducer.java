@@ -1,5 +1,6 @@
 package io.accrue.common.security;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,10 +34,14 @@ public class CallerProducer {
         }
         Optional<String> org = Optional.empty();
         Optional<Environment> env = Optional.empty();
+        boolean ambiguous = false;
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
-            org = TokenClaims.string(jwt, config.orgClaim());
+            // several organisations (Keycloak Organizations without one selected) are none: never the first of them
+            List<String> orgs = TokenClaims.values(jwt, config.orgClaim());
+            ambiguous = orgs.size() > 1;
+            org = orgs.size() == 1 ? Optional.of(orgs.get(0)) : Optional.empty();
             env = TokenClaims.string(jwt, config.environmentClaim()).flatMap(Environment::parse);
         }
-        return new Caller(identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()), org, env);
+        return new Caller(identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()), org, env, ambiguous);
     }
 }

@@ -40,6 +40,9 @@ public class OrganisationScopeFilter {
             if (identity.isAnonymous()) {
                 return Problems.toResponse(ApiException.unauthorized());
             }
+            if (caller.organisationAmbiguous() && !caller.actsAcrossOrganisations()) {
+                return Problems.toResponse(Caller.ambiguousOrganisation());
+            }
             if (!caller.mayAccess(pathOrganisation)) {
                 return Problems.toResponse(ApiException.notFound("organisation_not_found",
                         "No organisation '" + pathOrganisation + "' is visible to this caller."));

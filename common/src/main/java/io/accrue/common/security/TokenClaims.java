@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -34,6 +35,27 @@ public final class TokenClaims {
             return Optional.empty();
         }
         return Optional.of(value.toString().trim());
+    }
+
+    /**
+     * Every value the claim names: a string is one, an array its elements, an object its keys (Keycloak
+     * Organizations' {@code organization} claim with attributes is an object keyed by alias). Blank values are left
+     * out; empty when the claim is absent.
+     */
+    public static List<String> values(JsonWebToken jwt, String name) {
+        Object value = raw(jwt, name);
+        java.util.Collection<?> many;
+        if (value instanceof JsonObject object) {
+            many = object.keySet();
+        } else if (value instanceof java.util.Map<?, ?> map) {
+            many = map.keySet();
+        } else if (value instanceof java.util.Collection<?> collection) {
+            many = collection;
+        } else {
+            many = value == null ? List.of() : List.of(value);
+        }
+        return many.stream().map(v -> v instanceof JsonString json ? json.getString() : String.valueOf(v))
+                .map(String::trim).filter(v -> !v.isEmpty()).distinct().toList();
     }
 
     private static Object raw(JsonWebToken jwt, String name) {

@@ -14,9 +14,10 @@ import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
- * Who is looking at the console: name, roles and organisation from the ID token, and the access token the
- * console forwards to the services. What the console shows follows from these; what the services answer is
- * still checked by the services themselves.
+ * Who is looking at the console: name from the ID token; roles and organisation from the token named by
+ * {@code quarkus.oidc.roles.source} (the access token by default, as a stock Keycloak client issues them, or the ID
+ * token); and the access token the console forwards to the services. What the console shows follows from these;
+ * what the services answer is still checked by the services themselves.
  */
 @RequestScoped
 public class Viewer {
@@ -28,11 +29,14 @@ public class Viewer {
 
     private final SecurityIdentity identity;
     private final String orgClaim;
+    private final boolean fromIdToken;
 
     public Viewer(SecurityIdentity identity,
-            @ConfigProperty(name = "accrue.security.org-claim", defaultValue = "org_id") String orgClaim) {
+            @ConfigProperty(name = "accrue.security.org-claim", defaultValue = "org_id") String orgClaim,
+            @ConfigProperty(name = "quarkus.oidc.roles.source", defaultValue = "accesstoken") String claimsSource) {
         this.identity = identity;
         this.orgClaim = orgClaim;
+        this.fromIdToken = "idtoken".equals(claimsSource);
     }
 
     public boolean signedIn() {
@@ -66,13 +70,22 @@ public class Viewer {
         return manager() || identity.hasRole(MEMBER);
     }
 
+    /**
+     * The viewer's organisation; none when the token names none, or several (Keycloak Organizations without one
+     * selected): the console then shows no organisation's data, as the services would refuse it.
+     */
     public Optional<String> ownOrganisation() {
-        // in the authorization-code flow the principal is the verified ID token
-        if (!signedIn() || !(identity.getPrincipal() instanceof JsonWebToken idToken)) {
+        if (!signedIn()) {
             return Optional.empty();
         }
-        Object claim = idToken.getClaim(orgClaim);
-        return claim == null ? Optional.empty() : Optional.of(claim.toString().replace("\"", ""));
+        if (fromIdToken) {
+            // in the authorization-code flow the principal is the verified ID token
+            return identity.getPrincipal() instanceof JsonWebToken idToken
+                    ? OrganisationClaim.single(idToken.getClaim(orgClaim))
+                    : Optional.empty();
+        }
+        // quarkus-oidc verified the access token when it read the roles from it (roles.source=accesstoken)
+        return accessToken().flatMap(token -> OrganisationClaim.single(OrganisationClaim.claimOf(token, orgClaim)));
     }
 
     /**

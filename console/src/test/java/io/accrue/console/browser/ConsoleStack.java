@@ -22,6 +22,8 @@ final class ConsoleStack {
 
     /** {@code -Daccrue.console-it.port-offset} (default 2000) shifts the stack, so two runs can share a machine. */
     static final int PORT_OFFSET = Integer.getInteger("accrue.console-it.port-offset", 2000);
+    /** {@code -Daccrue.console-it.keycloak=true} (the console's keycloak profile): sign-in through a real Keycloak. */
+    static final boolean KEYCLOAK = Boolean.getBoolean("accrue.console-it.keycloak");
     static final List<String> SERVICES = List.of("subscription-service", "usage-service", "invoice-service",
             "contract-service", "console");
     static final List<String> modules = new ArrayList<>();
@@ -71,7 +73,7 @@ final class ConsoleStack {
                     + "(./mvnw -B package -DskipTests); built: " + modules);
         }
         System.out.println("[console-it] starting the local stack with " + modules);
-        LocalStack started = new LocalStack(snapshot, home.resolve("stack"), PORT_OFFSET, true);
+        LocalStack started = new LocalStack(snapshot, home.resolve("stack"), PORT_OFFSET, true).withKeycloak(KEYCLOAK);
         Thread cleanup = new Thread(() -> {
             started.stop();
             keepLogs(home.resolve("stack/logs"));

@@ -42,4 +42,25 @@ class LocalKeycloakRealmTest {
         assertEquals(hostname + "/realms/accrue",
                 Tree.str(local.get("ConfigMap", "accrue-suite"), "data", "QUARKUS_OIDC_TOKEN_ISSUER"));
     }
+
+    @Test
+    void audienceIsCheckedInProductionAndTheLocalRealmGivesItsClientsThatAudience() {
+        assertEquals("accrue",
+                Tree.str(Manifests.build("production").get("ConfigMap", "accrue-suite"), "data",
+                        "ACCRUE_OIDC_AUDIENCE"));
+        Manifests local = Manifests.build("local");
+        assertEquals("accrue", Tree.str(local.get("ConfigMap", "accrue-suite"), "data", "ACCRUE_OIDC_AUDIENCE"));
+        String json = Tree.str(local.get("ConfigMap", "keycloak-realm"), "data", "accrue-realm.json");
+        Map<String, Object> realm = Tree.map(new Yaml(new SafeConstructor(new LoaderOptions())).load(json));
+        Map<String, Object> gateway = Tree.maps(realm, "clients").stream()
+                .filter(c -> "acme-gateway-live".equals(Tree.str(c, "clientId"))).findFirst().orElseThrow();
+        assertTrue(Tree.maps(gateway, "protocolMappers").stream()
+                .anyMatch(m -> "oidc-audience-mapper".equals(Tree.str(m, "protocolMapper"))
+                        && "accrue".equals(Tree.str(m, "config", "included.custom.audience"))),
+                gateway.toString());
+        // the demo users of docs/quickstart.md are there too, with the client they sign in with
+        assertTrue(Tree.maps(realm, "users").stream().anyMatch(u -> "bob@acme".equals(Tree.str(u, "username"))));
+        assertTrue(
+                Tree.maps(realm, "clients").stream().anyMatch(c -> "accrue-console".equals(Tree.str(c, "clientId"))));
+    }
 }
