@@ -2,6 +2,7 @@ package io.accrue.usage.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +65,12 @@ class ProviderUsageIngestTest {
                 .add(p(entry, "cache_creation_input_token_cost", 3_000))
                 .add(p(entry, "cache_creation_input_token_cost_above_1hr", 2_000))
                 .add(p(entry, "output_cost_per_token", 800));
-        post("a-1", model, "anthropic.messages", usage).statusCode(201).body("cost", equalTo(money(expected)));
+        post("a-1", model, "anthropic.messages", usage).statusCode(201).body("cost", equalTo(money(expected)))
+                // the answer names the version and what each dimension cost
+                .body("priceVersionId", notNullValue())
+                .body("dimensions.find { it.dimension == 'cache_write_1h' }.cost",
+                        equalTo(money(p(entry, "cache_creation_input_token_cost_above_1hr", 2_000))))
+                .body("dimensions.find { it.dimension == 'cache_write' }.quantity", equalTo(3_000));
         summary().body("totals.inputTokens", equalTo(65_000)).body("totals.cachedTokens", equalTo(50_000))
                 .body("totals.cacheWriteTokens", equalTo(5_000)).body("totals.outputTokens", equalTo(800))
                 .body("totals.cost", equalTo(money(expected)));
@@ -198,6 +204,23 @@ class ProviderUsageIngestTest {
         reporter().queryParam("endUserId", "u-1").queryParam("model", later).when().get("/v1/quota/check")
                 .then().statusCode(422).body("code", equalTo("no_price_in_effect"));
         reporter().queryParam("endUserId", "u-1").queryParam("model", "openai/gpt-4o").when().get("/v1/quota/check")
+                .then().statusCode(200).body("allowed", equalTo(true));
+        // Tokens of a model that prices only units (a per-image model): refused by both, with the same code.
+        String images = "images-" + UUID.randomUUID();
+        var operator = given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())
+                .contentType(ContentType.JSON);
+        operator.body("{\"id\":\"%s\",\"provider\":\"openai\",\"displayName\":\"Images\"}".formatted(images))
+                .when().post("/v1/pricing/models").then().statusCode(201);
+        given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer()).contentType(ContentType.JSON)
+                .body("""
+                        {"effectiveFrom":"2026-03-01T00:00:00Z","currency":"USD","unitPrices":{"input_image":"0.04"},
+                         "forUnpricedUsage":true}""")
+                .when().post("/v1/pricing/models/{m}/price-versions", images).then().statusCode(201);
+        reporter().queryParam("endUserId", "u-1").queryParam("model", images).queryParam("estimatedTokens", 100)
+                .when().get("/v1/quota/check").then().statusCode(422).body("code", equalTo("dimension_not_priced"));
+        reporter().body(io.accrue.usage.UsageFixtures.event("q-2", "u-1", images, 10, 10, "2026-03-15T09:59:00Z"))
+                .when().post("/v1/usage-events").then().statusCode(422).body("code", equalTo("dimension_not_priced"));
+        reporter().queryParam("endUserId", "u-1").queryParam("model", images).when().get("/v1/quota/check")
                 .then().statusCode(200).body("allowed", equalTo(true));
     }
 

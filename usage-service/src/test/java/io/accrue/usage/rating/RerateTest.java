@@ -1,6 +1,7 @@
 package io.accrue.usage.rating;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -88,8 +89,12 @@ class RerateTest {
                  "unitPrices":{"input_second":"0.0001"},"forUnpricedUsage":true}""")
                 .when().post("/v1/pricing/models/{m}/price-versions", model).then().statusCode(201);
         rerate(model).body("rerated", equalTo(1)).body("cost", equalTo("0.002000000000"));
-        // The priced event kept its cost: 0.001 + 0.002.
-        summary().body("totals.unpricedEvents", equalTo(0)).body("totals.cost", equalTo("0.003000000000"));
+        // The priced event kept its cost: 0.001 + 0.002; the dimensions moved with it (rollups and events alike).
+        summary().body("totals.unpricedEvents", equalTo(0)).body("totals.cost", equalTo("0.003000000000"))
+                .body("byModel[0].dimensions.dimension", contains("input", "unit.input_second"))
+                .body("byModel[0].dimensions.cost", contains("0.002000000000", "0.001000000000"));
+        summary("2026-03-15T10:00:00Z", "2026-03-15T11:00:00Z")
+                .body("byModel[0].dimensions.cost", contains("0.002000000000", "0.001000000000"));
         // From now on the same usage is priced at once by that version (it prices what the other cannot).
         event("u-1", model, "{\"inputTokens\":1000,\"outputTokens\":0,\"units\":{\"input_second\":10}}",
                 "2026-03-15T10:04:00Z").statusCode(201).body("unpriced", equalTo(false))
