@@ -240,7 +240,8 @@ public class QuotaService {
         }
         throw ApiException.unprocessable(code, switch (code) {
             case "unknown_model" -> "Model '" + model + "' is not in the pricing catalog; its usage would be refused.";
-            case "no_price_in_effect" -> "Model '" + model + "' has no price in effect now; its usage would be refused.";
+            case "no_price_in_effect" ->
+                "Model '" + model + "' has no price in effect now; its usage would be refused.";
             default -> "Model '" + model + "' prices no tokens (only units); token usage of it would be refused.";
         });
     }

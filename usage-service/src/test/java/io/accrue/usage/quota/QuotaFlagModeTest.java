@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.accrue.common.security.Roles;
 import io.accrue.testing.TestTokens;
-import io.accrue.usage.rating.RerateTest;
+import io.accrue.usage.FlagUnpricedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -27,7 +27,7 @@ import io.restassured.specification.RequestSpecification;
  * not something a check can see (it names no units): the check is not flagged, the event is recorded unpriced.
  */
 @QuarkusTest
-@TestProfile(RerateTest.FlagUnpriced.class)
+@TestProfile(FlagUnpricedProfile.class)
 class QuotaFlagModeTest {
 
     private String org;
@@ -52,8 +52,9 @@ class QuotaFlagModeTest {
     void aModelWithoutAPriceInEffectIsFlagged() {
         String model = model();
         // its first price starts in a minute: nothing prices a call now
-        operator().body("""
-                {"effectiveFrom":"2026-03-15T10:01:00Z","currency":"USD","inputPerMillion":"1","outputPerMillion":"4"}""")
+        operator()
+                .body("""
+                        {"effectiveFrom":"2026-03-15T10:01:00Z","currency":"USD","inputPerMillion":"1","outputPerMillion":"4"}""")
                 .when().post("/v1/pricing/models/{m}/price-versions", model).then().statusCode(201);
         check(model, 100).statusCode(200).body("allowed", equalTo(true)).body("flagged", equalTo(true))
                 .body("reason", equalTo("no_price_in_effect"));

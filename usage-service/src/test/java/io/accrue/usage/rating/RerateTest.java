@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -14,20 +13,14 @@ import org.junit.jupiter.api.Test;
 import io.accrue.common.security.Roles;
 import io.accrue.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /** With unknown-model=flag, unpriced usage waits for its price and is then rated once, audited. */
 @QuarkusTest
-@TestProfile(RerateTest.FlagUnpriced.class)
+@TestProfile(io.accrue.usage.FlagUnpricedProfile.class)
 class RerateTest {
-
-    public static class FlagUnpriced implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() { return Map.of("accrue.usage.ingest.unknown-model", "flag"); }
-    }
 
     private String org;
 
