@@ -198,7 +198,8 @@ class CostByDimensionRunTest {
     }
 
     private void close() {
-        var run = runs.start(Instant.parse("2026-03-08T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
+        // a run is unique per as-of: one no other test class uses
+        var run = runs.start(Instant.parse("2026-03-11T07:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
         worker.drive(run.id(), Integer.MAX_VALUE);
     }
 

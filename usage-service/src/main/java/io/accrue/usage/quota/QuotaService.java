@@ -14,7 +14,6 @@ import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -225,16 +224,21 @@ public class QuotaService {
             return null;
         }
         var resolved = catalog.resolve(model);
-        // as ingestion rates: the version in effect, else one added for unpriced usage
-        List<Prices> versions = resolved.map(m -> java.util.stream.Stream.of(m.at(now), m.forUnpricedAt(now))
-                .flatMap(Optional::stream).toList()).orElse(List.of());
-        String code = resolved.isEmpty()
-                ? "unknown_model"
-                : versions.isEmpty()
-                        ? "no_price_in_effect"
-                        : estimatedTokens > 0 && versions.stream().noneMatch(QuotaService::pricesTokens)
-                                ? "dimension_not_priced"
-                                : null;
+        // as ingestion rates (IngestService): the version in effect; where it leaves the call unpriced, a version
+        // added for unpriced usage if that one prices it; with no version in effect, no price at all
+        String code;
+        if (resolved.isEmpty()) {
+            code = "unknown_model";
+        } else {
+            Optional<Prices> inEffect = resolved.get().at(now);
+            Optional<Prices> forUnpriced = resolved.get().forUnpricedAt(now);
+            boolean rescued = forUnpriced.filter(p -> estimatedTokens == 0 || pricesTokens(p)).isPresent();
+            if (inEffect.isEmpty()) {
+                code = rescued ? null : "no_price_in_effect";
+            } else {
+                code = estimatedTokens > 0 && !pricesTokens(inEffect.get()) && !rescued ? "dimension_not_priced" : null;
+            }
+        }
         if (code == null || "flag".equalsIgnoreCase(config.ingest().unknownModel())) {
             return code;
         }

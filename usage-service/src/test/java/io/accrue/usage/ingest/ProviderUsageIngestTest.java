@@ -38,6 +38,8 @@ class ProviderUsageIngestTest {
     private static final String AT = "2026-03-15T10:02:00Z";
     private static JsonNode file;
     private String org;
+    @jakarta.inject.Inject
+    io.accrue.common.time.AdjustableClock clock;
 
     @BeforeAll
     static void load() throws IOException {
@@ -205,23 +207,21 @@ class ProviderUsageIngestTest {
                 .then().statusCode(422).body("code", equalTo("no_price_in_effect"));
         reporter().queryParam("endUserId", "u-1").queryParam("model", "openai/gpt-4o").when().get("/v1/quota/check")
                 .then().statusCode(200).body("allowed", equalTo(true));
-        // Tokens of a model that prices only units (a per-image model): refused by both, with the same code.
-        String images = "images-" + UUID.randomUUID();
-        var operator = given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())
-                .contentType(ContentType.JSON);
-        operator.body("{\"id\":\"%s\",\"provider\":\"openai\",\"displayName\":\"Images\"}".formatted(images))
-                .when().post("/v1/pricing/models").then().statusCode(201);
-        given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer()).contentType(ContentType.JSON)
-                .body("""
-                        {"effectiveFrom":"2026-03-01T00:00:00Z","currency":"USD","unitPrices":{"input_image":"0.04"},
-                         "forUnpricedUsage":true}""")
-                .when().post("/v1/pricing/models/{m}/price-versions", images).then().statusCode(201);
-        reporter().queryParam("endUserId", "u-1").queryParam("model", images).queryParam("estimatedTokens", 100)
-                .when().get("/v1/quota/check").then().statusCode(422).body("code", equalTo("dimension_not_priced"));
-        reporter().body(io.accrue.usage.UsageFixtures.event("q-2", "u-1", images, 10, 10, "2026-03-15T09:59:00Z"))
-                .when().post("/v1/usage-events").then().statusCode(422).body("code", equalTo("dimension_not_priced"));
-        reporter().queryParam("endUserId", "u-1").queryParam("model", images).when().get("/v1/quota/check")
-                .then().statusCode(200).body("allowed", equalTo(true));
+        // Tokens of a model that prices only units (LiteLLM's dall-e-3, per image): refused by both, same code.
+        String images = importAs("dall-e-3");
+        clock.set(java.time.Instant.parse(AT)); // its price is in effect from now + the one-minute lead
+        try {
+            reporter().queryParam("endUserId", "u-1").queryParam("model", images).queryParam("estimatedTokens", 100)
+                    .when().get("/v1/quota/check").then().statusCode(422).body("code", equalTo("dimension_not_priced"));
+            reporter().body(io.accrue.usage.UsageFixtures.event("q-2", "u-1", images, 10, 10, AT))
+                    .when().post("/v1/usage-events").then().statusCode(422)
+                    .body("code", equalTo("dimension_not_priced"));
+            // a call of images only is what it prices
+            reporter().queryParam("endUserId", "u-1").queryParam("model", images).when().get("/v1/quota/check")
+                    .then().statusCode(200).body("allowed", equalTo(true));
+        } finally {
+            clock.set(java.time.Instant.parse("2026-03-15T10:00:00Z"));
+        }
     }
 
     /** The entry under a fresh id (default start: now + the lead), so the test owns its model. */

@@ -5,12 +5,16 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.time.Instant;
 import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.accrue.common.security.Roles;
+import io.accrue.common.time.AdjustableClock;
 import io.accrue.testing.TestTokens;
 import io.accrue.usage.FlagUnpricedProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +34,11 @@ import io.restassured.specification.RequestSpecification;
 @TestProfile(FlagUnpricedProfile.class)
 class QuotaFlagModeTest {
 
+    /** When events happen: inside the future skew of the frozen 10:00, and after a version starting at 10:01. */
+    private static final String AT = "2026-03-15T10:02:00Z";
     private String org;
+    @Inject
+    AdjustableClock clock;
 
     @BeforeEach
     void freshOrganisation() {
@@ -63,27 +71,32 @@ class QuotaFlagModeTest {
     @Test
     void tokensOfAModelThatPricesOnlyUnitsAreFlaggedAndItsUnpricedUnitsWait() {
         String model = model();
-        // a per-image model (as LiteLLM's dall-e-3: input_cost_per_image only); for unpriced usage, so in effect now
+        // a per-image model (as LiteLLM's dall-e-3: input_cost_per_image only), in effect a minute from now
         operator().body("""
-                {"effectiveFrom":"2026-03-01T00:00:00Z","currency":"USD","unitPrices":{"input_image":"0.04"},
-                 "forUnpricedUsage":true}""")
+                {"effectiveFrom":"2026-03-15T10:01:00Z","currency":"USD","unitPrices":{"input_image":"0.04"}}""")
                 .when().post("/v1/pricing/models/{m}/price-versions", model).then().statusCode(201);
-        // tokens: ingestion would leave them unpriced (dimension_not_priced), so the check flags it
-        check(model, 1_000).statusCode(200).body("allowed", equalTo(true)).body("flagged", equalTo(true))
-                .body("reason", equalTo("dimension_not_priced"));
-        event(model, "\"inputTokens\":1000,\"outputTokens\":0").statusCode(201).body("unpriced", equalTo(true));
-        // a call without tokens (images only) is what the model prices: not flagged, and priced
-        check(model, 0).statusCode(200).body("allowed", equalTo(true)).body("flagged", equalTo(false))
-                .body("reason", nullValue());
-        event(model, "\"inputTokens\":0,\"outputTokens\":0,\"units\":{\"input_image\":2}").statusCode(201)
-                .body("unpriced", equalTo(false)).body("cost", equalTo("0.080000000000"));
-        // a unit it does not price: the check cannot see units, ingestion records the event unpriced
-        check(model, 0).statusCode(200).body("flagged", equalTo(false));
-        event(model, "\"inputTokens\":0,\"outputTokens\":0,\"units\":{\"input_second\":30}").statusCode(201)
-                .body("unpriced", equalTo(true));
-        summary().body("totals.unpricedEvents", equalTo(2)).body("totals.cost", equalTo("0.080000000000"))
-                .body("byModel[0].dimensions.dimension", contains("unit.input_image"))
-                .body("byModel[0].dimensions[0].quantity", equalTo(2));
+        clock.set(Instant.parse(AT));
+        try {
+            // tokens: ingestion would leave them unpriced (dimension_not_priced), so the check flags it
+            check(model, 1_000).statusCode(200).body("allowed", equalTo(true)).body("flagged", equalTo(true))
+                    .body("reason", equalTo("dimension_not_priced"));
+            event(model, "\"inputTokens\":1000,\"outputTokens\":0").statusCode(201)
+                    .body("unpriced", equalTo(true));
+            // a call without tokens (images only) is what the model prices: not flagged, and priced
+            check(model, 0).statusCode(200).body("allowed", equalTo(true)).body("flagged", equalTo(false))
+                    .body("reason", nullValue());
+            event(model, "\"inputTokens\":0,\"outputTokens\":0,\"units\":{\"input_image\":2}").statusCode(201)
+                    .body("unpriced", equalTo(false)).body("cost", equalTo("0.080000000000"));
+            // a unit it does not price: the check cannot see units, ingestion records the event unpriced
+            check(model, 0).statusCode(200).body("flagged", equalTo(false));
+            event(model, "\"inputTokens\":0,\"outputTokens\":0,\"units\":{\"input_second\":30}").statusCode(201)
+                    .body("unpriced", equalTo(true));
+            summary().body("totals.unpricedEvents", equalTo(2)).body("totals.cost", equalTo("0.080000000000"))
+                    .body("byModel[0].dimensions.dimension", contains("unit.input_image"))
+                    .body("byModel[0].dimensions[0].quantity", equalTo(2));
+        } finally {
+            clock.set(Instant.parse("2026-03-15T10:00:00Z"));
+        }
     }
 
     private String model() {
@@ -100,7 +113,7 @@ class QuotaFlagModeTest {
 
     private ValidatableResponse event(String model, String counts) {
         return reporter().body("{\"eventId\":\"%s\",\"endUserId\":\"u-1\",\"model\":\"%s\",\"occurredAt\":\"%s\",%s}"
-                .formatted(UUID.randomUUID(), model, "2026-03-15T09:59:00Z", counts))
+                .formatted(UUID.randomUUID(), model, AT, counts))
                 .when().post("/v1/usage-events").then();
     }
 
