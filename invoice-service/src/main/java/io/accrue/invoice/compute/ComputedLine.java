@@ -2,6 +2,7 @@ package io.accrue.invoice.compute;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 import io.accrue.invoice.fx.FxRate;
 
@@ -12,12 +13,30 @@ import io.accrue.invoice.fx.FxRate;
  *        (null for every other line)
  */
 public record ComputedLine(LineType type, String description, String meter, String model, BigDecimal quantity,
-        BigDecimal unitAmount, BigDecimal amount, Instant periodStart, Instant periodEnd, Converted fx) {
+        BigDecimal unitAmount, BigDecimal amount, Instant periodStart, Instant periodEnd, Converted fx,
+        List<LineDimension> dimensions) {
+
+    public ComputedLine {
+        dimensions = dimensions == null ? List.of() : List.copyOf(dimensions);
+    }
 
     public ComputedLine(LineType type, String description, String meter, String model, BigDecimal quantity,
             BigDecimal unitAmount, BigDecimal amount, Instant periodStart, Instant periodEnd) {
         this(type, description, meter, model, quantity, unitAmount, amount, periodStart, periodEnd, null);
     }
+
+    public ComputedLine(LineType type, String description, String meter, String model, BigDecimal quantity,
+            BigDecimal unitAmount, BigDecimal amount, Instant periodStart, Instant periodEnd, Converted fx) {
+        this(type, description, meter, model, quantity, unitAmount, amount, periodStart, periodEnd, fx, List.of());
+    }
+
+    /**
+     * What one priced dimension contributes to a cost-plus line (billing-rules "Invoices" rule 5b): its quantity,
+     * its provider cost (catalog currency, unrounded) and {@code amount}, the exact charge in the invoice currency
+     * after markup, contract rate and conversion. Not rounded: the amounts of a line's dimensions sum exactly to the
+     * line's exact amount, which the line rounds once.
+     */
+    public record LineDimension(String dimension, String kind, long quantity, BigDecimal cost, BigDecimal amount) {}
 
     /** What a converted line converted: {@code original} (in {@code rate.from()}, unrounded) at {@code rate}. */
     public record Converted(BigDecimal original, FxRate rate) {}

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.accrue.invoice.compute.ComputedLine.Converted;
+import io.accrue.invoice.compute.ComputedLine.LineDimension;
 import io.accrue.invoice.compute.ComputedLine.LineType;
 import io.accrue.invoice.compute.ContractTerms.NegotiatedRate;
 import io.accrue.invoice.compute.GraduatedTiers.TierCharge;
@@ -29,11 +30,17 @@ public final class InvoiceCalculator {
 
     /** A line before its one rounding; {@code fx} when {@code exact} was converted from another currency. */
     private record Draft(LineType type, String description, String meter, String model, BigDecimal quantity,
-            BigDecimal unitAmount, BigDecimal exact, Instant from, Instant to, Converted fx) {
+            BigDecimal unitAmount, BigDecimal exact, Instant from, Instant to, Converted fx,
+            List<LineDimension> dimensions) {
 
         Draft(LineType type, String description, String meter, String model, BigDecimal quantity,
                 BigDecimal unitAmount, BigDecimal exact, Instant from, Instant to) {
-            this(type, description, meter, model, quantity, unitAmount, exact, from, to, null);
+            this(type, description, meter, model, quantity, unitAmount, exact, from, to, null, List.of());
+        }
+
+        Draft(LineType type, String description, String meter, String model, BigDecimal quantity,
+                BigDecimal unitAmount, BigDecimal exact, Instant from, Instant to, Converted fx) {
+            this(type, description, meter, model, quantity, unitAmount, exact, from, to, fx, List.of());
         }
     }
 
@@ -256,6 +263,9 @@ public final class InvoiceCalculator {
         }
         if (plan.billsUsageAtCostPlus()) {
             for (UsageTotals.ModelUsage m : usage.byModel()) {
+                // the charge is cost × factor; each dimension's share is its cost × the same factor, so the
+                // shares add up exactly to the line's exact amount (rounded once, as one line)
+                BigDecimal factor = BigDecimal.ONE.add(markup);
                 BigDecimal exact = m.cost().multiply(BigDecimal.ONE.add(markup));
                 String how = "at provider cost + " + markup.multiply(HUNDRED).stripTrailingZeros().toPlainString()
                         + "%";
@@ -267,6 +277,7 @@ public final class InvoiceCalculator {
                     how = "at the contract price per token";
                 } else if (rate.isPresent() && rate.get().kind().equals("discount_percent")) {
                     exact = exact.multiply(BigDecimal.ONE.subtract(rate.get().value().divide(HUNDRED)));
+                    factor = factor.multiply(BigDecimal.ONE.subtract(rate.get().value().divide(HUNDRED)));
                     how += ", contract discount " + rate.get().value().stripTrailingZeros().toPlainString() + "%";
                 }
                 Converted fx = null;
@@ -276,16 +287,32 @@ public final class InvoiceCalculator {
                     FxRate fxRate = usage.costConversion().require();
                     fx = new Converted(exact, fxRate);
                     exact = fxRate.convert(exact);
+                    factor = fxRate.convert(factor);
                     how += ", converted from " + fxRate.from() + " at " + fxRate.rate().stripTrailingZeros()
                             .toPlainString() + " (" + fxRate.source() + ", " + fxRate.date() + ")";
                 }
                 if (exact.signum() != 0) {
                     drafts.add(new Draft(LineType.LLM_USAGE, m.model() + " (" + m.provider() + ") " + how, "llm_tokens",
-                            m.model(), BigDecimal.valueOf(m.totalTokens()), unit, exact, from, to, fx));
+                            m.model(), BigDecimal.valueOf(m.totalTokens()), unit, exact, from, to, fx,
+                            dimensions(m, unit, factor)));
                 }
             }
         }
         return drafts;
+    }
+
+    /**
+     * The line's dimensions: each at its cost × the line's factor, or, at a contract price per token, tokens at that
+     * price and nothing for units and request fees (the contract price replaces the provider's prices).
+     */
+    private static List<LineDimension> dimensions(UsageTotals.ModelUsage m, BigDecimal unit, BigDecimal factor) {
+        return m.dimensions().stream().map(d -> new LineDimension(d.dimension(), d.kind(), d.quantity(), d.cost(),
+                unit != null
+                        ? ("tokens".equals(d.kind())
+                                ? unit.multiply(BigDecimal.valueOf(d.quantity()))
+                                : BigDecimal.ZERO)
+                        : d.cost().multiply(factor)))
+                .toList();
     }
 
     private static void requireCurrency(InvoiceInput in) {
@@ -309,7 +336,7 @@ public final class InvoiceCalculator {
     private static ComputedLine round(Draft d, String currency) {
         return new ComputedLine(d.type(), d.description(), d.meter(), d.model(), d.quantity(),
                 d.unitAmount() == null ? null : d.unitAmount().stripTrailingZeros(),
-                Rounding.toMinorUnit(d.exact(), currency), d.from(), d.to(), d.fx());
+                Rounding.toMinorUnit(d.exact(), currency), d.from(), d.to(), d.fx(), d.dimensions());
     }
 
     private static BigDecimal exactSum(List<Draft> drafts) {

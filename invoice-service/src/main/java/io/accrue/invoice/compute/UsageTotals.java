@@ -38,5 +38,27 @@ public record UsageTotals(long totalTokens, long requests, long agentSessions, l
         };
     }
 
-    public record ModelUsage(String model, String provider, long totalTokens, BigDecimal cost) {}
+    /**
+     * A model's usage; {@code dimensions} is what each priced dimension of it cost (usage-service's summary), their
+     * costs summing exactly to {@code cost}; empty when the summary gave none.
+     */
+    public record ModelUsage(String model, String provider, long totalTokens, BigDecimal cost,
+            List<DimensionUsage> dimensions) {
+
+        public ModelUsage {
+            dimensions = dimensions == null ? List.of() : List.copyOf(dimensions);
+        }
+
+        public ModelUsage(String model, String provider, long totalTokens, BigDecimal cost) {
+            this(model, provider, totalTokens, cost, List.of());
+        }
+    }
+
+    /**
+     * One priced dimension of a model's usage: the price key as it applied ({@code input}, {@code cache_write_1h},
+     * {@code input>200000}, {@code batch:output}, {@code unit.image}, {@code request}; {@code tokens} for usage
+     * recorded before usage-service kept costs per dimension), its kind ({@code tokens}, {@code units},
+     * {@code requests}), how many and their provider cost (unrounded, in the catalog's currency).
+     */
+    public record DimensionUsage(String dimension, String kind, long quantity, BigDecimal cost) {}
 }

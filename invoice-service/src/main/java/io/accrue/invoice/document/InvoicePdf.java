@@ -119,6 +119,14 @@ public final class InvoicePdf {
             lines.addCell(cell(l.quantity().toPlainString(), true));
             lines.addCell(cell(l.unitAmount() == null ? "" : l.unitAmount().toPlainString(), true));
             lines.addCell(cell(l.amount().toPlainString(), true));
+            // a cost-plus line lists what it charges per priced dimension, unrounded (the line rounds once)
+            for (var dim : l.dimensions()) {
+                lines.addCell(cell("", false));
+                lines.addCell(new PdfPCell(new Phrase("    " + DimensionLabels.label(dim.dimension()), SMALL)));
+                lines.addCell(small(String.valueOf(dim.quantity())));
+                lines.addCell(small(""));
+                lines.addCell(small(DimensionLabels.amount(dim.amount())));
+            }
         }
         doc.add(lines);
 
@@ -157,6 +165,12 @@ public final class InvoicePdf {
         c.setBorder(PdfPCell.NO_BORDER);
         c.addElement(new Phrase(label, SMALL));
         c.addElement(new Phrase(value, NORMAL));
+        return c;
+    }
+
+    private static PdfPCell small(String text) {
+        PdfPCell c = new PdfPCell(new Phrase(text, SMALL));
+        c.setHorizontalAlignment(Element.ALIGN_RIGHT);
         return c;
     }
 

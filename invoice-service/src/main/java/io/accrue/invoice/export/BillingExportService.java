@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -28,6 +29,7 @@ import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.NeighbourUnavailable;
 import io.accrue.invoice.client.SubscriptionRecords.EventPage;
 import io.accrue.invoice.compute.Rounding;
+import io.accrue.invoice.invoices.InvoiceViews;
 
 /**
  * The full billing export of one organisation, schema {@code accrue.billing-export} version 1
@@ -42,6 +44,9 @@ public class BillingExportService {
 
     public static final int SCHEMA_VERSION = 1;
     private static final int FETCH_SIZE = 1000;
+    private static final ObjectMapper DIMENSIONS = new ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<Map<String, String>>> DIMENSION_LIST = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    };
 
     private final DataSource dataSource;
     private final NeighbourClients neighbours;
@@ -157,7 +162,8 @@ public class BillingExportService {
                 + " i.subtotal, i.total, i.line_count, i.corrects_invoice_id, i.stripe_invoice_id, i.created_at,"
                 + " i.issued_at, i.finalised_at, l.position, l.type, l.description, l.meter, l.model, l.quantity,"
                 + " l.unit_amount, l.amount, l.period_start AS l_start, l.period_end AS l_end, l.fx_from_currency,"
-                + " l.fx_original_amount, l.fx_rate, l.fx_rate_date, l.fx_source"
+                + " l.fx_original_amount, l.fx_rate, l.fx_rate_date, l.fx_source,"
+                + " l.dimensions::text AS dims"
                 + " FROM invoices i LEFT JOIN invoice_lines l ON l.invoice_id = i.id WHERE i.org_id = ?"
                 + " ORDER BY i.period_start, i.created_at, i.id, l.position";
         long lines = 0;
@@ -252,6 +258,23 @@ public class BillingExportService {
             json.writeStringField("source", rs.getString("fx_source"));
             json.writeEndObject();
         }
+        // a cost-plus line's priced dimensions: quantity, provider cost, exact charge (billing-rules "Invoices" rule 5b)
+        json.writeFieldName("dimensions");
+        json.writeStartArray();
+        String dims = rs.getString("dims");
+        if (dims != null) {
+            for (Map<String, String> d : DIMENSIONS.readValue(dims, DIMENSION_LIST)) {
+                var v = InvoiceViews.DimensionView.of(d);
+                json.writeStartObject();
+                json.writeStringField("dimension", v.dimension());
+                json.writeStringField("kind", v.kind());
+                json.writeNumberField("quantity", v.quantity());
+                json.writeStringField("cost", v.cost().toPlainString());
+                json.writeStringField("amount", v.amount().toPlainString());
+                json.writeEndObject();
+            }
+        }
+        json.writeEndArray();
         json.writeEndObject();
     }
 

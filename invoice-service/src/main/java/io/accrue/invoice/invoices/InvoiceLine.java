@@ -3,12 +3,17 @@ package io.accrue.invoice.invoices;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** One line of an invoice: its amount is already rounded, once, to the currency's minor unit. */
 @Entity
@@ -72,4 +77,12 @@ public class InvoiceLine {
 
     @Column(name = "fx_source")
     public String fxSource;
+
+    /**
+     * A cost-plus line's priced dimensions ({@code ComputedLine.LineDimension} as decimal strings: dimension, kind,
+     * quantity, cost, amount); empty for every other line.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "dimensions", nullable = false)
+    public List<Map<String, String>> dimensions = List.of();
 }

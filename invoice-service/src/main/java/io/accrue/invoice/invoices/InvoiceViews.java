@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Response records of the invoice API. Amounts are decimals serialised as JSON strings. */
@@ -29,15 +30,36 @@ public final class InvoiceViews {
     /**
      * @param fx on a line converted from another currency: the rate it used (docs/billing-rules.md,
      *        "Currencies"); null on every other line
+     * @param dimensions on a cost-plus line: what each priced dimension (input, cache reads and writes, audio,
+     *        images, reasoning, long-context and service-tier tokens, units, request fees) contributes; empty on
+     *        every other line
      */
     public record LineView(int position, String type, String description, String meter, String model,
             BigDecimal quantity, BigDecimal unitAmount, BigDecimal amount, Instant periodStart,
-            Instant periodEnd, FxView fx) {
+            Instant periodEnd, FxView fx, List<DimensionView> dimensions) {
 
         static LineView of(InvoiceLine l, String currency) {
             return new LineView(l.position, l.type, l.description, l.meter, l.model,
                     plain(l.quantity), plain(l.unitAmount), present(l.amount, currency), l.periodStart,
-                    l.periodEnd, FxView.of(l));
+                    l.periodEnd, FxView.of(l), DimensionView.of(l));
+        }
+    }
+
+    /**
+     * One priced dimension of a line: {@code cost} is the provider cost (catalog currency), {@code amount} the exact,
+     * unrounded charge in the invoice currency; the amounts of a line add up to what the line rounds once.
+     */
+    public record DimensionView(String dimension, String kind, long quantity, BigDecimal cost, BigDecimal amount) {
+
+        static List<DimensionView> of(InvoiceLine l) {
+            return l.dimensions == null
+                    ? List.of()
+                    : l.dimensions.stream().map(DimensionView::of).toList();
+        }
+
+        public static DimensionView of(Map<String, String> d) {
+            return new DimensionView(d.get("dimension"), d.get("kind"), Long.parseLong(d.get("quantity")),
+                    plain(new BigDecimal(d.get("cost"))), plain(new BigDecimal(d.get("amount"))));
         }
     }
 

@@ -20,6 +20,7 @@ import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.PlanVersion;
 import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 import io.accrue.invoice.client.SubscriptionRecords.SubscriptionEvent;
+import io.accrue.invoice.client.UsageRecords.ModelCounters;
 import io.accrue.invoice.client.UsageRecords.Summary;
 import io.accrue.invoice.compute.ContractTerms;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
@@ -127,12 +128,30 @@ public class InputGatherer {
                 t == null ? 0 : t.agentSessions(), t == null ? 0 : t.toolCalls(), t == null ? null : t.cost(),
                 s.byModel() == null
                         ? List.of()
-                        : s.byModel().stream()
-                                .map(m -> new UsageTotals.ModelUsage(m.model(), m.provider(), m.totalTokens(),
-                                        m.cost() == null ? BigDecimal.ZERO : m.cost()))
-                                .toList(),
+                        : s.byModel().stream().map(InputGatherer::modelUsage).toList(),
                 // counts never depend on the cost's currency; a cost-plus line converts it at the period's rate
                 rates.conversion(s.currency(), currency, rateEnd));
+    }
+
+    /**
+     * A model's usage with what each dimension cost. The dimensions must add up to the model's cost exactly, or the
+     * invoice would show a breakdown that is not what it charges: the close fails instead. A summary without them
+     * (usage-service before issue 22) gives one dimension, {@code tokens}.
+     */
+    static UsageTotals.ModelUsage modelUsage(ModelCounters m) {
+        BigDecimal cost = m.cost() == null ? BigDecimal.ZERO : m.cost();
+        List<UsageTotals.DimensionUsage> dims = m.dimensions() == null || m.dimensions().isEmpty()
+                ? (cost.signum() == 0
+                        ? List.of()
+                        : List.of(new UsageTotals.DimensionUsage("tokens", "tokens", m.totalTokens(), cost)))
+                : m.dimensions().stream().map(d -> new UsageTotals.DimensionUsage(d.dimension(), d.kind(),
+                        d.quantity(), d.cost() == null ? BigDecimal.ZERO : d.cost())).toList();
+        BigDecimal sum = dims.stream().map(UsageTotals.DimensionUsage::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (sum.compareTo(cost) != 0) {
+            throw new CloseFailure(FailureCause.INPUT_INVALID, "usage-service's dimensions of " + m.model() + " cost "
+                    + sum.toPlainString() + ", not the model's " + cost.toPlainString());
+        }
+        return new UsageTotals.ModelUsage(m.model(), m.provider(), m.totalTokens(), cost, dims);
     }
 
     public Optional<ContractTerms> contract(String orgId, Instant at) {

@@ -3,6 +3,7 @@ package io.accrue.invoice.run;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -168,6 +169,9 @@ public class InvoiceWriter {
         line.amount = l.amount();
         line.periodStart = l.periodStart();
         line.periodEnd = l.periodEnd();
+        line.dimensions = l.dimensions().stream().map(d -> Map.of("dimension", d.dimension(), "kind", d.kind(),
+                "quantity", String.valueOf(d.quantity()), "cost", d.cost().toPlainString(),
+                "amount", d.amount().toPlainString())).toList();
         if (l.fx() != null) {
             line.fxFromCurrency = l.fx().rate().from();
             line.fxOriginalAmount = l.fx().original() == null

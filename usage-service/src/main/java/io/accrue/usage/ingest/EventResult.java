@@ -6,21 +6,26 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** The answer for one event of a request: accepted, duplicate or rejected (with a stable code and why). */
+/**
+ * The answer for one event of a request: accepted, duplicate or rejected (with a stable code and why). An accepted
+ * event names the price version that rated it and what each priced dimension cost ({@code dimensions}, summing to
+ * {@code cost}; billing-rules "Rating usage" rule 11a).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventResult(int index, String eventId, String status, String code, String reason, String model,
-        UUID priceVersionId, BigDecimal cost, BigDecimal revenue, Boolean unpriced) {
+        UUID priceVersionId, BigDecimal cost, BigDecimal revenue, Boolean unpriced,
+        List<io.accrue.usage.rating.Rating.Part> dimensions) {
 
     public static final String ACCEPTED = "accepted";
     public static final String DUPLICATE = "duplicate";
     public static final String REJECTED = "rejected";
 
     static EventResult rejected(int index, String eventId, String code, String reason) {
-        return new EventResult(index, eventId, REJECTED, code, reason, null, null, null, null, null);
+        return new EventResult(index, eventId, REJECTED, code, reason, null, null, null, null, null, null);
     }
 
     static EventResult duplicate(int index, String eventId) {
-        return new EventResult(index, eventId, DUPLICATE, null, null, null, null, null, null, null);
+        return new EventResult(index, eventId, DUPLICATE, null, null, null, null, null, null, null, null);
     }
 
     /** The whole batch's answer. */

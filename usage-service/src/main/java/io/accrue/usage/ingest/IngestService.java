@@ -210,7 +210,7 @@ public class IngestService {
                 prices.map(Prices::versionId).orElse(null), prices.map(Prices::currency).orElse(null), cost,
                 !priced, t.truncatedTo(ChronoUnit.DAYS),
                 utc.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.firstDayOfMonth()).toInstant(),
-                t.truncatedTo(ChronoUnit.MINUTES));
+                t.truncatedTo(ChronoUnit.MINUTES), priced ? rated.get().parts() : List.of());
     }
 
     /** The event's counts in Accrue's dimensions: its own fields, or its provider usage object mapped. */

@@ -28,6 +28,7 @@ import io.accrue.usage.ingest.WindowTotals.SessionClaim;
 import io.accrue.usage.ingest.WindowTotals.SessionKey;
 import io.accrue.usage.ingest.WindowTotals.Usage;
 import io.accrue.usage.ingest.WindowTotals.WindowKey;
+import io.accrue.usage.rating.CostParts;
 import io.accrue.usage.rating.Rating;
 import io.agroal.api.AgroalDataSource;
 
@@ -135,7 +136,8 @@ public class IngestWriter {
             if (inserted.contains(e.request().eventId())) {
                 accepted.add(new Accepted(e, revenue[i]));
                 results.get(row.batch()).add(new EventResult(e.index(), e.request().eventId(), EventResult.ACCEPTED,
-                        null, null, e.modelKey(), e.priceVersionId(), e.cost(), revenue[i], e.unpriced()));
+                        null, null, e.modelKey(), e.priceVersionId(), e.cost(), revenue[i], e.unpriced(),
+                        e.unpriced() ? null : e.parts()));
             } else {
                 results.get(row.batch()).add(EventResult.duplicate(e.index(), e.request().eventId()));
             }
@@ -193,7 +195,7 @@ public class IngestWriter {
         String[] ids = new String[n], users = new String[n], requested = new String[n], models = new String[n],
                 providers = new String[n], sessions = new String[n], units = new String[n], metadata = new String[n],
                 occurred = new String[n], recorded = new String[n], versions = new String[n],
-                currencies = new String[n], reservations = new String[n];
+                currencies = new String[n], reservations = new String[n], dimensions = new String[n];
         Long[] input = new Long[n], output = new Long[n], cached = new Long[n];
         Long[][] parts = new Long[7][n];
         String[] tiers = new String[n], formats = new String[n];
@@ -235,6 +237,7 @@ public class IngestWriter {
             tools[i] = r.tools();
             costs[i] = e.cost();
             unpriced[i] = e.unpriced();
+            dimensions[i] = CostParts.json(e.parts());
         }
         Set<String> inserted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(
@@ -243,19 +246,20 @@ public class IngestWriter {
                             input_tokens, output_tokens, cached_tokens, tool_calls, agent_session_id, units, metadata,
                             occurred_at, recorded_at, price_version_id, currency, cost, revenue, unpriced, reservation_id,
                             cache_write_tokens, cache_write_1h_tokens, audio_input_tokens, audio_output_tokens,
-                            image_input_tokens, image_output_tokens, reasoning_tokens, service_tier, usage_format)
+                            image_input_tokens, image_output_tokens, reasoning_tokens, service_tier, usage_format,
+                            dimensions)
                         select ?, ?, t.id, t.usr, t.req, t.model, t.provider, t.inp, t.outp, t.cached, t.tools, t.session,
                             t.units::jsonb, t.meta::jsonb, t.occurred::timestamptz, t.recorded::timestamptz, t.version::uuid,
                             t.currency, t.cost, t.revenue, t.unpriced, t.reservation::uuid,
-                            t.cw, t.cw1h, t.ai, t.ao, t.ii, t.io, t.rs, t.tier, t.fmt
+                            t.cw, t.cw1h, t.ai, t.ao, t.ii, t.io, t.rs, t.tier, t.fmt, t.dims::jsonb
                         from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
                             ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                             ?::numeric[], ?::numeric[], ?::boolean[], ?::text[],
                             ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
-                            ?::text[], ?::text[])
+                            ?::text[], ?::text[], ?::text[])
                             as t(id, usr, req, model, provider, inp, outp, cached, tools, session, units, meta, occurred,
                                  recorded, version, currency, cost, revenue, unpriced, reservation,
-                                 cw, cw1h, ai, ao, ii, io, rs, tier, fmt)
+                                 cw, cw1h, ai, ao, ii, io, rs, tier, fmt, dims)
                         on conflict (org_id, environment, event_id) do nothing
                         returning event_id""")) {
             int p = 1;
@@ -286,6 +290,7 @@ public class IngestWriter {
             }
             ps.setArray(p++, c.createArrayOf("text", tiers));
             ps.setArray(p++, c.createArrayOf("text", formats));
+            ps.setArray(p++, c.createArrayOf("text", dimensions));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
@@ -338,6 +343,7 @@ public class IngestWriter {
                 tools = new Long[n], unp = new Long[n], cw = new Long[n], ai = new Long[n], ao = new Long[n],
                 rsn = new Long[n];
         BigDecimal[] cost = new BigDecimal[n], rev = new BigDecimal[n];
+        String[] dims = new String[n];
         int i = 0;
         for (var entry : rows.entrySet()) {
             DayKey k = entry.getKey();
@@ -359,18 +365,19 @@ public class IngestWriter {
             rsn[i] = t.reasoning;
             cost[i] = t.cost;
             rev[i] = t.revenue;
+            dims[i] = CostParts.json(t.parts.values());
             i++;
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into usage_daily as d (org_id, environment, day, end_user_id, model, provider, input_tokens,
                     output_tokens, cached_tokens, requests, agent_sessions, tool_calls, cost, revenue, unpriced_events,
-                    cache_write_tokens, audio_input_tokens, audio_output_tokens, reasoning_tokens)
+                    cache_write_tokens, audio_input_tokens, audio_output_tokens, reasoning_tokens, dimensions)
                 select ?, ?, t.day::date, t.u, t.m, t.p, t.i, t.o, t.c, t.r, t.s, t.tc, t.cost, t.rev, t.unp,
-                    t.cw, t.ai, t.ao, t.rsn
+                    t.cw, t.ai, t.ao, t.rsn, t.dims::jsonb
                 from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
                     ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[], ?::bigint[],
-                    ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-                    as t(day, u, m, p, i, o, c, r, s, tc, cost, rev, unp, cw, ai, ao, rsn)
+                    ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
+                    as t(day, u, m, p, i, o, c, r, s, tc, cost, rev, unp, cw, ai, ao, rsn, dims)
                 on conflict (org_id, environment, day, end_user_id, model) do update set
                     input_tokens = d.input_tokens + excluded.input_tokens,
                     output_tokens = d.output_tokens + excluded.output_tokens,
@@ -384,7 +391,8 @@ public class IngestWriter {
                     cache_write_tokens = d.cache_write_tokens + excluded.cache_write_tokens,
                     audio_input_tokens = d.audio_input_tokens + excluded.audio_input_tokens,
                     audio_output_tokens = d.audio_output_tokens + excluded.audio_output_tokens,
-                    reasoning_tokens = d.reasoning_tokens + excluded.reasoning_tokens""")) {
+                    reasoning_tokens = d.reasoning_tokens + excluded.reasoning_tokens,
+                    dimensions = usage_dimensions_add(d.dimensions, excluded.dimensions)""")) {
             int p = 1;
             ps.setString(p++, org);
             ps.setString(p++, env);
@@ -400,6 +408,7 @@ public class IngestWriter {
             for (Object[] arr : new Object[][]{cw, ai, ao, rsn}) {
                 ps.setArray(p++, c.createArrayOf("bigint", arr));
             }
+            ps.setArray(p++, c.createArrayOf("text", dims));
             ps.executeUpdate();
         }
     }

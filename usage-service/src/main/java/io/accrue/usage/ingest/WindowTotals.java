@@ -44,6 +44,7 @@ final class WindowTotals {
         String provider;
         long input, output, cached, requests, sessions, tools, unpriced, cacheWrite, audioInput, audioOutput, reasoning;
         BigDecimal cost = BigDecimal.ZERO, revenue = BigDecimal.ZERO;
+        final Map<String, io.accrue.usage.rating.Rating.Part> parts = new java.util.TreeMap<>();
     }
 
     /** A quota_counters row: end user, window kind ({@code day}, {@code month}, {@code minute}), window start. */
@@ -112,6 +113,7 @@ final class WindowTotals {
             t.unpriced += e.unpriced() ? 1 : 0;
             t.cost = t.cost.add(e.cost());
             t.revenue = t.revenue.add(a.revenue());
+            io.accrue.usage.rating.CostParts.add(t.parts, e.parts());
         }
         for (SessionClaim c : counted) {
             rows.get(new DayKey(c.day(), c.endUser(), c.model())).sessions++;

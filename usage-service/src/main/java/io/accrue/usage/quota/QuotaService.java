@@ -15,6 +15,7 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,10 @@ import io.accrue.usage.client.AccountStatusCache;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.ingest.ReservationCounters;
 import io.accrue.usage.pricing.PriceCatalog;
+import io.accrue.usage.pricing.PriceSheet;
+import io.accrue.usage.pricing.Prices;
+import io.accrue.usage.pricing.ServiceTier;
+import io.accrue.usage.pricing.TokenDimension;
 import io.accrue.usage.quota.QuotaRequests.Limits;
 import io.accrue.usage.quota.QuotaRequests.QuotaAnswer;
 import io.accrue.usage.quota.QuotaRequests.Remaining;
@@ -87,7 +92,7 @@ public class QuotaService {
         Instant now = clock.instant();
         Windows w = Windows.at(now);
         try (Connection c = dataSource.getConnection()) {
-            String modelFlag = modelRefusal(model, now);
+            String modelFlag = modelRefusal(model, now, estimatedTokens);
             PlanAndUsage pu = planAndUsage(c, org, env, endUser, w);
             Plan plan = pu.plan();
             String suspended = suspension(org);
@@ -122,7 +127,7 @@ public class QuotaService {
         Instant now = clock.instant();
         Windows w = Windows.at(now);
         BigDecimal cost = r.estimatedCost() == null ? BigDecimal.ZERO : r.estimatedCost();
-        modelRefusal(r.model(), now);
+        modelRefusal(r.model(), now, r.estimatedTokens());
         try (Connection c = dataSource.getConnection()) {
             ensureEndUser(c, org, r.endUserId(), now);
             Plan plan = plan(c, org, r.endUserId());
@@ -210,23 +215,45 @@ public class QuotaService {
      * Ingestion's answer for the model, given before the call is made: a model it would refuse is refused here with
      * the same code ({@code unknown_model}, {@code no_price_in_effect}); with {@code unknown-model=flag} the answer
      * is the code to flag the check with (ingestion would accept the event unpriced). Null: the model is priced.
+     * Estimated tokens for a model whose price in effect prices no tokens at all (a per-image, per-second or
+     * per-character model) would be refused {@code dimension_not_priced} by ingestion, so they are here too; a
+     * check does not name the units or token kinds a call will use, so those are judged at ingestion only.
      */
-    private String modelRefusal(String model, Instant now) {
+    private String modelRefusal(String model, Instant now, long estimatedTokens) {
         if (model == null) {
             return null;
         }
         var resolved = catalog.resolve(model);
-        String code = resolved.isEmpty()
-                ? "unknown_model"
-                : resolved.get().at(now).isEmpty() && resolved.get().forUnpricedAt(now).isEmpty()
-                        ? "no_price_in_effect"
-                        : null;
+        // as ingestion rates (IngestService): the version in effect; where it leaves the call unpriced, a version
+        // added for unpriced usage if that one prices it; with no version in effect, no price at all
+        String code;
+        if (resolved.isEmpty()) {
+            code = "unknown_model";
+        } else {
+            Optional<Prices> inEffect = resolved.get().at(now);
+            Optional<Prices> forUnpriced = resolved.get().forUnpricedAt(now);
+            boolean rescued = forUnpriced.filter(p -> estimatedTokens == 0 || pricesTokens(p)).isPresent();
+            if (inEffect.isEmpty()) {
+                code = rescued ? null : "no_price_in_effect";
+            } else {
+                code = estimatedTokens > 0 && !pricesTokens(inEffect.get()) && !rescued ? "dimension_not_priced" : null;
+            }
+        }
         if (code == null || "flag".equalsIgnoreCase(config.ingest().unknownModel())) {
             return code;
         }
-        throw ApiException.unprocessable(code, "unknown_model".equals(code)
-                ? "Model '" + model + "' is not in the pricing catalog; its usage would be refused."
-                : "Model '" + model + "' has no price in effect now; its usage would be refused.");
+        throw ApiException.unprocessable(code, switch (code) {
+            case "unknown_model" -> "Model '" + model + "' is not in the pricing catalog; its usage would be refused.";
+            case "no_price_in_effect" ->
+                "Model '" + model + "' has no price in effect now; its usage would be refused.";
+            default -> "Model '" + model + "' prices no tokens (only units); token usage of it would be refused.";
+        });
+    }
+
+    /** Whether a version prices input or output tokens (either is the fallback of every other token kind). */
+    private static boolean pricesTokens(Prices p) {
+        return PriceSheet.tokenPrice(p, TokenDimension.INPUT, ServiceTier.STANDARD, 0) != null
+                || PriceSheet.tokenPrice(p, TokenDimension.OUTPUT, ServiceTier.STANDARD, 0) != null;
     }
 
     /** Releases a reservation the caller no longer needs (the model call failed or was cancelled). */

@@ -43,12 +43,32 @@ public final class Rating {
         }
     }
 
-    /** The cost of an event, or the dimensions it used that the version does not price (then it is unpriced). */
-    public record Rated(BigDecimal cost, List<String> unpriced) {
+    /**
+     * The cost of an event, or the dimensions it used that the version does not price (then it is unpriced), and
+     * what each priced dimension cost: {@code parts} sum exactly to {@code cost} (see {@link #parts}).
+     */
+    public record Rated(BigDecimal cost, List<String> unpriced, List<Part> parts) {
+        public Rated {
+            parts = parts == null ? List.of() : List.copyOf(parts);
+        }
+
         public boolean priced() {
             return unpriced.isEmpty();
         }
     }
+
+    /** The dimension key of the flat per-request price (billing-rules "Rating usage" rule 3). */
+    public static final String REQUEST = "request";
+    /** Prefix of a unit's dimension key, so a unit never shares a key with a token dimension. */
+    public static final String UNIT_PREFIX = "unit.";
+
+    /**
+     * What one dimension of an event cost. {@code dimension} is the price key as it applied to the event:
+     * {@code [<tier>:]<token dimension>[>N]} for tokens ({@code input}, {@code cache_write_1h},
+     * {@code input>200000}, {@code batch:output}), {@code unit.<name>[>N]} for units, {@code request} for the
+     * per-request price; so a reader sees long-context and service-tier tokens apart from standard ones.
+     */
+    public record Part(String dimension, long quantity, BigDecimal cost) {}
 
     /** The input, output and cached-input case (kept for callers that meter nothing else). */
     public static BigDecimal cost(Prices p, long inputTokens, long outputTokens, long cachedTokens,
@@ -73,7 +93,9 @@ public final class Rating {
      */
     public static Rated rate(Prices p, Metered m) {
         long above = PriceSheet.contextTier(p, m.inputTokens());
-        BigDecimal tokens = BigDecimal.ZERO;
+        String tier = m.serviceTier() == ServiceTier.STANDARD ? "" : m.serviceTier().wireName() + ":";
+        String context = above > 0 ? ">" + above : "";
+        List<Part> exact = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (var e : m.byDimension().entrySet()) {
             if (e.getValue() == 0) {
@@ -83,11 +105,14 @@ public final class Rating {
             if (price == null) {
                 missing.add(e.getKey().wireName() + " tokens");
             } else {
-                tokens = tokens.add(price.multiply(BigDecimal.valueOf(e.getValue())));
+                // ÷ 1,000,000: exact, the same value divide(MILLION) gives, without a division
+                exact.add(new Part(tier + e.getKey().wireName() + context, e.getValue(),
+                        price.multiply(BigDecimal.valueOf(e.getValue())).movePointLeft(6)));
             }
         }
-        // ÷ 1,000,000: exact, the same value divide(MILLION) gives, without a division
-        BigDecimal total = tokens.movePointLeft(6).add(p.perRequest());
+        if (p.perRequest().signum() != 0) {
+            exact.add(new Part(REQUEST, 1, p.perRequest()));
+        }
         for (var u : new java.util.TreeMap<>(m.units()).entrySet()) {
             if (u.getValue() == 0) {
                 continue;
@@ -96,10 +121,38 @@ public final class Rating {
             if (price == null) {
                 missing.add("unit " + u.getKey());
             } else {
-                total = total.add(price.multiply(BigDecimal.valueOf(u.getValue())));
+                exact.add(new Part(UNIT_PREFIX + tier + u.getKey() + context, u.getValue(),
+                        price.multiply(BigDecimal.valueOf(u.getValue()))));
             }
         }
-        return new Rated(total.setScale(SCALE, RoundingMode.HALF_UP), List.copyOf(missing));
+        BigDecimal total = exact.stream().map(Part::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal cost = total.setScale(SCALE, RoundingMode.HALF_UP);
+        return new Rated(cost, List.copyOf(missing), missing.isEmpty() ? parts(exact, cost) : List.of());
+    }
+
+    /**
+     * The exact parts at 12 places summing exactly to the event's cost: each is rounded half-up, and what the
+     * roundings leave (at most half a unit of the 12th place per part) goes to the largest part, so a summary's
+     * dimensions always add up to its cost and the invoice can show them without a rounding of its own.
+     */
+    static List<Part> parts(List<Part> exact, BigDecimal cost) {
+        List<Part> rounded = new ArrayList<>(exact.size());
+        int largest = -1;
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Part x : exact) {
+            BigDecimal c = x.cost().setScale(SCALE, RoundingMode.HALF_UP);
+            rounded.add(new Part(x.dimension(), x.quantity(), c));
+            sum = sum.add(c);
+            if (largest < 0 || c.compareTo(rounded.get(largest).cost()) > 0) {
+                largest = rounded.size() - 1;
+            }
+        }
+        BigDecimal rest = cost.subtract(sum);
+        if (largest >= 0 && rest.signum() != 0) {
+            Part l = rounded.get(largest);
+            rounded.set(largest, new Part(l.dimension(), l.quantity(), l.cost().add(rest)));
+        }
+        return List.copyOf(rounded);
     }
 
     public static BigDecimal revenue(BigDecimal cost, Pricing pricing) {

@@ -117,11 +117,13 @@ public class RerateService {
                         still++;
                         continue;
                     }
-                    BigDecimal eventCost = Rating.rate(prices.get(), r.metered()).cost();
+                    Rating.Rated rated = Rating.rate(prices.get(), r.metered());
+                    BigDecimal eventCost = rated.cost();
+                    String dims = CostParts.json(rated.parts());
                     Rating.Pricing pricing = IngestWriter.pricingOf(c, r.org(), new String[]{r.endUser()})
                             .getOrDefault(r.endUser(), new Rating.Markup(BigDecimal.ZERO, BigDecimal.ZERO));
                     BigDecimal eventRevenue = Rating.revenue(eventCost, pricing);
-                    if (apply(c, run, model, prices.get(), r, eventCost, eventRevenue)) {
+                    if (apply(c, run, model, prices.get(), r, eventCost, eventRevenue, dims)) {
                         rerated++;
                         cost = cost.add(eventCost);
                         revenue = revenue.add(eventRevenue);
@@ -184,10 +186,10 @@ public class RerateService {
 
     /** The event, its rollup rows and its quota counters, moved together; false if another run priced it first. */
     private static boolean apply(Connection c, UUID run, PriceCatalog.ResolvedModel model, Prices prices, Row r,
-            BigDecimal cost, BigDecimal revenue) throws SQLException {
+            BigDecimal cost, BigDecimal revenue, String dims) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 update usage_events set model_id = ?, provider = ?, price_version_id = ?, currency = ?, cost = ?,
-                    revenue = ?, unpriced = false, rerate_run_id = ?
+                    revenue = ?, unpriced = false, rerate_run_id = ?, dimensions = ?::jsonb
                 where org_id = ? and environment = ? and event_id = ? and unpriced""")) {
             int p = 1;
             ps.setString(p++, model.modelId());
@@ -197,6 +199,7 @@ public class RerateService {
             ps.setBigDecimal(p++, cost);
             ps.setBigDecimal(p++, revenue);
             ps.setObject(p++, run);
+            ps.setString(p++, dims);
             ps.setString(p++, r.org());
             ps.setString(p++, r.env());
             ps.setString(p++, r.eventId());
@@ -229,21 +232,23 @@ public class RerateService {
                 ps.setString(p++, r.oldModel());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into usage_daily as d (org_id, environment, day, end_user_id, model, provider, input_tokens,
-                        output_tokens, cached_tokens, cache_write_tokens, audio_input_tokens, audio_output_tokens,
-                        reasoning_tokens, tool_calls, requests, agent_sessions, cost, revenue, unpriced_events)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, 0)
-                    on conflict (org_id, environment, day, end_user_id, model) do update set
-                        input_tokens = d.input_tokens + excluded.input_tokens,
-                        output_tokens = d.output_tokens + excluded.output_tokens,
-                        cached_tokens = d.cached_tokens + excluded.cached_tokens,
-                        cache_write_tokens = d.cache_write_tokens + excluded.cache_write_tokens,
-                        audio_input_tokens = d.audio_input_tokens + excluded.audio_input_tokens,
-                        audio_output_tokens = d.audio_output_tokens + excluded.audio_output_tokens,
-                        reasoning_tokens = d.reasoning_tokens + excluded.reasoning_tokens,
-                        tool_calls = d.tool_calls + excluded.tool_calls, requests = d.requests + 1,
-                        cost = d.cost + excluded.cost, revenue = d.revenue + excluded.revenue""")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    """
+                            insert into usage_daily as d (org_id, environment, day, end_user_id, model, provider, input_tokens,
+                                output_tokens, cached_tokens, cache_write_tokens, audio_input_tokens, audio_output_tokens,
+                                reasoning_tokens, tool_calls, requests, agent_sessions, cost, revenue, unpriced_events, dimensions)
+                            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, 0, ?::jsonb)
+                            on conflict (org_id, environment, day, end_user_id, model) do update set
+                                input_tokens = d.input_tokens + excluded.input_tokens,
+                                output_tokens = d.output_tokens + excluded.output_tokens,
+                                cached_tokens = d.cached_tokens + excluded.cached_tokens,
+                                cache_write_tokens = d.cache_write_tokens + excluded.cache_write_tokens,
+                                audio_input_tokens = d.audio_input_tokens + excluded.audio_input_tokens,
+                                audio_output_tokens = d.audio_output_tokens + excluded.audio_output_tokens,
+                                reasoning_tokens = d.reasoning_tokens + excluded.reasoning_tokens,
+                                tool_calls = d.tool_calls + excluded.tool_calls, requests = d.requests + 1,
+                                cost = d.cost + excluded.cost, revenue = d.revenue + excluded.revenue,
+                                dimensions = usage_dimensions_add(d.dimensions, excluded.dimensions)""")) {
                 int p = 1;
                 ps.setString(p++, r.org());
                 ps.setString(p++, r.env());
@@ -256,19 +261,23 @@ public class RerateService {
                 }
                 ps.setBigDecimal(p++, cost);
                 ps.setBigDecimal(p++, revenue);
+                ps.setString(p++, dims);
                 ps.executeUpdate();
             }
         } else {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    update usage_daily set cost = cost + ?, revenue = revenue + ?, unpriced_events = unpriced_events - 1
-                    where org_id = ? and environment = ? and day = ? and end_user_id = ? and model = ?""")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    """
+                            update usage_daily set cost = cost + ?, revenue = revenue + ?, unpriced_events = unpriced_events - 1,
+                                dimensions = usage_dimensions_add(dimensions, ?::jsonb)
+                            where org_id = ? and environment = ? and day = ? and end_user_id = ? and model = ?""")) {
                 ps.setBigDecimal(1, cost);
                 ps.setBigDecimal(2, revenue);
-                ps.setString(3, r.org());
-                ps.setString(4, r.env());
-                ps.setDate(5, day);
-                ps.setString(6, r.endUser());
-                ps.setString(7, model.modelId());
+                ps.setString(3, dims);
+                ps.setString(4, r.org());
+                ps.setString(5, r.env());
+                ps.setDate(6, day);
+                ps.setString(7, r.endUser());
+                ps.setString(8, model.modelId());
                 ps.executeUpdate();
             }
         }

@@ -16,6 +16,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.usage.rating.CostParts;
 import io.accrue.usage.summary.UsageSummary.Counters;
 import io.accrue.usage.summary.UsageSummary.DailyRow;
 import io.accrue.usage.summary.UsageSummary.EndUserRow;
@@ -69,6 +70,21 @@ public class SummaryService {
             query(c, "select " + modelCol + ", provider, " + counters + " from " + source + " where " + where
                     + " group by 1, 2 order by 1, 2", args,
                     rs -> byModel.add(new ModelRow(rs.getString(1), rs.getString(2), counters(rs, 3))));
+            // what each dimension of each model cost, from the same rows (events or rollups) as the counters
+            java.util.Map<String, List<UsageSummary.DimensionRow>> dims = new java.util.HashMap<>();
+            java.util.Map<String, UsageSummary.DimensionRow> byDimension = new java.util.TreeMap<>();
+            query(c, "select " + modelCol + ", provider, d.key, sum((d.value->>'quantity')::bigint),"
+                    + " sum((d.value->>'cost')::numeric) from " + source + " cross join lateral jsonb_each("
+                    + source + ".dimensions) d where " + where + " group by 1, 2, 3 order by 1, 2, 3", args, rs -> {
+                        var row = new UsageSummary.DimensionRow(rs.getString(3), CostParts.kind(rs.getString(3)),
+                                rs.getLong(4), scale(rs.getBigDecimal(5)));
+                        dims.computeIfAbsent(rs.getString(1) + "\u0000" + rs.getString(2), k -> new ArrayList<>())
+                                .add(row);
+                        byDimension.merge(row.dimension(), row, (a, b) -> new UsageSummary.DimensionRow(a.dimension(),
+                                a.kind(), a.quantity() + b.quantity(), a.cost().add(b.cost())));
+                    });
+            byModel.replaceAll(r -> new ModelRow(r.model(), r.provider(), r.counters(),
+                    dims.getOrDefault(r.model() + "\u0000" + r.provider(), List.of())));
             List<EndUserRow> byUser = new ArrayList<>();
             query(c, "select end_user_id, " + counters + " from " + source + " where " + where
                     + " group by 1 order by 1", args,
@@ -106,12 +122,14 @@ public class SummaryService {
                         });
                 java.util.Set<String> done = new java.util.HashSet<>();
                 byModel.replaceAll(r -> new ModelRow(r.model(), r.provider(),
-                        withSessions(r.counters(), done.add(r.model()) ? perModel.getOrDefault(r.model(), 0L) : 0)));
+                        withSessions(r.counters(), done.add(r.model()) ? perModel.getOrDefault(r.model(), 0L) : 0),
+                        r.dimensions()));
                 byUser.replaceAll(r -> new EndUserRow(r.endUserId(),
                         withSessions(r.counters(), perUser.getOrDefault(r.endUserId(), 0L))));
                 totals[0] = withSessions(totals[0], all[0]);
             }
-            return new UsageSummary(org, env, from, to, currency[0], totals[0], byModel, byUser);
+            return new UsageSummary(org, env, from, to, currency[0], totals[0], byModel, byUser,
+                    List.copyOf(byDimension.values()));
         } catch (SQLException e) {
             throw new IllegalStateException("summary failed", e);
         }

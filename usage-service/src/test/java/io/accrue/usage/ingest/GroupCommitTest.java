@@ -54,7 +54,7 @@ class GroupCommitTest {
             List<List<EventResult>> out = new ArrayList<>();
             for (PricedBatch b : batches) {
                 out.add(List.of(new EventResult(0, b.org(), EventResult.ACCEPTED, null, null, null, null, null,
-                        null, null)));
+                        null, null, null)));
             }
             return out;
         }

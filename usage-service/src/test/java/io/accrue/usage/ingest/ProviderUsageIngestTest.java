@@ -2,6 +2,7 @@ package io.accrue.usage.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,8 @@ class ProviderUsageIngestTest {
     private static final String AT = "2026-03-15T10:02:00Z";
     private static JsonNode file;
     private String org;
+    @jakarta.inject.Inject
+    io.accrue.common.time.AdjustableClock clock;
 
     @BeforeAll
     static void load() throws IOException {
@@ -64,7 +67,12 @@ class ProviderUsageIngestTest {
                 .add(p(entry, "cache_creation_input_token_cost", 3_000))
                 .add(p(entry, "cache_creation_input_token_cost_above_1hr", 2_000))
                 .add(p(entry, "output_cost_per_token", 800));
-        post("a-1", model, "anthropic.messages", usage).statusCode(201).body("cost", equalTo(money(expected)));
+        post("a-1", model, "anthropic.messages", usage).statusCode(201).body("cost", equalTo(money(expected)))
+                // the answer names the version and what each dimension cost
+                .body("priceVersionId", notNullValue())
+                .body("dimensions.find { it.dimension == 'cache_write_1h' }.cost",
+                        equalTo(money(p(entry, "cache_creation_input_token_cost_above_1hr", 2_000))))
+                .body("dimensions.find { it.dimension == 'cache_write' }.quantity", equalTo(3_000));
         summary().body("totals.inputTokens", equalTo(65_000)).body("totals.cachedTokens", equalTo(50_000))
                 .body("totals.cacheWriteTokens", equalTo(5_000)).body("totals.outputTokens", equalTo(800))
                 .body("totals.cost", equalTo(money(expected)));
@@ -199,6 +207,21 @@ class ProviderUsageIngestTest {
                 .then().statusCode(422).body("code", equalTo("no_price_in_effect"));
         reporter().queryParam("endUserId", "u-1").queryParam("model", "openai/gpt-4o").when().get("/v1/quota/check")
                 .then().statusCode(200).body("allowed", equalTo(true));
+        // Tokens of a model that prices only units (LiteLLM's dall-e-3, per image): refused by both, same code.
+        String images = importAs("dall-e-3");
+        clock.set(java.time.Instant.parse(AT)); // its price is in effect from now + the one-minute lead
+        try {
+            reporter().queryParam("endUserId", "u-1").queryParam("model", images).queryParam("estimatedTokens", 100)
+                    .when().get("/v1/quota/check").then().statusCode(422).body("code", equalTo("dimension_not_priced"));
+            reporter().body(io.accrue.usage.UsageFixtures.event("q-2", "u-1", images, 10, 10, AT))
+                    .when().post("/v1/usage-events").then().statusCode(422)
+                    .body("code", equalTo("dimension_not_priced"));
+            // a call of images only is what it prices
+            reporter().queryParam("endUserId", "u-1").queryParam("model", images).when().get("/v1/quota/check")
+                    .then().statusCode(200).body("allowed", equalTo(true));
+        } finally {
+            clock.set(java.time.Instant.parse("2026-03-15T10:00:00Z"));
+        }
     }
 
     /** The entry under a fresh id (default start: now + the lead), so the test owns its model. */

@@ -1,10 +1,10 @@
 package io.accrue.usage.rating;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -13,20 +13,14 @@ import org.junit.jupiter.api.Test;
 import io.accrue.common.security.Roles;
 import io.accrue.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /** With unknown-model=flag, unpriced usage waits for its price and is then rated once, audited. */
 @QuarkusTest
-@TestProfile(RerateTest.FlagUnpriced.class)
+@TestProfile(io.accrue.usage.FlagUnpricedProfile.class)
 class RerateTest {
-
-    public static class FlagUnpriced implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() { return Map.of("accrue.usage.ingest.unknown-model", "flag"); }
-    }
 
     private String org;
 
@@ -88,8 +82,12 @@ class RerateTest {
                  "unitPrices":{"input_second":"0.0001"},"forUnpricedUsage":true}""")
                 .when().post("/v1/pricing/models/{m}/price-versions", model).then().statusCode(201);
         rerate(model).body("rerated", equalTo(1)).body("cost", equalTo("0.002000000000"));
-        // The priced event kept its cost: 0.001 + 0.002.
-        summary().body("totals.unpricedEvents", equalTo(0)).body("totals.cost", equalTo("0.003000000000"));
+        // The priced event kept its cost: 0.001 + 0.002; the dimensions moved with it (rollups and events alike).
+        summary().body("totals.unpricedEvents", equalTo(0)).body("totals.cost", equalTo("0.003000000000"))
+                .body("byModel[0].dimensions.dimension", contains("input", "unit.input_second"))
+                .body("byModel[0].dimensions.cost", contains("0.002000000000", "0.001000000000"));
+        summary("2026-03-15T10:00:00Z", "2026-03-15T11:00:00Z")
+                .body("byModel[0].dimensions.cost", contains("0.002000000000", "0.001000000000"));
         // From now on the same usage is priced at once by that version (it prices what the other cannot).
         event("u-1", model, "{\"inputTokens\":1000,\"outputTokens\":0,\"units\":{\"input_second\":10}}",
                 "2026-03-15T10:04:00Z").statusCode(201).body("unpriced", equalTo(false))
