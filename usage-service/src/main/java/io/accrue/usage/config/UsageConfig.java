@@ -105,9 +105,11 @@ public interface UsageConfig {
     interface Ingest {
         /**
          * Write transactions one replica runs at once (group commit: each takes every request queued when it
-         * starts). More than one lets PostgreSQL commit one group while the next is written.
+         * starts). More than one lets PostgreSQL commit one group while the next is written, but concurrent groups
+         * update the same rollup and counter rows: measured on the shared 2-core machine (docs/benchmarks.md),
+         * two writers cost ~70 % more PostgreSQL CPU per event and gained nothing, so the default stays 1.
          */
-        @WithDefault("2")
+        @WithDefault("1")
         int writers();
 
         /** Events older than this (by occurred_at) are refused with {@code event_too_old}. */

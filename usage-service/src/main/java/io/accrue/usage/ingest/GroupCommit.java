@@ -14,8 +14,8 @@ import io.accrue.usage.config.UsageConfig;
 /**
  * Group commit for ingestion. Requests arriving while the write transactions run queue up, and the next writer takes
  * all of them into one transaction (up to {@link #MAX_EVENTS}). Up to {@code accrue.usage.ingest.writers} groups
- * (default 2) are written at once, so PostgreSQL commits (and fsyncs) one group while the next one is written,
- * instead of idling between statements.
+ * are written at once (default 1; more lets PostgreSQL commit and fsync one group while the next one is written,
+ * at the price of concurrent updates of the same rollup rows — see docs/benchmarks.md).
  *
  * <p>
  * Why: every batch moves the same few rollup and quota-counter rows (one per end user, model and window).
