@@ -179,7 +179,8 @@ class CreditsAcrossClosesTest {
             delivery.deliverDue(100);
         }
         n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-cr/credit-returns")).withRequestBody(equalToJson("""
-                {"creditNoteId":"%s","invoiceId":"%s","amount":"99.00"}""".formatted(note, feb.id))));
+                {"creditNoteId":"%s","invoiceId":"%s","amount":"99.00","consumption":"0.00"}"""
+                .formatted(note, feb.id))));
 
         // the rest (0.01) can be credited too, and then nothing more: never above what the invoice billed
         creditNote(feb, "{\"reason\":\"rest\",\"lines\":[{\"position\":2}]}").statusCode(201)
