@@ -132,7 +132,8 @@ class ParallelWritersRaceTest {
                 UsageEventRequest.class);
         return new RatedEvent(index, request, Metered.tokens(10 + n, 0, 0), "gpt-4o", "openai", "gpt-4o", null, "USD",
                 new BigDecimal("0.000010000000"), false, AT.truncatedTo(ChronoUnit.DAYS),
-                Instant.parse("2026-03-01T00:00:00Z"), AT.truncatedTo(ChronoUnit.MINUTES));
+                Instant.parse("2026-03-01T00:00:00Z"), AT.truncatedTo(ChronoUnit.MINUTES),
+                List.of(new io.accrue.usage.rating.Rating.Part("input", 10 + n, new BigDecimal("0.000010000000"))));
     }
 
     private static List<Long> sums(Connection c, String sql, String org) throws Exception {
