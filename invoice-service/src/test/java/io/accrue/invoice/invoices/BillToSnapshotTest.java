@@ -102,6 +102,12 @@ class BillToSnapshotTest {
         assertTrue(laterText.contains("After Labs AG") && laterText.contains("Bahnhofstrasse 9")
                 && laterText.contains("CHE-222.222.222"), laterText);
         assertTrue(pdfText(org, first.id).contains("Before Labs GmbH"), "still as issued");
+        if (System.getProperty("invoice.pdf.sample") != null) {
+            java.nio.file.Files.write(java.nio.file.Path.of(System.getProperty("invoice.pdf.sample")),
+                    given().header("Authorization", TestTokens.bearer(org, Roles.MEMBER))
+                            .when().get("/v1/orgs/{org}/invoices/{id}/pdf", org, first.id)
+                            .then().statusCode(200).extract().asByteArray());
+        }
 
         // the database itself refuses to readdress a finalised invoice
         assertThrows(RuntimeException.class, () -> QuarkusTransaction.requiringNew().run(() -> em
