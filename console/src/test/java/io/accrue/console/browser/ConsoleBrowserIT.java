@@ -143,6 +143,9 @@ class ConsoleBrowserIT {
         assertTrue(picker.contains("acme") && picker.contains("globex"), "the operator sees every account");
         assertTrue(browser.driver.findElement(By.id("accounts")).getText().contains("active"),
                 "each account with its subscription's status: " + picker);
+        // the billed-through ledger beside each account: nothing has ended unbilled yet on a fresh stack
+        assertEquals("none", browser.driver.findElement(By.cssSelector("#accounts td.unbilled[data-org='acme']"))
+                .getText(), picker);
         browser.open(console + "/?org=globex");
         assertTrue(text("current-org").contains("globex"));
         browser.open(console + "/invoices?org=acme");
@@ -344,14 +347,14 @@ class ConsoleBrowserIT {
         UsageSeed.post("invoice-service", "/v1/billing-runs", operator, "{}");
 
         browser.signIn(console, "/invoices", "carol@acme", "carol");
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (!present("invoice-list") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(2_000);
-            browser.open(console + "/invoices");
-        }
+        // the run closes the period in the background: the list shows the invoice once it is written
+        org.awaitility.Awaitility.await("the closed period's invoice in the list")
+                .atMost(java.time.Duration.ofSeconds(90)).pollInterval(java.time.Duration.ofSeconds(2))
+                .pollInSameThread().ignoreExceptions().until(() -> {
+                    browser.open(console + "/invoices");
+                    return present("invoice-list");
+                });
         browser.screenshot("member-invoices-after-close");
-        assertTrue(present("invoice-list"), "the closed period produced no invoice: "
-                + browser.driver.findElement(By.tagName("body")).getText());
         browser.submit(browser.driver.findElement(By.cssSelector("#invoice-list tbody a")));
         browser.open(browser.driver.getCurrentUrl());
         browser.screenshot("member-invoice");
@@ -371,6 +374,22 @@ class ConsoleBrowserIT {
         browser.signIn(console, "/", "operator", "operator");
         browser.open(href.replace("/pdf", "") + "?org=acme");
         browser.screenshot("operator-invoice-actions");
+        String invoiceId = href.replaceAll(".*/invoices/([^/?]+)/pdf.*", "$1");
+        // acme pays through Stripe: the push is shown, and a resend never gives Stripe the invoice twice
+        org.awaitility.Awaitility.await("the invoice's push to Stripe delivered")
+                .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofSeconds(2))
+                .pollInSameThread().ignoreExceptions().until(() -> {
+                    browser.open(href.replace("/pdf", "") + "?org=acme");
+                    return text("stripe-push-state").equals("delivered");
+                });
+        browser.submit(browser.driver.findElement(By.id("resend-to-stripe")));
+        browser.open(browser.driver.getCurrentUrl());
+        browser.screenshot("operator-invoice-resent-to-stripe");
+        assertFalse(present("flash"), "a resend of a delivered invoice is accepted and does nothing");
+        assertEquals("delivered", text("stripe-push-state"));
+        assertEquals(1, stripeCreates("accrue-invoice-" + invoiceId + "-invoice"),
+                "Stripe was asked to create the invoice once");
+        assertTrue(present("stripe-invoice-id"), "the Stripe invoice id is shown");
         browser.driver.findElement(By.name("reason")).sendKeys("goodwill, console test");
         browser.submit(browser.driver.findElement(By.id("credit-note")));
         String note = browser.open(browser.driver.getCurrentUrl());
@@ -380,6 +399,16 @@ class ConsoleBrowserIT {
         browser.signIn(console, "/invoices", "erin@globex", "erin");
         String globex = browser.open(href.replace("/pdf", ""));
         assertTrue(globex.contains("404"), "globex cannot open acme's invoice: " + globex);
+    }
+
+    /** How many invoice creations the Stripe stand-in received under this idempotency key (its request journal). */
+    private static int stripeCreates(String idempotencyKey) throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(ConsoleStack.stack().stripeUrl() + "/__admin/requests/find"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"method\":\"POST\",\"url\":\"/v1/invoices\","
+                        + "\"headers\":{\"Idempotency-Key\":{\"equalTo\":\"" + idempotencyKey + "\"}}}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("requests").size();
     }
 
     private static boolean present(String id) {
