@@ -160,16 +160,42 @@ class CommonWebTest {
         given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"" + later + "\"}")
                 .post("/v1/operator/clock").then().statusCode(200).body("now", equalTo(later));
 
-        // backwards: refused with nothing moved, unless forced
-        given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"2026-03-15T10:00:00Z\"}")
-                .post("/v1/operator/clock").then().statusCode(409)
-                .contentType("application/problem+json").body("code", equalTo("clock_backwards"));
+        // backwards: to or after the latest recorded data it goes, before it refused with nothing moved
+        java.time.Instant recorded = java.time.Instant.parse(before).plus(java.time.Duration.ofDays(10));
+        TestRecordedData.LATEST.set(new io.accrue.common.time.RecordedData.Mark(recorded, "the latest widget"));
+        try {
+            given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"2026-03-15T10:00:00Z\"}")
+                    .post("/v1/operator/clock").then().statusCode(409)
+                    .contentType("application/problem+json").body("code", equalTo("clock_backwards"))
+                    .body("detail", org.hamcrest.Matchers.containsString("the latest widget at " + recorded));
+            given().auth().oauth2(operator).contentType(ContentType.JSON)
+                    .body("{\"setTo\":\"" + recorded.minusSeconds(1) + "\"}")
+                    .post("/v1/operator/clock").then().statusCode(409).body("code", equalTo("clock_backwards"));
+            given().auth().oauth2(operator).get("/v1/operator/clock").then().body("now", equalTo(later));
+            // a dry run says what would happen and moves nothing
+            given().auth().oauth2(operator).contentType(ContentType.JSON).queryParam("dryRun", true)
+                    .body("{\"setTo\":\"" + recorded + "\"}")
+                    .post("/v1/operator/clock").then().statusCode(200).body("now", equalTo(recorded.toString()));
+            given().auth().oauth2(operator).get("/v1/operator/clock").then().body("now", equalTo(later));
+            given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"" + recorded + "\"}")
+                    .post("/v1/operator/clock").then().statusCode(200).body("now", equalTo(recorded.toString()));
+            given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"advanceBy\":\"-PT1S\"}")
+                    .post("/v1/operator/clock").then().statusCode(409).body("code", equalTo("clock_backwards"));
+            given().auth().oauth2(operator).get("/v1/operator/clock").then().body("now", equalTo(recorded.toString()));
+        } finally {
+            TestRecordedData.LATEST.set(null);
+        }
+        // with nothing recorded, back is fine
+        given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"" + later + "\"}")
+                .post("/v1/operator/clock").then().statusCode(200);
         given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"advanceBy\":\"-PT1S\"}")
-                .post("/v1/operator/clock").then().statusCode(409).body("code", equalTo("clock_backwards"));
-        given().auth().oauth2(operator).get("/v1/operator/clock").then().body("now", equalTo(later));
+                .post("/v1/operator/clock").then().statusCode(200);
+        TestRecordedData.LATEST.set(new io.accrue.common.time.RecordedData.Mark(
+                java.time.Instant.parse("2027-01-01T00:00:00Z"), "the latest widget"));
         given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"setTo\":\"2026-03-15T10:00:00Z\"}")
                 .queryParam("force", true).post("/v1/operator/clock").then().statusCode(200)
                 .body("now", equalTo("2026-03-15T10:00:00Z"));
+        TestRecordedData.LATEST.set(null);
         given().auth().oauth2(operator).contentType(ContentType.JSON).body("{}")
                 .post("/v1/operator/clock").then().statusCode(422).body("code", equalTo("clock_change_invalid"));
         given().auth().oauth2(TestTokens.as(Roles.OWNER).org("a").token()).contentType(ContentType.JSON)

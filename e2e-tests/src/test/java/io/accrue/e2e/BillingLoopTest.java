@@ -364,7 +364,12 @@ class BillingLoopTest {
         assertNotEquals(firstRunId, rerun, "a new run");
         assertEquals("completed", awaitRun(rerun));
         runMeteringRound();
-        Thread.sleep(20_000);
+        // the outbox runs every 15 s: for a whole interval after the rerun, Stripe gets no further write about
+        // this invoice (a second push would show up here as another create, item or finalize)
+        long writes = stripeWritesAbout(invoiceId, stripeInvoiceId);
+        org.awaitility.Awaitility.await("no further Stripe write about the invoice for one outbox interval")
+                .during(Duration.ofSeconds(16)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> stripeWritesAbout(invoiceId, stripeInvoiceId), equalTo(writes));
 
         String customer = stripeCustomer();
         String key = "accrue-invoice-" + invoiceId;
@@ -683,23 +688,29 @@ class BillingLoopTest {
         }
     }
 
+    /** Stripe writes (POSTs) the stand-in received about one Accrue invoice and its Stripe invoice. */
+    private static long stripeWritesAbout(String invoiceId, String stripeInvoiceId) {
+        return StripeStandIn.journal().stream().filter(r -> r.method().equals("POST"))
+                .filter(r -> invoiceId.equals(r.form().get("metadata[accrue_invoice_id]"))
+                        || stripeInvoiceId.equals(r.form().get("invoice"))
+                        || r.path().startsWith("/v1/invoices/" + stripeInvoiceId + "/"))
+                .count();
+    }
+
     /** Polls until the condition holds, at most 90 s (the slowest background job here runs every 15 s). */
     private static JsonPath awaitPath(Supplier<JsonPath> read, Predicate<JsonPath> condition, String what) {
-        Instant deadline = Instant.now().plusSeconds(90);
-        JsonPath last = read.get();
-        while (!condition.test(last)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what + ": " + last.prettify());
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-            last = read.get();
+        JsonPath[] last = {null};
+        try {
+            org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(500)).pollInSameThread().until(() -> {
+                        last[0] = read.get();
+                        return condition.test(last[0]);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what + ": "
+                    + (last[0] == null ? "no answer" : last[0].prettify()), e);
         }
-        return last;
+        return last[0];
     }
 
     private static BigDecimal lineAmount(JsonPath invoice, String type) {
@@ -707,19 +718,21 @@ class BillingLoopTest {
                 .map(l -> new BigDecimal(l.get("amount"))).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
+    /** The run's final status, or the status it still had after 60 s (the caller's assertion then fails). */
     private static String awaitRun(String runId) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(60);
-        String status = "";
-        while (Instant.now().isBefore(deadline)) {
-            status = given().auth().oauth2(Suite.serviceToken())
-                    .get(Suite.url("invoice-service") + "/v1/billing-runs/{id}", runId)
-                    .then().statusCode(200).extract().path("status");
-            if (!List.of("pending", "planning", "running", "queued").contains(status)) {
-                return status;
-            }
-            Thread.sleep(500);
+        String[] status = {""};
+        try {
+            org.awaitility.Awaitility.await("billing run " + runId + " finished").atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).pollInSameThread().until(() -> {
+                        status[0] = given().auth().oauth2(Suite.serviceToken())
+                                .get(Suite.url("invoice-service") + "/v1/billing-runs/{id}", runId)
+                                .then().statusCode(200).extract().path("status");
+                        return !List.of("pending", "planning", "running", "queued").contains(status[0]);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // returned as is: the caller asserts the status it expected and shows this one
         }
-        return status;
+        return status[0];
     }
 
     private static Map<String, Object> event(String id, String user, String model, long in, long out, Instant at) {

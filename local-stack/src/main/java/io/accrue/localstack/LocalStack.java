@@ -209,7 +209,7 @@ public final class LocalStack {
         WireMockServer stripe = new WireMockServer(WireMockConfiguration.options()
                 .bindAddress(HOST).port(stripePort)
                 .usingFilesUnderDirectory(root.resolve("local-stack/stripe").toString())
-                .globalTemplating(true));
+                .globalTemplating(true).extensions(new StripeStandInState()));
         stripe.start();
         started.add(stripe::stop);
         log("Stripe stand-in at http://" + HOST + ":" + stripePort + " (" + stripe.getStubMappings().size()

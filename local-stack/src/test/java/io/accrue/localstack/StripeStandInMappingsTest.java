@@ -1,6 +1,7 @@
 package io.accrue.localstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +28,7 @@ class StripeStandInMappingsTest {
     @BeforeAll
     static void start() {
         stripe = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
-                .usingFilesUnderDirectory("stripe").globalTemplating(true));
+                .usingFilesUnderDirectory("stripe").globalTemplating(true).extensions(new StripeStandInState()));
         stripe.start();
     }
 
@@ -72,15 +73,77 @@ class StripeStandInMappingsTest {
     /** The reads invoice-service makes to recover after a Stripe error, on the platform account. */
     @Test
     void recoveryReadsOnThePlatformAccountAnswerLikeStripe() throws Exception {
-        JsonNode invoices = JSON.readTree(get("/v1/invoices?customer=cus_local_1&limit=100", null).body());
+        JsonNode invoices = JSON.readTree(get("/v1/invoices?customer=cus_local_nobody&limit=100", null).body());
         assertEquals("list", invoices.path("object").asText());
         assertEquals(0, invoices.path("data").size());
-        JsonNode items = JSON.readTree(get("/v1/invoiceitems?invoice=in_local_0a1b2c3d&limit=100", null).body());
+        JsonNode items = JSON.readTree(get("/v1/invoiceitems?invoice=in_local_ffffffff&limit=100", null).body());
         assertEquals("list", items.path("object").asText());
-        HttpResponse<String> invoice = get("/v1/invoices/in_local_0a1b2c3d", null);
+        // an invoice the stand-in never created still gets Stripe's shape
+        HttpResponse<String> invoice = get("/v1/invoices/in_local_ffffffff", null);
         assertEquals(200, invoice.statusCode(), invoice.body());
-        assertEquals("in_local_0a1b2c3d", JSON.readTree(invoice.body()).path("id").asText());
+        assertEquals("in_local_ffffffff", JSON.readTree(invoice.body()).path("id").asText());
         assertEquals("draft", JSON.readTree(invoice.body()).path("status").asText());
+    }
+
+    /** What the first hour reads back: the invoice as it was created, finalised and paid, found again by customer. */
+    @Test
+    void anInvoiceIsReadListedFinalisedAndPaidAsItWasMade() throws Exception {
+        String key = "accrue-invoice-5e5e5e5e-0000-0000-0000-000000000000";
+        post("/v1/invoices", "application/x-www-form-urlencoded", key + "-invoice",
+                "customer=cus_local_state&currency=eur&metadata[accrue_invoice_id]=5e5e5e5e-0000-0000-0000-000000000000");
+        String id = "in_local_5e5e5e5e";
+        post("/v1/invoiceitems", "application/x-www-form-urlencoded", key + "-item-1",
+                "customer=cus_local_state&invoice=" + id + "&amount=9900&currency=eur&metadata[accrue_line]=1");
+        post("/v1/invoiceitems", "application/x-www-form-urlencoded", key + "-item-2",
+                "customer=cus_local_state&invoice=" + id + "&amount=151&currency=eur&metadata[accrue_line]=2");
+        // a repeated key is the same item, not a third one
+        post("/v1/invoiceitems", "application/x-www-form-urlencoded", key + "-item-2",
+                "customer=cus_local_state&invoice=" + id + "&amount=151&currency=eur&metadata[accrue_line]=2");
+        JsonNode draft = JSON.readTree(get("/v1/invoices/" + id, null).body());
+        assertEquals("draft", draft.path("status").asText());
+        assertEquals(10051, draft.path("amount_due").asLong());
+        assertEquals("5e5e5e5e-0000-0000-0000-000000000000", draft.path("metadata").path("accrue_invoice_id").asText());
+        assertEquals(2, JSON.readTree(get("/v1/invoiceitems?invoice=" + id, null).body()).path("data").size());
+        JsonNode listed = JSON.readTree(get("/v1/invoices?customer=cus_local_state&limit=100", null).body());
+        assertEquals(id, listed.path("data").path(0).path("id").asText());
+
+        post("/v1/invoices/" + id + "/finalize", "application/x-www-form-urlencoded", key + "-finalize",
+                "auto_advance=true");
+        JsonNode open = JSON.readTree(get("/v1/invoices/" + id, null).body());
+        assertEquals("open", open.path("status").asText());
+        assertEquals("https://invoice.stripe.com/i/acct_local/" + id, open.path("hosted_invoice_url").asText());
+        post("/v1/invoices/" + id + "/pay", "application/x-www-form-urlencoded", "local-pay-" + id, "");
+        JsonNode paid = JSON.readTree(get("/v1/invoices/" + id, null).body());
+        assertEquals("paid", paid.path("status").asText());
+        assertEquals(10051, paid.path("amount_paid").asLong());
+    }
+
+    /** A customer created is retrievable with its card; the default set on it sticks; a detached card leaves. */
+    @Test
+    void aCustomerIsRetrievableWithItsCardAndDefault() throws Exception {
+        JsonNode created = JSON.readTree(post("/v1/customers", "application/x-www-form-urlencoded",
+                "accrue-customer-state", "name=State+Labs&metadata[org_id]=state").body());
+        String id = created.path("id").asText();
+        assertEquals(id, JSON.readTree(post("/v1/customers", "application/x-www-form-urlencoded",
+                "accrue-customer-state", "name=State+Labs&metadata[org_id]=state").body()).path("id").asText(),
+                "the same key is the same customer");
+        JsonNode read = JSON.readTree(get("/v1/customers/" + id, null).body());
+        assertEquals("State Labs", read.path("name").asText());
+        assertEquals("state", read.path("metadata").path("org_id").asText());
+        String card = "pm_local_card_" + id;
+        assertEquals(card, read.path("invoice_settings").path("default_payment_method").asText());
+        JsonNode methods = JSON.readTree(get("/v1/payment_methods?customer=" + id, null).body());
+        assertEquals(card, methods.path("data").path(0).path("id").asText());
+
+        post("/v1/payment_methods/" + card + "/detach", "application/x-www-form-urlencoded", "accrue-detach-" + card,
+                "");
+        assertEquals(0, JSON.readTree(get("/v1/payment_methods?customer=" + id, null).body()).path("data").size());
+        assertTrue(JSON.readTree(get("/v1/customers/" + id, null).body()).path("invoice_settings")
+                .path("default_payment_method").isNull(), "the detached default is gone");
+        post("/v1/customers/" + id, "application/x-www-form-urlencoded", "accrue-default-" + id,
+                "invoice_settings[default_payment_method]=pm_other");
+        assertEquals("pm_other", JSON.readTree(get("/v1/customers/" + id, null).body()).path("invoice_settings")
+                .path("default_payment_method").asText());
     }
 
     @Test

@@ -42,8 +42,8 @@ public class VerifiedTokenCache {
     private volatile long nextSweepMillis;
 
     @Inject
-    VerifiedTokenCache(SecurityConfig config) {
-        this(config.tokenCache().ttl(), config.tokenCache().maxEntries(), Clock.systemUTC());
+    VerifiedTokenCache(SecurityConfig config, @TokenExpiryClock.SystemTime Clock clock) {
+        this(config.tokenCache().ttl(), config.tokenCache().maxEntries(), clock);
     }
 
     VerifiedTokenCache(Duration ttl, int maxEntries, Clock clock) {

@@ -32,10 +32,13 @@ public class ClockResource {
 
     private final AdjustableClock clock;
     private final ClockConfig config;
+    private final jakarta.enterprise.inject.Instance<RecordedData> recorded;
 
-    ClockResource(AdjustableClock clock, ClockConfig config) {
+    ClockResource(AdjustableClock clock, ClockConfig config,
+            @jakarta.enterprise.inject.Any jakarta.enterprise.inject.Instance<RecordedData> recorded) {
         this.clock = clock;
         this.config = config;
+        this.recorded = recorded;
     }
 
     public record ClockView(Instant now, boolean frozen) {}
@@ -74,14 +77,14 @@ public class ClockResource {
 
     @POST
     @RolesAllowed(Roles.PLATFORM_OPERATOR)
-    @Operation(summary = "Move this service's clock (test environments only); backwards only with ?force=true")
-    public ClockView change(ClockChange change, @QueryParam("force") @DefaultValue("false") boolean force) {
+    @Operation(summary = "Move this service's clock (test environments only); back only as far as its latest recorded "
+            + "data unless ?force=true; ?dryRun=true checks without moving")
+    public ClockView change(ClockChange change, @QueryParam("force") @DefaultValue("false") boolean force,
+            @QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
         requireAdjustable();
         if (change == null || (change.advanceBy() == null) == (change.setTo() == null)) {
             throw ApiException.unprocessable("clock_change_invalid", "Give exactly one of advanceBy or setTo.");
         }
-        // Going back puts "now" before usage, invoices and periods already recorded at later instants: billing runs
-        // then find nothing due and report success, which reads like a bug. Refuse unless the caller insists.
         Instant now = clock.instant();
         Instant target;
         try {
@@ -94,9 +97,10 @@ public class ClockResource {
                     + AdjustableClock.EARLIEST + " and " + AdjustableClock.LATEST + "; nothing was changed.");
         }
         if (target.isBefore(now) && !force) {
-            throw new ApiException(409, "clock_backwards", "Conflict", "Moving the clock back from " + now + " to "
-                    + target + " would put it before data already recorded; the clock did not move. Add ?force=true"
-                    + " to move it back anyway.");
+            refuseBeforeRecordedData(now, target);
+        }
+        if (dryRun) {
+            return new ClockView(target, clock.frozen());
         }
         // The clock checks the target before it moves: a refused change leaves it as it was.
         try {
@@ -110,6 +114,27 @@ public class ClockResource {
                     + AdjustableClock.EARLIEST + " and " + AdjustableClock.LATEST + "; nothing was changed.");
         }
         return read();
+    }
+
+    /**
+     * Going back is safe down to the latest data this service recorded (a first-hour user who advanced too far comes
+     * back); before it, "now" would precede usage, invoices or changes already recorded, and billing runs would find
+     * nothing due and report success. That is refused, naming the data, unless the caller insists.
+     */
+    private void refuseBeforeRecordedData(Instant now, Instant target) {
+        RecordedData.Mark latest = null;
+        for (RecordedData data : recorded) {
+            RecordedData.Mark mark = data.latest().orElse(null);
+            if (mark != null && (latest == null || mark.at().isAfter(latest.at()))) {
+                latest = mark;
+            }
+        }
+        if (latest != null && target.isBefore(latest.at())) {
+            throw new ApiException(409, "clock_backwards", "Conflict", "Moving the clock back from " + now + " to "
+                    + target + " would put it before " + latest.what() + " at " + latest.at()
+                    + "; the clock did not move. Move it to " + latest.at() + " or later, or add ?force=true to"
+                    + " move it back anyway.");
+        }
     }
 
     private void requireAdjustable() {

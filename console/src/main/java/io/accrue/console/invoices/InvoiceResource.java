@@ -86,7 +86,27 @@ public class InvoiceResource {
         ApiResult invoice = chrome.org() == null
                 ? null
                 : api.get(Service.INVOICE, "/v1/orgs/" + seg(chrome.org()) + "/invoices/" + seg(invoiceId));
-        return detail.data("chrome", chrome).data("invoice", invoice).data("flash", error);
+        // where the push to Stripe stands, for those who may resend it (invoice-service answers 403 to members)
+        ApiResult push = invoice != null && invoice.ok() && chrome.manager()
+                ? api.get(Service.INVOICE, "/v1/orgs/" + seg(chrome.org()) + "/invoices/" + seg(invoiceId)
+                        + "/stripe-push")
+                : null;
+        boolean pushShown = push != null && push.ok() && !"not_on_stripe".equals(push.body().path("state").asText());
+        return detail.data("chrome", chrome).data("invoice", invoice).data("flash", error)
+                .data("pushShown", pushShown).data("push", pushShown ? push.body() : null);
+    }
+
+    /**
+     * Resend to Stripe: hands the invoice's push back to invoice-service's outbox, which resumes from the Stripe ids
+     * it stored (Stripe never gets the invoice twice; an invoice Stripe already has is left alone).
+     */
+    @POST
+    @Path("{invoiceId}/stripe-push")
+    @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN})
+    public Response resendToStripe(@QueryParam("org") String org, @PathParam("invoiceId") String invoiceId) {
+        Chrome chrome = pages.chrome(org, "invoices", "Invoice");
+        return chrome.redirect("/invoices/" + seg(invoiceId), api.post(Service.INVOICE,
+                "/v1/orgs/" + seg(chrome.requireOrg()) + "/invoices/" + seg(invoiceId) + "/stripe-push", Map.of()));
     }
 
     /** The invoice PDF, rendered by invoice-service and passed through unchanged. */

@@ -33,6 +33,7 @@ public class Pages {
                 : null;
         if (accounts != null && accounts.ok()) {
             withCurrentPlans(accounts.body().path("items"));
+            withUnbilledPeriods(accounts.body().path("items"));
         }
         String currency = account != null && account.ok() ? account.body().path("currency").asText(null) : null;
         String zone = account != null && account.ok() ? account.body().path("timeZone").asText("UTC") : "UTC";
@@ -61,6 +62,37 @@ public class Pages {
                 account.put("status", status.body().path("status").asText(null));
             }
         });
+    }
+
+    /**
+     * Adds each account's unbilled periods (invoice-service's billed-through ledger, one read for every
+     * organisation): how many, the oldest (the list comes oldest first) and its cause. When the ledger cannot be
+     * read, {@code unbilledUnknown} says so instead of showing zero.
+     */
+    private void withUnbilledPeriods(com.fasterxml.jackson.databind.JsonNode items) {
+        ApiResult ledger = api.get(Service.INVOICE, "/v1/operator/unbilled-periods");
+        Map<String, java.util.List<com.fasterxml.jackson.databind.JsonNode>> byOrg = new java.util.HashMap<>();
+        if (ledger.ok()) {
+            ledger.body().forEach(p -> byOrg.computeIfAbsent(p.path("orgId").asText(), o -> new java.util.ArrayList<>())
+                    .add(p));
+        }
+        for (com.fasterxml.jackson.databind.JsonNode item : items) {
+            if (item instanceof com.fasterxml.jackson.databind.node.ObjectNode account && account.hasNonNull("orgId")) {
+                if (!ledger.ok()) {
+                    account.put("unbilledUnknown", true);
+                    continue;
+                }
+                java.util.List<com.fasterxml.jackson.databind.JsonNode> periods = byOrg.getOrDefault(
+                        account.get("orgId").asText(), java.util.List.of());
+                account.put("unbilledCount", periods.size());
+                if (!periods.isEmpty()) {
+                    com.fasterxml.jackson.databind.JsonNode oldest = periods.getFirst();
+                    account.put("unbilledOldest", oldest.path("periodStart").asText(null));
+                    account.put("unbilledCause", oldest.path("cause").asText(null));
+                    account.put("unbilledNeedsOperator", oldest.path("needsOperator").asBoolean(false));
+                }
+            }
+        }
     }
 
     /** Tabs for managing billing (end users, rate plans, contracts, revenue, contacts, payment methods). */

@@ -38,9 +38,10 @@ final class ConsoleStack {
                 stack = start();
             } catch (Exception first) {
                 // colleagues rebuilding a service can leave its jar half-written while we copy it: try once more
-                System.out.println("[console-it] the stack did not start (" + first.getMessage() + "); retrying");
+                System.out.println("[console-it] the stack did not start (" + first.getMessage()
+                        + "); retrying once the built applications stop changing");
                 try {
-                    Thread.sleep(20_000);
+                    awaitBuiltApplicationsSettled();
                     stack = start();
                 } catch (Exception e) {
                     throw new IllegalStateException("the local stack did not start: " + e.getMessage(), e);
@@ -89,6 +90,49 @@ final class ConsoleStack {
         }
         Runtime.getRuntime().addShutdownHook(cleanup);
         return started;
+    }
+
+    /**
+     * Waits until every built {@code target/quarkus-app} is complete and unchanged between two looks (a colleague's
+     * rebuild writes its jars over a few seconds): each jar opens as a zip, and no file's size or modification time
+     * moved since the previous poll.
+     */
+    private static void awaitBuiltApplicationsSettled() {
+        Path root = Path.of(System.getProperty("accrue.root", "..")).toAbsolutePath().normalize();
+        String[] previous = {null};
+        org.awaitility.Awaitility.await("the built services' jars to settle").atMost(java.time.Duration.ofMinutes(3))
+                .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofSeconds(3)).pollInSameThread()
+                .until(() -> {
+                    String now = fingerprint(root);
+                    boolean settled = now != null && now.equals(previous[0]);
+                    previous[0] = now;
+                    return settled;
+                });
+    }
+
+    /** Sizes and times of every file of the built applications, or null while one of their jars is unreadable. */
+    private static String fingerprint(Path root) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (String module : SERVICES) {
+            Path app = root.resolve(module).resolve("target/quarkus-app");
+            if (!Files.isDirectory(app)) {
+                continue;
+            }
+            try (var files = Files.walk(app)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    if (file.toString().endsWith(".jar")) {
+                        try (var zip = new java.util.zip.ZipFile(file.toFile())) {
+                            zip.size();
+                        } catch (IOException half) {
+                            return null;
+                        }
+                    }
+                    out.append(file).append(' ').append(Files.size(file)).append(' ')
+                            .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static void copyRecursively(Path from, Path to) throws IOException {

@@ -16,7 +16,8 @@ import io.accrue.invoice.stripe.StripeInvoiceGateway;
 
 /**
  * Gathers what a finance team needs on the document besides the invoice itself: the seller (configuration), the
- * bill-to party (the account in subscription-service, read when the document is made), the invoice a credit note
+ * bill-to party (recorded on the invoice when it was issued, so later edits of the account change only later
+ * invoices; read from subscription-service only for invoices issued before it was recorded), the invoice a credit note
  * corrects and the credit notes of an invoice (by number), the payment terms and due date, and Stripe's hosted
  * payment page while the invoice is open. A neighbour that cannot answer leaves its part out, with a note on the
  * document; it never blocks the download of an invoice that exists.
@@ -44,7 +45,10 @@ public class InvoiceDocuments {
     }
 
     InvoicePdf.Context context(InvoiceDetail invoice) {
-        InvoicePdf.BillTo billTo = billTo(invoice.orgId());
+        InvoicePdf.BillTo billTo = invoices.findInOrg(invoice.orgId(), invoice.id())
+                .flatMap(i -> i.recordedBillTo())
+                .map(b -> new InvoicePdf.BillTo(b.name(), invoice.orgId(), b.addressLines(), b.taxId(), true))
+                .orElseGet(() -> billTo(invoice.orgId()));
         String corrects = invoice.correctsInvoiceId() == null
                 ? null
                 : invoices.findInOrg(invoice.orgId(), invoice.correctsInvoiceId()).map(i -> i.number).orElse(null);

@@ -107,6 +107,37 @@ public class Invoice {
     @Column(name = "commitment_returned", nullable = false)
     public BigDecimal commitmentReturned = BigDecimal.ZERO;
 
+    /** Whether the bill-to below was recorded at finalisation (false on invoices issued before V16). */
+    @Column(name = "bill_to_recorded", nullable = false)
+    public boolean billToRecorded;
+
+    @Column(name = "bill_to_name")
+    public String billToName;
+
+    /** One printed line each, separated by a line feed. */
+    @Column(name = "bill_to_address")
+    public String billToAddress;
+
+    @Column(name = "bill_to_tax_id")
+    public String billToTaxId;
+
     @Version
     public long version;
+
+    /** Records who the invoice is addressed to; the database freezes it once the invoice is finalised. */
+    public void recordBillTo(BillTo billTo) {
+        billToRecorded = true;
+        billToName = billTo.name();
+        billToAddress = billTo.addressLines().isEmpty() ? null : String.join("\n", billTo.addressLines());
+        billToTaxId = billTo.taxId();
+    }
+
+    /** The bill-to recorded at finalisation, or empty on an invoice issued before it was recorded. */
+    public java.util.Optional<BillTo> recordedBillTo() {
+        return billToRecorded
+                ? java.util.Optional.of(new BillTo(billToName,
+                        billToAddress == null ? java.util.List.of() : java.util.List.of(billToAddress.split("\n")),
+                        billToTaxId))
+                : java.util.Optional.empty();
+    }
 }

@@ -146,6 +146,8 @@ public class InvoiceCommands {
         note.commitmentReturned = consumption;
         note.createdAt = now;
         note.statusChangedAt = now;
+        // a correction is addressed to the party the invoice it corrects was issued to
+        original.recordedBillTo().ifPresent(note::recordBillTo);
         invoices.persist(note);
         List<InvoiceLine> written = new ArrayList<>();
         List<Integer> positions = new ArrayList<>(requested.keySet());

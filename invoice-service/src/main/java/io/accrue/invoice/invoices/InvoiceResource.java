@@ -24,6 +24,8 @@ import io.accrue.invoice.document.InvoiceDocuments;
 import io.accrue.invoice.document.LinesCsv;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceSummary;
+import io.accrue.invoice.stripe.StripePushService;
+import io.accrue.invoice.stripe.StripePushService.StripePushView;
 
 /** Invoices of one organisation; the organisation filter checks {orgId} against the token. */
 @Path("/v1/orgs/{orgId}/invoices")
@@ -33,8 +35,11 @@ public class InvoiceResource {
     private final InvoiceQueryService queries;
     private final InvoiceCommands commands;
     private final InvoiceDocuments documents;
+    private final StripePushService stripePush;
 
-    InvoiceResource(InvoiceQueryService queries, InvoiceCommands commands, InvoiceDocuments documents) {
+    InvoiceResource(InvoiceQueryService queries, InvoiceCommands commands, InvoiceDocuments documents,
+            StripePushService stripePush) {
+        this.stripePush = stripePush;
         this.documents = documents;
         this.queries = queries;
         this.commands = commands;
@@ -105,5 +110,26 @@ public class InvoiceResource {
             @NotNull @Valid InvoiceCommands.CreditNoteRequest request) {
         InvoiceDetail note = commands.creditNote(orgId, invoiceId, request);
         return Response.created(URI.create("/v1/orgs/" + orgId + "/invoices/" + note.id())).entity(note).build();
+    }
+
+    @GET
+    @Path("/{invoiceId}/stripe-push")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.BILLING_SERVICE})
+    @Operation(summary = "Where the invoice's push to Stripe stands: pending, failed (with the last error), delivered")
+    public StripePushView stripePush(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
+        return stripePush.status(orgId, invoiceId);
+    }
+
+    @POST
+    @Path("/{invoiceId}/stripe-push")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN})
+    @Operation(summary = "Push the invoice to Stripe again now (202); an invoice Stripe already has answers 200 and "
+            + "nothing is sent")
+    public Response resendToStripe(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
+        StripePushService.Resend resend = stripePush.resend(orgId, invoiceId);
+        return Response.status(resend.queued() ? Response.Status.ACCEPTED : Response.Status.OK)
+                .entity(resend.push()).build();
     }
 }

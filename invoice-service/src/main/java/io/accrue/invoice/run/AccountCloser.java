@@ -25,6 +25,7 @@ import io.accrue.invoice.compute.InvoiceInput.LateUsage;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms;
 import io.accrue.invoice.compute.Rounding;
+import io.accrue.invoice.invoices.BillTo;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
@@ -192,7 +193,7 @@ public class AccountCloser {
                 c -> compute(currency, period, segments, c, drawnBefore, late));
         boolean onStripe = account.stripeCustomerId() != null && !account.stripeCustomerId().isBlank();
         return new Gathered(orgId, period, now, reserved, contract, lateTouched, snapshot, drawnBefore,
-                onStripe ? account.stripeCustomerId() : null);
+                onStripe ? account.stripeCustomerId() : null, BillTo.of(account));
     }
 
     /**

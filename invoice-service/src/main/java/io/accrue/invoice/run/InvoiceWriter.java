@@ -13,6 +13,7 @@ import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.compute.ComputedInvoice;
 import io.accrue.invoice.compute.ComputedLine;
 import io.accrue.invoice.compute.ContractTerms;
+import io.accrue.invoice.invoices.BillTo;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
 import io.accrue.invoice.invoices.Invoice;
@@ -37,7 +38,7 @@ public class InvoiceWriter {
     /** What a close gathered and computed, ready to be written. */
     public record Gathered(String orgId, Period period, Instant usageRecordedBefore, ComputedInvoice computed,
             ContractTerms contract, List<UUID> lateTouched, LateSnapshot lateSnapshot, BigDecimal drawnBefore,
-            String stripeCustomerId) {}
+            String stripeCustomerId, BillTo billTo) {}
 
     /** The invoiced periods late usage was looked for in, as they were read: a concurrent close changes them. */
     public record LateSnapshot(List<String> rows) {
@@ -109,6 +110,7 @@ public class InvoiceWriter {
             periods.findById(touched).usageRecordedBefore = now;
         }
         invoice.stripeCustomerId = g.stripeCustomerId();
+        invoice.recordBillTo(g.billTo());
         lifecycle.finalise(invoice, g.stripeCustomerId() != null);
         if (g.contract() != null
                 && (computed.commitmentDrawdown().signum() != 0 || computed.creditsApplied().signum() != 0)) {

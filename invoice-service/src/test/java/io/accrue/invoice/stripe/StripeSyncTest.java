@@ -219,6 +219,71 @@ class StripeSyncTest {
     }
 
     @Test
+    void aPushOutOfAttemptsIsResentOnceAndStripeGetsOneInvoice() {
+        useStandIn();
+        // Stripe creates the invoice but answers 500, then refuses every item until the outbox gives up
+        standIn().failNext("POST", "/v1/invoices", Fault.ERROR_AFTER_CREATING);
+        for (int i = 1; i < OutboxDelivery.MAX_ATTEMPTS; i++) {
+            standIn().failNext("POST", "/v1/invoiceitems", Fault.ERROR_BEFORE_EXECUTION);
+        }
+        for (int attempt = 1; attempt <= OutboxDelivery.MAX_ATTEMPTS; attempt++) {
+            assertEquals(1, delivery.deliverDue(10), "attempt " + attempt);
+            clock.advance(Duration.ofHours(2));
+        }
+        assertEquals("failed", entry().status);
+        assertEquals(0, delivery.deliverDue(10), "a failed entry waits for an operator");
+        String admin = TestTokens.bearer(org, Roles.BILLING_ADMIN);
+        given().header("Authorization", admin).when().get("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id)
+                .then().statusCode(200).body("state", Matchers.equalTo("failed"))
+                .body("attempts", Matchers.equalTo(OutboxDelivery.MAX_ATTEMPTS))
+                .body("lastError", Matchers.containsString("HTTP 500"));
+        int generation = reload().stripeKeyGeneration;
+
+        // who may not: no token, a member, another organisation (404, nothing changes)
+        given().when().post("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id).then().statusCode(401);
+        given().header("Authorization", TestTokens.bearer(org, Roles.MEMBER))
+                .when().post("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id).then().statusCode(403);
+        given().header("Authorization", TestTokens.bearer("someone-else", Roles.OWNER))
+                .when().post("/v1/orgs/{org}/invoices/{id}/stripe-push", "someone-else", invoice.id)
+                .then().statusCode(404).contentType("application/problem+json");
+        assertEquals("failed", entry().status);
+
+        given().header("Authorization", admin).when().post("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id)
+                .then().statusCode(202).body("state", Matchers.equalTo("pending"))
+                .body("attempts", Matchers.equalTo(0))
+                .body("keyGeneration", Matchers.equalTo(generation + 1));
+        assertEquals(1, delivery.deliverDue(10), "due at once");
+        assertEquals("delivered", entry().status);
+
+        // resent again, and replayed: Stripe already has it, nothing more is sent
+        int posts = posts("/v1/.*").size();
+        given().header("Authorization", admin).when().post("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id)
+                .then().statusCode(200).body("state", Matchers.equalTo("delivered"))
+                .body("stripeInvoiceId", Matchers.equalTo(reload().stripeInvoiceId));
+        assertEquals(0, delivery.deliverDue(10));
+        assertEquals(posts, posts("/v1/.*").size());
+        Map<String, Object> onStripe = only(standIn().objects(StripeConnectStandIn.PLATFORM, "invoice"));
+        assertEquals(onStripe.get("id"), reload().stripeInvoiceId);
+        assertEquals("open", onStripe.get("status"));
+        assertEquals(3, standIn().objects(StripeConnectStandIn.PLATFORM, "invoiceitem").size());
+        // the only create Stripe saw is the first one: the resend found that invoice by its metadata
+        assertEquals(1, posts("/v1/invoices").size());
+    }
+
+    @Test
+    void anInvoiceNotOnStripeCannotBeResent() {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "DELETE FROM outbox WHERE invoice_id = ?1 AND kind = 'stripe_invoice'")
+                .setParameter(1, invoice.id).executeUpdate());
+        String owner = TestTokens.bearer(org, Roles.OWNER);
+        given().header("Authorization", owner).when().get("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id)
+                .then().statusCode(200).body("state", Matchers.equalTo("not_on_stripe"));
+        given().header("Authorization", owner).when().post("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id)
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("code", Matchers.equalTo("stripe_push_not_applicable"));
+    }
+
+    @Test
     void signedInvoicePaidEventMarksTheInvoicePaidOnce() throws Exception {
         String paid = event("evt_paid_" + invoice.id, "invoice.paid");
         webhook(paid, sign(paid, SECRET)).then().statusCode(200).body("status", Matchers.equalTo("applied"));
