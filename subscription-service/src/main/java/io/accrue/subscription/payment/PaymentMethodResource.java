@@ -65,7 +65,8 @@ public class PaymentMethodResource {
     @Transactional
     @Operation(summary = "Make a card the default for invoices")
     public List<PaymentMethodInfo> makeDefault(@PathParam("orgId") String orgId,
-            @PathParam("paymentMethodId") String pm, @HeaderParam("Idempotency-Key") @jakarta.validation.constraints.Size(max = 200) String requestKey) {
+            @PathParam("paymentMethodId") String pm,
+            @HeaderParam("Idempotency-Key") @jakarta.validation.constraints.Size(max = 200) String requestKey) {
         String customer = owned(orgId, pm);
         // The key names this change, not just the card: derived from (customer, card) alone it would make Stripe
         // replay its first answer when the default goes A → B → A, and the card would silently stay B. So it counts
