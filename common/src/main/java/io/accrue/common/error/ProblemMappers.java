@@ -50,9 +50,10 @@ public class ProblemMappers {
                 .map(v -> new Problem.Violation(fieldOf(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.Violation::field))
                 .toList();
-        if (!tooLong.isEmpty()) {
-            // A string over its published maxLength is refused like the edge refuses a long parameter: 400, before
-            // any other rule (and before the database, whose varchar would otherwise answer 500).
+        if (!tooLong.isEmpty() && tooLong.size() == e.getConstraintViolations().size()) {
+            // Only strings over their published maxLength: refused like the edge refuses a long parameter, 400. With
+            // other violations too (e.g. "dollars" for a currency breaks its pattern as well) the answer stays 422
+            // validation_failed listing every violation, the lengths included.
             return Problems.response(400, "value_too_long", "Value too long",
                     tooLong.stream().map(v -> v.field() + ": " + v.message()).collect(Collectors.joining("; ")),
                     tooLong, Map.of());
