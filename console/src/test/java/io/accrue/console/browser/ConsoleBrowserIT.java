@@ -374,10 +374,13 @@ class ConsoleBrowserIT {
         browser.signIn(console, "/", "operator", "operator");
         browser.open(href.replace("/pdf", "") + "?org=acme");
         browser.screenshot("operator-invoice-actions");
-        // acme has no Stripe customer on this stack: the invoice is not collected through Stripe, so no Stripe
-        // section and no resend (the resend itself is tested against the stateful stand-in in invoice-service)
-        assertFalse(present("stripe-push-section") || present("resend-to-stripe"),
-                "an invoice not collected through Stripe offers no resend");
+        // the Stripe section shows the push as invoice-service reports it, with the resend beside it (the resend
+        // itself is tested against the stateful stand-in in invoice-service: never a second Stripe invoice)
+        assertTrue(present("stripe-push-section"), "the operator sees where the push to Stripe stands");
+        assertTrue(java.util.Set.of("pending", "failed", "delivered")
+                .contains(browser.driver.findElement(By.id("stripe-push-state")).getText()),
+                browser.driver.findElement(By.id("stripe-push-state")).getText());
+        assertTrue(present("resend-to-stripe"), "and can resend it");
         assertTrue(present("mark-invoice"), "it is marked paid by an operator instead");
         browser.driver.findElement(By.name("reason")).sendKeys("goodwill, console test");
         browser.submit(browser.driver.findElement(By.id("credit-note")));
