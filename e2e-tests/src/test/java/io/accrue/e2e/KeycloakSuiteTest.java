@@ -205,17 +205,11 @@ class KeycloakSuiteTest {
         String runId = given().auth().oauth2(service).contentType(ContentType.JSON).body("{}")
                 .post(stack.serviceUrl("invoice-service") + "/v1/billing-runs")
                 .then().statusCode(202).extract().path("id");
-        String status = "";
-        Instant deadline = Instant.now().plusSeconds(90);
-        while (Instant.now().isBefore(deadline)) {
-            status = given().auth().oauth2(service)
-                    .get(stack.serviceUrl("invoice-service") + "/v1/billing-runs/{id}", runId)
-                    .then().statusCode(200).extract().path("status");
-            if (!List.of("pending", "planning", "running", "queued").contains(status)) {
-                break;
-            }
-            Thread.sleep(500);
-        }
+        String status = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                .until(() -> given().auth().oauth2(service)
+                        .get(stack.serviceUrl("invoice-service") + "/v1/billing-runs/{id}", runId)
+                        .then().statusCode(200).extract().<String>path("status"),
+                        s -> !List.of("pending", "planning", "running", "queued").contains(s));
         assertEquals("completed", status);
         String member = user("carol@acme");
         List<String> ids = given().auth().oauth2(member)

@@ -36,6 +36,10 @@ public class TokenRefusals {
     private final Optional<String> expectedIssuer;
     private final List<String> expectedAudiences;
     private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
+    /** The log's quiet minute is wall-clock time, never the adjustable business clock. */
+    @jakarta.inject.Inject
+    @TokenExpiryClock.SystemTime
+    java.time.Clock systemTime;
 
     TokenRefusals() {
         var config = ConfigProvider.getConfig();
@@ -53,7 +57,7 @@ public class TokenRefusals {
             return;
         }
         describe(authorizationHeader.substring(7).trim(), expectedIssuer, expectedAudiences).ifPresent(line -> {
-            Instant now = Instant.now();
+            Instant now = systemTime.instant();
             Instant last = lastLogged.get(line);
             if (last != null && last.plus(QUIET).isAfter(now)) {
                 return;

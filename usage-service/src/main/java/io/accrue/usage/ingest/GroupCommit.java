@@ -51,6 +51,16 @@ public class GroupCommit {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int active;
 
+    /** Requests waiting for a writer (tests wait on it instead of sleeping). */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Inject
     GroupCommit(IngestWriter writer, UsageConfig config) {
         this(writer, config.ingest().writers());

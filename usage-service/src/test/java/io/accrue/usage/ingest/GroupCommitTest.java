@@ -69,15 +69,14 @@ class GroupCommitTest {
         RecordingWriter writer = new RecordingWriter();
         GroupCommit commit = new GroupCommit(writer, 1);
         Future<List<EventResult>> first = pool.submit(() -> commit.write(batch("first")));
-        while (writer.calls.isEmpty()) {
-            Thread.sleep(1);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !writer.calls.isEmpty());
         List<Future<List<EventResult>>> others = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String org = "o" + i;
             others.add(pool.submit(() -> commit.write(batch(org))));
         }
-        Thread.sleep(200); // let them queue behind the blocked first write
+        // they queue behind the blocked first write
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> commit.queued() == 5);
         writer.release.countDown();
         assertEquals("first", first.get(10, TimeUnit.SECONDS).get(0).eventId());
         for (int i = 0; i < 5; i++) {
@@ -93,13 +92,11 @@ class GroupCommitTest {
         writer.poison = "bad";
         GroupCommit commit = new GroupCommit(writer, 1);
         Future<List<EventResult>> first = pool.submit(() -> commit.write(batch("first")));
-        while (writer.calls.isEmpty()) {
-            Thread.sleep(1);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !writer.calls.isEmpty());
         Future<List<EventResult>> good = pool.submit(() -> commit.write(batch("good")));
         Future<List<EventResult>> bad = pool.submit(() -> commit.write(batch("bad")));
         Future<List<EventResult>> alsoGood = pool.submit(() -> commit.write(batch("also-good")));
-        Thread.sleep(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> commit.queued() == 3);
         writer.release.countDown();
         first.get(10, TimeUnit.SECONDS);
         assertEquals("good", good.get(10, TimeUnit.SECONDS).get(0).eventId());
@@ -116,16 +113,14 @@ class GroupCommitTest {
         RecordingWriter writer = new RecordingWriter();
         GroupCommit commit = new GroupCommit(writer, 1);
         Future<List<EventResult>> first = pool.submit(() -> commit.write(batch("first")));
-        while (writer.calls.isEmpty()) {
-            Thread.sleep(1);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !writer.calls.isEmpty());
         List<RatedEvent> half = java.util.Collections.nCopies(GroupCommit.MAX_EVENTS / 2 + 1, null);
         List<Future<List<EventResult>>> big = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String org = "big" + i;
             big.add(pool.submit(() -> commit.write(new PricedBatch(org, "live", Instant.EPOCH, half))));
         }
-        Thread.sleep(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> commit.queued() == 3);
         writer.release.countDown();
         first.get(10, TimeUnit.SECONDS);
         for (var f : big) {
