@@ -22,6 +22,7 @@ import io.accrue.invoice.invoices.InvoiceLine;
 import io.accrue.invoice.invoices.InvoiceLineRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.invoices.PeriodStatus;
+import io.accrue.invoice.minimum.MinimumSpendLedger;
 import io.accrue.invoice.outbox.OutboxEntry;
 import io.accrue.invoice.outbox.OutboxRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -29,7 +30,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * The persist step of a period close: one short transaction that only writes (no neighbour is called in it). It
  * takes the account's close lock, checks that what the close gathered still holds (the period unbilled, the ones
- * before it settled, late usage and commitment drawn as they were read), then writes the invoice, its lines, the
+ * before it settled, late usage, commitment drawn and each minimum window's spend as they were read — a timeline
+ * correction takes the same lock, so one that committed in between is seen here), then writes the invoice, its lines, the
  * gapless number, the ledger's row and the outbox entries together. Anything that fails rolls all of it back.
  */
 @ApplicationScoped
@@ -56,9 +58,11 @@ public class InvoiceWriter {
     private final InvoiceLifecycle lifecycle;
     private final OutboxRepository outbox;
     private final InvoiceConfig config;
+    private final MinimumSpendLedger minimums;
 
     InvoiceWriter(InvoiceRepository invoices, InvoiceLineRepository lines, BillingPeriodRepository periods,
-            InvoiceLifecycle lifecycle, OutboxRepository outbox, InvoiceConfig config) {
+            InvoiceLifecycle lifecycle, OutboxRepository outbox, InvoiceConfig config, MinimumSpendLedger minimums) {
+        this.minimums = minimums;
         this.invoices = invoices;
         this.lines = lines;
         this.periods = periods;
@@ -96,6 +100,12 @@ public class InvoiceWriter {
             throw new CloseFailure(FailureCause.INPUTS_CHANGED,
                     "another close of the account committed while this one gathered its inputs");
         }
+        if (minimumSpendChanged(g)) {
+            // a timeline correction lowered (or a close raised) what the window's earlier invoices charge: the
+            // top-up computed from the old figure would be wrong, so the close gathers again
+            throw new CloseFailure(FailureCause.INPUTS_CHANGED,
+                    "a correction or close changed a minimum-spend window's charges while this close gathered");
+        }
         Optional<Invoice> existing = invoices.findForPeriod(orgId, period.start(), period.end());
         Instant now = g.usageRecordedBefore();
         if (existing.isPresent()) {
@@ -118,6 +128,15 @@ public class InvoiceWriter {
         }
         invoices.flush();
         return new Written(invoice.id, true);
+    }
+
+    private boolean minimumSpendChanged(Gathered g) {
+        if (g.contract() == null) {
+            return false;
+        }
+        return g.contract().minimums().stream().anyMatch(m -> minimums
+                .spentBefore(g.orgId(), g.contract().contractId(), m, g.period().start())
+                .compareTo(m.spentBefore()) != 0);
     }
 
     private static void markInvoiced(BillingPeriod row, UUID invoiceId, Instant now) {
