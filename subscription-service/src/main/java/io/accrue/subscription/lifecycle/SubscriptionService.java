@@ -337,6 +337,7 @@ public class SubscriptionService {
                 ? plans.definition(s.pendingPlanSlug, s.pendingPlanVersion)
                 : plans.definition(s.planSlug, s.planVersion);
         requireBillable(next, currency);
+        requireLateUsageConvertible(plans.definition(s.planSlug, s.planVersion), s.currency, currency);
         Instant now = clock.instant();
         s.pendingCurrency = currency;
         s.updatedAt = now;
@@ -524,27 +525,56 @@ public class SubscriptionService {
     }
 
     private void requireConvertible(PlanDefinition plan, String currency) {
-        boolean costPlus = switch (plan.billingModel) {
-            case "pay_per_token", "metered", "enterprise" -> true;
-            default -> false;
-        };
-        if (!costPlus || currency.equals(usageCostCurrency)) {
+        if (!costPlus(plan) || currency.equals(usageCostCurrency)) {
             return;
         }
-        boolean recorded;
-        try {
-            recorded = rates.recorded(usageCostCurrency, currency);
-        } catch (RuntimeException e) {
-            throw new ApiException(503, "invoice_service_unavailable", "Service unavailable",
-                    "Could not ask invoice-service for a " + usageCostCurrency + " to " + currency
-                            + " exchange rate; nothing was changed.");
-        }
-        if (!recorded) {
+        if (!rateRecorded(usageCostCurrency, currency)) {
             throw ApiException.conflict("exchange_rate_missing", "Plan '" + plan.slug + "' bills usage at provider"
                     + " cost, recorded in " + usageCostCurrency + "; invoice-service has no " + usageCostCurrency
                     + " to " + currency + " exchange rate, so it could not invoice in " + currency
                     + ". A platform operator records one first (PUT /v1/exchange-rates/…).");
         }
+    }
+
+    /**
+     * Usage of the last period in the old currency that is recorded after its close (late usage) is priced in the
+     * old currency and converts into the new one through the old period's recorded rate (billing-rules "Invoices"
+     * rule 7). When the plan billing that period charges for usage at all (provider cost or overage), a switch
+     * without an old → new rate could leave such usage unbillable, so it is refused now (409
+     * {@code exchange_rate_missing}), failing closed like the cost-plus check.
+     */
+    private void requireLateUsageConvertible(PlanDefinition current, String from, String to) {
+        if (!chargesUsage(current) || from.equals(to)) {
+            return;
+        }
+        if (!rateRecorded(from, to)) {
+            throw ApiException.conflict("exchange_rate_missing", "Plan '" + current.slug + "' charges for usage:"
+                    + " usage of this period recorded after its close is priced in " + from + " and converts into "
+                    + to + " at the period's rate, and invoice-service has no " + from + " to " + to
+                    + " exchange rate. A platform operator records one first (PUT /v1/exchange-rates/…).");
+        }
+    }
+
+    private boolean rateRecorded(String from, String to) {
+        try {
+            return rates.recorded(from, to);
+        } catch (RuntimeException e) {
+            throw new ApiException(503, "invoice_service_unavailable", "Service unavailable",
+                    "Could not ask invoice-service for a " + from + " to " + to
+                            + " exchange rate; nothing was changed.");
+        }
+    }
+
+    private static boolean costPlus(PlanDefinition plan) {
+        return switch (plan.billingModel) {
+            case "pay_per_token", "metered", "enterprise" -> true;
+            default -> false;
+        };
+    }
+
+    /** Whether the plan charges anything for usage (provider cost, or an overage tier beyond its allowances). */
+    private static boolean chargesUsage(PlanDefinition plan) {
+        return costPlus(plan) || !PlanService.view(plan, null).overage().isEmpty();
     }
 
     private static BigDecimal price(PlanDefinition plan, String currency) {

@@ -1,5 +1,8 @@
 package io.accrue.subscription.lifecycle;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.accrue.subscription.Api.as;
 import static io.accrue.subscription.Api.operator;
 import static io.accrue.subscription.Api.provision;
@@ -13,10 +16,14 @@ import java.util.List;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
+import io.accrue.subscription.StandInsResource;
 import io.accrue.subscription.dunning.DunningService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -34,6 +41,20 @@ class AccountTermsTest {
 
     @Inject
     DunningService dunning;
+
+    /** The switches below leave Pro (which charges overage) for EUR: its late usage needs a USD → EUR rate. */
+    private StubMapping usdToEur;
+
+    @BeforeEach
+    void recordRate() {
+        usdToEur = StandInsResource.server().stubFor(get(urlPathEqualTo("/v1/exchange-rates/USD/EUR/effective"))
+                .willReturn(okJson("{\"from\":\"USD\",\"to\":\"EUR\",\"rate\":\"0.92\",\"rateDate\":\"2026-03-13\"}")));
+    }
+
+    @AfterEach
+    void removeRate() {
+        StandInsResource.server().removeStub(usdToEur);
+    }
 
     @AfterEach
     void resetClock() {

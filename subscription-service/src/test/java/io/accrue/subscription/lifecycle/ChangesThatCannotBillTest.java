@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.accrue.subscription.Api.as;
 import static io.accrue.subscription.Api.operator;
 import static io.accrue.subscription.Api.provision;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -93,6 +94,56 @@ class ChangesThatCannotBillTest {
                 .when().put("/v1/accounts/{o}/subscription/currency", org)
                 .then().statusCode(409).body("code", equalTo("exchange_rate_missing"));
         as(org, Roles.OWNER).when().get("/v1/accounts/{o}/subscription", org).then().body("pending", nullValue());
+    }
+
+    @Test
+    void aSwitchAwayFromAPlanChargingOverageNeedsARateFromTheOldCurrencyIntoTheNew() {
+        // count-based, in EUR and GBP, with overage: late usage of the last EUR period is priced in EUR and then
+        // converts into GBP at that period's rate (billing-rules "Invoices" rule 7), so EUR → GBP must exist
+        String plan = "tier-" + UUID.randomUUID().toString().substring(0, 8);
+        operator().body("""
+                {"slug":"%s","name":"Tiered","tier":"pro","billingModel":"tiered","interval":"month",
+                 "basePrices":{"EUR":"49.00","GBP":"42.00"},"allowances":{"llm_tokens":1000000},
+                 "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"upTo":null,"unitAmount":"0.003"}]}],
+                 "entitlements":{"features":[],"allowedModels":[]},"stripePriceIds":{}}""".formatted(plan))
+                .when().post("/v1/plans").then().statusCode(201);
+        String org = provision("fx-late", "EUR", "UTC");
+        as(org, Roles.BILLING_ADMIN).body("{\"planSlug\":\"" + plan + "\",\"timing\":\"now\"}")
+                .when().post("/v1/accounts/{o}/subscription/plan-change", org).then().statusCode(200);
+
+        // no EUR → GBP rate (404): refused at change time, not discovered when late usage is billed
+        as(org, Roles.BILLING_ADMIN).body("{\"currency\":\"GBP\"}")
+                .when().put("/v1/accounts/{o}/subscription/currency", org)
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("exchange_rate_missing"))
+                .body("detail", containsString("EUR to GBP"));
+        var down = invoiceService().stubFor(get(urlPathEqualTo("/v1/exchange-rates/EUR/GBP/effective"))
+                .willReturn(serverError()));
+        as(org, Roles.BILLING_ADMIN).body("{\"currency\":\"GBP\"}")
+                .when().put("/v1/accounts/{o}/subscription/currency", org)
+                .then().statusCode(503).body("code", equalTo("invoice_service_unavailable"));
+        invoiceService().removeStub(down);
+        as(org, Roles.OWNER).when().get("/v1/accounts/{o}/subscription", org).then().body("pending", nullValue())
+                .body("currency", equalTo("EUR"));
+
+        var rate = invoiceService().stubFor(get(urlPathEqualTo("/v1/exchange-rates/EUR/GBP/effective"))
+                .willReturn(okJson("{\"from\":\"EUR\",\"to\":\"GBP\",\"rate\":\"0.85\",\"rateDate\":\"2026-03-13\"}")));
+        try {
+            as(org, Roles.BILLING_ADMIN).body("{\"currency\":\"GBP\"}")
+                    .when().put("/v1/accounts/{o}/subscription/currency", org)
+                    .then().statusCode(200).body("pending.currency", equalTo("GBP"));
+        } finally {
+            invoiceService().removeStub(rate);
+        }
+    }
+
+    @Test
+    void aSwitchFromAPlanThatChargesNoUsageNeedsNoRate() {
+        // free: no overage, not cost-plus; nothing of its period can be billed late
+        String org = provision("fx-free", "EUR", "UTC");
+        as(org, Roles.BILLING_ADMIN).body("{\"currency\":\"GBP\"}")
+                .when().put("/v1/accounts/{o}/subscription/currency", org)
+                .then().statusCode(200).body("pending.currency", equalTo("GBP"));
     }
 
     @Test
