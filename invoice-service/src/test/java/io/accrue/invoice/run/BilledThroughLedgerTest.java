@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
-import io.accrue.invoice.StandInsResource;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.testing.TestTokens;
@@ -52,10 +51,9 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 @QuarkusTest
 class BilledThroughLedgerTest {
 
-    static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
-    static final String FEB = "2026-02-01T00:00:00Z";
-    static final String MAR = "2026-03-01T00:00:00Z";
-    static final String APR = "2026-04-01T00:00:00Z";
+    static final String FEB = RunFixture.FEB;
+    static final String MAR = RunFixture.MAR;
+    static final String APR = RunFixture.APR;
     static final String MAY = "2026-05-01T00:00:00Z";
 
     @Inject
@@ -77,26 +75,26 @@ class BilledThroughLedgerTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    private RunFixture fx;
     private String org;
 
     @BeforeEach
     void reset() {
-        breakers.resetAll();
-        Neighbours.reset();
-        org = "ledger-" + UUID.randomUUID().toString().substring(0, 8);
+        fx = RunFixture.fresh("ledger");
+        org = fx.org;
         Neighbours.accounts(List.of(org));
         account();
     }
 
     @AfterEach
     void restoreClock() {
-        clock.set(NOW);
+        clock.set(RunFixture.NOW);
     }
 
     @Test
     void aCloseThatFailsAcrossTwoRolloversIsInvoicedOncePerPeriodInOrderWhenFixed() {
         // February cannot be closed: usage-service has no answer for it
-        var outage = n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary"))
+        var outage = RunFixture.n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary"))
                 .withQueryParam("from", equalTo(FEB)).atPriority(1).willReturn(aResponse().withStatus(503)));
         usage(MAR, 2_000_000);
         usage(APR, 1_000_000);
@@ -128,7 +126,7 @@ class BilledThroughLedgerTest {
 
         // usage-service is fixed after the next rollover: the ledger's retry closes February and March ...
         at("2026-05-02T03:00:00Z", MAY, "2026-06-01T00:00:00Z");
-        n().removeStub(outage);
+        RunFixture.n().removeStub(outage);
         usage(FEB, 1_002_500);
         breakers.resetAll();
         unbilled.retryDue(1000);
@@ -162,8 +160,9 @@ class BilledThroughLedgerTest {
         usage(APR, 1_000_000);
         at("2026-05-02T03:00:00Z", MAY, "2026-06-01T00:00:00Z");
         // slow answers so the closes overlap
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events")).willReturn(okJson(EVENTS)
-                .withFixedDelay(300)));
+        RunFixture.n()
+                .stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events")).willReturn(okJson(EVENTS)
+                        .withFixedDelay(300)));
         int n = 3;
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch start = new CountDownLatch(1);
@@ -237,14 +236,17 @@ class BilledThroughLedgerTest {
 
     @Test
     void aNeighboursRefusalWaitsForAnOperatorWhoWritesThePeriodOffWithAReason() {
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(FEB))
-                .atPriority(1).willReturn(aResponse().withStatus(422).withHeader("Content-Type",
-                        "application/problem+json").withBody("{\"status\":422,\"code\":\"window_invalid\"}")));
+        RunFixture
+                .n().stubFor(
+                        get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(FEB))
+                                .atPriority(1).willReturn(aResponse().withStatus(422).withHeader("Content-Type",
+                                        "application/problem+json")
+                                        .withBody("{\"status\":422,\"code\":\"window_invalid\"}")));
         usage(MAR, 1_000_000);
         at("2026-03-02T03:00:00Z", MAR, APR);
         assertThrows(RuntimeException.class, () -> closer.close(org, Instant.parse("2026-03-02T00:00:00Z")));
         // a 4xx is an answer: asked once, not retried as if usage-service were down
-        n().verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        RunFixture.n().verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
                 urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(FEB)));
         String id = operatorList().body("[0].cause", is("neighbour_rejected"))
                 .body("[0].needsOperator", is(true))
@@ -284,9 +286,9 @@ class BilledThroughLedgerTest {
                 .executeUpdate()));
 
         // March goes on once February is settled; the write-off is in the export
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/contracts"))
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/contracts"))
                 .willReturn(okJson("{\"items\":[],\"nextCursor\":null,\"hasMore\":false}")));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/audit"))
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/audit"))
                 .willReturn(okJson("{\"items\":[],\"nextCursor\":null,\"hasMore\":false}")));
         at("2026-04-02T03:00:00Z", APR, MAY);
         closer.close(org, Instant.parse("2026-04-02T00:00:00Z"));
@@ -323,25 +325,25 @@ class BilledThroughLedgerTest {
              "planSlug":"pro","planVersion":3,"toStatus":"active"}],"hasMore":false}""";
 
     private void account() {
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(
                 okJson("""
                         {"orgId":"%s","name":"Ledger","currency":"USD","timeZone":"UTC","planSlug":"pro","stripeCustomerId":null,
                          "meteredEnabled":false,"createdAt":"2026-02-01T00:00:00Z"}"""
                         .formatted(org))));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events")).willReturn(okJson(EVENTS)));
+        RunFixture.n().stubFor(
+                get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events")).willReturn(okJson(EVENTS)));
     }
 
     /** The clock at {@code now}, subscription-service's current period {@code [start, end)}. */
     private void at(String now, String start, String end) {
         clock.set(Instant.parse(now));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
-                {"status":"active","currentPeriodStart":"%s","currentPeriodEnd":"%s","cancelAtPeriodEnd":false,
-                 "currency":"USD","plan":%s}""".formatted(start, end, Neighbours.PRO_PLAN))));
+        fx.subscriptionPro("active", start, end);
     }
 
     private void usage(String from, long tokens) {
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(from))
-                .atPriority(2).willReturn(okJson(usageBody(tokens))));
+        RunFixture.n()
+                .stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(from))
+                        .atPriority(2).willReturn(okJson(usageBody(tokens))));
     }
 
     private String usageBody(long tokens) {
@@ -382,7 +384,4 @@ class BilledThroughLedgerTest {
         return TestTokens.as(Roles.PLATFORM_OPERATOR).bearer();
     }
 
-    private static com.github.tomakehurst.wiremock.WireMockServer n() {
-        return StandInsResource.neighbours();
-    }
 }

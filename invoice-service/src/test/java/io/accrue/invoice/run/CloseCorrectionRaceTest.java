@@ -3,9 +3,6 @@ package io.accrue.invoice.run;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,32 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
-import io.accrue.invoice.StandInsResource;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 import io.accrue.invoice.compute.ComputedLine;
 import io.accrue.invoice.compute.ComputedLine.LineType;
 import io.accrue.invoice.correction.TimelineCorrections;
 import io.accrue.invoice.invoices.BillingPeriod;
-import io.accrue.invoice.invoices.Invoice;
-import io.accrue.testing.TestTokens;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /**
  * A timeline correction that commits between a close's read of a minimum-spend window's charges and the close's
@@ -50,8 +36,6 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 @QuarkusTest
 class CloseCorrectionRaceTest {
 
-    static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
-    private static final AtomicLong AS_OF = new AtomicLong();
     private static final Instant FEB = Instant.parse("2026-02-01T00:00:00Z");
     private static final Instant MAR = Instant.parse("2026-03-01T00:00:00Z");
     private static final Instant APR = Instant.parse("2026-04-01T00:00:00Z");
@@ -69,10 +53,6 @@ class CloseCorrectionRaceTest {
              "toStatus":"active","currency":"USD"}""";
 
     @Inject
-    BillingRunService runs;
-    @Inject
-    BillingRunWorker worker;
-    @Inject
     AccountCloser closer;
     @Inject
     InvoiceWriter writer;
@@ -83,43 +63,39 @@ class CloseCorrectionRaceTest {
     @Inject
     TimelineCorrections corrections;
     @Inject
-    EntityManager em;
-    @Inject
     AdjustableClock clock;
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
+    private RunFixture fx;
     private String org;
 
     @BeforeEach
     void reset() {
-        breakers.resetAll();
-        Neighbours.reset();
-        org = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        fx = RunFixture.fresh("race");
+        org = fx.org;
         Neighbours.accounts(List.of(org));
         Neighbours.proAccount(org, 500_000, 10);
         // one quarterly-style minimum of 500.00 over [Feb, Apr): settled by March's invoice
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/contracts/terms")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/contracts/terms")).willReturn(okJson("""
                 {"contractId":"c-race","version":1,"currency":"USD","termStart":"2026-02-01T00:00:00Z",
                  "termEnd":"2026-04-01T00:00:00Z","commitment":null,"negotiatedRates":[],
                  "prepaidCreditBalance":{"amount":"0","currency":"USD"},
                  "minimums":[{"period":"quarterly","amount":{"amount":"500.000000000000","currency":"USD"},
                               "periodStart":"2026-02-01T00:00:00Z","periodEnd":"2026-04-01T00:00:00Z"}]}""")));
-        events(CREATED);
+        fx.events(CREATED);
     }
 
     @AfterEach
     void restoreClock() {
-        clock.set(NOW);
+        clock.set(RunFixture.NOW);
     }
 
     @Test
     void aCorrectionCommittingBetweenTheClosesReadAndWriteIsDetectedAndTheCloseGathersAgain() {
-        close(Instant.parse("2026-03-13T05:00:00Z")); // February: 99.00, the window runs on
-        assertEquals(0, new BigDecimal("99.00").compareTo(invoice(FEB).total));
+        fx.close(Instant.parse("2026-03-13T05:00:00Z")); // February: 99.00, the window runs on
+        assertEquals(0, new BigDecimal("99.00").compareTo(fx.invoice(RunFixture.FEB).total));
 
         clock.set(Instant.parse("2026-04-13T06:00:00Z"));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(
                 okJson("""
                         {"status":"active","currentPeriodStart":"2026-03-01T00:00:00Z","currentPeriodEnd":"2026-04-01T00:00:00Z",
                          "cancelAtPeriodEnd":false,"currency":"USD","plan":%s}"""
@@ -134,23 +110,18 @@ class CloseCorrectionRaceTest {
         assertEquals(0, new BigDecimal("302.00").compareTo(topUp(stale)));
 
         // 2. meanwhile the late cancellation lands and its correction commits: February owes 49.50 less
-        events(CREATED + LATE);
+        fx.events(CREATED + LATE);
         assertEquals(1, corrections.correct(org));
 
         // 3. the close writes what it read: refused under the close lock, nothing written
         CloseFailure refused = assertThrows(CloseFailure.class, () -> writer.persist(stale));
         assertEquals(FailureCause.INPUTS_CHANGED, refused.cause());
-        assertTrue(invoices(MAR).isEmpty(), "no March invoice from stale inputs");
+        assertTrue(fx.invoices(MAR).isEmpty(), "no March invoice from stale inputs");
 
         // 4. the run gathers again: the window is charged 99.00 − 49.50 by February, so 351.50 tops it up
-        close(Instant.parse("2026-04-13T00:00:00Z"));
-        Invoice marchInvoice = invoice(MAR);
-        given().header("Authorization", TestTokens.bearer(org, Roles.OWNER))
-                .when().get("/v1/orgs/{org}/invoices/{id}", org, marchInvoice.id).then().statusCode(200)
-                .body("lines.type", contains("base_fee", "minimum_top_up"))
-                .body("lines.amount", contains("99.00", "351.50"))
-                .body("total", equalTo("450.50"));
-        assertEquals(1, invoices(MAR).size());
+        fx.close(Instant.parse("2026-04-13T00:00:00Z"));
+        fx.lines(RunFixture.MAR, List.of("base_fee", "minimum_top_up"), List.of("99.00", "351.50"), "450.50");
+        assertEquals(1, fx.invoices(MAR).size());
     }
 
     private static BigDecimal topUp(InvoiceWriter.Gathered g) {
@@ -158,29 +129,4 @@ class CloseCorrectionRaceTest {
                 .map(ComputedLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    private void events(String items) {
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events"))
-                .willReturn(okJson("{\"items\":[" + items + "],\"hasMore\":false}")));
-    }
-
-    private void close(Instant asOf) {
-        var run = runs.start(asOf.plusSeconds(AS_OF.incrementAndGet()), "test");
-        worker.drive(run.id(), Integer.MAX_VALUE);
-    }
-
-    private List<Invoice> invoices(Instant periodStart) {
-        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                "select i from Invoice i where i.orgId = :o and i.kind = 'invoice' and i.periodStart = :s",
-                Invoice.class).setParameter("o", org).setParameter("s", periodStart).getResultList());
-    }
-
-    private Invoice invoice(Instant periodStart) {
-        List<Invoice> found = invoices(periodStart);
-        assertEquals(1, found.size());
-        return found.get(0);
-    }
-
-    private static WireMockServer n() {
-        return StandInsResource.neighbours();
-    }
 }

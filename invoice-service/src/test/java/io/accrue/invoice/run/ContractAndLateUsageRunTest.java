@@ -16,8 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -26,24 +24,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
-import io.accrue.invoice.StandInsResource;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.outbox.OutboxDelivery;
 import io.accrue.testing.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** A run with contract terms (commitment true-up, prepaid credits, drawdown) and with late usage. */
 @QuarkusTest
 class ContractAndLateUsageRunTest {
-
-    static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
-    private static final AtomicLong AS_OF = new AtomicLong();
 
     @Inject
     BillingRunService runs;
@@ -55,51 +46,48 @@ class ContractAndLateUsageRunTest {
     EntityManager em;
     @Inject
     AdjustableClock clock;
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
-    /** The reservation reference of February 2026 (epoch seconds of its bounds). */
-    static final String RESERVATION_FEB = "period-1769904000-1772323200";
+    static final String RESERVATION_FEB = RunFixture.RES_FEB;
 
+    private RunFixture fx;
     private String org;
 
     @BeforeEach
     void reset() {
-        breakers.resetAll();
-        Neighbours.reset();
-        org = "ent-" + UUID.randomUUID().toString().substring(0, 8);
+        fx = RunFixture.fresh("ent");
+        org = fx.org;
         Neighbours.accounts(List.of(org));
     }
 
     @AfterEach
     void restoreClock() {
-        clock.set(NOW);
+        clock.set(RunFixture.NOW);
     }
 
     @Test
     void commitmentTrueUpCreditsAndDrawdownReachContractService() {
-        n().stubFor(get(urlPathEqualTo("/v1/plans/ent/versions/1")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/plans/ent/versions/1")).willReturn(okJson("""
                 {"slug":"ent","version":1,"billingModel":"enterprise","interval":"month",
                  "basePrice":{"amount":"0","currency":"USD"},"allowances":{},"overage":[]}""")));
         account("ent", 1, "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z");
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).willReturn(okJson(usage(1_000_000,
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).willReturn(okJson(usage(
+                1_000_000,
                 ",\"byModel\":[{\"model\":\"gpt-4o\",\"provider\":\"openai\",\"totalTokens\":1000000,\"cost\":\"250\"}]"))));
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/contracts/terms")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/contracts/terms")).willReturn(okJson("""
                 {"contractId":"c-9","version":2,"currency":"USD","termStart":"2026-01-01T00:00:00Z",
                  "termEnd":"2027-01-01T00:00:00Z",
                  "commitment":{"amount":{"amount":"1000.00","currency":"USD"},"period":"month",
                                "periodStart":"2026-02-01T00:00:00Z","periodEnd":"2026-03-01T00:00:00Z"},
                  "negotiatedRates":[],"prepaidCreditBalance":{"amount":"100","currency":"USD"},"minimums":[]}""")));
-        n().stubFor(post(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/drawdowns"))
+        RunFixture.n().stubFor(post(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/drawdowns"))
                 .willReturn(okJson("{\"status\":\"recorded\"}")));
         // contract-service holds what is left of the 100.00 for the period before the invoice is final
-        n().stubFor(put(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/credit-reservations/"
+        RunFixture.n().stubFor(put(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/credit-reservations/"
                 + RESERVATION_FEB)).willReturn(okJson("""
                         {"reference":"%s","contractId":"c-9","amount":{"amount":"100.000000000000","currency":"USD"},
                          "status":"held"}""".formatted(RESERVATION_FEB))));
 
-        var run = runs.start(Instant.parse("2026-03-03T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
-        worker.drive(run.id(), Integer.MAX_VALUE);
+        fx.close(Instant.parse("2026-03-03T00:00:00Z"));
         Invoice invoice = only();
         given().header("Authorization", TestTokens.bearer(org, Roles.OWNER))
                 .when().get("/v1/orgs/{org}/invoices/{id}", org, invoice.id)
@@ -115,14 +103,14 @@ class ContractAndLateUsageRunTest {
                 .setParameter(1, invoice.id)
                 .executeUpdate());
         assertEquals(1, delivery.deliverDue(10));
-        n().verify(postRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/drawdowns"))
+        RunFixture.n().verify(postRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/drawdowns"))
                 .withHeader("Authorization", equalTo("Bearer test-service-token"))
                 .withRequestBody(equalToJson("""
                         {"invoiceId":"%s","periodStart":"2026-02-01T00:00:00Z","periodEnd":"2026-03-01T00:00:00Z",
                          "amount":"300.00","creditsApplied":"100.00","reservation":"%s"}"""
                         .formatted(invoice.id, RESERVATION_FEB), true, false)));
         // it asked for what the invoice could pay with credits: all of its charges
-        n().verify(putRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/credit-reservations/"
+        RunFixture.n().verify(putRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/contracts/c-9/credit-reservations/"
                 + RESERVATION_FEB)).withRequestBody(equalToJson("{\"upTo\":\"1000.00\"}")));
     }
 
@@ -131,13 +119,12 @@ class ContractAndLateUsageRunTest {
         // February closes at NOW with 999,000 tokens recorded (inside the 1,000,000 allowance)
         account("pro", 3, "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z");
         summary("2026-02-01T00:00:00Z", null, 999_000);
-        var feb = runs.start(Instant.parse("2026-03-04T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
-        worker.drive(feb.id(), Integer.MAX_VALUE);
+        fx.close(Instant.parse("2026-03-04T00:00:00Z"));
         assertEquals(1, count());
 
         // 4,000 more February tokens arrive late; March itself has no usage
         clock.set(Instant.parse("2026-04-02T00:00:00Z"));
-        n().resetRequests();
+        RunFixture.n().resetRequests();
         account("pro", 3, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z");
         summary("2026-02-01T00:00:00Z", "2026-03-15T10:00:00Z", 999_000);
         summary("2026-02-01T00:00:00Z", "2026-04-02T00:00:00Z", 1_003_000);
@@ -148,7 +135,7 @@ class ContractAndLateUsageRunTest {
         Invoice march = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select i from Invoice i where i.orgId = :o and i.periodStart = :s", Invoice.class)
                 .setParameter("o", org).setParameter("s", Instant.parse("2026-03-01T00:00:00Z")).getSingleResult());
-        clock.set(NOW);
+        clock.set(RunFixture.NOW);
         // 3,000 tokens above the allowance → 3 packages × 0.003 = 0.009 → 0.01, dated February
         given().header("Authorization", TestTokens.bearer(org, Roles.OWNER))
                 .when().get("/v1/orgs/{org}/invoices/{id}", org, march.id)
@@ -161,14 +148,14 @@ class ContractAndLateUsageRunTest {
     }
 
     private void account(String plan, int version, String start, String end) {
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
                 {"orgId":"%s","name":"Ent","currency":"USD","timeZone":"UTC","planSlug":"%s","stripeCustomerId":null,
                  "meteredEnabled":true,"createdAt":"2025-12-01T00:00:00Z"}""".formatted(org, plan))));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
                 {"status":"active","currentPeriodStart":"%s","currentPeriodEnd":"%s","cancelAtPeriodEnd":false,
                  "currency":"USD","plan":{"slug":"%s","version":%d,"interval":"month","billingModel":"tiered"}}"""
                 .formatted(start, end, plan, version))));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events")).willReturn(okJson("""
                 {"items":[{"id":"ev-1","type":"subscription_created","effectiveAt":"2025-12-01T00:00:00Z",
                  "planSlug":"%s","planVersion":%d,"toStatus":"active"}],"hasMore":false}""".formatted(plan, version))));
     }
@@ -181,7 +168,7 @@ class ContractAndLateUsageRunTest {
         } else {
             mapping = mapping.atPriority(5);
         }
-        n().stubFor(mapping.willReturn(okJson(usage(tokens, ""))));
+        RunFixture.n().stubFor(mapping.willReturn(okJson(usage(tokens, ""))));
     }
 
     private String usage(long tokens, String extra) {
@@ -202,7 +189,4 @@ class ContractAndLateUsageRunTest {
                 .getSingleResult());
     }
 
-    private static WireMockServer n() {
-        return StandInsResource.neighbours();
-    }
 }

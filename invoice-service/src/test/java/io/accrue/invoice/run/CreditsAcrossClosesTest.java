@@ -1,7 +1,6 @@
 package io.accrue.invoice.run;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -24,7 +23,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -33,12 +31,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
-import io.accrue.invoice.StandInsResource;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.outbox.OutboxDelivery;
 import io.accrue.invoice.outbox.OutboxEntry;
@@ -57,11 +53,10 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 @QuarkusTest
 class CreditsAcrossClosesTest {
 
-    static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
-    static final String FEB = "2026-02-01T00:00:00Z";
-    static final String MAR = "2026-03-01T00:00:00Z";
-    static final String RES_FEB = "period-1769904000-1772323200";
-    static final String RES_MAR = "period-1772323200-1775001600";
+    static final String FEB = RunFixture.FEB;
+    static final String MAR = RunFixture.MAR;
+    static final String RES_FEB = RunFixture.RES_FEB;
+    static final String RES_MAR = RunFixture.RES_MAR;
 
     @Inject
     AccountCloser closer;
@@ -76,28 +71,28 @@ class CreditsAcrossClosesTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    private RunFixture fx;
     private String org;
     private String base;
 
     @BeforeEach
     void reset() {
-        breakers.resetAll();
-        Neighbours.reset();
-        org = "cred-" + UUID.randomUUID().toString().substring(0, 8);
-        base = "/v1/orgs/" + org + "/contracts";
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
+        fx = RunFixture.fresh("cred");
+        org = fx.org;
+        base = fx.contracts;
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
                 {"orgId":"%s","name":"Cred","currency":"USD","timeZone":"UTC","planSlug":"pro","stripeCustomerId":null,
                  "meteredEnabled":false,"createdAt":"2026-02-01T00:00:00Z"}""".formatted(org))));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events")).willReturn(okJson("""
                 {"items":[{"id":"ev-1","type":"subscription_created","effectiveAt":"2026-02-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active"}],"hasMore":false}""")));
-        usage(FEB, 1_002_500); // 99.01
-        usage(MAR, 2_000_000); // 102.00
+        fx.tokenUsage(FEB, 1_002_500); // 99.01
+        fx.tokenUsage(MAR, 2_000_000); // 102.00
     }
 
     @AfterEach
     void restoreClock() {
-        clock.set(NOW);
+        clock.set(RunFixture.NOW);
         breakers.resetAll();
     }
 
@@ -106,12 +101,12 @@ class CreditsAcrossClosesTest {
         // February: 150.00 available; the close reserves what the invoice can use and applies exactly that
         at("2026-03-02T03:00:00Z", MAR, "2026-04-01T00:00:00Z");
         terms("150.00");
-        reservation(RES_FEB, "99.010000000000");
+        fx.reservation("c-cr", RES_FEB, "99.010000000000");
         closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
-        Invoice feb = invoice(FEB);
+        Invoice feb = fx.invoice(FEB);
         assertEquals("0.00", feb.total.setScale(2).toPlainString());
         assertEquals("99.01", feb.creditsApplied.setScale(2).toPlainString());
-        n().verify(putRequestedFor(urlPathEqualTo(base + "/c-cr/credit-reservations/" + RES_FEB))
+        RunFixture.n().verify(putRequestedFor(urlPathEqualTo(base + "/c-cr/credit-reservations/" + RES_FEB))
                 .withRequestBody(equalToJson("{\"upTo\":\"99.01\"}")));
 
         // contract-service goes down: February's drawdown waits in the outbox, March's close cannot read the terms
@@ -126,24 +121,24 @@ class CreditsAcrossClosesTest {
                 .body("periodStart", contains(MAR)).body("cause", contains("neighbour_unavailable"));
 
         // back up, February's drawdown still undelivered: the balance already leaves out what February holds
-        outage.forEach(n()::removeStub);
+        outage.forEach(RunFixture.n()::removeStub);
         breakers.resetAll();
         terms("50.99");
-        reservation(RES_MAR, "50.990000000000");
+        fx.reservation("c-cr", RES_MAR, "50.990000000000");
         clock.advance(Duration.ofHours(2));
         unbilled.retryDue(1000);
-        Invoice mar = invoice(MAR);
+        Invoice mar = fx.invoice(MAR);
         assertEquals("50.99", mar.creditsApplied.setScale(2).toPlainString());
         assertEquals("51.01", mar.total.setScale(2).toPlainString());
 
         // both drawdowns arrive, each consuming its own reservation: 99.01 + 50.99 = 150.00 ≤ 150.00 granted
-        n().stubFor(post(urlPathEqualTo(base + "/c-cr/drawdowns")).willReturn(okJson("{}").withStatus(201)));
+        RunFixture.n().stubFor(post(urlPathEqualTo(base + "/c-cr/drawdowns")).willReturn(okJson("{}").withStatus(201)));
         clock.advance(Duration.ofHours(2));
         delivery.deliverDue(100);
-        n().verify(postRequestedFor(urlPathEqualTo(base + "/c-cr/drawdowns")).withRequestBody(equalToJson("""
+        RunFixture.n().verify(postRequestedFor(urlPathEqualTo(base + "/c-cr/drawdowns")).withRequestBody(equalToJson("""
                 {"invoiceId":"%s","periodStart":"%s","periodEnd":"%s","amount":"0.00","creditsApplied":"99.01",
                  "reservation":"%s"}""".formatted(feb.id, FEB, MAR, RES_FEB))));
-        n().verify(postRequestedFor(urlPathEqualTo(base + "/c-cr/drawdowns")).withRequestBody(equalToJson("""
+        RunFixture.n().verify(postRequestedFor(urlPathEqualTo(base + "/c-cr/drawdowns")).withRequestBody(equalToJson("""
                 {"invoiceId":"%s","periodStart":"%s","periodEnd":"2026-04-01T00:00:00Z","amount":"0.00",
                  "creditsApplied":"50.99","reservation":"%s"}""".formatted(mar.id, MAR, RES_MAR))));
         BigDecimal applied = feb.creditsApplied.add(mar.creditsApplied);
@@ -154,10 +149,11 @@ class CreditsAcrossClosesTest {
     void aCreditNoteOnACreditPaidInvoiceReturnsTheCreditsOnceAndNeverRefundsMoney() {
         at("2026-03-02T03:00:00Z", MAR, "2026-04-01T00:00:00Z");
         terms("150.00");
-        reservation(RES_FEB, "99.010000000000");
+        fx.reservation("c-cr", RES_FEB, "99.010000000000");
         closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
-        Invoice feb = invoice(FEB);
-        n().stubFor(post(urlPathEqualTo(base + "/c-cr/credit-returns")).willReturn(okJson("{}").withStatus(201)));
+        Invoice feb = fx.invoice(FEB);
+        RunFixture.n()
+                .stubFor(post(urlPathEqualTo(base + "/c-cr/credit-returns")).willReturn(okJson("{}").withStatus(201)));
         List<StubMapping> outage = down(); // the drawdown has not reached contract-service yet
 
         // the invoice billed 0.00 in money: crediting its 99.00 base fee refunds no money, it gives credits back
@@ -169,18 +165,19 @@ class CreditsAcrossClosesTest {
         // the return waits for the drawdown that applied the credits
         clock.advance(Duration.ofHours(2));
         delivery.deliverDue(100);
-        n().verify(0, postRequestedFor(urlPathEqualTo(base + "/c-cr/credit-returns")));
+        RunFixture.n().verify(0, postRequestedFor(urlPathEqualTo(base + "/c-cr/credit-returns")));
 
-        outage.forEach(n()::removeStub);
+        outage.forEach(RunFixture.n()::removeStub);
         breakers.resetAll();
-        n().stubFor(post(urlPathEqualTo(base + "/c-cr/drawdowns")).willReturn(okJson("{}").withStatus(201)));
+        RunFixture.n().stubFor(post(urlPathEqualTo(base + "/c-cr/drawdowns")).willReturn(okJson("{}").withStatus(201)));
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofHours(2));
             delivery.deliverDue(100);
         }
-        n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-cr/credit-returns")).withRequestBody(equalToJson("""
-                {"creditNoteId":"%s","invoiceId":"%s","amount":"99.00","consumption":"0.00"}"""
-                .formatted(note, feb.id))));
+        RunFixture.n().verify(1,
+                postRequestedFor(urlPathEqualTo(base + "/c-cr/credit-returns")).withRequestBody(equalToJson("""
+                        {"creditNoteId":"%s","invoiceId":"%s","amount":"99.00","consumption":"0.00"}"""
+                        .formatted(note, feb.id))));
 
         // the rest (0.01) can be credited too, and then nothing more: never above what the invoice billed
         creditNote(feb, "{\"reason\":\"rest\",\"lines\":[{\"position\":2}]}").statusCode(201)
@@ -197,17 +194,17 @@ class CreditsAcrossClosesTest {
     void aDrawdownContractServiceRefusesIsAPermanentFailureOperatorsSee() {
         at("2026-03-02T03:00:00Z", MAR, "2026-04-01T00:00:00Z");
         terms("150.00");
-        reservation(RES_FEB, "99.010000000000");
+        fx.reservation("c-cr", RES_FEB, "99.010000000000");
         closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
-        Invoice feb = invoice(FEB);
-        n().stubFor(post(urlPathEqualTo(base + "/c-cr/drawdowns")).willReturn(aResponse().withStatus(422)
+        Invoice feb = fx.invoice(FEB);
+        RunFixture.n().stubFor(post(urlPathEqualTo(base + "/c-cr/drawdowns")).willReturn(aResponse().withStatus(422)
                 .withHeader("Content-Type", "application/problem+json")
                 .withBody("{\"status\":422,\"code\":\"insufficient_credits\",\"title\":\"Unprocessable request\"}")));
         delivery.deliverDue(100);
         OutboxEntry entry = drawdownOf(feb);
         assertEquals("failed", entry.status);
         assertEquals(1, entry.attempts);
-        n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-cr/drawdowns")));
+        RunFixture.n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-cr/drawdowns")));
         given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())
                 .when().get("/v1/operator/failed-deliveries").then().statusCode(200)
                 .body("find { it.invoiceId == '%s' }.lastError".formatted(feb.id),
@@ -219,52 +216,31 @@ class CreditsAcrossClosesTest {
 
     private void at(String now, String start, String end) {
         clock.set(Instant.parse(now));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
-                {"status":"active","currentPeriodStart":"%s","currentPeriodEnd":"%s","cancelAtPeriodEnd":false,
-                 "currency":"USD","plan":%s}""".formatted(start, end, Neighbours.PRO_PLAN))));
+        fx.subscriptionPro("active", start, end);
     }
 
     private void terms(String balance) {
-        n().stubFor(get(urlPathEqualTo(base + "/terms")).atPriority(5).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo(base + "/terms")).atPriority(5).willReturn(okJson("""
                 {"contractId":"c-cr","version":1,"currency":"USD","termStart":"2026-01-01T00:00:00Z",
                  "termEnd":"2027-01-01T00:00:00Z","commitment":null,"negotiatedRates":[],
                  "prepaidCreditBalance":{"amount":"%s","currency":"USD"},"minimums":[]}""".formatted(balance))));
     }
 
-    private void reservation(String reference, String amount) {
-        n().stubFor(put(urlPathEqualTo(base + "/c-cr/credit-reservations/" + reference)).atPriority(5)
-                .willReturn(
-                        okJson("""
-                                {"reference":"%s","contractId":"c-cr","amount":{"amount":"%s","currency":"USD"},"status":"held"}"""
-                                .formatted(reference, amount))));
-    }
-
     /** contract-service answers nothing but 503 until the returned stubs are removed. */
     private List<StubMapping> down() {
         return List.of(
-                n().stubFor(get(urlPathMatching(base + "/.*")).atPriority(1).willReturn(aResponse().withStatus(503))),
-                n().stubFor(post(urlPathMatching(base + "/.*")).atPriority(1).willReturn(aResponse().withStatus(503))),
-                n().stubFor(put(urlPathMatching(base + "/.*")).atPriority(1).willReturn(aResponse().withStatus(503))));
-    }
-
-    private void usage(String from, long tokens) {
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(from))
-                .willReturn(okJson("""
-                        {"orgId":"%s","environment":"live","currency":"USD","totals":{"totalTokens":%d,"requests":1,
-                         "agentSessions":0,"toolCalls":0,"cost":"0","revenue":"0","unpricedEvents":0},"byModel":[]}"""
-                        .formatted(org, tokens))));
+                RunFixture.n().stubFor(
+                        get(urlPathMatching(base + "/.*")).atPriority(1).willReturn(aResponse().withStatus(503))),
+                RunFixture.n().stubFor(
+                        post(urlPathMatching(base + "/.*")).atPriority(1).willReturn(aResponse().withStatus(503))),
+                RunFixture.n().stubFor(
+                        put(urlPathMatching(base + "/.*")).atPriority(1).willReturn(aResponse().withStatus(503))));
     }
 
     private io.restassured.response.ValidatableResponse creditNote(Invoice invoice, String body) {
         return given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())
                 .contentType(ContentType.JSON).body(body)
                 .when().post("/v1/orgs/{org}/invoices/{id}/credit-notes", org, invoice.id).then();
-    }
-
-    private Invoice invoice(String start) {
-        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                "select i from Invoice i where i.orgId = :o and i.kind = 'invoice' and i.periodStart = :s",
-                Invoice.class).setParameter("o", org).setParameter("s", Instant.parse(start)).getSingleResult());
     }
 
     private long count(String start) {
@@ -279,7 +255,4 @@ class CreditsAcrossClosesTest {
                 OutboxEntry.class).setParameter("i", invoice.id).getSingleResult());
     }
 
-    private static WireMockServer n() {
-        return StandInsResource.neighbours();
-    }
 }

@@ -33,11 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
-import io.accrue.invoice.StandInsResource;
 import io.accrue.invoice.correction.TimelineCorrections;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.outbox.OutboxDelivery;
@@ -56,11 +53,10 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 @QuarkusTest
 class CrossFeatureRunTest {
 
-    static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
-    static final String FEB = "2026-02-01T00:00:00Z";
-    static final String MAR = "2026-03-01T00:00:00Z";
-    static final String RES_FEB = "period-1769904000-1772323200";
-    static final String RES_MAR = "period-1772323200-1775001600";
+    static final String FEB = RunFixture.FEB;
+    static final String MAR = RunFixture.MAR;
+    static final String RES_FEB = RunFixture.RES_FEB;
+    static final String RES_MAR = RunFixture.RES_MAR;
 
     @Inject
     AccountCloser closer;
@@ -75,20 +71,20 @@ class CrossFeatureRunTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    private RunFixture fx;
     private String org;
     private String base;
 
     @BeforeEach
     void reset() {
-        breakers.resetAll();
-        Neighbours.reset();
-        org = "x-" + UUID.randomUUID().toString().substring(0, 8);
-        base = "/v1/orgs/" + org + "/contracts";
+        fx = RunFixture.fresh("x");
+        org = fx.org;
+        base = fx.contracts;
     }
 
     @AfterEach
     void restoreClock() {
-        clock.set(NOW);
+        clock.set(RunFixture.NOW);
         breakers.resetAll();
     }
 
@@ -106,7 +102,7 @@ class CrossFeatureRunTest {
         String created = """
                 {"id":"e1","type":"created","occurredAt":"2026-05-01T00:00:00Z","effectiveAt":"2026-05-01T00:00:00Z",
                  "planSlug":"xf-payg","planVersion":1,"toStatus":"active","currency":"EUR"}""";
-        events(created);
+        fx.events(created);
         costUsage("2026-05-01T00:00:00Z", "2026-06-01T00:00:00Z", "100.000000000000");
         costUsage("2026-06-01T00:00:00Z", "2026-06-10T00:00:00Z", "50.000000000000");
         costUsage("2026-06-10T00:00:00Z", "2026-07-01T00:00:00Z", "20.000000000000");
@@ -120,7 +116,7 @@ class CrossFeatureRunTest {
 
         // second rollover: an upgrade on 10 June, June ends too; May still has no rate, June waits behind it
         clock.set(Instant.parse("2026-07-02T01:00:00Z"));
-        events(created + """
+        fx.events(created + """
                 ,{"id":"e2","type":"upgraded","occurredAt":"2026-06-10T00:00:00Z","effectiveAt":"2026-06-10T00:00:00Z",
                  "planSlug":"xf-ent","planVersion":1,"currency":"EUR"}""");
         subscription("EUR", "xf-ent", "enterprise", "2026-07-01T00:00:00Z", "2026-08-01T00:00:00Z");
@@ -173,15 +169,15 @@ class CrossFeatureRunTest {
         String created = """
                 {"id":"e1","type":"created","occurredAt":"2026-02-01T00:00:00Z","effectiveAt":"2026-02-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
-        events(created);
-        tokenUsage(FEB, 500_000);
+        fx.events(created);
+        fx.tokenUsage(FEB, 500_000);
         clock.set(Instant.parse("2026-03-02T03:00:00Z"));
         subscriptionPro("active");
         terms("c-x", "60.00", "[]", "2026-01-01T00:00:00Z");
-        reservation("c-x", RES_FEB, "60.000000000000");
+        fx.reservation("c-x", RES_FEB, "60.000000000000");
         closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
         Invoice feb = invoices().get(0);
-        n().verify(putRequestedFor(urlPathEqualTo(base + "/c-x/credit-reservations/" + RES_FEB))
+        RunFixture.n().verify(putRequestedFor(urlPathEqualTo(base + "/c-x/credit-reservations/" + RES_FEB))
                 .withRequestBody(equalToJson("{\"upTo\":\"99.00\"}")));
         assertEquals("39.00", feb.total.setScale(2).toPlainString());
         assertEquals("60.00", feb.creditsApplied.setScale(2).toPlainString());
@@ -189,7 +185,7 @@ class CrossFeatureRunTest {
         // dunning catches up on 20 March: canceled effective 15 February, half of the invoiced month
         clock.set(Instant.parse("2026-03-20T00:00:00Z"));
         subscriptionPro("canceled");
-        events(created + """
+        fx.events(created + """
                 ,{"id":"e2","type":"status_changed","occurredAt":"2026-03-20T00:00:00Z",
                  "effectiveAt":"2026-02-15T00:00:00Z","planSlug":"pro","planVersion":3,"fromStatus":"suspended",
                  "toStatus":"canceled","currency":"USD"}""");
@@ -205,16 +201,19 @@ class CrossFeatureRunTest {
                 .body("total", is("-39.00")).body("creditsReturned", is("10.50"));
 
         // the return reaches contract-service once, after the drawdown that applied the 60.00
-        n().stubFor(post(urlPathEqualTo(base + "/c-x/drawdowns")).willReturn(okJson("{}").withStatus(201)));
-        n().stubFor(post(urlPathEqualTo(base + "/c-x/credit-returns")).willReturn(okJson("{}").withStatus(201)));
+        RunFixture.n().stubFor(post(urlPathEqualTo(base + "/c-x/drawdowns")).willReturn(okJson("{}").withStatus(201)));
+        RunFixture.n()
+                .stubFor(post(urlPathEqualTo(base + "/c-x/credit-returns")).willReturn(okJson("{}").withStatus(201)));
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofHours(2));
             delivery.deliverDue(100);
         }
-        n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-x/drawdowns")));
-        n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-x/credit-returns")).withRequestBody(equalToJson("""
-                {"creditNoteId":"%s","invoiceId":"%s","amount":"10.50","consumption":"0.00"}""".formatted(note.id,
-                feb.id))));
+        RunFixture.n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-x/drawdowns")));
+        RunFixture.n().verify(1,
+                postRequestedFor(urlPathEqualTo(base + "/c-x/credit-returns")).withRequestBody(equalToJson("""
+                        {"creditNoteId":"%s","invoiceId":"%s","amount":"10.50","consumption":"0.00"}""".formatted(
+                        note.id,
+                        feb.id))));
         assertEquals("delivered", outbox(note.id, "contract_credit_return").status);
 
         // what is left is credits only: a manual credit note of the rest refunds no money
@@ -235,40 +234,41 @@ class CrossFeatureRunTest {
     @Test
     void minimumTopUpsAreReservedForAndLateUsageCountsTowardTheWindowOfItsInvoice() {
         account("USD", "2026-02-01T00:00:00Z");
-        events("""
+        fx.events("""
                 {"id":"e1","type":"created","occurredAt":"2026-02-01T00:00:00Z","effectiveAt":"2026-02-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""");
         String minimums = """
                 [{"period":"monthly","amount":{"amount":"150.000000000000","currency":"USD"},
                   "periodStart":"%s","periodEnd":"%s"}]""";
-        tokenUsage(FEB, 500_000);
+        fx.tokenUsage(FEB, 500_000);
         clock.set(Instant.parse("2026-03-02T03:00:00Z"));
-        subscriptionPro("active", MAR, "2026-04-01T00:00:00Z");
+        fx.subscriptionPro("active", MAR, "2026-04-01T00:00:00Z");
         terms("c-x", "200.00", minimums.formatted(FEB, MAR), "2026-02");
-        reservation("c-x", RES_FEB, "150.000000000000");
+        fx.reservation("c-x", RES_FEB, "150.000000000000");
         closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
         // 99.00 + top-up 51.00 = 150.00, all of it reserved and paid by credits
-        n().verify(putRequestedFor(urlPathEqualTo(base + "/c-x/credit-reservations/" + RES_FEB))
+        RunFixture.n().verify(putRequestedFor(urlPathEqualTo(base + "/c-x/credit-reservations/" + RES_FEB))
                 .withRequestBody(equalToJson("{\"upTo\":\"150.00\"}")));
-        lines(FEB, List.of("base_fee", "minimum_top_up", "prepaid_credit"), List.of("99.00", "51.00", "-150.00"),
+        fx.lines(FEB, List.of("base_fee", "minimum_top_up", "prepaid_credit"), List.of("99.00", "51.00", "-150.00"),
                 "0.00");
 
         // 1.5 M more February tokens are recorded after its close; March itself stays within the allowance
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(FEB))
-                .withQueryParam("recordedBefore", matching("2026-03-02T03:00.*")).atPriority(1)
-                .willReturn(okJson(tokens(500_000))));
-        tokenUsage(FEB, 2_000_000);
-        tokenUsage(MAR, 500_000);
+        RunFixture.n()
+                .stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(FEB))
+                        .withQueryParam("recordedBefore", matching("2026-03-02T03:00.*")).atPriority(1)
+                        .willReturn(okJson(tokens(500_000))));
+        fx.tokenUsage(FEB, 2_000_000);
+        fx.tokenUsage(MAR, 500_000);
         clock.set(Instant.parse("2026-04-02T03:00:00Z"));
-        subscriptionPro("active", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
+        fx.subscriptionPro("active", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
         terms("c-x", "50.00", minimums.formatted(MAR, "2026-04-01T00:00:00Z"), "2026-03");
-        reservation("c-x", RES_MAR, "50.000000000000");
+        fx.reservation("c-x", RES_MAR, "50.000000000000");
         closer.close(org, Instant.parse("2026-04-02T00:00:00Z"));
         // late line: 1,000 packages above Pro's 1 M at 0.003 = 3.00; the minimum tops up 150 − 99 − 3 = 48.00;
         // the reservation asks for all of 150.00, the 50.00 left of the balance is held and applied
-        n().verify(putRequestedFor(urlPathEqualTo(base + "/c-x/credit-reservations/" + RES_MAR))
+        RunFixture.n().verify(putRequestedFor(urlPathEqualTo(base + "/c-x/credit-reservations/" + RES_MAR))
                 .withRequestBody(equalToJson("{\"upTo\":\"150.00\"}")));
-        lines(MAR, List.of("base_fee", "late_usage", "minimum_top_up", "prepaid_credit"),
+        fx.lines(MAR, List.of("base_fee", "late_usage", "minimum_top_up", "prepaid_credit"),
                 List.of("99.00", "3.00", "48.00", "-50.00"), "100.00");
     }
 
@@ -283,19 +283,19 @@ class CrossFeatureRunTest {
         String created = """
                 {"id":"e1","type":"created","occurredAt":"2026-02-01T00:00:00Z","effectiveAt":"2026-02-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
-        events(created);
-        tokenUsage(FEB, 500_000);
+        fx.events(created);
+        fx.tokenUsage(FEB, 500_000);
         clock.set(Instant.parse("2026-03-02T03:00:00Z"));
         subscriptionPro("active");
         terms("c-m", "0", """
                 [{"period":"monthly","amount":{"amount":"80.000000000000","currency":"USD"},
                   "periodStart":"%s","periodEnd":"%s"}]""".formatted(FEB, MAR), "2026-02");
         closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
-        lines(FEB, List.of("base_fee"), List.of("99.00"), "99.00"); // above the 80.00 minimum: no top-up
+        fx.lines(FEB, List.of("base_fee"), List.of("99.00"), "99.00"); // above the 80.00 minimum: no top-up
 
         clock.set(Instant.parse("2026-03-20T00:00:00Z"));
         subscriptionPro("canceled");
-        events(created + """
+        fx.events(created + """
                 ,{"id":"e2","type":"status_changed","occurredAt":"2026-03-20T00:00:00Z",
                  "effectiveAt":"2026-02-15T00:00:00Z","planSlug":"pro","planVersion":3,"fromStatus":"suspended",
                  "toStatus":"canceled","currency":"USD"}""");
@@ -324,19 +324,19 @@ class CrossFeatureRunTest {
         String created = """
                 {"id":"e1","type":"created","occurredAt":"2026-02-01T00:00:00Z","effectiveAt":"2026-02-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
-        events(created);
-        tokenUsage(FEB, 500_000);
+        fx.events(created);
+        fx.tokenUsage(FEB, 500_000);
         clock.set(Instant.parse("2026-03-02T03:00:00Z"));
         subscriptionPro("active");
         terms("c-m", "0", """
                 [{"period":"monthly","amount":{"amount":"150.000000000000","currency":"USD"},
                   "periodStart":"%s","periodEnd":"%s"}]""".formatted(FEB, MAR), "2026-02");
         closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
-        lines(FEB, List.of("base_fee", "minimum_top_up"), List.of("99.00", "51.00"), "150.00");
+        fx.lines(FEB, List.of("base_fee", "minimum_top_up"), List.of("99.00", "51.00"), "150.00");
 
         clock.set(Instant.parse("2026-03-20T00:00:00Z"));
         subscriptionPro("canceled");
-        events(created + """
+        fx.events(created + """
                 ,{"id":"e2","type":"status_changed","occurredAt":"2026-03-20T00:00:00Z",
                  "effectiveAt":"2026-02-15T00:00:00Z","planSlug":"pro","planVersion":3,"fromStatus":"suspended",
                  "toStatus":"canceled","currency":"USD"}""");
@@ -357,15 +357,15 @@ class CrossFeatureRunTest {
     @Test
     void aCreditedUsageLineGivesTheCommitmentBackAndTheTrueUpIsOnNetSpend() {
         account("USD", "2026-02-01T00:00:00Z");
-        events("""
+        fx.events("""
                 {"id":"e1","type":"created","occurredAt":"2026-02-01T00:00:00Z","effectiveAt":"2026-02-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""");
-        tokenUsage(FEB, 2_000_000); // 1 M above Pro's allowance: 3.00 of overage, drawn from the commitment
+        fx.tokenUsage(FEB, 2_000_000); // 1 M above Pro's allowance: 3.00 of overage, drawn from the commitment
         clock.set(Instant.parse("2026-03-02T03:00:00Z"));
         subscriptionPro("active");
         committed("c-k");
         closer.close(org, Instant.parse("2026-03-02T00:00:00Z"));
-        lines(FEB, List.of("base_fee", "overage"), List.of("99.00", "3.00"), "102.00");
+        fx.lines(FEB, List.of("base_fee", "overage"), List.of("99.00", "3.00"), "102.00");
         Invoice feb = invoices().get(0);
 
         String noteId = given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())
@@ -373,22 +373,24 @@ class CrossFeatureRunTest {
                 .when().post("/v1/orgs/{org}/invoices/{id}/credit-notes", org, feb.id).then().statusCode(201)
                 .body("total", is("-3.00")).body("commitmentReturned", is("3.00")).extract().path("id");
         // the consumption goes back once, after the drawdown, whatever the outbox retries
-        n().stubFor(post(urlPathEqualTo(base + "/c-k/drawdowns")).willReturn(okJson("{}").withStatus(201)));
-        n().stubFor(post(urlPathEqualTo(base + "/c-k/credit-returns")).willReturn(okJson("{}").withStatus(201)));
+        RunFixture.n().stubFor(post(urlPathEqualTo(base + "/c-k/drawdowns")).willReturn(okJson("{}").withStatus(201)));
+        RunFixture.n()
+                .stubFor(post(urlPathEqualTo(base + "/c-k/credit-returns")).willReturn(okJson("{}").withStatus(201)));
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofHours(2));
             delivery.deliverDue(100);
         }
-        n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-k/credit-returns")).withRequestBody(equalToJson("""
-                {"creditNoteId":"%s","invoiceId":"%s","amount":"0.00","consumption":"3.00"}""".formatted(noteId,
-                feb.id))));
+        RunFixture.n().verify(1,
+                postRequestedFor(urlPathEqualTo(base + "/c-k/credit-returns")).withRequestBody(equalToJson("""
+                        {"creditNoteId":"%s","invoiceId":"%s","amount":"0.00","consumption":"3.00"}""".formatted(noteId,
+                        feb.id))));
 
         // March ends the window: 100 committed − (3.00 − 3.00 credited) − 3.00 = 97.00 (94.00 on gross spend)
-        tokenUsage(MAR, 2_000_000);
+        fx.tokenUsage(MAR, 2_000_000);
         clock.set(Instant.parse("2026-04-02T03:00:00Z"));
-        subscriptionPro("active", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
+        fx.subscriptionPro("active", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
         closer.close(org, Instant.parse("2026-04-02T00:00:00Z"));
-        lines(MAR, List.of("base_fee", "overage", "commitment_true_up"), List.of("99.00", "3.00", "97.00"),
+        fx.lines(MAR, List.of("base_fee", "overage", "commitment_true_up"), List.of("99.00", "3.00", "97.00"),
                 "199.00");
     }
 
@@ -404,37 +406,39 @@ class CrossFeatureRunTest {
         String sep = "2026-09-01T00:00:00Z";
         account("EUR", aug);
         for (String[] p : List.of(new String[]{"USD", "99.00", "0.003"}, new String[]{"EUR", "89.00", "0.005"})) {
-            n().stubFor(get(urlPathEqualTo("/v1/plans/xc/versions/1")).withQueryParam("currency", equalTo(p[0]))
-                    .willReturn(
-                            okJson("""
-                                    {"slug":"xc","version":1,"billingModel":"tiered","interval":"month",
-                                     "basePrice":{"amount":"%s","currency":"%s"},"allowances":{"llm_tokens":1000000},
-                                     "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"upTo":null,"unitAmount":"%s"}]}]}"""
-                                    .formatted(p[1], p[0], p[2]))));
+            RunFixture.n()
+                    .stubFor(get(urlPathEqualTo("/v1/plans/xc/versions/1")).withQueryParam("currency", equalTo(p[0]))
+                            .willReturn(
+                                    okJson("""
+                                            {"slug":"xc","version":1,"billingModel":"tiered","interval":"month",
+                                             "basePrice":{"amount":"%s","currency":"%s"},"allowances":{"llm_tokens":1000000},
+                                             "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"upTo":null,"unitAmount":"%s"}]}]}"""
+                                            .formatted(p[1], p[0], p[2]))));
         }
         String created = """
                 {"id":"e1","type":"created","occurredAt":"%s","effectiveAt":"%s","planSlug":"xc","planVersion":1,
                  "toStatus":"active","currency":"USD"}""".formatted(aug, aug);
-        events(created + """
+        fx.events(created + """
                 ,{"id":"e2","type":"currency_switched","occurredAt":"2026-08-20T00:00:00Z","effectiveAt":"%s",
                  "planSlug":"xc","planVersion":1,"currency":"EUR"}""".formatted(sep));
-        tokenUsage(aug, 1_000_000);
-        tokenUsage(sep, 0);
+        fx.tokenUsage(aug, 1_000_000);
+        fx.tokenUsage(sep, 0);
         clock.set(Instant.parse("2026-09-02T03:00:00Z"));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
                 {"status":"active","currentPeriodStart":"%s","currentPeriodEnd":"2026-10-01T00:00:00Z",
                  "cancelAtPeriodEnd":false,"currency":"EUR","plan":{"slug":"xc","version":1,"interval":"month",
                  "billingModel":"tiered"}}""".formatted(sep))));
         closer.close(org, Instant.parse("2026-09-02T00:00:00Z"));
-        lines(aug, List.of("base_fee"), List.of("99.00"), "99.00");
+        fx.lines(aug, List.of("base_fee"), List.of("99.00"), "99.00");
 
         // 2 M more August tokens are recorded after its close (August as billed stays at 1 M)
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(aug))
-                .withQueryParam("recordedBefore", matching("2026-09-02T03:00.*")).atPriority(1)
-                .willReturn(okJson(tokens(1_000_000))));
-        tokenUsage(aug, 3_000_000);
+        RunFixture.n()
+                .stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(aug))
+                        .withQueryParam("recordedBefore", matching("2026-09-02T03:00.*")).atPriority(1)
+                        .willReturn(okJson(tokens(1_000_000))));
+        fx.tokenUsage(aug, 3_000_000);
         clock.set(Instant.parse("2026-10-02T03:00:00Z"));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(
                 okJson("""
                         {"status":"active","currentPeriodStart":"2026-10-01T00:00:00Z","currentPeriodEnd":"2026-11-01T00:00:00Z",
                          "cancelAtPeriodEnd":false,"currency":"EUR","plan":{"slug":"xc","version":1,"interval":"month",
@@ -446,7 +450,7 @@ class CrossFeatureRunTest {
         rate("2026-08-31", "0.900000000000");
         closer.close(org, Instant.parse("2026-10-02T00:00:00Z"));
         // EUR 89.00, and 2,000 packages × USD 0.003 = USD 6.00 at 0.90 = EUR 5.40 (at the EUR plan: 10.00)
-        lines(sep, List.of("base_fee", "late_usage"), List.of("89.00", "5.40"), "94.40");
+        fx.lines(sep, List.of("base_fee", "late_usage"), List.of("89.00", "5.40"), "94.40");
         given().header("Authorization", TestTokens.bearer(org, Roles.OWNER))
                 .when().get("/v1/orgs/{org}/invoices/{id}", org, invoices().get(1).id).then().statusCode(200)
                 .body("currency", is("EUR")).body("lines[1].fx.fromCurrency", is("USD"))
@@ -458,7 +462,7 @@ class CrossFeatureRunTest {
 
     /** A contract committing 100.00 over February and March, no credits, no minimums. */
     private void committed(String contractId) {
-        n().stubFor(get(urlPathEqualTo(base + "/terms")).atPriority(5).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo(base + "/terms")).atPriority(5).willReturn(okJson("""
                 {"contractId":"%s","version":1,"currency":"USD","termStart":"2026-02-01T00:00:00Z",
                  "termEnd":"2026-04-01T00:00:00Z","commitment":{"amount":{"amount":"100.000000000000","currency":"USD"},
                  "periodStart":"2026-02-01T00:00:00Z","periodEnd":"2026-04-01T00:00:00Z"},"negotiatedRates":[],
@@ -467,52 +471,38 @@ class CrossFeatureRunTest {
 
     private void account(String currency, String createdAt) {
         Neighbours.accounts(List.of(org));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
                 {"orgId":"%s","name":"Cross","currency":"%s","timeZone":"UTC","planSlug":"pro","stripeCustomerId":null,
                  "meteredEnabled":false,"createdAt":"%s"}""".formatted(org, currency, createdAt))));
     }
 
     private void plan(String slug, String model, String basePrice, String currency) {
-        n().stubFor(get(urlPathEqualTo("/v1/plans/" + slug + "/versions/1")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/plans/" + slug + "/versions/1")).willReturn(okJson("""
                 {"slug":"%s","version":1,"billingModel":"%s","interval":"month",
                  "basePrice":{"amount":"%s","currency":"%s"},"allowances":{},"overage":[]}"""
                 .formatted(slug, model, basePrice, currency))));
     }
 
     private void subscription(String currency, String plan, String model, String start, String end) {
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
                 {"status":"active","currentPeriodStart":"%s","currentPeriodEnd":"%s","cancelAtPeriodEnd":false,
                  "currency":"%s","plan":{"slug":"%s","version":1,"interval":"month","billingModel":"%s"}}"""
                 .formatted(start, end, currency, plan, model))));
     }
 
     private void subscriptionPro(String status) {
-        subscriptionPro(status, MAR, "2026-04-01T00:00:00Z");
-    }
-
-    private void subscriptionPro(String status, String start, String end) {
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
-                {"status":"%s","currentPeriodStart":"%s","currentPeriodEnd":"%s","cancelAtPeriodEnd":false,
-                 "currency":"USD","plan":%s}""".formatted(status, start, end, Neighbours.PRO_PLAN))));
-    }
-
-    private void events(String items) {
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events"))
-                .willReturn(okJson("{\"items\":[" + items + "],\"hasMore\":false}")));
+        fx.subscriptionPro(status, MAR, RunFixture.APR);
     }
 
     private void costUsage(String from, String to, String costUsd) {
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(from))
-                .withQueryParam("to", equalTo(to)).willReturn(okJson("""
-                        {"orgId":"%s","environment":"live","currency":"USD","totals":{"totalTokens":1000,"requests":1,
-                         "agentSessions":0,"toolCalls":0,"cost":"%s","revenue":"0","unpricedEvents":0},
-                         "byModel":[{"model":"gpt-4o","provider":"openai","totalTokens":1000,"cost":"%s"}]}"""
-                        .formatted(org, costUsd, costUsd))));
-    }
-
-    private void tokenUsage(String from, long tokens) {
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(from))
-                .willReturn(okJson(tokens(tokens))));
+        RunFixture.n()
+                .stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(from))
+                        .withQueryParam("to", equalTo(to)).willReturn(
+                                okJson("""
+                                        {"orgId":"%s","environment":"live","currency":"USD","totals":{"totalTokens":1000,"requests":1,
+                                         "agentSessions":0,"toolCalls":0,"cost":"%s","revenue":"0","unpricedEvents":0},
+                                         "byModel":[{"model":"gpt-4o","provider":"openai","totalTokens":1000,"cost":"%s"}]}"""
+                                        .formatted(org, costUsd, costUsd))));
     }
 
     private String tokens(long tokens) {
@@ -528,19 +518,11 @@ class CrossFeatureRunTest {
         if (month.length() == 7) {
             stub = stub.withQueryParam("at", matching(month + "-.*"));
         }
-        n().stubFor(stub.willReturn(okJson("""
+        RunFixture.n().stubFor(stub.willReturn(okJson("""
                 {"contractId":"%s","version":1,"currency":"USD","termStart":"2026-01-01T00:00:00Z",
                  "termEnd":"2027-01-01T00:00:00Z","commitment":null,"negotiatedRates":[],
                  "prepaidCreditBalance":{"amount":"%s","currency":"USD"},"minimums":%s}"""
                 .formatted(contractId, balance, minimums))));
-    }
-
-    private void reservation(String contractId, String reference, String amount) {
-        n().stubFor(put(urlPathEqualTo(base + "/" + contractId + "/credit-reservations/" + reference)).atPriority(5)
-                .willReturn(
-                        okJson("""
-                                {"reference":"%s","contractId":"%s","amount":{"amount":"%s","currency":"USD"},"status":"held"}"""
-                                .formatted(reference, contractId, amount))));
     }
 
     private void rate(String day, String rate) {
@@ -559,18 +541,6 @@ class CrossFeatureRunTest {
                 .queryParam("orgId", org).when().get("/v1/operator/unbilled-periods").then().statusCode(200);
     }
 
-    private void lines(String periodStart, List<String> types, List<String> amounts, String total) {
-        Invoice invoice = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                "select i from Invoice i where i.orgId = :o and i.kind = 'invoice' and i.periodStart = :s",
-                Invoice.class).setParameter("o", org).setParameter("s", Instant.parse(periodStart))
-                .getSingleResult());
-        given().header("Authorization", TestTokens.bearer(org, Roles.OWNER))
-                .when().get("/v1/orgs/{org}/invoices/{id}", org, invoice.id).then().statusCode(200)
-                .body("lines.type", contains(types.toArray()))
-                .body("lines.amount", contains(amounts.toArray()))
-                .body("total", is(total));
-    }
-
     private List<Invoice> invoices() {
         return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select i from Invoice i where i.orgId = :o order by i.kind desc, i.periodStart, i.createdAt",
@@ -583,7 +553,4 @@ class CrossFeatureRunTest {
                 .setParameter("i", invoiceId).setParameter("k", kind).getSingleResult());
     }
 
-    private static WireMockServer n() {
-        return StandInsResource.neighbours();
-    }
 }

@@ -13,9 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -24,17 +22,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
-import io.accrue.invoice.StandInsResource;
 import io.accrue.invoice.correction.TimelineCorrections;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.testing.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /**
  * Issue 13, points 8 and 9 through a billing run: usage priced by the plan in effect when it occurred (one usage
@@ -43,10 +37,6 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 @QuarkusTest
 class TimelineTruthRunTest {
 
-    static final Instant NOW = Instant.parse("2026-03-15T10:00:00Z");
-    /** A run is unique per asOf: these days are this class's own (other run tests use 03-02 to 03-08). */
-    private static final AtomicLong AS_OF = new AtomicLong();
-
     static final String BIG_PLAN = """
             {"slug":"big","version":1,"name":"Big","tier":"business","billingModel":"tiered","interval":"month",
              "basePrice":{"amount":"500.00","currency":"USD"},"allowances":{"llm_tokens":100000000},
@@ -54,41 +44,35 @@ class TimelineTruthRunTest {
                  {"upTo":10000000,"unitAmount":"0.003"},{"upTo":null,"unitAmount":"0.002"}]}]}""";
 
     @Inject
-    BillingRunService runs;
-    @Inject
-    BillingRunWorker worker;
-    @Inject
     TimelineCorrections corrections;
     @Inject
     EntityManager em;
     @Inject
     AdjustableClock clock;
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
+    private RunFixture fx;
     private String org;
 
     @BeforeEach
     void reset() {
-        breakers.resetAll();
-        Neighbours.reset();
-        org = "tl-" + UUID.randomUUID().toString().substring(0, 8);
+        fx = RunFixture.fresh("tl");
+        org = fx.org;
         Neighbours.accounts(List.of(org));
-        n().stubFor(get(urlPathEqualTo("/v1/plans/big/versions/1")).willReturn(okJson(BIG_PLAN)));
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/plans/big/versions/1")).willReturn(okJson(BIG_PLAN)));
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
                 {"orgId":"%s","name":"Acme","currency":"USD","timeZone":"UTC","planSlug":"big","stripeCustomerId":null,
                  "meteredEnabled":false,"createdAt":"2025-12-01T00:00:00Z"}""".formatted(org))));
     }
 
     @AfterEach
     void restoreClock() {
-        clock.set(NOW);
+        clock.set(RunFixture.NOW);
     }
 
     @Test
     void fiftyMillionTokensOnTheCheapPlanThenALastDayUpgradeOweTheCheapPlansOverage() {
         subscription("active", "big", 1);
-        events("""
+        fx.events("""
                 {"id":"e1","type":"created","occurredAt":"2025-12-01T00:00:00Z","effectiveAt":"2025-12-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"},
                 {"id":"e2","type":"upgraded","occurredAt":"2026-02-28T00:00:00Z","effectiveAt":"2026-02-28T00:00:00Z",
@@ -96,8 +80,7 @@ class TimelineTruthRunTest {
         usage("2026-02-01T00:00:00Z", "2026-02-28T00:00:00Z", 50_000_000);
         usage("2026-02-28T00:00:00Z", "2026-03-01T00:00:00Z", 0);
 
-        var run = runs.start(Instant.parse("2026-03-10T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
-        worker.drive(run.id(), Integer.MAX_VALUE);
+        fx.close(Instant.parse("2026-03-10T00:00:00Z"));
         Invoice invoice = invoices().get(0);
         // pro 99 × 27/28 = 95.46, big 500 × 1/28 = 17.86; 49 M over pro's 1 M at pro's tiers: 30.00 + 78.00.
         // (priced at the plan of the period's end, as before, it was 113.32: no overage at all)
@@ -117,22 +100,20 @@ class TimelineTruthRunTest {
         String created = """
                 {"id":"e1","type":"created","occurredAt":"2025-12-01T00:00:00Z","effectiveAt":"2025-12-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
-        events(created);
+        fx.events(created);
         usage("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", 0);
-        var feb = runs.start(Instant.parse("2026-03-10T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
-        worker.drive(feb.id(), Integer.MAX_VALUE);
+        fx.close(Instant.parse("2026-03-10T00:00:00Z"));
         assertEquals(1, invoices().size());
         assertEquals(new BigDecimal("99.0000"), invoices().get(0).total);
 
         // dunning catches up on 03-20: the subscription was canceled on 02-15, inside the invoiced February
         clock.set(Instant.parse("2026-03-20T00:00:00Z"));
         subscription("canceled", "pro", 3);
-        events(created + """
+        fx.events(created + """
                 ,{"id":"e2","type":"status_changed","occurredAt":"2026-03-20T00:00:00Z",
                  "effectiveAt":"2026-02-15T00:00:00Z","planSlug":"pro","planVersion":3,"fromStatus":"suspended",
                  "toStatus":"canceled","currency":"USD"}""");
-        var late = runs.start(Instant.parse("2026-03-19T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
-        worker.drive(late.id(), Integer.MAX_VALUE);
+        fx.close(Instant.parse("2026-03-19T00:00:00Z"));
 
         List<Invoice> all = invoices();
         assertEquals(2, all.size(), "the invoice and one credit note");
@@ -148,8 +129,7 @@ class TimelineTruthRunTest {
                 .body("lines[0].description", containsString("canceled effective 2026-02-15T00:00:00Z"));
 
         // the next run, a replay and two racing corrections change nothing
-        var again = runs.start(Instant.parse("2026-03-19T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
-        worker.drive(again.id(), Integer.MAX_VALUE);
+        fx.close(Instant.parse("2026-03-19T00:00:00Z"));
         var a = CompletableFuture.supplyAsync(() -> corrections.correct(org));
         var b = CompletableFuture.supplyAsync(() -> corrections.correct(org));
         assertEquals(0, a.join() + b.join());
@@ -162,13 +142,12 @@ class TimelineTruthRunTest {
         String created = """
                 {"id":"e1","type":"created","occurredAt":"2025-12-01T00:00:00Z","effectiveAt":"2025-12-01T00:00:00Z",
                  "planSlug":"pro","planVersion":3,"toStatus":"active","currency":"USD"}""";
-        events(created);
+        fx.events(created);
         usage("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", 0);
-        var feb = runs.start(Instant.parse("2026-03-10T00:00:00Z").plusSeconds(AS_OF.incrementAndGet()), "test");
-        worker.drive(feb.id(), Integer.MAX_VALUE);
+        fx.close(Instant.parse("2026-03-10T00:00:00Z"));
 
         clock.set(Instant.parse("2026-03-20T00:00:00Z"));
-        events(created + """
+        fx.events(created + """
                 ,{"id":"e2","type":"canceled","occurredAt":"2026-03-20T00:00:00Z",
                  "effectiveAt":"2026-02-22T00:00:00Z","planSlug":"pro","planVersion":3,"fromStatus":"active",
                  "toStatus":"canceled","currency":"USD"}""");
@@ -182,23 +161,20 @@ class TimelineTruthRunTest {
     }
 
     private void subscription(String status, String plan, int version) {
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription")).willReturn(okJson("""
                 {"status":"%s","currentPeriodStart":"2026-02-01T00:00:00Z","currentPeriodEnd":"2026-03-01T00:00:00Z",
                  "cancelAtPeriodEnd":false,"currency":"USD","plan":{"slug":"%s","version":%d,"interval":"month",
                  "billingModel":"tiered"}}""".formatted(status, plan, version))));
     }
 
-    private void events(String items) {
-        n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org + "/subscription/events"))
-                .willReturn(okJson("{\"items\":[" + items + "],\"hasMore\":false}")));
-    }
-
     private void usage(String from, String to, long tokens) {
-        n().stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(from))
-                .withQueryParam("to", equalTo(to)).willReturn(okJson("""
-                        {"orgId":"%s","environment":"live","currency":"USD","totals":{"totalTokens":%d,"requests":1,
-                         "agentSessions":0,"toolCalls":0,"cost":"0","revenue":"0","unpricedEvents":0}}"""
-                        .formatted(org, tokens))));
+        RunFixture.n()
+                .stubFor(get(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")).withQueryParam("from", equalTo(from))
+                        .withQueryParam("to", equalTo(to)).willReturn(
+                                okJson("""
+                                        {"orgId":"%s","environment":"live","currency":"USD","totals":{"totalTokens":%d,"requests":1,
+                                         "agentSessions":0,"toolCalls":0,"cost":"0","revenue":"0","unpricedEvents":0}}"""
+                                        .formatted(org, tokens))));
     }
 
     private List<Invoice> invoices() {
@@ -207,7 +183,4 @@ class TimelineTruthRunTest {
                 .setParameter("o", org).getResultList());
     }
 
-    private static WireMockServer n() {
-        return StandInsResource.neighbours();
-    }
 }
