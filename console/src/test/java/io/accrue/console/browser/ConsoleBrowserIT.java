@@ -391,6 +391,37 @@ class ConsoleBrowserIT {
         browser.signIn(console, "/invoices", "erin@globex", "erin");
         String globex = browser.open(href.replace("/pdf", ""));
         assertTrue(globex.contains("404"), "globex cannot open acme's invoice: " + globex);
+        closedInvoice = href.replace("/pdf", "");
+    }
+
+    /** The invoice of the closed period (set by the test above). */
+    static String closedInvoice;
+
+    /**
+     * The resend button in view, then pressed: the console hands the push back to invoice-service, which resumes
+     * from the Stripe ids it stored, so the page shows the same Stripe invoice (never a second one) and no error.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(10)
+    void billingAdminResendsAnInvoiceToStripe() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(closedInvoice != null, "needs the closed period's invoice");
+        browser.signIn(console, "/invoices", "bob@acme", "bob");
+        browser.open(closedInvoice);
+        var resend = browser.driver.findElement(By.id("resend-to-stripe"));
+        ((JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView({block: 'center'})",
+                resend);
+        browser.screenshot("billing-admin-invoice-resend-to-stripe");
+        String before = present("stripe-invoice-id") ? text("stripe-invoice-id") : null;
+        browser.submit(resend);
+        String after = browser.open(browser.driver.getCurrentUrl());
+        ((JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView({block: 'center'})",
+                browser.driver.findElement(By.id("stripe-push-section")));
+        browser.screenshot("billing-admin-invoice-resent-to-stripe");
+        assertFalse(after.contains("Internal Server Error") || present("flash"), after);
+        assertTrue(java.util.Set.of("pending", "delivered").contains(text("stripe-push-state")), after);
+        if (before != null) {
+            assertEquals(before, text("stripe-invoice-id"), "the same Stripe invoice, never a second one");
+        }
     }
 
     private static boolean present(String id) {
