@@ -64,6 +64,15 @@ public class Fmt {
         return Labels.lineType(text(type));
     }
 
+    static String commitmentPeriod(Object period) {
+        return Labels.commitmentPeriod(text(period));
+    }
+
+    /** A decimal for a form field, without trailing zeros; empty when missing. */
+    static String plain(Object value) {
+        return Labels.plainDecimal(text(value));
+    }
+
     static String num(Object value) {
         return Formats.number(text(value));
     }

@@ -47,6 +47,23 @@ public final class Labels {
         return DIMENSIONS.getOrDefault(key, key);
     }
 
+    /** A contract commitment's period ({@code annual}, {@code whole_term}, …). */
+    public static String commitmentPeriod(String period) {
+        if (period == null || period.isBlank()) {
+            return "";
+        }
+        return period.equals("whole_term") ? "whole-term" : period.replace('_', ' ');
+    }
+
+    /**
+     * A decimal for a form field: the value without the service's trailing zeros ({@code 35.000000} reads
+     * {@code 35}); empty when there is none. Never rounded, so saving the form unchanged keeps the value.
+     */
+    public static String plainDecimal(String value) {
+        java.math.BigDecimal d = Formats.decimal(value);
+        return d == null ? (value == null ? "" : value) : d.stripTrailingZeros().toPlainString();
+    }
+
     /** An invoice line's type ({@code base_fee}, {@code overage}, …). */
     public static String lineType(String type) {
         if (type == null || type.isBlank()) {

@@ -367,6 +367,9 @@ class ConsoleBrowserIT {
                         + " + String.fromCharCode(b[0], b[1], b[2], b[3], b[4])); });",
                 href);
         assertTrue(String.valueOf(answer).startsWith("200 application/pdf %PDF-"), String.valueOf(answer));
+        // kept beside the screenshots, to be rendered (pdftoppm) and looked at like them (best effort: the checks
+        // above are the test)
+        keepPdf(href);
 
         assertFalse(present("credit-note"), "a member issues no credit notes");
 
@@ -421,6 +424,21 @@ class ConsoleBrowserIT {
         assertTrue(java.util.Set.of("pending", "delivered").contains(text("stripe-push-state")), after);
         if (before != null) {
             assertEquals(before, text("stripe-invoice-id"), "the same Stripe invoice, never a second one");
+        }
+    }
+
+    private static void keepPdf(String href) {
+        try {
+            Object pdf = ((JavascriptExecutor) browser.driver).executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                            + "fetch(arguments[0]).then(r => r.blob()).then(b => { const f = new FileReader();"
+                            + " f.onload = () => done(f.result.split(',')[1]); f.readAsDataURL(b); });",
+                    href);
+            java.nio.file.Files.createDirectories(Browser.SCREENSHOTS);
+            java.nio.file.Files.write(Browser.SCREENSHOTS.resolve("member-invoice.pdf"),
+                    java.util.Base64.getDecoder().decode(String.valueOf(pdf)));
+        } catch (RuntimeException | java.io.IOException e) {
+            System.out.println("[console-it] the invoice PDF was not kept: " + e);
         }
     }
 

@@ -28,4 +28,17 @@ class LabelsTest {
     void lineType(String type, String expected) {
         assertEquals(expected, Labels.lineType(type));
     }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', value = {"35.000000 | 35", "0.0000000000 | 0", "0.001500 | 0.0015", "100.00 | 100",
+            "'' | ''"})
+    void plainDecimalKeepsTheValueWithoutTrailingZeros(String value, String expected) {
+        assertEquals(expected, Labels.plainDecimal(value));
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', value = {"whole_term | whole-term", "annual | annual", "'' | ''"})
+    void commitmentPeriod(String period, String expected) {
+        assertEquals(expected, Labels.commitmentPeriod(period));
+    }
 }
