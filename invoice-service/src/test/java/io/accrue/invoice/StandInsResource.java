@@ -5,6 +5,7 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import io.accrue.localstack.StripeConnectStandIn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**

@@ -263,6 +263,10 @@ public final class LocalStack {
         env.put("ACCRUE_NOTIFICATION_SECRET", "local-notification-secret");
         env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
         env.put("ACCRUE_CONSOLE_CLIENT_SECRET", "local-console-secret");
+        // the seller on invoice documents: demo values, so a local invoice shows what a real one must carry
+        env.put("ACCRUE_INVOICE_ISSUER_NAME", "Accrue Local Demo Ltd");
+        env.put("ACCRUE_INVOICE_ISSUER_ADDRESS", "1 Example Street, London EC1A 1AA, GB");
+        env.put("ACCRUE_INVOICE_ISSUER_TAX_ID", "GB 000 0000 00");
         for (ServiceSpec other : SERVICES) {
             String key = "ACCRUE_" + other.name().replace("-service", "").toUpperCase() + "_URL";
             env.put(key, serviceUrl(other.name()));
@@ -286,6 +290,24 @@ public final class LocalStack {
             if (response.statusCode() / 100 != 2 && response.statusCode() != 409) {
                 log("could not provision demo organisation " + org[0] + ": " + response.statusCode() + " "
                         + response.body());
+                continue;
+            }
+            // the bill-to of its invoice documents (legal name, address, tax id), as a billing admin would set it
+            String details = "{\"legalName\":\"%s\",\"address\":{\"line1\":\"%s\",\"city\":\"%s\","
+                    + "\"postalCode\":\"%s\",\"country\":\"%s\"},\"taxId\":\"%s\"}";
+            details = org[0].equals("acme")
+                    ? details.formatted("Acme AI Inc.", "100 Market Street", "San Francisco", "94105", "US",
+                            "US 12-3456789")
+                    : details.formatted("Globex Labs GmbH", "Torstrasse 1", "Berlin", "10119", "DE", "DE 123456789");
+            HttpResponse<String> billTo = http.send(
+                    HttpRequest.newBuilder(URI.create(serviceUrl("subscription-service") + "/v1/accounts/" + org[0]
+                            + "/billing-details")).header("Authorization", "Bearer " + operator)
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(details)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (billTo.statusCode() / 100 != 2) {
+                log("could not set the billing details of " + org[0] + ": " + billTo.statusCode() + " "
+                        + billTo.body());
             }
         }
     }

@@ -54,6 +54,25 @@ public class Fmt {
         return text == null ? "" : text.length() <= 8 ? text : text.substring(0, 8);
     }
 
+    /** A price dimension key ({@code cache_write_1h}) as a billing admin reads it. */
+    static String dimension(Object key) {
+        return Labels.dimension(text(key));
+    }
+
+    /** An invoice line type ({@code base_fee}) as a billing admin reads it. */
+    static String lineType(Object type) {
+        return Labels.lineType(text(type));
+    }
+
+    static String commitmentPeriod(Object period) {
+        return Labels.commitmentPeriod(text(period));
+    }
+
+    /** A decimal for a form field, without trailing zeros; empty when missing. */
+    static String plain(Object value) {
+        return Labels.plainDecimal(text(value));
+    }
+
     static String num(Object value) {
         return Formats.number(text(value));
     }

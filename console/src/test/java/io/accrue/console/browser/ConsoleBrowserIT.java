@@ -367,6 +367,9 @@ class ConsoleBrowserIT {
                         + " + String.fromCharCode(b[0], b[1], b[2], b[3], b[4])); });",
                 href);
         assertTrue(String.valueOf(answer).startsWith("200 application/pdf %PDF-"), String.valueOf(answer));
+        // kept beside the screenshots, to be rendered (pdftoppm) and looked at like them (best effort: the checks
+        // above are the test)
+        keepPdf(href);
 
         assertFalse(present("credit-note"), "a member issues no credit notes");
 
@@ -391,6 +394,52 @@ class ConsoleBrowserIT {
         browser.signIn(console, "/invoices", "erin@globex", "erin");
         String globex = browser.open(href.replace("/pdf", ""));
         assertTrue(globex.contains("404"), "globex cannot open acme's invoice: " + globex);
+        closedInvoice = href.replace("/pdf", "");
+    }
+
+    /** The invoice of the closed period (set by the test above). */
+    static String closedInvoice;
+
+    /**
+     * The resend button in view, then pressed: the console hands the push back to invoice-service, which resumes
+     * from the Stripe ids it stored, so the page shows the same Stripe invoice (never a second one) and no error.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(10)
+    void billingAdminResendsAnInvoiceToStripe() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(closedInvoice != null, "needs the closed period's invoice");
+        browser.signIn(console, "/invoices", "bob@acme", "bob");
+        browser.open(closedInvoice);
+        var resend = browser.driver.findElement(By.id("resend-to-stripe"));
+        ((JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView({block: 'center'})",
+                resend);
+        browser.screenshot("billing-admin-invoice-resend-to-stripe");
+        String before = present("stripe-invoice-id") ? text("stripe-invoice-id") : null;
+        browser.submit(resend);
+        String after = browser.open(browser.driver.getCurrentUrl());
+        ((JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView({block: 'center'})",
+                browser.driver.findElement(By.id("stripe-push-section")));
+        browser.screenshot("billing-admin-invoice-resent-to-stripe");
+        assertFalse(after.contains("Internal Server Error") || present("flash"), after);
+        assertTrue(java.util.Set.of("pending", "delivered").contains(text("stripe-push-state")), after);
+        if (before != null) {
+            assertEquals(before, text("stripe-invoice-id"), "the same Stripe invoice, never a second one");
+        }
+    }
+
+    private static void keepPdf(String href) {
+        try {
+            Object pdf = ((JavascriptExecutor) browser.driver).executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                            + "fetch(arguments[0]).then(r => r.blob()).then(b => { const f = new FileReader();"
+                            + " f.onload = () => done(f.result.split(',')[1]); f.readAsDataURL(b); });",
+                    href);
+            java.nio.file.Files.createDirectories(Browser.SCREENSHOTS);
+            java.nio.file.Files.write(Browser.SCREENSHOTS.resolve("member-invoice.pdf"),
+                    java.util.Base64.getDecoder().decode(String.valueOf(pdf)));
+        } catch (RuntimeException | java.io.IOException e) {
+            System.out.println("[console-it] the invoice PDF was not kept: " + e);
+        }
     }
 
     private static boolean present(String id) {

@@ -2,6 +2,7 @@ package io.accrue.invoice.document;
 
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +20,7 @@ import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
 
+import io.accrue.common.money.MinorUnits;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
 import io.accrue.invoice.invoices.InvoiceViews.LineView;
 
@@ -55,6 +57,17 @@ public final class InvoicePdf {
      */
     public record Context(BillTo billTo, String correctsNumber, List<String> creditNotes, Instant dueAt,
             String paymentTerms, String paymentUrl) {}
+
+    /**
+     * A unit price as a finance reader expects it: at least the currency's minor unit ({@code 99} reads
+     * {@code 99.00}), finer prices at their own precision without trailing zeros ({@code 0.003000000000} reads
+     * {@code 0.003}); never rounded, since the line's amount is what was rounded.
+     */
+    static String unitPrice(BigDecimal unit, String currency) {
+        BigDecimal plain = unit.stripTrailingZeros();
+        int minor = MinorUnits.digits(currency);
+        return (plain.scale() < minor ? plain.setScale(minor) : plain).toPlainString();
+    }
 
     public static byte[] render(InvoiceDetail invoice, Issuer issuer, Context context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -117,7 +130,7 @@ public final class InvoicePdf {
             }
             lines.addCell(d);
             lines.addCell(cell(l.quantity().toPlainString(), true));
-            lines.addCell(cell(l.unitAmount() == null ? "" : l.unitAmount().toPlainString(), true));
+            lines.addCell(cell(l.unitAmount() == null ? "" : unitPrice(l.unitAmount(), invoice.currency()), true));
             lines.addCell(cell(l.amount().toPlainString(), true));
             // a cost-plus line lists what it charges per priced dimension, unrounded (the line rounds once)
             for (var dim : l.dimensions()) {

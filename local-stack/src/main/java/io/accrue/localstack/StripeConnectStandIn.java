@@ -1,4 +1,4 @@
-package io.accrue.invoice;
+package io.accrue.localstack;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -46,7 +46,7 @@ public final class StripeConnectStandIn implements ResponseDefinitionTransformer
     /** The platform's own account: requests without a {@code Stripe-Account} header. */
     public static final String PLATFORM = "platform";
     /** Longer than the test profile's Stripe read timeout. */
-    static final int LATE_ANSWER_MS = 4000;
+    public static final int LATE_ANSWER_MS = 4000;
     private static final long EPOCH = 1773568800L;
     private static final StripeConnectStandIn INSTANCE = new StripeConnectStandIn();
     private static final ObjectMapper JSON = new ObjectMapper();
