@@ -32,10 +32,29 @@ public record History(String currency, List<PlanSpec> plans, ContractSpec contra
 
     /**
      * Contract terms: at most one negotiated rate (on the {@code llm_tokens} meter or on a model), a monthly
-     * commitment (0 for none) and prepaid credits granted once for the whole term.
+     * commitment (0 for none), prepaid credits granted once for the whole term, and minimum spends (null or empty
+     * for none; at most one per period).
      */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record ContractSpec(String rateMeter, String rateModel, String rateKind, BigDecimal rateValue,
-            BigDecimal monthlyCommitment, BigDecimal prepaidCredits) {}
+            BigDecimal monthlyCommitment, BigDecimal prepaidCredits, List<Minimum> minimums) {
+
+        public ContractSpec(String rateMeter, String rateModel, String rateKind, BigDecimal rateValue,
+                BigDecimal monthlyCommitment, BigDecimal prepaidCredits) {
+            this(rateMeter, rateModel, rateKind, rateValue, monthlyCommitment, prepaidCredits, null);
+        }
+
+        /** The minimums, never null. */
+        public List<Minimum> minimumsOrNone() {
+            return minimums == null ? List.of() : minimums;
+        }
+    }
+
+    /**
+     * A contract minimum spend (billing-rules Invoices 8a): {@code amount} per {@code period} window ({@code monthly}
+     * or {@code quarterly}), the windows stepping from the contract's term start.
+     */
+    public record Minimum(String period, BigDecimal amount) {}
 
     /**
      * What happens during one period, in order of {@link Step#at()}. {@code rerunClose}: the close runs twice.
@@ -52,7 +71,12 @@ public record History(String currency, List<PlanSpec> plans, ContractSpec contra
      * <li>{@code replay}: post again every event this history posted so far;</li>
      * <li>{@code late}: post {@code events} dated in the previous period, after its close;</li>
      * <li>{@code plan_change}: move to {@code plan} (an index of {@link History#plans()}) with {@code timing};</li>
-     * <li>{@code cancel}: cancel with {@code timing} (only as the history's last step).</li>
+     * <li>{@code cancel}: cancel with {@code timing} (one that is not reactivated only in the last period);</li>
+     * <li>{@code reactivate}: revoke the scheduled cancellation, or restart the plan canceled now (S6);</li>
+     * <li>{@code credit_note}: credit the previous period's invoice (I12): {@code timing} {@code invoice} (every line
+     * with something left), {@code line} (one line whole) or {@code part} (half of one line, rounded down), the line
+     * chosen by {@code plan} among those with something left; with nothing left, a credit of one minor unit that
+     * must be refused {@code credit_note_invalid}.</li>
      * </ul>
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
