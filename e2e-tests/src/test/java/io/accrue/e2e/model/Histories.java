@@ -78,9 +78,18 @@ final class Histories {
                     out.add(new Tier(null, units.get(sorted.size()))); // the last tier is unbounded
                     return out;
                 });
-        return Combinators.combine(kind, money(currency, 500), allowance, packageSize, tiers)
-                .as((k, price, a, size, t) -> k.equals("tiered")
-                        ? new PlanSpec(k, price, a, size, t)
+        // I4: the agent_sessions and tool_calls meters of a tiered plan (an allowance, then a price per package)
+        Arbitrary<History.MeterSpec> sessions = Combinators.combine(Arbitraries.integers().between(0, 3),
+                money(currency, 30)).as((a, price) -> new History.MeterSpec("agent_sessions", a, 1, price));
+        Arbitrary<History.MeterSpec> toolCalls = Combinators.combine(Arbitraries.integers().between(0, 60),
+                Arbitraries.of(1L, 10L), unit)
+                .as((a, size, price) -> new History.MeterSpec("tool_calls", a, size, price));
+        Arbitrary<List<History.MeterSpec>> meters = Combinators.combine(sessions.injectNull(0.5),
+                toolCalls.injectNull(0.5))
+                .as((s, t) -> java.util.stream.Stream.of(s, t).filter(java.util.Objects::nonNull).toList());
+        return Combinators.combine(kind, money(currency, 500), allowance, packageSize, tiers, meters)
+                .as((k, price, a, size, t, m) -> k.equals("tiered")
+                        ? new PlanSpec(k, price, a, size, t, m.isEmpty() ? null : m)
                         : new PlanSpec(k, price, 0, 1, List.of()));
     }
 
@@ -119,7 +128,13 @@ final class Histories {
     static Arbitrary<Event> event() {
         return Combinators.combine(Arbitraries.of(MODELS), Arbitraries.longs().between(0, 2_000_000),
                 Arbitraries.integers().between(0, 100), Arbitraries.longs().between(0, 500_000))
-                .as((model, in, cachedPercent, out) -> new Event(null, model, in, in * cachedPercent / 100, out));
+                .as((model, in, cachedPercent, out) -> new Event(null, model, in, in * cachedPercent / 100, out))
+                // U10a: an agent session of a small pool (so sessions repeat within and across periods), tool calls
+                .flatMap(e -> Combinators.combine(Arbitraries.of("", "", "s0", "s1", "s2"),
+                        Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(0)),
+                                Tuple.of(1, Arbitraries.integers().between(1, 40))))
+                        .as((session, tools) -> new Event(null, e.model(), e.inputTokens(), e.cachedTokens(),
+                                e.outputTokens(), session.isEmpty() ? null : session, tools)));
     }
 
     static Arbitrary<Step> step() {
@@ -204,8 +219,11 @@ final class Histories {
                                 // a repeated event keeps the id of its first occurrence in the batch
                                 int first = step.events().indexOf(ev);
                                 String id = "e" + p + "-" + s + "-" + first;
+                                // late events carry no session: which window counts a session first recorded
+                                // after its close is not what this check is about (U10a counts it once)
                                 events.add(new Event(id, ev.model(), ev.inputTokens(), ev.cachedTokens(),
-                                        ev.outputTokens()));
+                                        ev.outputTokens(), step.kind().equals("late") ? null : ev.session(),
+                                        ev.toolCalls()));
                             }
                         }
                         kept.add(new Step(step.kind(), step.at(), events, null, null));

@@ -24,8 +24,28 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record History(String currency, List<PlanSpec> plans, ContractSpec contract, List<PeriodScript> periods) {
 
-    /** {@code flat}, {@code tiered} (allowance, package size, graduated tiers on llm_tokens) or {@code pay_per_token}. */
-    public record PlanSpec(String kind, BigDecimal basePrice, long allowance, long packageSize, List<Tier> tiers) {}
+    /**
+     * {@code flat}, {@code tiered} (allowance, package size, graduated tiers on llm_tokens; {@code meters}: the
+     * overage of other meters, null for none) or {@code pay_per_token}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record PlanSpec(String kind, BigDecimal basePrice, long allowance, long packageSize, List<Tier> tiers,
+            List<MeterSpec> meters) {
+
+        public PlanSpec(String kind, BigDecimal basePrice, long allowance, long packageSize, List<Tier> tiers) {
+            this(kind, basePrice, allowance, packageSize, tiers, null);
+        }
+
+        public List<MeterSpec> metersOrNone() {
+            return meters == null ? List.of() : meters;
+        }
+    }
+
+    /**
+     * The overage of {@code agent_sessions} or {@code tool_calls} (I4): {@code allowance} included, then
+     * {@code unitAmount} per package of {@code packageSize} (one unbounded tier).
+     */
+    public record MeterSpec(String meter, long allowance, long packageSize, BigDecimal unitAmount) {}
 
     /** A graduated tier: {@code upTo} counts overage units (null for the last, unbounded tier). */
     public record Tier(Long upTo, BigDecimal unitAmount) {}
@@ -82,8 +102,18 @@ public record History(String currency, List<PlanSpec> plans, ContractSpec contra
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Step(String kind, int at, List<Event> events, Integer plan, String timing) {}
 
-    /** A usage event: {@code id} is unique within the history; tokens as an AI gateway reports them. */
-    public record Event(String id, String model, long inputTokens, long cachedTokens, long outputTokens) {}
+    /**
+     * A usage event: {@code id} is unique within the history; tokens as an AI gateway reports them; {@code session}
+     * an agent session id (null for none, U10a) and {@code toolCalls} its tool calls.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Event(String id, String model, long inputTokens, long cachedTokens, long outputTokens,
+            String session, int toolCalls) {
+
+        public Event(String id, String model, long inputTokens, long cachedTokens, long outputTokens) {
+            this(id, model, inputTokens, cachedTokens, outputTokens, null, 0);
+        }
+    }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -388,7 +388,10 @@ final class HistoryRunner {
         body.put("interval", "month");
         body.put("basePrices", Map.of(currency, p.basePrice()));
         if (p.kind().equals("tiered")) {
-            body.put("allowances", Map.of("llm_tokens", p.allowance()));
+            Map<String, Object> allowances = new LinkedHashMap<>();
+            allowances.put("llm_tokens", p.allowance());
+            p.metersOrNone().forEach(m -> allowances.put(m.meter(), m.allowance()));
+            body.put("allowances", allowances);
             List<Map<String, Object>> tiers = new ArrayList<>();
             for (History.Tier t : p.tiers()) {
                 Map<String, Object> tier = new LinkedHashMap<>();
@@ -398,7 +401,11 @@ final class HistoryRunner {
                 tier.put("unitAmount", t.unitAmount());
                 tiers.add(tier);
             }
-            body.put("overage", List.of(Map.of("meter", "llm_tokens", "packageSize", p.packageSize(), "tiers", tiers)));
+            List<Map<String, Object>> overage = new ArrayList<>();
+            overage.add(Map.of("meter", "llm_tokens", "packageSize", p.packageSize(), "tiers", tiers));
+            p.metersOrNone().forEach(m -> overage.add(Map.of("meter", m.meter(), "packageSize", m.packageSize(),
+                    "tiers", List.of(Map.of("unitAmount", m.unitAmount())))));
+            body.put("overage", overage);
         }
         return body;
     }
@@ -449,9 +456,16 @@ final class HistoryRunner {
     }
 
     private static Map<String, Object> eventBody(Event e, Instant occurredAt) {
-        return Map.of("eventId", e.id(), "endUserId", "u-1", "model", e.model(), "inputTokens", e.inputTokens(),
-                "cachedTokens", e.cachedTokens(), "outputTokens", e.outputTokens(), "occurredAt",
-                occurredAt.toString());
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("eventId", e.id(), "endUserId", "u-1", "model",
+                e.model(), "inputTokens", e.inputTokens(), "cachedTokens", e.cachedTokens(), "outputTokens",
+                e.outputTokens(), "occurredAt", occurredAt.toString()));
+        if (e.session() != null) {
+            body.put("agentSessionId", e.session());
+        }
+        if (e.toolCalls() > 0) {
+            body.put("toolCalls", e.toolCalls());
+        }
+        return body;
     }
 
     /** Every event posted so far, again: each one a duplicate, nothing changes. */

@@ -288,6 +288,13 @@ public final class ReferenceModel {
         List<Draft> drafts = new ArrayList<>();
         long usedBefore = 0;
         long overageBefore = 0;
+        // the other meters (I4), consumed in order the same way: used and overage charged so far, per meter
+        Map<String, Long> meterUsedBefore = new TreeMap<>();
+        Map<String, Long> meterOverageBefore = new TreeMap<>();
+        // U10a: a session counts once in the period, in the window of its first event
+        Map<String, Instant> sessionStarts = new TreeMap<>();
+        usage.stream().filter(u -> u.event().session() != null)
+                .forEach(u -> sessionStarts.merge(u.event().session(), u.at(), ReferenceModel::earliest));
         for (int i = 0; i < segments.size(); i++) {
             Instant from = i == 0 ? start : latest(segments.get(i).from(), start);
             Instant to = i == segments.size() - 1 ? end : earliest(segments.get(i + 1).from(), end);
@@ -306,6 +313,27 @@ public final class ReferenceModel {
             } else if (plan.kind().equals("pay_per_token")) {
                 drafts.addAll(costPlus(window, contract, rate, from));
             }
+            Map<String, Long> meterUsed = Map.of(
+                    "agent_sessions", sessionStarts.values().stream()
+                            .filter(at -> !at.isBefore(from) && at.isBefore(to)).count(),
+                    "tool_calls", window.stream().mapToLong(Event::toolCalls).sum());
+            if (plan.kind().equals("tiered") || plan.kind().equals("pay_per_token")) {
+                // I4: every plan meter's overage (cost-plus plans skip only the llm_tokens rule, I5)
+                for (History.MeterSpec m : plan.metersOrNone()) {
+                    long before = meterUsedBefore.getOrDefault(m.meter(), 0L);
+                    long over = meterUsed.get(m.meter()) - Math.max(0, m.allowance() - before);
+                    if (over > 0) {
+                        PlanSpec single = new PlanSpec("tiered", BigDecimal.ZERO, m.allowance(), m.packageSize(),
+                                List.of(new Tier(null, m.unitAmount())));
+                        long overBefore = meterOverageBefore.getOrDefault(m.meter(), 0L);
+                        for (Draft d : overage(single, null, overBefore, over, from)) {
+                            drafts.add(new Draft(d.type(), m.meter(), d.from(), d.exact()));
+                        }
+                        meterOverageBefore.put(m.meter(), overBefore + over);
+                    }
+                }
+            }
+            meterUsed.forEach((meter, n) -> meterUsedBefore.merge(meter, n, Long::sum));
             // flat plans charge no overage (I4); their usage still consumes the allowance of later segments
             usedBefore += used;
         }

@@ -209,6 +209,24 @@ class ReferenceModelTest {
     }
 
     @Test
+    void agentSessionsCountOncePerSessionAndToolCallsByPackage() {
+        PlanSpec plan = new PlanSpec("tiered", BigDecimal.ZERO, 1_000_000, 1, List.of(new Tier(null, BigDecimal.ONE)),
+                List.of(new History.MeterSpec("agent_sessions", 1, 1, new BigDecimal("5.00")),
+                        new History.MeterSpec("tool_calls", 10, 10, new BigDecimal("0.50"))));
+        // s0 twice, s1 once, s2 once: 3 sessions − 1 included = 2 × 5.00; 7 + 8 + 9 + 0 = 24 tool calls − 10 = 14:
+        // 2 packages × 0.50
+        List<Usage> usage = List.of(
+                new Usage(Instant.parse("2027-04-10T00:00:00Z"), new Event("a", "gpt-4o", 10, 0, 1, "s0", 7)),
+                new Usage(Instant.parse("2027-04-12T00:00:00Z"), new Event("b", "gpt-4o", 10, 0, 1, "s0", 8)),
+                new Usage(Instant.parse("2027-04-15T00:00:00Z"), new Event("c", "gpt-4o", 10, 0, 1, "s1", 9)),
+                new Usage(Instant.parse("2027-04-20T00:00:00Z"), new Event("d", "gpt-4o", 10, 0, 1, "s2", 0)));
+        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)), usage, null, BigDecimal.ZERO,
+                List.of());
+        assertEquals("overage[agent_sessions]@2027-04-01T00:00:00Z=10.00 overage[tool_calls]@2027-04-01T00:00:00Z=1.00",
+                lines(invoice));
+    }
+
+    @Test
     void quarterlyMinimumSettledByTheInvoiceThatEndsTheQuarter() {
         var contract = minimums("0", "0", new History.Minimum("monthly", new BigDecimal("150")),
                 new History.Minimum("quarterly", new BigDecimal("1000")));
