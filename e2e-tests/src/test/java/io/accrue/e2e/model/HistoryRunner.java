@@ -62,6 +62,8 @@ final class HistoryRunner {
     private static volatile boolean contractServiceDown;
     /** Invoices compared with the model in this batch (a check that compares nothing proves nothing). */
     final java.util.concurrent.atomic.AtomicInteger compared = new java.util.concurrent.atomic.AtomicInteger();
+    /** What the compared invoices exercised: lines by type or meter (minimum top-ups, sessions…) and credit notes. */
+    final Map<String, Integer> exercised = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long closing;
     private long running;
 
@@ -141,8 +143,8 @@ final class HistoryRunner {
         long t0 = System.nanoTime();
         checkDrawdownLedger(orgs);
         retire(orgs);
-        System.out.printf("[model] %d invoices compared; closes %.1f s (runs %.1f s), ledger %.1f s%n", compared.get(),
-                closing / 1e9, running / 1e9, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("[model] %d invoices compared; closes %.1f s (runs %.1f s), ledger %.1f s; exercised %s%n",
+                compared.get(), closing / 1e9, running / 1e9, (System.nanoTime() - t0) / 1e9, exercised);
         return orgs.stream().map(o -> o.failures).toList();
     }
 
@@ -549,6 +551,7 @@ final class HistoryRunner {
         expect(given().auth().oauth2(org.admin).contentType(ContentType.JSON)
                 .post(Suite.url("subscription-service") + "/v1/accounts/{org}/subscription/reactivate", org.id),
                 200, "reactivate");
+        exercised.merge("reactivation", 1, Integer::sum);
         if (org.cancelAtPeriodEnd) {
             org.cancelAtPeriodEnd = false;
             return;
@@ -607,6 +610,7 @@ final class HistoryRunner {
                     .body(Map.of("reason", "model check: over-credit", "lines",
                             List.of(Map.of("position", position, "amount", minorUnit))))
                     .post(url, org.id, invoiceId);
+            exercised.merge("credit_note.refused", 1, Integer::sum);
             if (r.statusCode() != 422 || !"credit_note_invalid".equals(r.jsonPath().getString("code"))) {
                 throw new AssertionError("crediting line " + position + " of a fully credited invoice: HTTP "
                         + r.statusCode() + " " + r.asString() + ", expected 422 credit_note_invalid");
@@ -650,6 +654,8 @@ final class HistoryRunner {
             return;
         }
         JsonPath note = expect(r, 201, "credit note " + body + " of invoice " + invoiceId).jsonPath();
+        exercised.merge(expected.credits().signum() > 0 ? "credit_note.returning_credits" : "credit_note", 1,
+                Integer::sum);
         BigDecimal noteTotal = new BigDecimal(note.getString("total"));
         BigDecimal returned = BigDecimal.ZERO;
         BigDecimal creditLines = BigDecimal.ZERO;
@@ -855,6 +861,10 @@ final class HistoryRunner {
         }
         BigDecimal total = new BigDecimal(detail.getString("total"));
         compared.incrementAndGet();
+        for (Line l : actual) {
+            exercised.merge(l.key().isEmpty() || l.type().equals("llm_usage") ? l.type() : l.type() + "." + l.key(), 1,
+                    Integer::sum);
+        }
         if (sum.compareTo(total) != 0) {
             org.fail("period " + k + ": total " + total + " is not the exact sum of its lines " + sum);
         }
