@@ -40,7 +40,7 @@ final class Histories {
                 Tuple.of(1, "JPY"), Tuple.of(1, "KWD"), Tuple.of(1, "CHF"));
         return currency.flatMap(cur -> Combinators.combine(
                 sized(plan(cur), 1, 3),
-                contract(cur).injectNull(0.6),
+                contract(cur).injectNull(0.5),
                 sized(period(), 1, 3))
                 .as((plans, contract, periods) -> normalise(new History(cur, plans, contract, periods), defects)));
     }
@@ -79,13 +79,13 @@ final class Histories {
                     return out;
                 });
         // I4: the agent_sessions and tool_calls meters of a tiered plan (an allowance, then a price per package)
-        Arbitrary<History.MeterSpec> sessions = Combinators.combine(Arbitraries.integers().between(0, 3),
+        Arbitrary<History.MeterSpec> sessions = Combinators.combine(Arbitraries.integers().between(0, 2),
                 money(currency, 30)).as((a, price) -> new History.MeterSpec("agent_sessions", a, 1, price));
-        Arbitrary<History.MeterSpec> toolCalls = Combinators.combine(Arbitraries.integers().between(0, 60),
+        Arbitrary<History.MeterSpec> toolCalls = Combinators.combine(Arbitraries.integers().between(0, 30),
                 Arbitraries.of(1L, 10L), unit)
                 .as((a, size, price) -> new History.MeterSpec("tool_calls", a, size, price));
-        Arbitrary<List<History.MeterSpec>> meters = Combinators.combine(sessions.injectNull(0.5),
-                toolCalls.injectNull(0.5))
+        Arbitrary<List<History.MeterSpec>> meters = Combinators.combine(sessions.injectNull(0.3),
+                toolCalls.injectNull(0.4))
                 .as((s, t) -> java.util.stream.Stream.of(s, t).filter(java.util.Objects::nonNull).toList());
         return Combinators.combine(kind, money(currency, 500), allowance, packageSize, tiers, meters)
                 .as((k, price, a, size, t, m) -> k.equals("tiered")
@@ -111,8 +111,8 @@ final class Histories {
                         BigDecimal.valueOf(currency.equals("JPY") ? 40_000 : 400)).ofScale(4)));
         // I8a: a monthly and / or a quarterly minimum spend (the quarterly window is a stub in a shorter history)
         Arbitrary<List<Minimum>> minimums = Combinators.combine(
-                money(currency, 600).map(a -> new Minimum("monthly", a)).injectNull(0.6),
-                money(currency, 1500).map(a -> new Minimum("quarterly", a)).injectNull(0.7))
+                money(currency, 600).map(a -> new Minimum("monthly", a)).injectNull(0.4),
+                money(currency, 1500).map(a -> new Minimum("quarterly", a)).injectNull(0.6))
                 .as((monthly, quarterly) -> java.util.stream.Stream.of(monthly, quarterly)
                         .filter(java.util.Objects::nonNull).toList());
         return Combinators.combine(target, kind, discount, perPackage, perToken, commitment, credits, minimums)
@@ -130,7 +130,7 @@ final class Histories {
                 Arbitraries.integers().between(0, 100), Arbitraries.longs().between(0, 500_000))
                 .as((model, in, cachedPercent, out) -> new Event(null, model, in, in * cachedPercent / 100, out))
                 // U10a: an agent session of a small pool (so sessions repeat within and across periods), tool calls
-                .flatMap(e -> Combinators.combine(Arbitraries.of("", "", "s0", "s1", "s2"),
+                .flatMap(e -> Combinators.combine(Arbitraries.of("", "s0", "s1", "s2", "s3", "s4"),
                         Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(0)),
                                 Tuple.of(1, Arbitraries.integers().between(1, 40))))
                         .as((session, tools) -> new Event(null, e.model(), e.inputTokens(), e.cachedTokens(),
@@ -162,7 +162,7 @@ final class Histories {
                 Arbitraries.of("invoice", "line", "part"))
                 .as((a, line, scope) -> new Step("credit_note", a, null, line, scope));
         return Arbitraries.frequencyOf(Tuple.of(6, usage), Tuple.of(1, replay),
-                Tuple.of(2, late), Tuple.of(2, change), Tuple.of(2, cancel), Tuple.of(1, reactivate),
+                Tuple.of(2, late), Tuple.of(2, change), Tuple.of(2, cancel), Tuple.of(2, reactivate),
                 Tuple.of(2, creditNote));
     }
 
