@@ -8,6 +8,7 @@ import java.util.TreeSet;
 
 import io.accrue.e2e.model.History.ContractSpec;
 import io.accrue.e2e.model.History.Event;
+import io.accrue.e2e.model.History.Minimum;
 import io.accrue.e2e.model.History.PeriodScript;
 import io.accrue.e2e.model.History.PlanSpec;
 import io.accrue.e2e.model.History.Step;
@@ -21,8 +22,9 @@ import net.jqwik.api.Tuple;
 /**
  * jqwik generators of {@link History}s. Everything is built from jqwik's own arbitraries, so a failing history
  * shrinks (fewer periods, steps and events, smaller numbers, simpler plans). {@link #normalise} then makes any
- * generated (or shrunk) value a valid script: one plan change per period and never to the plan in effect, a
- * cancellation only as the very last step, late usage only after a first close, event ids unique.
+ * generated (or shrunk) value a valid script: one plan change per period and never to the plan in effect, none
+ * while canceled, a cancellation that stands only in the last period (one reactivated within its period anywhere),
+ * no usage while canceled, late usage only after a first close, event ids unique.
  */
 final class Histories {
 
@@ -38,7 +40,7 @@ final class Histories {
                 Tuple.of(1, "JPY"), Tuple.of(1, "KWD"), Tuple.of(1, "CHF"));
         return currency.flatMap(cur -> Combinators.combine(
                 sized(plan(cur), 1, 3),
-                contract(cur).injectNull(0.6),
+                contract(cur).injectNull(0.5),
                 sized(period(), 1, 3))
                 .as((plans, contract, periods) -> normalise(new History(cur, plans, contract, periods), defects)));
     }
@@ -76,9 +78,18 @@ final class Histories {
                     out.add(new Tier(null, units.get(sorted.size()))); // the last tier is unbounded
                     return out;
                 });
-        return Combinators.combine(kind, money(currency, 500), allowance, packageSize, tiers)
-                .as((k, price, a, size, t) -> k.equals("tiered")
-                        ? new PlanSpec(k, price, a, size, t)
+        // I4: the agent_sessions and tool_calls meters of a tiered plan (an allowance, then a price per package)
+        Arbitrary<History.MeterSpec> sessions = Combinators.combine(Arbitraries.integers().between(0, 2),
+                money(currency, 30)).as((a, price) -> new History.MeterSpec("agent_sessions", a, 1, price));
+        Arbitrary<History.MeterSpec> toolCalls = Combinators.combine(Arbitraries.integers().between(0, 30),
+                Arbitraries.of(1L, 10L), unit)
+                .as((a, size, price) -> new History.MeterSpec("tool_calls", a, size, price));
+        Arbitrary<List<History.MeterSpec>> meters = Combinators.combine(sessions.injectNull(0.3),
+                toolCalls.injectNull(0.4))
+                .as((s, t) -> java.util.stream.Stream.of(s, t).filter(java.util.Objects::nonNull).toList());
+        return Combinators.combine(kind, money(currency, 500), allowance, packageSize, tiers, meters)
+                .as((k, price, a, size, t, m) -> k.equals("tiered")
+                        ? new PlanSpec(k, price, a, size, t, m.isEmpty() ? null : m)
                         : new PlanSpec(k, price, 0, 1, List.of()));
     }
 
@@ -98,19 +109,32 @@ final class Histories {
                 Tuple.of(1, Arbitraries.just(BigDecimal.ZERO)),
                 Tuple.of(2, Arbitraries.bigDecimals().between(BigDecimal.ZERO,
                         BigDecimal.valueOf(currency.equals("JPY") ? 40_000 : 400)).ofScale(4)));
-        return Combinators.combine(target, kind, discount, perPackage, perToken, commitment, credits)
-                .as((t, k, d, pp, pt, c, cr) -> switch (t) {
+        // I8a: a monthly and / or a quarterly minimum spend (the quarterly window is a stub in a shorter history)
+        Arbitrary<List<Minimum>> minimums = Combinators.combine(
+                money(currency, 600).map(a -> new Minimum("monthly", a)).injectNull(0.4),
+                money(currency, 1500).map(a -> new Minimum("quarterly", a)).injectNull(0.6))
+                .as((monthly, quarterly) -> java.util.stream.Stream.of(monthly, quarterly)
+                        .filter(java.util.Objects::nonNull).toList());
+        return Combinators.combine(target, kind, discount, perPackage, perToken, commitment, credits, minimums)
+                .as((t, k, d, pp, pt, c, cr, mins) -> switch (t) {
                     case "meter" ->
-                        new ContractSpec("llm_tokens", null, k, k.equals("discount_percent") ? d : pp, c, cr);
-                    case "model" -> new ContractSpec(null, "gpt-4o", k, k.equals("discount_percent") ? d : pt, c, cr);
-                    default -> new ContractSpec(null, null, null, null, c, cr);
+                        new ContractSpec("llm_tokens", null, k, k.equals("discount_percent") ? d : pp, c, cr, mins);
+                    case "model" ->
+                        new ContractSpec(null, "gpt-4o", k, k.equals("discount_percent") ? d : pt, c, cr, mins);
+                    default -> new ContractSpec(null, null, null, null, c, cr, mins);
                 });
     }
 
     static Arbitrary<Event> event() {
         return Combinators.combine(Arbitraries.of(MODELS), Arbitraries.longs().between(0, 2_000_000),
                 Arbitraries.integers().between(0, 100), Arbitraries.longs().between(0, 500_000))
-                .as((model, in, cachedPercent, out) -> new Event(null, model, in, in * cachedPercent / 100, out));
+                .as((model, in, cachedPercent, out) -> new Event(null, model, in, in * cachedPercent / 100, out))
+                // U10a: an agent session of a small pool (so sessions repeat within and across periods), tool calls
+                .flatMap(e -> Combinators.combine(Arbitraries.of("", "s0", "s1", "s2", "s3", "s4"),
+                        Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(0)),
+                                Tuple.of(1, Arbitraries.integers().between(1, 40))))
+                        .as((session, tools) -> new Event(null, e.model(), e.inputTokens(), e.cachedTokens(),
+                                e.outputTokens(), session.isEmpty() ? null : session, tools)));
     }
 
     static Arbitrary<Step> step() {
@@ -132,8 +156,14 @@ final class Histories {
                 .as((a, plan, timing) -> new Step("plan_change", a, null, plan, timing));
         Arbitrary<Step> cancel = Combinators.combine(at, Arbitraries.of("now", "period_end"))
                 .as((a, timing) -> new Step("cancel", a, null, null, timing));
+        Arbitrary<Step> reactivate = at.map(a -> new Step("reactivate", a, null, null, null));
+        // I12: credit the previous period's invoice, whole, one line, or half of one line (plan selects the line)
+        Arbitrary<Step> creditNote = Combinators.combine(at, Arbitraries.integers().between(0, 9),
+                Arbitraries.of("invoice", "line", "part"))
+                .as((a, line, scope) -> new Step("credit_note", a, null, line, scope));
         return Arbitraries.frequencyOf(Tuple.of(6, usage), Tuple.of(1, replay),
-                Tuple.of(2, late), Tuple.of(2, change), Tuple.of(1, cancel));
+                Tuple.of(2, late), Tuple.of(2, change), Tuple.of(2, cancel), Tuple.of(2, reactivate),
+                Tuple.of(2, creditNote));
     }
 
     static Arbitrary<PeriodScript> period() {
@@ -160,6 +190,8 @@ final class Histories {
         boolean usageAllowed = h.currency().equals("USD") || defects.costCurrencyIndependent();
         List<PeriodScript> periods = new ArrayList<>();
         int current = 0;
+        // S5, S6: "now" while canceled (until a reactivation), "period_end" while a cancellation is scheduled
+        String canceled = null;
         for (int p = 0; p < h.periods().size(); p++) {
             List<Step> steps = new ArrayList<>();
             for (Step step : h.periods().get(p).steps()) {
@@ -174,7 +206,9 @@ final class Histories {
                 Step step = steps.get(s);
                 switch (step.kind()) {
                     case "usage", "late", "replay" -> {
-                        if (!usageAllowed || (step.kind().equals("late") && p == 0)) {
+                        // no usage is reported for a canceled account (between a cancellation now and its
+                        // reactivation): the check does not say what ingestion answers then
+                        if (!usageAllowed || (step.kind().equals("late") && p == 0) || "now".equals(canceled)) {
                             continue;
                         }
                         List<Event> events = null;
@@ -185,15 +219,18 @@ final class Histories {
                                 // a repeated event keeps the id of its first occurrence in the batch
                                 int first = step.events().indexOf(ev);
                                 String id = "e" + p + "-" + s + "-" + first;
+                                // late events carry no session: which window counts a session first recorded
+                                // after its close is not what this check is about (U10a counts it once)
                                 events.add(new Event(id, ev.model(), ev.inputTokens(), ev.cachedTokens(),
-                                        ev.outputTokens()));
+                                        ev.outputTokens(), step.kind().equals("late") ? null : ev.session(),
+                                        ev.toolCalls()));
                             }
                         }
                         kept.add(new Step(step.kind(), step.at(), events, null, null));
                     }
                     case "plan_change" -> {
                         int target = step.plan() % h.plans().size();
-                        if (changed || target == current) {
+                        if (changed || target == current || canceled != null) {
                             continue;
                         }
                         changed = true;
@@ -205,12 +242,40 @@ final class Histories {
                         kept.add(new Step(step.kind(), step.at(), null, target, step.timing()));
                     }
                     case "cancel" -> {
-                        if (lastPeriod && s == steps.size() - 1) {
+                        // never beside a scheduled plan change (which of the two the boundary applies is not
+                        // what this check is about)
+                        if (canceled == null && pending == null) {
+                            canceled = step.timing();
                             kept.add(new Step(step.kind(), step.at(), null, null, step.timing()));
+                        }
+                    }
+                    case "credit_note" -> {
+                        // an invoice to credit is the previous period's; after an outage its credit return would
+                        // race the close that waits for contract-service (not what this check is about)
+                        if (p > 0 && !h.periods().get(p - 1).contractServiceDown()) {
+                            kept.add(step);
+                        }
+                    }
+                    case "reactivate" -> {
+                        // S6: revokes a scheduled cancellation, or restarts the plan canceled now
+                        if (canceled != null) {
+                            canceled = null;
+                            kept.add(new Step(step.kind(), step.at(), null, null, null));
                         }
                     }
                     default -> throw new IllegalArgumentException(step.kind());
                 }
+            }
+            if (canceled != null && !lastPeriod) {
+                // a cancellation that stands ends the history: only the last period may keep one (the steps the
+                // cancellation made the loop drop stay dropped: the script stays valid, only shorter)
+                for (int i = kept.size() - 1; i >= 0; i--) {
+                    if (kept.get(i).kind().equals("cancel")) {
+                        kept.remove(i);
+                        break;
+                    }
+                }
+                canceled = null;
             }
             if (pending != null) {
                 current = pending;

@@ -24,18 +24,57 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record History(String currency, List<PlanSpec> plans, ContractSpec contract, List<PeriodScript> periods) {
 
-    /** {@code flat}, {@code tiered} (allowance, package size, graduated tiers on llm_tokens) or {@code pay_per_token}. */
-    public record PlanSpec(String kind, BigDecimal basePrice, long allowance, long packageSize, List<Tier> tiers) {}
+    /**
+     * {@code flat}, {@code tiered} (allowance, package size, graduated tiers on llm_tokens; {@code meters}: the
+     * overage of other meters, null for none) or {@code pay_per_token}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record PlanSpec(String kind, BigDecimal basePrice, long allowance, long packageSize, List<Tier> tiers,
+            List<MeterSpec> meters) {
+
+        public PlanSpec(String kind, BigDecimal basePrice, long allowance, long packageSize, List<Tier> tiers) {
+            this(kind, basePrice, allowance, packageSize, tiers, null);
+        }
+
+        public List<MeterSpec> metersOrNone() {
+            return meters == null ? List.of() : meters;
+        }
+    }
+
+    /**
+     * The overage of {@code agent_sessions} or {@code tool_calls} (I4): {@code allowance} included, then
+     * {@code unitAmount} per package of {@code packageSize} (one unbounded tier).
+     */
+    public record MeterSpec(String meter, long allowance, long packageSize, BigDecimal unitAmount) {}
 
     /** A graduated tier: {@code upTo} counts overage units (null for the last, unbounded tier). */
     public record Tier(Long upTo, BigDecimal unitAmount) {}
 
     /**
      * Contract terms: at most one negotiated rate (on the {@code llm_tokens} meter or on a model), a monthly
-     * commitment (0 for none) and prepaid credits granted once for the whole term.
+     * commitment (0 for none), prepaid credits granted once for the whole term, and minimum spends (null or empty
+     * for none; at most one per period).
      */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record ContractSpec(String rateMeter, String rateModel, String rateKind, BigDecimal rateValue,
-            BigDecimal monthlyCommitment, BigDecimal prepaidCredits) {}
+            BigDecimal monthlyCommitment, BigDecimal prepaidCredits, List<Minimum> minimums) {
+
+        public ContractSpec(String rateMeter, String rateModel, String rateKind, BigDecimal rateValue,
+                BigDecimal monthlyCommitment, BigDecimal prepaidCredits) {
+            this(rateMeter, rateModel, rateKind, rateValue, monthlyCommitment, prepaidCredits, null);
+        }
+
+        /** The minimums, never null. */
+        public List<Minimum> minimumsOrNone() {
+            return minimums == null ? List.of() : minimums;
+        }
+    }
+
+    /**
+     * A contract minimum spend (billing-rules Invoices 8a): {@code amount} per {@code period} window ({@code monthly}
+     * or {@code quarterly}), the windows stepping from the contract's term start.
+     */
+    public record Minimum(String period, BigDecimal amount) {}
 
     /**
      * What happens during one period, in order of {@link Step#at()}. {@code rerunClose}: the close runs twice.
@@ -52,14 +91,29 @@ public record History(String currency, List<PlanSpec> plans, ContractSpec contra
      * <li>{@code replay}: post again every event this history posted so far;</li>
      * <li>{@code late}: post {@code events} dated in the previous period, after its close;</li>
      * <li>{@code plan_change}: move to {@code plan} (an index of {@link History#plans()}) with {@code timing};</li>
-     * <li>{@code cancel}: cancel with {@code timing} (only as the history's last step).</li>
+     * <li>{@code cancel}: cancel with {@code timing} (one that is not reactivated only in the last period);</li>
+     * <li>{@code reactivate}: revoke the scheduled cancellation, or restart the plan canceled now (S6);</li>
+     * <li>{@code credit_note}: credit the previous period's invoice (I12): {@code timing} {@code invoice} (every line
+     * with something left), {@code line} (one line whole) or {@code part} (half of one line, rounded down), the line
+     * chosen by {@code plan} among those with something left; with nothing left, a credit of one minor unit that
+     * must be refused {@code credit_note_invalid}.</li>
      * </ul>
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Step(String kind, int at, List<Event> events, Integer plan, String timing) {}
 
-    /** A usage event: {@code id} is unique within the history; tokens as an AI gateway reports them. */
-    public record Event(String id, String model, long inputTokens, long cachedTokens, long outputTokens) {}
+    /**
+     * A usage event: {@code id} is unique within the history; tokens as an AI gateway reports them; {@code session}
+     * an agent session id (null for none, U10a) and {@code toolCalls} its tool calls.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Event(String id, String model, long inputTokens, long cachedTokens, long outputTokens,
+            String session, int toolCalls) {
+
+        public Event(String id, String model, long inputTokens, long cachedTokens, long outputTokens) {
+            this(id, model, inputTokens, cachedTokens, outputTokens, null, 0);
+        }
+    }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -62,6 +62,8 @@ final class HistoryRunner {
     private static volatile boolean contractServiceDown;
     /** Invoices compared with the model in this batch (a check that compares nothing proves nothing). */
     final java.util.concurrent.atomic.AtomicInteger compared = new java.util.concurrent.atomic.AtomicInteger();
+    /** What the compared invoices exercised: lines by type or meter (minimum top-ups, sessions…) and credit notes. */
+    final Map<String, Integer> exercised = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long closing;
     private long running;
 
@@ -141,8 +143,8 @@ final class HistoryRunner {
         long t0 = System.nanoTime();
         checkDrawdownLedger(orgs);
         retire(orgs);
-        System.out.printf("[model] %d invoices compared; closes %.1f s (runs %.1f s), ledger %.1f s%n", compared.get(),
-                closing / 1e9, running / 1e9, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("[model] %d invoices compared; closes %.1f s (runs %.1f s), ledger %.1f s; exercised %s%n",
+                compared.get(), closing / 1e9, running / 1e9, (System.nanoTime() - t0) / 1e9, exercised);
         return orgs.stream().map(o -> o.failures).toList();
     }
 
@@ -275,12 +277,23 @@ final class HistoryRunner {
         final List<ReferenceModel.Invoice> expected = new ArrayList<>();
         final List<String> invoiceIds = new ArrayList<>();
         String contractId;
+        /** The contract's term: the minimum windows step from its start (contract-service rule 3). */
+        Instant termStart;
+        Instant termEnd;
         String admin;
         String reporter;
         boolean broken;
         /** Σ credits the model applied (its own ledger) and Σ credits the invoices applied. */
         BigDecimal creditsApplied = BigDecimal.ZERO;
         BigDecimal actualCredits = BigDecimal.ZERO;
+        /** Credit notes (I12): each period's invoice, and per invoice what its notes gave back so far. */
+        final Map<Integer, String> invoiceByPeriod = new HashMap<>();
+        final Map<String, Map<Integer, BigDecimal>> creditedLines = new HashMap<>();
+        final Map<String, BigDecimal> moneyRefunded = new HashMap<>();
+        final Map<String, BigDecimal> creditsReturnedBy = new HashMap<>();
+        /** Σ credits credit notes returned to the balance, and the notes whose return must reach contract-service. */
+        BigDecimal creditsReturned = BigDecimal.ZERO;
+        final Set<String> notesReturningCredits = new LinkedHashSet<>();
 
         Org(History history) {
             this.history = history;
@@ -352,6 +365,12 @@ final class HistoryRunner {
                 body.put("negotiatedRates", List.of(rate));
             }
             body.put("prepaidCredits", c.prepaidCredits());
+            if (!c.minimumsOrNone().isEmpty()) {
+                body.put("minimums", c.minimumsOrNone().stream()
+                        .map(m -> Map.of("period", m.period(), "amount", m.amount())).toList());
+            }
+            org.termStart = termStart;
+            org.termEnd = termEnd;
             org.contractId = expect(given().auth().oauth2(org.admin).contentType(ContentType.JSON).body(body)
                     .post(Suite.url("contract-service") + "/v1/orgs/{org}/contracts", org.id), 201, "create contract")
                     .path("id");
@@ -371,7 +390,10 @@ final class HistoryRunner {
         body.put("interval", "month");
         body.put("basePrices", Map.of(currency, p.basePrice()));
         if (p.kind().equals("tiered")) {
-            body.put("allowances", Map.of("llm_tokens", p.allowance()));
+            Map<String, Object> allowances = new LinkedHashMap<>();
+            allowances.put("llm_tokens", p.allowance());
+            p.metersOrNone().forEach(m -> allowances.put(m.meter(), m.allowance()));
+            body.put("allowances", allowances);
             List<Map<String, Object>> tiers = new ArrayList<>();
             for (History.Tier t : p.tiers()) {
                 Map<String, Object> tier = new LinkedHashMap<>();
@@ -381,7 +403,11 @@ final class HistoryRunner {
                 tier.put("unitAmount", t.unitAmount());
                 tiers.add(tier);
             }
-            body.put("overage", List.of(Map.of("meter", "llm_tokens", "packageSize", p.packageSize(), "tiers", tiers)));
+            List<Map<String, Object>> overage = new ArrayList<>();
+            overage.add(Map.of("meter", "llm_tokens", "packageSize", p.packageSize(), "tiers", tiers));
+            p.metersOrNone().forEach(m -> overage.add(Map.of("meter", m.meter(), "packageSize", m.packageSize(),
+                    "tiers", List.of(Map.of("unitAmount", m.unitAmount())))));
+            body.put("overage", overage);
         }
         return body;
     }
@@ -396,6 +422,8 @@ final class HistoryRunner {
             case "late" -> postUsage(org, step.events(), periodStart.minus(Duration.ofHours(2)), period - 1, true);
             case "plan_change" -> changePlan(org, step.plan(), step.timing());
             case "cancel" -> cancel(org, step.timing());
+            case "reactivate" -> reactivate(org);
+            case "credit_note" -> creditNote(org, step, period);
             default -> throw new IllegalArgumentException("unknown step " + step.kind());
         }
     }
@@ -430,9 +458,16 @@ final class HistoryRunner {
     }
 
     private static Map<String, Object> eventBody(Event e, Instant occurredAt) {
-        return Map.of("eventId", e.id(), "endUserId", "u-1", "model", e.model(), "inputTokens", e.inputTokens(),
-                "cachedTokens", e.cachedTokens(), "outputTokens", e.outputTokens(), "occurredAt",
-                occurredAt.toString());
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("eventId", e.id(), "endUserId", "u-1", "model",
+                e.model(), "inputTokens", e.inputTokens(), "cachedTokens", e.cachedTokens(), "outputTokens",
+                e.outputTokens(), "occurredAt", occurredAt.toString()));
+        if (e.session() != null) {
+            body.put("agentSessionId", e.session());
+        }
+        if (e.toolCalls() > 0) {
+            body.put("toolCalls", e.toolCalls());
+        }
+        return body;
     }
 
     /** Every event posted so far, again: each one a duplicate, nothing changes. */
@@ -507,6 +542,183 @@ final class HistoryRunner {
         }
     }
 
+    /**
+     * S6: before the boundary a reactivation revokes the scheduled cancellation (the timeline is unchanged); after a
+     * cancellation now it restarts the plan that was canceled, from the reactivation instant (I2: the base fee resumes).
+     */
+    private void reactivate(Org org) {
+        Instant before = clock();
+        expect(given().auth().oauth2(org.admin).contentType(ContentType.JSON)
+                .post(Suite.url("subscription-service") + "/v1/accounts/{org}/subscription/reactivate", org.id),
+                200, "reactivate");
+        exercised.merge("reactivation", 1, Integer::sum);
+        if (org.cancelAtPeriodEnd) {
+            org.cancelAtPeriodEnd = false;
+            return;
+        }
+        Integer restarted = null;
+        for (Map.Entry<Instant, Integer> e : org.timeline) {
+            if (e.getValue() != CANCELED) {
+                restarted = e.getValue();
+            }
+        }
+        org.timeline.add(Map.entry(effectiveSince(org, before, Set.of("reactivated")), restarted));
+    }
+
+    /**
+     * I12: a credit note of the previous period's invoice, as an operator posts it. Over all its notes, a line is
+     * credited at most down to zero, money refunded ≤ the invoice's total, and the rest goes back to the prepaid
+     * balance up to the credits the invoice applied ({@link ReferenceModel#creditNote}); the next invoice then has
+     * those credits again. Asking for more than a line has left is refused {@code credit_note_invalid}.
+     */
+    private void creditNote(Org org, Step step, int period) {
+        String invoiceId = org.invoiceByPeriod.get(period - 1);
+        if (invoiceId == null) {
+            return; // the model said that period cannot be invoiced: nothing to credit
+        }
+        String cur = org.history.currency();
+        JsonPath detail = expect(given().auth().oauth2(org.admin)
+                .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices/{id}", org.id, invoiceId), 200,
+                "invoice detail").jsonPath();
+        BigDecimal total = new BigDecimal(detail.getString("total"));
+        BigDecimal creditsApplied = BigDecimal.ZERO;
+        Map<Integer, BigDecimal> credited = org.creditedLines.computeIfAbsent(invoiceId, i -> new HashMap<>());
+        Map<Integer, BigDecimal> amounts = new TreeMap<>();
+        Map<Integer, BigDecimal> left = new TreeMap<>();
+        for (Map<String, Object> l : detail.<Map<String, Object>>getList("lines")) {
+            BigDecimal amount = new BigDecimal(String.valueOf(l.get("amount")));
+            int position = ((Number) l.get("position")).intValue();
+            if ("prepaid_credit".equals(l.get("type"))) {
+                creditsApplied = creditsApplied.subtract(amount);
+            } else if (amount.signum() > 0) {
+                amounts.put(position, amount);
+                BigDecimal rest = amount.subtract(credited.getOrDefault(position, BigDecimal.ZERO));
+                if (rest.signum() > 0) {
+                    left.put(position, rest);
+                }
+            }
+        }
+        if (amounts.isEmpty()) {
+            return; // an invoice of 0.00 with no charge line
+        }
+        String url = Suite.url("invoice-service") + "/v1/orgs/{org}/invoices/{id}/credit-notes";
+        BigDecimal minorUnit = BigDecimal.ONE.movePointLeft(ReferenceModel.minorUnit(cur));
+        if (left.isEmpty()) {
+            // everything is credited: one minor unit more of any line is refused, and nothing is written
+            int position = amounts.keySet().iterator().next();
+            Response r = given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                    .body(Map.of("reason", "model check: over-credit", "lines",
+                            List.of(Map.of("position", position, "amount", minorUnit))))
+                    .post(url, org.id, invoiceId);
+            exercised.merge("credit_note.refused", 1, Integer::sum);
+            if (r.statusCode() != 422 || !"credit_note_invalid".equals(r.jsonPath().getString("code"))) {
+                throw new AssertionError("crediting line " + position + " of a fully credited invoice: HTTP "
+                        + r.statusCode() + " " + r.asString() + ", expected 422 credit_note_invalid");
+            }
+            return;
+        }
+        List<Integer> positions = new ArrayList<>(left.keySet());
+        Map<Integer, BigDecimal> asked = new LinkedHashMap<>();
+        Integer chosen = positions.get(step.plan() % positions.size());
+        switch (step.timing()) {
+            case "invoice" -> positions.forEach(p -> asked.put(p, null));
+            case "line" -> asked.put(chosen, null);
+            default -> {
+                BigDecimal half = left.get(chosen).divide(BigDecimal.valueOf(2), ReferenceModel.minorUnit(cur),
+                        java.math.RoundingMode.DOWN);
+                asked.put(chosen, half.signum() > 0 ? half : null);
+            }
+        }
+        BigDecimal creditedNow = BigDecimal.ZERO;
+        List<Map<String, Object>> body = new ArrayList<>();
+        for (Map.Entry<Integer, BigDecimal> a : asked.entrySet()) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("position", a.getKey());
+            if (a.getValue() != null) {
+                line.put("amount", a.getValue().toPlainString());
+            }
+            body.add(line);
+            creditedNow = creditedNow.add(a.getValue() != null ? a.getValue() : left.get(a.getKey()));
+        }
+        BigDecimal refundedBefore = org.moneyRefunded.getOrDefault(invoiceId, BigDecimal.ZERO);
+        BigDecimal returnedBefore = org.creditsReturnedBy.getOrDefault(invoiceId, BigDecimal.ZERO);
+        ReferenceModel.CreditNote expected = ReferenceModel.creditNote(creditedNow, total.subtract(refundedBefore),
+                creditsApplied.subtract(returnedBefore));
+        Response r = given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                .body(Map.of("reason", "model check", "lines", body)).post(url, org.id, invoiceId);
+        if (expected == null) {
+            if (r.statusCode() != 422) {
+                throw new AssertionError("credit note " + body + " gives back more than the invoice billed: HTTP "
+                        + r.statusCode() + " " + r.asString() + ", expected 422 credit_note_invalid");
+            }
+            return;
+        }
+        JsonPath note = expect(r, 201, "credit note " + body + " of invoice " + invoiceId).jsonPath();
+        exercised.merge(expected.credits().signum() > 0 ? "credit_note.returning_credits" : "credit_note", 1,
+                Integer::sum);
+        BigDecimal noteTotal = new BigDecimal(note.getString("total"));
+        BigDecimal returned = BigDecimal.ZERO;
+        BigDecimal creditLines = BigDecimal.ZERO;
+        for (Map<String, Object> l : note.<Map<String, Object>>getList("lines")) {
+            BigDecimal amount = new BigDecimal(String.valueOf(l.get("amount")));
+            switch ((String) l.get("type")) {
+                case "credits_returned" -> returned = returned.add(amount);
+                default -> creditLines = creditLines.subtract(amount);
+            }
+        }
+        if (noteTotal.compareTo(expected.money().negate()) != 0 || returned.compareTo(expected.credits()) != 0
+                || creditLines.compareTo(creditedNow) != 0) {
+            throw new AssertionError("credit note " + body + " of invoice " + invoiceId + " (total " + total
+                    + ", credits applied " + creditsApplied + ", refunded before " + refundedBefore
+                    + ", returned before " + returnedBefore + "): the model refunds " + expected.money()
+                    + " and returns " + expected.credits() + " of " + creditedNow + "; the note " + note.prettify());
+        }
+        asked.forEach((p, a) -> credited.merge(p, a != null ? a : left.get(p), BigDecimal::add));
+        org.moneyRefunded.put(invoiceId, refundedBefore.add(expected.money()));
+        org.creditsReturnedBy.put(invoiceId, returnedBefore.add(expected.credits()));
+        // the invariants of issue 13 point 6b, per invoice and per line, over all its notes
+        if (org.moneyRefunded.get(invoiceId).compareTo(total) > 0
+                || org.creditsReturnedBy.get(invoiceId).compareTo(creditsApplied) > 0) {
+            throw new AssertionError("invoice " + invoiceId + ": refunded " + org.moneyRefunded.get(invoiceId)
+                    + " of total " + total + ", returned " + org.creditsReturnedBy.get(invoiceId) + " of credits "
+                    + creditsApplied);
+        }
+        credited.forEach((p, c) -> {
+            if (c.compareTo(amounts.get(p)) > 0) {
+                throw new AssertionError("invoice " + invoiceId + " line " + p + ": credited " + c + " of "
+                        + amounts.get(p));
+            }
+        });
+        if (expected.credits().signum() > 0) {
+            org.creditsReturned = org.creditsReturned.add(expected.credits());
+            // C5: the balance is granted − applied + returned; the model's ledger counts the return
+            org.creditsApplied = org.creditsApplied.subtract(expected.credits());
+            org.notesReturningCredits.add(note.getString("id"));
+        }
+    }
+
+    /** The fault-free schedule for credit notes: every credit return has reached contract-service's balance. */
+    private static void awaitCreditReturns(List<Org> orgs) {
+        for (Org org : orgs) {
+            if (org.contractId == null || org.broken || org.notesReturningCredits.isEmpty()) {
+                continue;
+            }
+            try {
+                Awaitility.await("the credit returns of " + org.id).atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> expect(given().auth().oauth2(org.admin)
+                                .get(Suite.url("contract-service") + "/v1/orgs/{org}/contracts/{id}/credit-returns",
+                                        org.id, org.contractId),
+                                200, "credit returns").jsonPath().<String>getList("creditNoteId"),
+                                ids -> ids.containsAll(org.notesReturningCredits));
+            } catch (ConditionTimeoutException e) {
+                org.fail("the credit returns of notes " + org.notesReturningCredits
+                        + " did not reach contract-service within 60 s");
+                org.broken = true;
+            }
+        }
+    }
+
     /** The effective instant of the change just made, as the subscription's timeline recorded it. */
     private static Instant effectiveSince(Org org, Instant before, Set<String> types) {
         List<Map<String, Object>> items = expect(given().auth().oauth2(org.admin)
@@ -534,6 +746,9 @@ final class HistoryRunner {
         }
         if (defects.waitForDrawdownsBeforeAClose() && !contractServiceDown) {
             awaitDrawdowns(orgs);
+        }
+        if (!contractServiceDown) {
+            awaitCreditReturns(orgs);
         }
         long t0 = System.nanoTime();
         String runId = startRun(null); // as the CronJob calls it: POST {} with the billing-service token
@@ -593,7 +808,8 @@ final class HistoryRunner {
             }
         }
         return new PeriodInput(h.currency(), periodStart, periodEnd, segments, org.usage.getOrDefault(k, List.of()),
-                late, h.contract(), org.creditsApplied);
+                late, h.contract(), org.creditsApplied, org.termStart == null ? periodStart : org.termStart,
+                org.termEnd == null ? periodEnd : org.termEnd, List.copyOf(org.expected));
     }
 
     private void compare(Org org, int k, Instant periodStart, Instant periodEnd) {
@@ -624,6 +840,7 @@ final class HistoryRunner {
         }
         String invoiceId = (String) forPeriod.get(0).get("id");
         org.invoiceIds.add(invoiceId);
+        org.invoiceByPeriod.put(k, invoiceId);
         JsonPath detail = expect(given().auth().oauth2(org.admin)
                 .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices/{id}", org.id, invoiceId), 200,
                 "invoice detail").jsonPath();
@@ -638,12 +855,16 @@ final class HistoryRunner {
             String type = (String) l.get("type");
             String key = type.equals("llm_usage")
                     ? (String) l.get("model")
-                    : type.equals("overage") ? (String) l.get("meter") : "";
+                    : type.equals("overage") || type.equals("minimum_top_up") ? (String) l.get("meter") : "";
             actual.add(new Line(type, key == null ? "" : key, Instant.parse((String) l.get("periodStart")),
                     amount.setScale(ReferenceModel.minorUnit(h.currency()), java.math.RoundingMode.UNNECESSARY)));
         }
         BigDecimal total = new BigDecimal(detail.getString("total"));
         compared.incrementAndGet();
+        for (Line l : actual) {
+            exercised.merge(l.key().isEmpty() || l.type().equals("llm_usage") ? l.type() : l.type() + "." + l.key(), 1,
+                    Integer::sum);
+        }
         if (sum.compareTo(total) != 0) {
             org.fail("period " + k + ": total " + total + " is not the exact sum of its lines " + sum);
         }
@@ -656,8 +877,10 @@ final class HistoryRunner {
         BigDecimal applied = actual.stream().filter(l -> l.type().equals("prepaid_credit")).map(Line::amount)
                 .reduce(BigDecimal.ZERO, BigDecimal::add).negate();
         org.actualCredits = org.actualCredits.add(applied);
-        if (org.actualCredits.compareTo(granted) > 0) {
-            org.fail("period " + k + ": Σ credits applied " + org.actualCredits + " > Σ granted " + granted);
+        // C5: credits credit notes returned may be applied again
+        if (org.actualCredits.compareTo(granted.add(org.creditsReturned)) > 0) {
+            org.fail("period " + k + ": Σ credits applied " + org.actualCredits + " > Σ granted " + granted
+                    + " + Σ returned by credit notes " + org.creditsReturned);
         }
     }
 
@@ -715,7 +938,7 @@ final class HistoryRunner {
                     for (Map<String, Object> l : detail.<Map<String, Object>>getList("lines")) {
                         BigDecimal amount = new BigDecimal(String.valueOf(l.get("amount")));
                         switch ((String) l.get("type")) {
-                            case "base_fee", "commitment_true_up" -> {
+                            case "base_fee", "commitment_true_up", "minimum_top_up" -> {
                             }
                             case "prepaid_credit" -> credits = credits.subtract(amount);
                             default -> usage = usage.add(amount);

@@ -70,9 +70,21 @@ public final class ReferenceModel {
      */
     public record Late(Instant start, Instant end, List<Segment> segments, List<Usage> billed, List<Usage> recorded) {}
 
-    /** Everything one close needs, as the history observed it. */
+    /**
+     * Everything one close needs, as the history observed it. {@code termStart} / {@code termEnd}: the contract's
+     * term (its minimum windows step from the start, C3); {@code earlier}: the invoices the model expected for the
+     * earlier periods of the history (what they charged toward a minimum window, I8a).
+     */
     public record PeriodInput(String currency, Instant start, Instant end, List<Segment> segments,
-            List<Usage> usage, List<Late> late, ContractSpec contract, BigDecimal creditsAppliedBefore) {}
+            List<Usage> usage, List<Late> late, ContractSpec contract, BigDecimal creditsAppliedBefore,
+            Instant termStart, Instant termEnd, List<Invoice> earlier) {
+
+        /** A period with no minimum spend to settle (no earlier invoices, the term is the period). */
+        public PeriodInput(String currency, Instant start, Instant end, List<Segment> segments, List<Usage> usage,
+                List<Late> late, ContractSpec contract, BigDecimal creditsAppliedBefore) {
+            this(currency, start, end, segments, usage, late, contract, creditsAppliedBefore, start, end, List.of());
+        }
+    }
 
     /** An expected line: {@code key} is the meter or model it charges ("" for none). */
     public record Line(String type, String key, Instant periodStart, BigDecimal amount) {
@@ -83,9 +95,15 @@ public final class ReferenceModel {
         }
     }
 
-    /** {@code convertsCost}: a provider cost was converted (so a missing rate fails the close, Currencies 5). */
-    public record Invoice(List<Line> lines, BigDecimal total, BigDecimal commitmentDrawdown,
-            BigDecimal creditsApplied, boolean convertsCost) {}
+    /**
+     * {@code convertsCost}: a provider cost was converted (so a missing rate fails the close, Currencies 5);
+     * {@code charges}: every charge line, prepaid credits left out (what counts toward a minimum, I8a).
+     */
+    public record Invoice(Instant periodStart, List<Line> lines, BigDecimal total, BigDecimal commitmentDrawdown,
+            BigDecimal creditsApplied, boolean convertsCost, BigDecimal charges) {}
+
+    /** A minimum's window (C3): {@code amount} is the minimum of the window, prorated by seconds when cut. */
+    public record MinimumWindow(String period, Instant start, Instant end, BigDecimal amount) {}
 
     /** A line before its one rounding; {@code from} is the start of the usage window it prices. */
     private record Draft(String type, String key, Instant from, BigDecimal exact, boolean converted) {
@@ -174,6 +192,27 @@ public final class ReferenceModel {
                 lines.add(new Line("commitment_true_up", "", in.start(), round(shortfall, cur)));
             }
         }
+        // I8a: the invoice whose period end reaches a minimum's window end tops the window up, shortest first; the
+        // charges of the window are every charge line of its invoices so far (top-ups of shorter minimums included,
+        // prepaid credits never); a top-up draws no commitment down (it comes after the drawdown above)
+        if (c != null) {
+            List<History.Minimum> shortestFirst = c.minimumsOrNone().stream()
+                    .sorted(Comparator.comparingInt(m -> months(m.period()))).toList();
+            for (History.Minimum m : shortestFirst) {
+                MinimumWindow w = minimumWindow(m, in.termStart(), in.termEnd(), in.start());
+                if (in.end().isBefore(w.end())) {
+                    continue; // a later invoice of the window settles it
+                }
+                BigDecimal before = in.earlier().stream()
+                        .filter(e -> !e.periodStart().isBefore(w.start()) && e.periodStart().isBefore(w.end()))
+                        .map(Invoice::charges).reduce(BigDecimal.ZERO, BigDecimal::add);
+                BigDecimal now = lines.stream().map(Line::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+                BigDecimal shortfall = w.amount().subtract(before).subtract(now);
+                if (shortfall.signum() > 0) {
+                    lines.add(new Line("minimum_top_up", m.period(), w.start(), round(shortfall, cur)));
+                }
+            }
+        }
         // I9 / C5: prepaid credits last: min(balance rounded down, charges); a total is never negative
         BigDecimal charges = lines.stream().map(Line::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal credits = BigDecimal.ZERO;
@@ -187,7 +226,55 @@ public final class ReferenceModel {
         }
         // I10: the total is the exact sum of the rounded lines
         BigDecimal total = lines.stream().map(Line::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new Invoice(sorted(lines), total, drawdown, credits, converts && !cur.equals("USD"));
+        return new Invoice(in.start(), sorted(lines), total, drawdown, credits, converts && !cur.equals("USD"),
+                charges);
+    }
+
+    /** What a credit note gives back (I12): {@code money} refunded, {@code credits} returned to the balance. */
+    public record CreditNote(BigDecimal money, BigDecimal credits) {}
+
+    /**
+     * I12: a credit note of {@code credited} (what its lines take off the invoice, each at most what is left of its
+     * line) refunds money up to what is left of the invoice's total, and returns the rest to the prepaid credit
+     * balance, up to what is left of the credits the invoice applied; more than both is refused (null).
+     */
+    public static CreditNote creditNote(BigDecimal credited, BigDecimal moneyLeft, BigDecimal creditsLeft) {
+        BigDecimal money = credited.min(moneyLeft.max(BigDecimal.ZERO));
+        BigDecimal credits = credited.subtract(money);
+        return credits.compareTo(creditsLeft.max(BigDecimal.ZERO)) > 0 ? null : new CreditNote(money, credits);
+    }
+
+    static int months(String period) {
+        return switch (period) {
+            case "monthly" -> 1;
+            case "quarterly" -> 3;
+            case "annual" -> 12;
+            default -> throw new IllegalArgumentException(period);
+        };
+    }
+
+    /**
+     * C3: the window of a minimum that contains {@code at}: windows step by calendar months (UTC) from the term
+     * start, each from the anchor ({@code start + k × n months}); one cut by the term end is a stub whose minimum
+     * is prorated by seconds, {@code amount × stub / full window}, kept at 12 places.
+     */
+    static MinimumWindow minimumWindow(History.Minimum m, Instant termStart, Instant termEnd, Instant at) {
+        int n = months(m.period());
+        java.time.ZonedDateTime anchor = termStart.atZone(java.time.ZoneOffset.UTC);
+        int k = 0;
+        while (!anchor.plusMonths((long) (k + 1) * n).toInstant().isAfter(at)) {
+            k++;
+        }
+        Instant start = anchor.plusMonths((long) k * n).toInstant();
+        Instant fullEnd = anchor.plusMonths((long) (k + 1) * n).toInstant();
+        Instant end = fullEnd.isAfter(termEnd) ? termEnd : fullEnd;
+        BigDecimal amount = m.amount();
+        if (end.isBefore(fullEnd)) {
+            amount = amount.multiply(BigDecimal.valueOf(Duration.between(start, end).getSeconds()))
+                    .divide(BigDecimal.valueOf(Duration.between(start, fullEnd).getSeconds()), 12,
+                            RoundingMode.HALF_UP);
+        }
+        return new MinimumWindow(m.period(), start, end, amount);
     }
 
     /**
@@ -201,6 +288,13 @@ public final class ReferenceModel {
         List<Draft> drafts = new ArrayList<>();
         long usedBefore = 0;
         long overageBefore = 0;
+        // the other meters (I4), consumed in order the same way: used and overage charged so far, per meter
+        Map<String, Long> meterUsedBefore = new TreeMap<>();
+        Map<String, Long> meterOverageBefore = new TreeMap<>();
+        // U10a: a session counts once in the period, in the window of its first event
+        Map<String, Instant> sessionStarts = new TreeMap<>();
+        usage.stream().filter(u -> u.event().session() != null)
+                .forEach(u -> sessionStarts.merge(u.event().session(), u.at(), ReferenceModel::earliest));
         for (int i = 0; i < segments.size(); i++) {
             Instant from = i == 0 ? start : latest(segments.get(i).from(), start);
             Instant to = i == segments.size() - 1 ? end : earliest(segments.get(i + 1).from(), end);
@@ -219,6 +313,27 @@ public final class ReferenceModel {
             } else if (plan.kind().equals("pay_per_token")) {
                 drafts.addAll(costPlus(window, contract, rate, from));
             }
+            Map<String, Long> meterUsed = Map.of(
+                    "agent_sessions", sessionStarts.values().stream()
+                            .filter(at -> !at.isBefore(from) && at.isBefore(to)).count(),
+                    "tool_calls", window.stream().mapToLong(Event::toolCalls).sum());
+            if (plan.kind().equals("tiered") || plan.kind().equals("pay_per_token")) {
+                // I4: every plan meter's overage (cost-plus plans skip only the llm_tokens rule, I5)
+                for (History.MeterSpec m : plan.metersOrNone()) {
+                    long before = meterUsedBefore.getOrDefault(m.meter(), 0L);
+                    long over = meterUsed.get(m.meter()) - Math.max(0, m.allowance() - before);
+                    if (over > 0) {
+                        PlanSpec single = new PlanSpec("tiered", BigDecimal.ZERO, m.allowance(), m.packageSize(),
+                                List.of(new Tier(null, m.unitAmount())));
+                        long overBefore = meterOverageBefore.getOrDefault(m.meter(), 0L);
+                        for (Draft d : overage(single, null, overBefore, over, from)) {
+                            drafts.add(new Draft(d.type(), m.meter(), d.from(), d.exact()));
+                        }
+                        meterOverageBefore.put(m.meter(), overBefore + over);
+                    }
+                }
+            }
+            meterUsed.forEach((meter, n) -> meterUsedBefore.merge(meter, n, Long::sum));
             // flat plans charge no overage (I4); their usage still consumes the allowance of later segments
             usedBefore += used;
         }

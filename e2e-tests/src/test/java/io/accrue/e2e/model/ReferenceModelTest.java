@@ -141,6 +141,107 @@ class ReferenceModelTest {
         assertEquals(new BigDecimal(total), invoice.total());
     }
 
+    // ---- I8a: contract minimum spend (a base fee of 99.00, no usage)
+
+    private static final Instant JUNE = Instant.parse("2027-06-01T00:00:00Z");
+    private static final Instant JULY = Instant.parse("2027-07-01T00:00:00Z");
+
+    private static ContractSpec minimums(String commitment, String credits, History.Minimum... minimums) {
+        return new ContractSpec(null, null, null, null, new BigDecimal(commitment), new BigDecimal(credits),
+                List.of(minimums));
+    }
+
+    private static ReferenceModel.Invoice withMinimums(Instant start, Instant end, Instant termEnd,
+            ContractSpec contract, List<ReferenceModel.Invoice> earlier) {
+        return ReferenceModel.invoice(new PeriodInput("USD", start, end,
+                List.of(new Segment(APRIL, Instant.MAX, tiered("99.00", 0, 1))), List.of(), List.of(), contract,
+                BigDecimal.ZERO, APRIL, termEnd, earlier));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # 150 − 99.00 charged = 51.00
+            monthly minimum tops up                 | 0   | 0   | 150 |     | base_fee@2027-04-01T00:00:00Z=99.00 minimum_top_up[monthly]@2027-04-01T00:00:00Z=51.00
+            # the true-up (300) is a charge: 399.00 ≥ 150, nothing to top up
+            a commitment true-up counts             | 300 | 0   | 150 |     | base_fee@2027-04-01T00:00:00Z=99.00 commitment_true_up@2027-04-01T00:00:00Z=300.00
+            # credits come last and pay the top-up: 150.00 − 100.00
+            prepaid credits pay the top-up          | 0   | 100 | 150 |     | base_fee@2027-04-01T00:00:00Z=99.00 minimum_top_up[monthly]@2027-04-01T00:00:00Z=51.00 prepaid_credit@2027-04-01T00:00:00Z=-100.00
+            # a term of April only cuts the quarter (91 days) to a 30-day stub: 900 × 30 / 91 = 296.703296703297; − 99
+            quarterly minimum of a stub is prorated |  0  | 0   |     | 900 | base_fee@2027-04-01T00:00:00Z=99.00 minimum_top_up[quarterly]@2027-04-01T00:00:00Z=197.70
+            # the monthly top-up (51.00) counts toward the quarterly stub: 296.703… − 150.00 = 146.70
+            shorter minimum first, it counts        |  0  | 0   | 150 | 900 | base_fee@2027-04-01T00:00:00Z=99.00 minimum_top_up[monthly]@2027-04-01T00:00:00Z=51.00 minimum_top_up[quarterly]@2027-04-01T00:00:00Z=146.70
+            """)
+    void minimumSpendOfOneMonth(String name, String commitment, String credits, String monthly, String quarterly,
+            String expected) {
+        List<History.Minimum> mins = new java.util.ArrayList<>();
+        if (monthly != null) {
+            mins.add(new History.Minimum("monthly", new BigDecimal(monthly)));
+        }
+        if (quarterly != null) {
+            mins.add(new History.Minimum("quarterly", new BigDecimal(quarterly)));
+        }
+        var invoice = withMinimums(APRIL, MAY, MAY,
+                minimums(commitment, credits, mins.toArray(History.Minimum[]::new)), List.of());
+        assertEquals(expected, lines(invoice));
+    }
+
+    @ParameterizedTest(name = "credit {0} of total {1} and credits {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # paid in money: all of it refunded
+            40.00  | 100.00 | 0     | 40.00 | 0.00
+            # an invoice paid with credits (total 0.00): nothing refunded, the credits go back
+            15.00  | 0.00   | 15.00 | 0.00  | 15.00
+            # partly: money first (what the total still holds), the rest back to the balance
+            30.00  | 10.00  | 50.00 | 10.00 | 20.00
+            # more than money and credits left: refused
+            30.00  | 10.00  | 5.00  |       |
+            """)
+    void creditNoteNeverGivesBackMoreThanWasBilled(String credited, String moneyLeft, String creditsLeft,
+            String money, String credits) {
+        var note = ReferenceModel.creditNote(new BigDecimal(credited), new BigDecimal(moneyLeft),
+                new BigDecimal(creditsLeft));
+        if (money == null) {
+            assertEquals(null, note);
+        } else {
+            assertEquals(new BigDecimal(money), note.money());
+            assertEquals(new BigDecimal(credits), note.credits());
+        }
+    }
+
+    @Test
+    void agentSessionsCountOncePerSessionAndToolCallsByPackage() {
+        PlanSpec plan = new PlanSpec("tiered", BigDecimal.ZERO, 1_000_000, 1, List.of(new Tier(null, BigDecimal.ONE)),
+                List.of(new History.MeterSpec("agent_sessions", 1, 1, new BigDecimal("5.00")),
+                        new History.MeterSpec("tool_calls", 10, 10, new BigDecimal("0.50"))));
+        // s0 twice, s1 once, s2 once: 3 sessions − 1 included = 2 × 5.00; 7 + 8 + 9 + 0 = 24 tool calls − 10 = 14:
+        // 2 packages × 0.50
+        List<Usage> usage = List.of(
+                new Usage(Instant.parse("2027-04-10T00:00:00Z"), new Event("a", "gpt-4o", 10, 0, 1, "s0", 7)),
+                new Usage(Instant.parse("2027-04-12T00:00:00Z"), new Event("b", "gpt-4o", 10, 0, 1, "s0", 8)),
+                new Usage(Instant.parse("2027-04-15T00:00:00Z"), new Event("c", "gpt-4o", 10, 0, 1, "s1", 9)),
+                new Usage(Instant.parse("2027-04-20T00:00:00Z"), new Event("d", "gpt-4o", 10, 0, 1, "s2", 0)));
+        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)), usage, null, BigDecimal.ZERO,
+                List.of());
+        assertEquals("overage[agent_sessions]@2027-04-01T00:00:00Z=10.00 overage[tool_calls]@2027-04-01T00:00:00Z=1.00",
+                lines(invoice));
+    }
+
+    @Test
+    void quarterlyMinimumSettledByTheInvoiceThatEndsTheQuarter() {
+        var contract = minimums("0", "0", new History.Minimum("monthly", new BigDecimal("150")),
+                new History.Minimum("quarterly", new BigDecimal("1000")));
+        var april = withMinimums(APRIL, MAY, JULY, contract, List.of());
+        // April and May: 99.00 + a monthly top-up of 51.00 each; the quarter is not over
+        assertEquals(new BigDecimal("150.00"), april.total());
+        var may = withMinimums(MAY, JUNE, JULY, contract, List.of(april));
+        assertEquals(new BigDecimal("150.00"), may.total());
+        // June ends the quarter: 1000 − 300.00 (April, May) − 150.00 (June, its monthly top-up included) = 550.00
+        var june = withMinimums(JUNE, JULY, JULY, contract, List.of(april, may));
+        assertEquals("base_fee@2027-06-01T00:00:00Z=99.00 minimum_top_up[monthly]@2027-06-01T00:00:00Z=51.00"
+                + " minimum_top_up[quarterly]@2027-04-01T00:00:00Z=550.00", lines(june));
+        assertEquals(new BigDecimal("700.00"), june.total());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             # tier 0.50 per 1,000 above 1M: 200 × 0.50 = 100 billed, 1.3M now: 300 × 0.50 = 150: the late line is 50
