@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.accrue.common.retry.Backoff;
+import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.subscription.account.BillingAccount;
 import io.accrue.subscription.account.BillingAccountRepository;
 import io.accrue.subscription.dunning.DunningService;
@@ -23,8 +23,9 @@ import io.accrue.subscription.stripe.StripeGateway;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Applies stored events. Each event is claimed with FOR UPDATE SKIP LOCKED, so two replicas never process the
- * same one; a failure is retried with exponential backoff up to a maximum number of attempts. Order does not
+ * Applies stored events. Each event is claimed under a lease (common's {@code LeasedClaims}: FOR UPDATE SKIP
+ * LOCKED), so two replicas never process the same one; a failure is retried with the suite's backoff up to a maximum
+ * number of attempts, and a worker that dies mid-event leaves it to be claimed again when the lease ends. Order does not
  * matter: payment and dispute state only moves forward in Stripe's own event time.
  */
 @ApplicationScoped
@@ -57,19 +58,19 @@ public class WebhookProcessor {
     @ActivateRequestContext
     @Scheduled(every = "${accrue.stripe.webhooks.process-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void processDue() {
-        for (String id : dueIds()) {
+        for (int i = 0; i < 100; i++) {
+            Optional<Claim<String>> claimed = events.claimDue(clock.instant(), maxAttempts);
+            if (claimed.isEmpty()) {
+                return;
+            }
+            Claim<String> claim = claimed.get();
             try {
-                processOne(id);
+                processOne(claim.id());
             } catch (RuntimeException e) {
-                LOG.warnf("Stripe event %s failed: %s", id, e.getMessage());
-                recordFailure(id, e);
+                LOG.warnf("Stripe event %s failed: %s", claim.id(), e.getMessage());
+                recordFailure(claim, e);
             }
         }
-    }
-
-    @Transactional
-    List<String> dueIds() {
-        return events.dueIds(clock.instant(), maxAttempts, 100);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -79,20 +80,19 @@ public class WebhookProcessor {
             return; // another replica has it, or it is done
         }
         String outcome = apply(event);
-        event.attempts++;
         event.processedAt = clock.instant();
         event.outcome = outcome;
         event.lastError = null;
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    void recordFailure(String id, RuntimeException e) {
-        StripeEventRecord event = events.findById(id);
-        event.attempts++;
-        event.nextAttemptAt = clock.instant().plus(Backoff.DELIVERY.after(event.attempts));
+    void recordFailure(Claim<String> claim, RuntimeException e) {
+        StripeEventRecord event = events.findById(claim.id());
+        // the claim counted the attempt (so one that crashed the worker counts too)
+        event.nextAttemptAt = events.retryAt(clock.instant(), claim.attempt());
         String message = String.valueOf(e.getMessage());
         event.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
-        if (event.attempts >= maxAttempts) {
+        if (claim.attempt() >= maxAttempts) {
             event.outcome = "gave up";
         }
     }
