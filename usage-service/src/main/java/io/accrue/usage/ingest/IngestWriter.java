@@ -180,8 +180,8 @@ public class IngestWriter {
                     Rating.Pricing p = pricing == null
                             ? new Rating.Markup(BigDecimal.ZERO, BigDecimal.ZERO)
                             : "margin".equals(pricing)
-                                    ? new Rating.TargetMargin(rs.getBigDecimal(4), rs.getBigDecimal(5))
-                                    : new Rating.Markup(rs.getBigDecimal(3), rs.getBigDecimal(5));
+                                    ? Rating.TargetMargin.ofPercent(rs.getBigDecimal(4), rs.getBigDecimal(5))
+                                    : Rating.Markup.ofPercent(rs.getBigDecimal(3), rs.getBigDecimal(5));
                     out.put(rs.getString(1), p);
                 }
             }
