@@ -36,7 +36,8 @@ import io.agroal.api.AgroalDataSource;
  * The durable half of ingestion: one transaction for one or more requests' batches (see {@link GroupCommit}), a
  * fixed number of statements per organisation and environment (no per-event round trips). The event insert itself
  * claims the idempotency key ({@code ON CONFLICT DO NOTHING RETURNING}), and only the rows it returns move rollups
- * and quota counters — so a replay changes no total.
+ * and quota counters — so a replay changes no total. Plain JDBC, not a repository, on purpose: this is the
+ * benchmarked hot path (docs/benchmarks.md, {@code IngestionBenchmarkTest}), batched statements per transaction.
  */
 @ApplicationScoped
 public class IngestWriter {
