@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,7 +32,7 @@ public class WebhookProcessor {
 
     private static final Logger LOG = Logger.getLogger(WebhookProcessor.class);
 
-    private final EntityManager em;
+    private final DisputeRepository disputes;
     private final BillingAccountRepository accounts;
     private final DunningService dunning;
     private final StripeGateway stripe;
@@ -42,12 +41,13 @@ public class WebhookProcessor {
     private final CheckoutCompletion checkouts;
     private final StripeEventRepository events;
 
-    WebhookProcessor(EntityManager em, BillingAccountRepository accounts, DunningService dunning, StripeGateway stripe,
+    WebhookProcessor(DisputeRepository disputes, BillingAccountRepository accounts, DunningService dunning,
+            StripeGateway stripe,
             Clock clock, @ConfigProperty(name = "accrue.stripe.webhooks.max-attempts") int maxAttempts,
             CheckoutCompletion checkouts, StripeEventRepository events) {
         this.checkouts = checkouts;
         this.events = events;
-        this.em = em;
+        this.disputes = disputes;
         this.accounts = accounts;
         this.dunning = dunning;
         this.stripe = stripe;
@@ -118,7 +118,7 @@ public class WebhookProcessor {
 
     private String dispute(JsonNode object, Instant created) {
         String id = object.path("id").asText();
-        Dispute d = em.find(Dispute.class, id);
+        Dispute d = disputes.findById(id);
         if (d != null && created.isBefore(d.stateAt)) {
             return "stale";
         }
@@ -141,8 +141,8 @@ public class WebhookProcessor {
         d.currency = object.path("currency").isTextual() ? object.path("currency").asText().toUpperCase() : null;
         d.reason = object.path("reason").asText(null);
         d.stateAt = created;
-        if (!em.contains(d)) {
-            em.persist(d);
+        if (!disputes.isPersistent(d)) {
+            disputes.persist(d);
         }
         return "dispute " + d.status;
     }
