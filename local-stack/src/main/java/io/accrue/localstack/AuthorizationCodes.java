@@ -21,14 +21,14 @@ final class AuthorizationCodes {
 
     String issue(String clientId, String redirectUri, String username, String nonce) {
         String code = randomToken();
-        codes.put(code, new Grant(clientId, redirectUri, username, nonce, Instant.now().plus(CODE_LIFETIME)));
+        codes.put(code, new Grant(clientId, redirectUri, username, nonce, Instant.now().plus(CODE_LIFETIME))); // wall time: a login code lives 60 real seconds, whatever the suite's business clock says
         return code;
     }
 
     /** The grant of a valid code, consumed; null when unknown, expired, replayed or presented by another client. */
     Grant redeem(String code, String clientId, String redirectUri) {
         Grant grant = code == null ? null : codes.remove(code);
-        if (grant == null || Instant.now().isAfter(grant.expiresAt()) || !grant.clientId().equals(clientId)
+        if (grant == null || Instant.now().isAfter(grant.expiresAt()) || !grant.clientId().equals(clientId) // wall time: a login code lives 60 real seconds, whatever the suite's business clock says
                 || !grant.redirectUri().equals(redirectUri)) {
             return null;
         }

@@ -80,7 +80,7 @@ final class LocalKeycloak implements AutoCloseable {
     private void awaitReady(Instant deadline) throws InterruptedException {
         HttpRequest discovery = HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
                 .timeout(Duration.ofSeconds(2)).build();
-        while (Instant.now().isBefore(deadline)) {
+        while (Instant.now().isBefore(deadline)) { // wall time: a start-up deadline
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
             }

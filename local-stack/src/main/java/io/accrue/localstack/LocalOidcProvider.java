@@ -283,7 +283,7 @@ final class LocalOidcProvider implements AutoCloseable {
         claims.setAudience(clientId);
         claims.setExpirationTimeMinutesInTheFuture(TOKEN_LIFETIME_SECONDS / 60f);
         claims.setIssuedAtToNow();
-        claims.setClaim("auth_time", System.currentTimeMillis() / 1000);
+        claims.setClaim("auth_time", System.currentTimeMillis() / 1000); // wall time: tokens are judged by real time
         claims.setClaim("typ", "ID");
         claims.setClaim("azp", clientId);
         claims.setClaim("preferred_username", user.username());

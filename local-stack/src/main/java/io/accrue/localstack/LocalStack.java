@@ -21,7 +21,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * Starts the whole suite on one machine with nothing but a JDK: embedded PostgreSQL (a database per
  * service), a local OIDC provider with the roles of design.md, a Stripe stand-in (WireMock with
  * Stripe-shaped mappings) and the four services; waits until all are ready, provisions two demo
- * organisations, prints how to call them, and stops everything on Ctrl-C.
+ * organisations, prints how to call them, and stops everything on Ctrl-C. Its {@code Instant.now()} calls are
+ * wall time on purpose: start-up deadlines and timings of the launcher, not the suite's business clock.
  */
 public final class LocalStack {
 

@@ -59,7 +59,7 @@ final class ServiceProcess implements AutoCloseable {
     void awaitReady(Instant deadline) throws InterruptedException {
         HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        while (Instant.now().isBefore(deadline)) {
+        while (Instant.now().isBefore(deadline)) { // wall time: a start-up deadline
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }

@@ -18,7 +18,7 @@ public final class TestTokens {
     private String organisation;
     private String environment;
     private String subject = "user-" + UUID.randomUUID();
-    private Instant expiresAt = Instant.now().plus(Duration.ofHours(1));
+    private Instant expiresAt = Instant.now().plus(Duration.ofHours(1)); // wall time: quarkus-oidc judges expiry by it
     private boolean forged;
     private String issuer = OidcKeysResource.ISSUER;
     private Set<String> audiences = Set.of();
@@ -55,7 +55,7 @@ public final class TestTokens {
 
     /** A token that expired an hour ago. */
     public TestTokens expired() {
-        this.expiresAt = Instant.now().minus(Duration.ofHours(1));
+        this.expiresAt = Instant.now().minus(Duration.ofHours(1)); // wall time: quarkus-oidc judges expiry by it
         return this;
     }
 

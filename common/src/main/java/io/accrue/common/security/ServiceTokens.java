@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -16,6 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.accrue.common.time.WallTime;
 
 /**
  * Bearer tokens for calls to neighbouring services, from a client-credentials grant, cached until shortly
@@ -31,11 +32,12 @@ public class ServiceTokens {
     private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     // Token lifetimes are the provider's wall-clock time, not the (possibly moved) billing clock.
-    private final Clock wallClock = Clock.systemUTC();
+    private final WallTime wallTime;
     private volatile String token;
     private volatile Instant refreshAt = Instant.MIN;
 
-    ServiceTokens(ServiceAuthConfig config, ObjectMapper json) {
+    ServiceTokens(ServiceAuthConfig config, ObjectMapper json, WallTime wallTime) {
+        this.wallTime = wallTime;
         this.config = config;
         this.json = json;
     }
@@ -45,14 +47,14 @@ public class ServiceTokens {
         if (config.staticToken().isPresent()) {
             return "Bearer " + config.staticToken().get();
         }
-        if (token == null || wallClock.instant().isAfter(refreshAt)) {
+        if (token == null || wallTime.now().isAfter(refreshAt)) {
             refresh();
         }
         return "Bearer " + token;
     }
 
     private synchronized void refresh() {
-        if (token != null && !wallClock.instant().isAfter(refreshAt)) {
+        if (token != null && !wallTime.now().isAfter(refreshAt)) {
             return;
         }
         String url = config.tokenUrl().orElseThrow(() -> new IllegalStateException(
@@ -74,7 +76,7 @@ public class ServiceTokens {
             JsonNode body = json.readTree(response.body());
             long expiresIn = body.path("expires_in").asLong(60);
             token = body.path("access_token").asText();
-            refreshAt = wallClock.instant().plusSeconds(expiresIn).minus(REFRESH_MARGIN);
+            refreshAt = wallTime.now().plusSeconds(expiresIn).minus(REFRESH_MARGIN);
         } catch (IOException e) {
             throw new IllegalStateException("token endpoint unreachable", e);
         } catch (InterruptedException e) {

@@ -38,8 +38,7 @@ public class TokenRefusals {
     private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
     /** The log's quiet minute is wall-clock time, never the adjustable business clock. */
     @jakarta.inject.Inject
-    @TokenExpiryClock.SystemTime
-    java.time.Clock systemTime;
+    io.accrue.common.time.WallTime wallTime;
 
     TokenRefusals() {
         var config = ConfigProvider.getConfig();
@@ -57,7 +56,7 @@ public class TokenRefusals {
             return;
         }
         describe(authorizationHeader.substring(7).trim(), expectedIssuer, expectedAudiences).ifPresent(line -> {
-            Instant now = systemTime.instant();
+            Instant now = wallTime.now();
             Instant last = lastLogged.get(line);
             if (last != null && last.plus(QUIET).isAfter(now)) {
                 return;

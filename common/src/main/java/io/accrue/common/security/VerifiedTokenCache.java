@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.accrue.common.time.WallTime;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -42,8 +43,8 @@ public class VerifiedTokenCache {
     private volatile long nextSweepMillis;
 
     @Inject
-    VerifiedTokenCache(SecurityConfig config, @TokenExpiryClock.SystemTime Clock clock) {
-        this(config.tokenCache().ttl(), config.tokenCache().maxEntries(), clock);
+    VerifiedTokenCache(SecurityConfig config, WallTime wallTime) {
+        this(config.tokenCache().ttl(), config.tokenCache().maxEntries(), wallTime.clock());
     }
 
     VerifiedTokenCache(Duration ttl, int maxEntries, Clock clock) {

@@ -78,12 +78,12 @@ class VerifiedTokenCacheWebTest {
         assertEquals(1, cache.hits() - hitsBefore, "served from the cache while valid");
         try {
             // the cache's clock passes the token's expiry: the entry is dropped, never served
-            MovableTokenClock.moveBy(Duration.between(Instant.now(), expiry).plusSeconds(1));
+            MovableWallTime.moveBy(Duration.between(Instant.now(), expiry).plusSeconds(1));
             long hits = cache.hits();
             assertNull(cache.get(shortLived), "an expired token is not served from the cache");
             assertEquals(hits, cache.hits());
         } finally {
-            MovableTokenClock.reset();
+            MovableWallTime.reset();
         }
         // and a token past its expiry is refused when quarkus-oidc verifies it in full
         String expired = TestTokens.as(Roles.OWNER).org("a").expiresAt(Instant.now().minusSeconds(120)).token();

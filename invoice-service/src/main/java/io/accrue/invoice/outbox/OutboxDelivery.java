@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.accrue.common.retry.Backoff;
+import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.invoice.client.ContractRecords;
 import io.accrue.invoice.client.ContractRecords.Drawdown;
 import io.accrue.invoice.client.NeighbourClients;
@@ -26,7 +26,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Delivers outbox entries: each claimed with {@code FOR UPDATE SKIP LOCKED} (replicas share the work), delivered
+ * Delivers outbox entries: each claimed under a lease (common's {@code LeasedClaims}: {@code FOR UPDATE SKIP LOCKED},
+ * replicas share the work and a worker that dies mid-delivery leaves the entry to the next one), delivered
  * with its deterministic idempotency key (a retry after a crash is recognised by Stripe or contract-service),
  * and on failure retried with backoff. Nothing is lost while Stripe or a neighbour is down. Kinds owned by a feature
  * (the Stripe pushes of organisation and end-user invoices) are handed to their {@link OutboxHandler}.
@@ -73,29 +74,22 @@ public class OutboxDelivery {
     }
 
     boolean deliverOne() {
-        UUID[] claimed = new UUID[1];
+        Optional<Claim<UUID>> claimed = outbox.claimDue(clock.instant());
+        if (claimed.isEmpty()) {
+            return false;
+        }
+        Claim<UUID> claim = claimed.get();
         try {
-            return QuarkusTransaction.requiringNew().call(() -> {
-                Optional<OutboxEntry> due = outbox.claimDue(clock.instant());
-                if (due.isEmpty()) {
-                    return false;
-                }
-                OutboxEntry entry = due.get();
-                claimed[0] = entry.id;
+            QuarkusTransaction.requiringNew().run(() -> outbox.lockPending(claim.id()).ifPresent(entry -> {
                 deliver(entry);
                 entry.status = "delivered";
                 entry.deliveredAt = clock.instant();
-                entry.attempts++;
                 entry.lastError = null;
-                return true;
-            });
+            }));
         } catch (RuntimeException e) {
-            if (claimed[0] == null) {
-                throw e;
-            }
-            failed(claimed[0], e);
-            return true;
+            failed(claim, e);
         }
+        return true;
     }
 
     private void deliver(OutboxEntry entry) {
@@ -134,16 +128,16 @@ public class OutboxDelivery {
                 Rounding.present(note.commitmentReturned, note.currency)));
     }
 
-    private void failed(UUID id, RuntimeException e) {
+    private void failed(Claim<UUID> claim, RuntimeException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         QuarkusTransaction.requiringNew().run(() -> {
-            OutboxEntry entry = outbox.findById(id);
+            OutboxEntry entry = outbox.findById(claim.id());
             Instant now = clock.instant();
-            entry.attempts++;
+            // the claim counted the attempt (one that crashed the worker counts too)
             entry.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
-            entry.nextAttemptAt = now.plus(Backoff.DELIVERY.after(entry.attempts));
+            entry.nextAttemptAt = outbox.retryAt(now, claim.attempt());
             // a neighbour's 4xx is its final answer: retrying as if it were down would only hide it from operators
-            boolean exhausted = entry.attempts >= MAX_ATTEMPTS || NeighbourRejected.in(e) != null;
+            boolean exhausted = claim.attempt() >= MAX_ATTEMPTS || NeighbourRejected.in(e) != null;
             if (exhausted) {
                 entry.status = "failed";
             }

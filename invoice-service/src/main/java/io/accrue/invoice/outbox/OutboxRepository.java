@@ -1,12 +1,20 @@
 package io.accrue.invoice.outbox;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.Session;
+
+import io.accrue.common.outbox.LeasedClaims;
+import io.accrue.common.outbox.LeasedClaims.Claim;
+import io.accrue.common.retry.Backoff;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID> {
@@ -37,7 +45,7 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
         return list("invoiceId", invoiceId);
     }
 
-    public java.util.Optional<OutboxEntry> ofEndUserInvoice(UUID endUserInvoiceId) {
+    public Optional<OutboxEntry> ofEndUserInvoice(UUID endUserInvoiceId) {
         return find("endUserInvoiceId", endUserInvoiceId).firstResultOptional();
     }
 
@@ -46,14 +54,31 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
         return find("status = 'failed' order by createdAt").page(0, max).list();
     }
 
-    /** Claims one due entry, skipping rows another worker holds; must run in a transaction. */
-    @SuppressWarnings("unchecked")
-    public java.util.Optional<OutboxEntry> claimDue(Instant now) {
-        List<UUID> ids = getEntityManager().createNativeQuery(
-                "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1 "
-                        + "ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
-                UUID.class)
-                .setParameter(1, now).getResultList();
-        return ids.stream().findFirst().map(this::findById);
+    /** Pending entries, the longest-waiting first; a delivery is one Stripe or neighbour call, the lease minutes. */
+    static final LeasedClaims QUEUE = new LeasedClaims("outbox", "id", "status = 'pending'", "next_attempt_at, id",
+            Duration.ofMinutes(5), Backoff.DELIVERY);
+
+    /**
+     * Claims one due entry under a lease, in a transaction of its own (committed before the delivery), skipping rows
+     * another worker holds; the attempt is counted here.
+     */
+    public Optional<Claim<UUID>> claimDue(Instant now) {
+        return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
+                .doReturningWork(c -> QUEUE.claim(c, UUID.class, now, 1)).stream().findFirst());
+    }
+
+    /**
+     * The claimed entry, row-locked for the delivering transaction, if it is still pending and no other worker
+     * holds it (a delivery that outlived its lease does not run twice at once).
+     */
+    public Optional<OutboxEntry> lockPending(UUID id) {
+        return getEntityManager().createNativeQuery(
+                "SELECT id FROM outbox WHERE id = ?1 AND status = 'pending' FOR UPDATE SKIP LOCKED", UUID.class)
+                .setParameter(1, id).getResultList().stream().findFirst().map(x -> findById(id));
+    }
+
+    /** When an entry whose given attempt failed is delivered again. */
+    public Instant retryAt(Instant now, int failedAttempt) {
+        return QUEUE.retryAt(now, failedAttempt);
     }
 }

@@ -1,5 +1,6 @@
 package io.accrue.invoice.run;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,13 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.Session;
+
+import io.accrue.common.outbox.LeasedClaims;
+import io.accrue.common.outbox.LeasedClaims.Claim;
+import io.accrue.common.retry.Backoff;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 @ApplicationScoped
 public class BillingRunItemRepository implements PanacheRepositoryBase<BillingRunItem, UUID> {
@@ -23,17 +30,20 @@ public class BillingRunItemRepository implements PanacheRepositoryBase<BillingRu
                 .setParameter(4, now).executeUpdate();
     }
 
+    /** A run's items as a claim queue: pending or failed items, the longest-waiting first. */
+    public static LeasedClaims queue(Duration lease, Backoff backoff) {
+        return new LeasedClaims("billing_run_items", "id", "run_id = ? AND status IN ('pending', 'failed')",
+                "next_attempt_at, org_id", lease, backoff);
+    }
+
     /**
-     * Claims the next due item of a run and locks it for the caller's transaction; rows other workers hold are
-     * skipped, so concurrent workers share a run without ever taking the same account.
+     * Claims the next due item of a run under a lease, in a transaction of its own (committed before the close);
+     * rows other workers hold are skipped, so concurrent workers share a run without ever taking the same account.
+     * The attempt is counted here.
      */
-    @SuppressWarnings("unchecked")
-    public Optional<BillingRunItem> claimNext(UUID runId, Instant now) {
-        List<UUID> ids = getEntityManager().createNativeQuery("SELECT id FROM billing_run_items "
-                + "WHERE run_id = ?1 AND status IN ('pending', 'failed') AND next_attempt_at <= ?2 "
-                + "ORDER BY next_attempt_at, org_id LIMIT 1 FOR UPDATE SKIP LOCKED", UUID.class)
-                .setParameter(1, runId).setParameter(2, now).getResultList();
-        return ids.stream().findFirst().map(this::findById);
+    public Optional<Claim<UUID>> claimNext(LeasedClaims queue, UUID runId, Instant now) {
+        return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
+                .doReturningWork(c -> queue.claim(c, UUID.class, now, 1, runId)).stream().findFirst());
     }
 
     public Map<String, Long> countByStatus(UUID runId) {

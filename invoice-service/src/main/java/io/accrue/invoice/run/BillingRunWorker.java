@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.common.outbox.LeasedClaims;
+import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.common.retry.Backoff;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.client.NeighbourClients;
@@ -42,6 +44,7 @@ public class BillingRunWorker {
     private final NeighbourClients neighbours;
     private final InvoiceConfig config;
     private final Clock clock;
+    private final LeasedClaims queue;
 
     BillingRunWorker(BillingRunRepository runs, BillingRunItemRepository items, AccountCloser closer,
             TimelineCorrections corrections, NeighbourClients neighbours, InvoiceConfig config, Clock clock) {
@@ -52,6 +55,8 @@ public class BillingRunWorker {
         this.neighbours = neighbours;
         this.config = config;
         this.clock = clock;
+        this.queue = BillingRunItemRepository.queue(LEASE,
+                new Backoff(config.runs().retryDelay(), Duration.ofHours(1)));
     }
 
     /** Plans (if needed) and processes up to {@code maxItems} due items; returns how many it processed. */
@@ -104,16 +109,12 @@ public class BillingRunWorker {
      * the lease runs out (the ledger makes the second close find what the first one committed).
      */
     boolean processNext(UUID runId) {
-        Optional<BillingRunItem> claimed = QuarkusTransaction.requiringNew().call(() -> {
-            Optional<BillingRunItem> item = items.claimNext(runId, clock.instant());
-            item.ifPresent(i -> i.nextAttemptAt = clock.instant().plus(LEASE));
-            return item;
-        });
+        Optional<Claim<UUID>> claimed = items.claimNext(queue, runId, clock.instant());
         if (claimed.isEmpty()) {
             return false;
         }
-        UUID itemId = claimed.get().id;
-        String orgId = claimed.get().orgId;
+        UUID itemId = claimed.get().id();
+        String orgId = QuarkusTransaction.requiringNew().call(() -> items.findById(itemId).orgId);
         Instant asOf = QuarkusTransaction.requiringNew().call(() -> runs.findById(runId).asOf);
         AccountCloser.Outcome outcome;
         try {
@@ -128,7 +129,6 @@ public class BillingRunWorker {
             item.outcome = outcome.outcome();
             item.invoiceId = outcome.invoiceId();
             item.lastError = null;
-            item.attempts++;
             item.updatedAt = clock.instant();
         });
         correctTimeline(orgId);
@@ -156,15 +156,14 @@ public class BillingRunWorker {
                 return;
             }
             Instant now = clock.instant();
-            item.attempts++;
+            // the claim counted the attempt (one that killed the worker counts too)
             item.lastError = message;
             item.updatedAt = now;
             if (item.attempts >= config.runs().maxAttempts()) {
                 item.status = "abandoned";
             } else {
                 item.status = "failed";
-                item.nextAttemptAt = now.plus(new Backoff(config.runs().retryDelay(), Duration.ofHours(1))
-                        .after(item.attempts));
+                item.nextAttemptAt = queue.retryAt(now, item.attempts);
             }
             LOG.warnf("billing run item %s (%s) failed, attempt %d: %s", item.id, item.orgId, item.attempts, message);
         });

@@ -25,6 +25,12 @@ public class SubscriptionEventRepository implements PanacheRepositoryBase<Subscr
                 .page(0, limit + 1).list();
     }
 
+    /** How many plan changes (made or scheduled) of the organisation occurred at or after {@code since}. */
+    public long planChangesSince(String orgId, Instant since) {
+        return count("orgId = ?1 and occurredAt >= ?2 and type in ('upgraded', 'downgraded', 'plan_change_scheduled')",
+                orgId, since);
+    }
+
     /** The last event effective at or before {@code at}: it names the plan and currency in effect then. */
     public Optional<SubscriptionEvent> inEffectAt(String orgId, Instant at) {
         return find("orgId = ?1 and effectiveAt <= ?2 order by effectiveAt desc, seq desc", orgId, at)

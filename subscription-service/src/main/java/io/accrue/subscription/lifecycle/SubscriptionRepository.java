@@ -16,6 +16,14 @@ public class SubscriptionRepository implements PanacheRepositoryBase<Subscriptio
         return find("orgId", orgId).firstResultOptional();
     }
 
+    /** The subscription's currency and pending currency (null when none), read without loading the entity. */
+    public Optional<String[]> currencyAndPending(String orgId) {
+        return getEntityManager().createQuery(
+                "select s.currency, s.pendingCurrency from Subscription s where s.orgId = ?1", Object[].class)
+                .setParameter(1, orgId).getResultList().stream().findFirst()
+                .map(r -> new String[]{(String) r[0], (String) r[1]});
+    }
+
     public List<String> orgsWithPeriodEndedBy(Instant now, int limit) {
         return find("currentPeriodEnd <= ?1 and status <> 'canceled' order by currentPeriodEnd", now)
                 .page(0, limit).list().stream().map(s -> s.orgId).toList();

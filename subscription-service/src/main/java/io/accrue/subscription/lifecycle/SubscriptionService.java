@@ -242,11 +242,7 @@ public class SubscriptionService {
         if (s.planSlug.equals(planSlug)) {
             return "already on plan " + planSlug;
         }
-        Long newer = events.getEntityManager().createQuery("""
-                select count(e) from SubscriptionEvent e where e.orgId = ?1 and e.occurredAt >= ?2
-                and e.type in ('upgraded', 'downgraded', 'plan_change_scheduled')""", Long.class)
-                .setParameter(1, orgId).setParameter(2, completedAt).getSingleResult();
-        if (newer > 0) {
+        if (events.planChangesSince(orgId, completedAt) > 0) {
             return "stale: the plan changed after this checkout";
         }
         PlanDefinition target = plans.latest(planSlug);
@@ -499,10 +495,7 @@ public class SubscriptionService {
 
     /** The currencies a subscription bills in now and from the next period (read without a lock). */
     private List<String> currencies(String orgId) {
-        List<Object[]> rows = subscriptions.getEntityManager().createQuery(
-                "select s.currency, s.pendingCurrency from Subscription s where s.orgId = ?1", Object[].class)
-                .setParameter(1, orgId).getResultList();
-        return rows.isEmpty() ? List.of() : currencies((String) rows.get(0)[0], (String) rows.get(0)[1]);
+        return subscriptions.currencyAndPending(orgId).map(c -> currencies(c[0], c[1])).orElse(List.of());
     }
 
     private static List<String> currencies(Subscription s) {

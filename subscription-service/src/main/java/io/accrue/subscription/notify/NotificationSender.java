@@ -2,20 +2,21 @@ package io.accrue.subscription.notify;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.outbound.OutboundHttp;
-import io.accrue.common.retry.Backoff;
+import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.common.signing.Signatures;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Delivers the outbox. Each row is claimed with FOR UPDATE SKIP LOCKED (two replicas never send the same one),
- * retried with backoff on failure. Delivery is at-least-once: receivers de-duplicate on the notification id.
+ * Delivers the outbox. Each row is claimed under a lease (common's {@code LeasedClaims}: FOR UPDATE SKIP LOCKED, two
+ * replicas never send the same one), retried with the suite's backoff on failure. Delivery is at-least-once: receivers de-duplicate on the notification id.
  */
 @ApplicationScoped
 public class NotificationSender {
@@ -38,23 +39,21 @@ public class NotificationSender {
     @ActivateRequestContext
     @Scheduled(every = "${accrue.notifications.send-every:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void sendDue() {
-        for (java.util.UUID id : dueIds()) {
-            sendOne(id);
+        for (int i = 0; i < 100; i++) {
+            Optional<Claim<UUID>> claimed = outbox.claimDue(clock.instant(), MAX_ATTEMPTS);
+            if (claimed.isEmpty()) {
+                return;
+            }
+            sendOne(claimed.get());
         }
-    }
-
-    @Transactional
-    List<java.util.UUID> dueIds() {
-        return outbox.dueIds(clock.instant(), MAX_ATTEMPTS, 100);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    void sendOne(java.util.UUID id) {
-        OutboundNotification n = outbox.claim(id).orElse(null);
+    void sendOne(Claim<UUID> claim) {
+        OutboundNotification n = outbox.claim(claim.id()).orElse(null);
         if (n == null) {
             return; // delivered meanwhile, or another replica is sending it
         }
-        n.attempts++;
         try {
             // The URL policy again, after DNS; the connection goes to the checked address, redirects are not followed.
             int status = http.post(n.url, java.util.Map.of("Content-Type", "application/json", Signatures.HEADER,
@@ -72,6 +71,7 @@ public class NotificationSender {
             }
             n.lastError = String.valueOf(e.getMessage());
         }
-        n.nextAttemptAt = clock.instant().plus(Backoff.DELIVERY.after(n.attempts));
+        // the claim counted the attempt
+        n.nextAttemptAt = outbox.retryAt(clock.instant(), claim.attempt());
     }
 }

@@ -1,12 +1,19 @@
 package io.accrue.subscription.webhook;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.Session;
+
+import io.accrue.common.outbox.LeasedClaims;
+import io.accrue.common.outbox.LeasedClaims.Claim;
+import io.accrue.common.retry.Backoff;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Stored Stripe events and their processing queue. */
 @ApplicationScoped
@@ -21,18 +28,28 @@ public class StripeEventRepository implements PanacheRepositoryBase<StripeEventR
                 .setParameter(5, now).executeUpdate() == 1;
     }
 
-    /** Unprocessed events whose retry time has come, oldest Stripe time first. */
-    @SuppressWarnings("unchecked")
-    public List<String> dueIds(Instant now, int maxAttempts, int limit) {
-        return getEntityManager().createNativeQuery("""
-                SELECT id FROM stripe_events WHERE processed_at IS NULL AND next_attempt_at <= ?1 AND attempts < ?2
-                ORDER BY created LIMIT ?3""").setParameter(1, now).setParameter(2, maxAttempts)
-                .setParameter(3, limit).getResultList();
+    /** The processing queue: unprocessed events with attempts left, oldest Stripe time first. */
+    static final LeasedClaims QUEUE = new LeasedClaims("stripe_events", "id", "processed_at IS NULL AND attempts < ?",
+            "created, id", Duration.ofMinutes(2), Backoff.DELIVERY);
+
+    /**
+     * Claims the next due event under a lease, in a transaction of its own (committed before the event is applied);
+     * the attempt is counted here.
+     */
+    public Optional<Claim<String>> claimDue(Instant now, int maxAttempts) {
+        return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
+                .doReturningWork(c -> QUEUE.claim(c, String.class, now, 1, maxAttempts)).stream().findFirst());
+    }
+
+    /** When an event whose given attempt failed is tried again. */
+    public Instant retryAt(Instant now, int failedAttempt) {
+        return QUEUE.retryAt(now, failedAttempt);
     }
 
     /**
-     * The event, row-locked for this transaction, if it is still unprocessed and no other replica holds it
-     * (SKIP LOCKED: a busy row is someone else's work, not a wait).
+     * The claimed event, row-locked for this transaction, if it is still unprocessed and no other replica holds it
+     * (SKIP LOCKED: a busy row is someone else's work, not a wait). Beside the lease, this keeps a slow apply that
+     * outlived its lease from running twice at once.
      */
     public Optional<StripeEventRecord> claim(String id) {
         List<?> claimed = getEntityManager().createNativeQuery(

@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -15,7 +14,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.accrue.common.retry.Backoff;
+import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.subscription.account.BillingAccount;
 import io.accrue.subscription.account.BillingAccountRepository;
 import io.accrue.subscription.dunning.DunningService;
@@ -23,8 +22,9 @@ import io.accrue.subscription.stripe.StripeGateway;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Applies stored events. Each event is claimed with FOR UPDATE SKIP LOCKED, so two replicas never process the
- * same one; a failure is retried with exponential backoff up to a maximum number of attempts. Order does not
+ * Applies stored events. Each event is claimed under a lease (common's {@code LeasedClaims}: FOR UPDATE SKIP
+ * LOCKED), so two replicas never process the same one; a failure is retried with the suite's backoff up to a maximum
+ * number of attempts, and a worker that dies mid-event leaves it to be claimed again when the lease ends. Order does not
  * matter: payment and dispute state only moves forward in Stripe's own event time.
  */
 @ApplicationScoped
@@ -32,7 +32,7 @@ public class WebhookProcessor {
 
     private static final Logger LOG = Logger.getLogger(WebhookProcessor.class);
 
-    private final EntityManager em;
+    private final DisputeRepository disputes;
     private final BillingAccountRepository accounts;
     private final DunningService dunning;
     private final StripeGateway stripe;
@@ -41,12 +41,13 @@ public class WebhookProcessor {
     private final CheckoutCompletion checkouts;
     private final StripeEventRepository events;
 
-    WebhookProcessor(EntityManager em, BillingAccountRepository accounts, DunningService dunning, StripeGateway stripe,
+    WebhookProcessor(DisputeRepository disputes, BillingAccountRepository accounts, DunningService dunning,
+            StripeGateway stripe,
             Clock clock, @ConfigProperty(name = "accrue.stripe.webhooks.max-attempts") int maxAttempts,
             CheckoutCompletion checkouts, StripeEventRepository events) {
         this.checkouts = checkouts;
         this.events = events;
-        this.em = em;
+        this.disputes = disputes;
         this.accounts = accounts;
         this.dunning = dunning;
         this.stripe = stripe;
@@ -57,19 +58,19 @@ public class WebhookProcessor {
     @ActivateRequestContext
     @Scheduled(every = "${accrue.stripe.webhooks.process-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void processDue() {
-        for (String id : dueIds()) {
+        for (int i = 0; i < 100; i++) {
+            Optional<Claim<String>> claimed = events.claimDue(clock.instant(), maxAttempts);
+            if (claimed.isEmpty()) {
+                return;
+            }
+            Claim<String> claim = claimed.get();
             try {
-                processOne(id);
+                processOne(claim.id());
             } catch (RuntimeException e) {
-                LOG.warnf("Stripe event %s failed: %s", id, e.getMessage());
-                recordFailure(id, e);
+                LOG.warnf("Stripe event %s failed: %s", claim.id(), e.getMessage());
+                recordFailure(claim, e);
             }
         }
-    }
-
-    @Transactional
-    List<String> dueIds() {
-        return events.dueIds(clock.instant(), maxAttempts, 100);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -79,20 +80,19 @@ public class WebhookProcessor {
             return; // another replica has it, or it is done
         }
         String outcome = apply(event);
-        event.attempts++;
         event.processedAt = clock.instant();
         event.outcome = outcome;
         event.lastError = null;
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    void recordFailure(String id, RuntimeException e) {
-        StripeEventRecord event = events.findById(id);
-        event.attempts++;
-        event.nextAttemptAt = clock.instant().plus(Backoff.DELIVERY.after(event.attempts));
+    void recordFailure(Claim<String> claim, RuntimeException e) {
+        StripeEventRecord event = events.findById(claim.id());
+        // the claim counted the attempt (so one that crashed the worker counts too)
+        event.nextAttemptAt = events.retryAt(clock.instant(), claim.attempt());
         String message = String.valueOf(e.getMessage());
         event.lastError = message.length() > 1000 ? message.substring(0, 1000) : message;
-        if (event.attempts >= maxAttempts) {
+        if (claim.attempt() >= maxAttempts) {
             event.outcome = "gave up";
         }
     }
@@ -118,7 +118,7 @@ public class WebhookProcessor {
 
     private String dispute(JsonNode object, Instant created) {
         String id = object.path("id").asText();
-        Dispute d = em.find(Dispute.class, id);
+        Dispute d = disputes.findById(id);
         if (d != null && created.isBefore(d.stateAt)) {
             return "stale";
         }
@@ -141,8 +141,8 @@ public class WebhookProcessor {
         d.currency = object.path("currency").isTextual() ? object.path("currency").asText().toUpperCase() : null;
         d.reason = object.path("reason").asText(null);
         d.stateAt = created;
-        if (!em.contains(d)) {
-            em.persist(d);
+        if (!disputes.isPersistent(d)) {
+            disputes.persist(d);
         }
         return "dispute " + d.status;
     }

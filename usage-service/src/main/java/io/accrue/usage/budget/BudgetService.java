@@ -2,14 +2,8 @@ package io.accrue.usage.budget;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Currency;
 import java.util.List;
@@ -17,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.error.ApiException;
@@ -28,9 +21,9 @@ import io.accrue.usage.budget.BudgetRequests.AlertView;
 import io.accrue.usage.budget.BudgetRequests.BudgetRequest;
 import io.accrue.usage.budget.BudgetRequests.BudgetView;
 import io.accrue.usage.budget.BudgetRequests.PeriodStatus;
+import io.accrue.usage.pricing.PriceVersionRepository;
 import io.accrue.usage.webhook.WebhookOutbox;
 import io.accrue.usage.webhook.WebhookRequests.DeliveryView;
-import io.agroal.api.AgroalDataSource;
 
 /** Budgets of an organisation, where each stands this period, and the alerts they raised. */
 @ApplicationScoped
@@ -39,16 +32,16 @@ public class BudgetService {
     static final List<Integer> DEFAULT_THRESHOLDS = List.of(50, 80, 100);
 
     private final BudgetRepository budgets;
-    private final EntityManager em;
-    private final AgroalDataSource dataSource;
+    private final BudgetAlertRepository alerts;
+    private final PriceVersionRepository prices;
     private final WebhookOutbox outbox;
     private final Clock clock;
 
-    BudgetService(BudgetRepository budgets, EntityManager em, AgroalDataSource dataSource, WebhookOutbox outbox,
-            Clock clock) {
+    BudgetService(BudgetRepository budgets, BudgetAlertRepository alerts, PriceVersionRepository prices,
+            WebhookOutbox outbox, Clock clock) {
         this.budgets = budgets;
-        this.em = em;
-        this.dataSource = dataSource;
+        this.alerts = alerts;
+        this.prices = prices;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -138,47 +131,7 @@ public class BudgetService {
                 throw ApiException.badRequest("invalid_cursor", "The cursor is not one this API issued.");
             }
         }
-        StringBuilder sql = new StringBuilder("""
-                select id, budget_id, budget_slug, environment, end_user_id, metric, threshold, limit_value, observed,
-                       currency, period_start, period_end, fired_at
-                from budget_alerts where org_id = ?""");
-        List<Object> args = new ArrayList<>(List.of(orgId));
-        if (budget != null) {
-            sql.append(" and budget_slug = ?");
-            args.add(budget);
-        }
-        if (environment != null) {
-            sql.append(" and environment = ?");
-            args.add(environment);
-        }
-        if (beforeAt != null) {
-            sql.append(" and (fired_at, id) < (?, ?)");
-            args.add(Timestamp.from(beforeAt));
-            args.add(beforeId);
-        }
-        sql.append(" order by fired_at desc, id desc limit ?");
-        args.add(size + 1);
-        List<AlertView> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    String metric = rs.getString(6);
-                    String endUser = rs.getString(5);
-                    rows.add(new AlertView(id, WebhookOutbox.eventId(id), rs.getObject(2, UUID.class),
-                            rs.getString(3), rs.getString(4), endUser.isEmpty() ? null : endUser, metric,
-                            rs.getInt(7), BudgetEvaluator.inUnit(metric, rs.getBigDecimal(8)),
-                            BudgetEvaluator.inUnit(metric, rs.getBigDecimal(9)), rs.getString(10),
-                            rs.getTimestamp(11).toInstant(), rs.getTimestamp(12).toInstant(),
-                            rs.getTimestamp(13).toInstant(), List.of()));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading alerts failed", e);
-        }
+        List<AlertView> rows = alerts.page(orgId, budget, environment, beforeAt, beforeId, size + 1);
         boolean more = rows.size() > size;
         List<AlertView> page = more ? rows.subList(0, size) : rows;
         Map<String, List<DeliveryView>> deliveries = outbox.deliveries(page.stream().map(AlertView::eventId).toList());
@@ -199,48 +152,13 @@ public class BudgetService {
     /** Month to date from the rollups (what the evaluator will see on its next round), and what has fired. */
     private PeriodStatus status(Budget b) {
         Period p = BudgetPeriods.containing(clock.instant());
-        try (Connection c = dataSource.getConnection()) {
-            BigDecimal observed = null, percent = null;
-            if (!"each_end_user".equals(b.scope)) {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        select coalesce(sum(case ? when 'cost' then cost when 'revenue' then revenue
-                                                  else (input_tokens + output_tokens)::numeric end), 0)
-                        from usage_daily where org_id = ? and environment = ? and day >= ? and day < ?
-                          and (?::text is null or end_user_id = ?)""")) {
-                    ps.setString(1, b.metric);
-                    ps.setString(2, b.orgId);
-                    ps.setString(3, b.environment);
-                    ps.setObject(4, p.firstDay());
-                    ps.setObject(5, p.endDay());
-                    ps.setString(6, b.endUserId);
-                    ps.setString(7, b.endUserId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        observed = BudgetEvaluator.inUnit(b.metric, rs.getBigDecimal(1));
-                    }
-                }
-                percent = observed.multiply(BigDecimal.valueOf(100)).divide(b.limit(), 2, RoundingMode.HALF_UP);
-            }
-            List<Integer> reached = new ArrayList<>();
-            long fired = 0;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select threshold, end_user_id from budget_alerts where budget_id = ? and period_start = ?
-                    order by threshold""")) {
-                ps.setObject(1, b.id);
-                ps.setTimestamp(2, Timestamp.from(p.start()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        fired++;
-                        if (!reached.contains(rs.getInt(1))) {
-                            reached.add(rs.getInt(1));
-                        }
-                    }
-                }
-            }
-            return new PeriodStatus(p.start(), p.end(), observed, percent, reached, fired);
-        } catch (SQLException e) {
-            throw new IllegalStateException("budget status failed", e);
+        BigDecimal observed = null, percent = null;
+        if (!"each_end_user".equals(b.scope)) {
+            observed = alerts.observed(b, p);
+            percent = observed.multiply(BigDecimal.valueOf(100)).divide(b.limit(), 2, RoundingMode.HALF_UP);
         }
+        BudgetAlertRepository.Fired fired = alerts.fired(b.id, p.start());
+        return new PeriodStatus(p.start(), p.end(), observed, percent, fired.reached(), fired.count());
     }
 
     private Budget find(String orgId, String slug) {
@@ -258,9 +176,7 @@ public class BudgetService {
         } catch (IllegalArgumentException e) {
             throw ApiException.unprocessable("unknown_currency", "'" + currency + "' is not an ISO-4217 currency.");
         }
-        @SuppressWarnings("unchecked")
-        List<String> rated = em.createNativeQuery("select distinct currency::text from price_versions")
-                .getResultList();
+        List<String> rated = prices.ratedCurrencies();
         if (!rated.contains(currency)) {
             throw ApiException.unprocessable("currency_not_rated", "Usage is rated in " + String.join(", ", rated)
                     + "; a budget in " + currency + " could not be compared with it (no conversion is made).");

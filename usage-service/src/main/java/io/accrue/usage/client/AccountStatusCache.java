@@ -1,6 +1,7 @@
 package io.accrue.usage.client;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 
+import io.accrue.common.time.WallTime;
 import io.accrue.usage.config.UsageConfig;
 
 /**
@@ -33,7 +35,7 @@ public class AccountStatusCache {
     static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
     /**
-     * {@code knownAt}: when subscription-service last answered for this organisation (ticker nanos), or
+     * {@code knownAt}: when subscription-service last answered for this organisation (wall-time nanos), or
      * {@code Long.MIN_VALUE} when it never did and {@code status} is {@code unknown}.
      */
     private record Cached(AccountStatus status, long expiresAt, long knownAt, AtomicBoolean refreshing) {
@@ -45,19 +47,21 @@ public class AccountStatusCache {
 
     private final AccountStatusClient client;
     private final UsageConfig config;
-    private final StatusTicker ticker;
+    private final WallTime wallTime;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     @Inject
-    AccountStatusCache(AccountStatusClient client, UsageConfig config, StatusTicker ticker) {
+    AccountStatusCache(AccountStatusClient client, UsageConfig config, WallTime wallTime) {
         this.client = client;
         this.config = config;
-        this.ticker = ticker;
+        this.wallTime = wallTime;
     }
 
     /** {@code active}, {@code suspended}… or {@code none} (no account) or {@code unknown} (no usable answer). */
     public AccountStatus status(String orgId) {
-        long now = ticker.nanos();
+        Instant wall = wallTime.now();
+        // nanoseconds of wall time; ages are differences (common's WallTime: real time, never the business clock)
+        long now = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
         Cached c = cache.get(orgId);
         if (c != null && now - c.expiresAt() < 0) {
             return c.status();

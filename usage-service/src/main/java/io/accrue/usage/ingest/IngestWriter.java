@@ -36,7 +36,8 @@ import io.agroal.api.AgroalDataSource;
  * The durable half of ingestion: one transaction for one or more requests' batches (see {@link GroupCommit}), a
  * fixed number of statements per organisation and environment (no per-event round trips). The event insert itself
  * claims the idempotency key ({@code ON CONFLICT DO NOTHING RETURNING}), and only the rows it returns move rollups
- * and quota counters — so a replay changes no total.
+ * and quota counters — so a replay changes no total. Plain JDBC, not a repository, on purpose: this is the
+ * benchmarked hot path (docs/benchmarks.md, {@code IngestionBenchmarkTest}), batched statements per transaction.
  */
 @ApplicationScoped
 public class IngestWriter {
@@ -180,8 +181,8 @@ public class IngestWriter {
                     Rating.Pricing p = pricing == null
                             ? new Rating.Markup(BigDecimal.ZERO, BigDecimal.ZERO)
                             : "margin".equals(pricing)
-                                    ? new Rating.TargetMargin(rs.getBigDecimal(4), rs.getBigDecimal(5))
-                                    : new Rating.Markup(rs.getBigDecimal(3), rs.getBigDecimal(5));
+                                    ? Rating.TargetMargin.ofPercent(rs.getBigDecimal(4), rs.getBigDecimal(5))
+                                    : Rating.Markup.ofPercent(rs.getBigDecimal(3), rs.getBigDecimal(5));
                     out.put(rs.getString(1), p);
                 }
             }

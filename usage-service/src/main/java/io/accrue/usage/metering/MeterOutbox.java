@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,8 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.accrue.common.outbox.LeasedClaims;
+import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.common.retry.Backoff;
 import io.accrue.usage.metering.MeterGateway.MeterGatewayException;
 import io.accrue.usage.metering.MeterGateway.MeterReport;
@@ -21,13 +25,18 @@ import io.agroal.api.AgroalDataSource;
 
 /**
  * Stripe metering through an outbox. A closed window of live usage (by {@code recorded_at}, so it never changes
- * once closed) becomes one row with a deterministic identifier; the drain sends due rows one by one, each in its
- * own transaction holding the row lock ({@code SKIP LOCKED}: replicas never send the same row at once). A failure
- * or timeout leaves the row pending with a backoff; the retry carries the same identifier and idempotency key, so
+ * once closed) becomes one row with a deterministic identifier; the drain sends due rows one by one, each claimed
+ * under a lease (common's {@code LeasedClaims}, {@code SKIP LOCKED}: replicas never send the same row at once, and
+ * a worker that dies mid-send leaves the row to the next one when the lease ends). A failure or timeout leaves the
+ * row pending with a backoff; the retry carries the same identifier and idempotency key, so
  * Stripe counts it once.
  */
 @ApplicationScoped
 public class MeterOutbox {
+
+    /** Pending windows, the longest-waiting first; a report is one Stripe call, the lease minutes. */
+    static final LeasedClaims QUEUE = new LeasedClaims("meter_outbox", "id", "status = 'pending'",
+            "next_attempt_at, id", Duration.ofMinutes(2), Backoff.DELIVERY);
 
     private static final Logger LOG = Logger.getLogger(MeterOutbox.class);
 
@@ -78,28 +87,28 @@ public class MeterOutbox {
         }
     }
 
-    /** Sends one due row; false when nothing is due. Call it in a loop (the job does). */
-    @Transactional
+    /**
+     * Sends one due row; false when nothing is due. Call it in a loop (the job does). No transaction: the claim (a
+     * lease) commits before Stripe is called and the outcome is one statement after it.
+     */
     public boolean sendNext() {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
-            UUID id;
+            List<Claim<UUID>> claimed = QUEUE.claim(c, UUID.class, now, 1);
+            if (claimed.isEmpty()) {
+                return false;
+            }
+            UUID id = claimed.get(0).id();
+            int attempts = claimed.get(0).attempt();
             MeterReport report;
-            int attempts;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select id, event_name, stripe_customer_id, value, window_end, identifier, attempts
-                    from meter_outbox where status = 'pending' and next_attempt_at <= ?
-                    order by next_attempt_at limit 1 for update skip locked""")) {
-                ps.setTimestamp(1, Timestamp.from(now));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select event_name, stripe_customer_id, value, window_end, identifier from meter_outbox where id = ?")) {
+                ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    id = rs.getObject(1, UUID.class);
+                    rs.next();
                     // The event is stamped with the window's last second: inside the window, deterministic.
-                    report = new MeterReport(rs.getString(2), rs.getString(3), rs.getLong(4),
-                            rs.getTimestamp(5).toInstant().minusSeconds(1), rs.getString(6));
-                    attempts = rs.getInt(7) + 1;
+                    report = new MeterReport(rs.getString(1), rs.getString(2), rs.getLong(3),
+                            rs.getTimestamp(4).toInstant().minusSeconds(1), rs.getString(5));
                 }
             }
             String error = null;
@@ -112,16 +121,15 @@ public class MeterOutbox {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(error == null
-                    ? "update meter_outbox set status = 'sent', attempts = ?, sent_at = ?, last_error = null where id = ?"
-                    : "update meter_outbox set attempts = ?, next_attempt_at = ?, last_error = ? where id = ?")) {
-                ps.setInt(1, attempts);
+                    ? "update meter_outbox set status = 'sent', sent_at = ?, last_error = null where id = ?"
+                    : "update meter_outbox set next_attempt_at = ?, last_error = ? where id = ?")) {
                 if (error == null) {
-                    ps.setTimestamp(2, Timestamp.from(now));
-                    ps.setObject(3, id);
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setObject(2, id);
                 } else {
-                    ps.setTimestamp(2, Timestamp.from(now.plus(Backoff.DELIVERY.after(attempts))));
-                    ps.setString(3, error.length() > 500 ? error.substring(0, 500) : error);
-                    ps.setObject(4, id);
+                    ps.setTimestamp(1, Timestamp.from(QUEUE.retryAt(now, attempts)));
+                    ps.setString(2, error.length() > 500 ? error.substring(0, 500) : error);
+                    ps.setObject(3, id);
                 }
                 ps.executeUpdate();
             }

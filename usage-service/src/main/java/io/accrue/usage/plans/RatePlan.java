@@ -61,7 +61,7 @@ public class RatePlan {
 
     public Rating.Pricing ratingPricing() {
         return "margin".equals(pricing)
-                ? new Rating.TargetMargin(targetMarginPercent, feePerRequest)
-                : new Rating.Markup(markupPercent, feePerRequest);
+                ? Rating.TargetMargin.ofPercent(targetMarginPercent, feePerRequest)
+                : Rating.Markup.ofPercent(markupPercent, feePerRequest);
     }
 }

@@ -60,12 +60,12 @@ public class PriceCatalog {
     private final UsageConfig config;
     private volatile Snapshot snapshot;
 
-    /** Cache ages are wall-clock time (common's system-time clock), never the adjustable business clock. */
-    private final java.time.Clock systemTime;
+    /** Cache ages are wall-clock time (common's {@code WallTime}), never the adjustable business clock. */
+    private final io.accrue.common.time.WallTime wallTime;
 
     PriceCatalog(AgroalDataSource dataSource, UsageConfig config,
-            @io.accrue.common.security.TokenExpiryClock.SystemTime java.time.Clock systemTime) {
-        this.systemTime = systemTime;
+            io.accrue.common.time.WallTime wallTime) {
+        this.wallTime = wallTime;
         this.dataSource = dataSource;
         this.config = config;
     }
@@ -92,7 +92,7 @@ public class PriceCatalog {
     private Snapshot current() {
         Snapshot s = snapshot;
         // Wall-clock age, not the (test-adjustable) business clock: this is about cache freshness only.
-        if (s == null || s.loadedAt().plus(config.pricing().cacheTtl()).isBefore(systemTime.instant())) {
+        if (s == null || s.loadedAt().plus(config.pricing().cacheTtl()).isBefore(wallTime.now())) {
             s = load();
             snapshot = s;
         }
@@ -139,7 +139,7 @@ public class PriceCatalog {
         }
         Map<String, ResolvedModel> aliases = Map.copyOf(byAlias);
         return new Snapshot(aliases, new Spellings(aliases), new java.util.concurrent.ConcurrentHashMap<>(),
-                systemTime.instant());
+                wallTime.now());
     }
 
     private static void putIfSet(Map<String, java.math.BigDecimal> m, String key, java.math.BigDecimal v) {

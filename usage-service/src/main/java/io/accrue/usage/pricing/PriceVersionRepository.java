@@ -28,4 +28,11 @@ public class PriceVersionRepository implements PanacheRepositoryBase<PriceVersio
     public boolean existsAt(String modelId, Instant effectiveFrom) {
         return count("modelId = ?1 and effectiveFrom = ?2", modelId, effectiveFrom) > 0;
     }
+
+    /** The currencies the catalog prices in (usage is rated, and rolled up, in these). */
+    @SuppressWarnings("unchecked")
+    public List<String> ratedCurrencies() {
+        return getEntityManager().createNativeQuery("select distinct currency::text from price_versions")
+                .getResultList();
+    }
 }

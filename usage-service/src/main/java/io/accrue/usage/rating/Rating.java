@@ -31,15 +31,30 @@ public final class Rating {
         BigDecimal feePerRequest();
     }
 
-    /** revenue = cost × (1 + percent / 100) + fee per request. */
-    public record Markup(BigDecimal percent, BigDecimal feePerRequest) implements Pricing {}
+    /**
+     * revenue = cost × (1 + markupFraction) + fee per request. Markup is a fraction in code across the suite (0.20
+     * is 20 %, as invoice-service's {@code llm-markup}); rate plans publish and store it as a percent
+     * ({@code markupPercent}, {@code markup_percent}), converted once by {@link #ofPercent}.
+     */
+    public record Markup(BigDecimal markupFraction, BigDecimal feePerRequest) implements Pricing {
+        public static Markup ofPercent(BigDecimal markupPercent, BigDecimal feePerRequest) {
+            return new Markup(markupPercent.divide(HUNDRED), feePerRequest);
+        }
+    }
 
-    /** revenue = cost / (1 − percent / 100) + fee per request: the margin is a share of revenue, not of cost. */
-    public record TargetMargin(BigDecimal percent, BigDecimal feePerRequest) implements Pricing {
+    /**
+     * revenue = cost / (1 − marginFraction) + fee per request: the margin is a share of revenue, not of cost. A
+     * fraction like {@link Markup}'s; rate plans publish it as a percent ({@code targetMarginPercent}).
+     */
+    public record TargetMargin(BigDecimal marginFraction, BigDecimal feePerRequest) implements Pricing {
         public TargetMargin {
-            if (percent.signum() < 0 || percent.compareTo(HUNDRED) >= 0) {
-                throw new IllegalArgumentException("a target margin is in [0, 100)");
+            if (marginFraction.signum() < 0 || marginFraction.compareTo(BigDecimal.ONE) >= 0) {
+                throw new IllegalArgumentException("a target margin is in [0, 100) percent");
             }
+        }
+
+        public static TargetMargin ofPercent(BigDecimal marginPercent, BigDecimal feePerRequest) {
+            return new TargetMargin(marginPercent.divide(HUNDRED), feePerRequest);
         }
     }
 
@@ -157,8 +172,8 @@ public final class Rating {
 
     public static BigDecimal revenue(BigDecimal cost, Pricing pricing) {
         BigDecimal priced = switch (pricing) {
-            case Markup m -> cost.multiply(BigDecimal.ONE.add(m.percent().divide(HUNDRED)));
-            case TargetMargin t -> cost.divide(BigDecimal.ONE.subtract(t.percent().divide(HUNDRED)), SCALE + 6,
+            case Markup m -> cost.multiply(BigDecimal.ONE.add(m.markupFraction()));
+            case TargetMargin t -> cost.divide(BigDecimal.ONE.subtract(t.marginFraction()), SCALE + 6,
                     RoundingMode.HALF_UP);
         };
         return priced.add(pricing.feePerRequest()).setScale(SCALE, RoundingMode.HALF_UP);

@@ -14,6 +14,7 @@ import jakarta.persistence.EntityManager;
 
 import io.accrue.common.error.ApiException;
 import io.accrue.common.signing.Signatures;
+import io.accrue.common.time.WallTime;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.signing.SigningRequests.CreatedSecret;
 import io.accrue.usage.signing.SigningRequests.SecretView;
@@ -36,10 +37,14 @@ public class SigningSecrets {
     private final EntityManager em;
     private final UsageConfig config;
     private final Clock clock;
+    /** Cache ages are wall-clock time, never the adjustable business clock. */
+    private final WallTime wallTime;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    SigningSecrets(ClientSecretRepository repository, EntityManager em, UsageConfig config, Clock clock) {
+    SigningSecrets(ClientSecretRepository repository, EntityManager em, UsageConfig config, Clock clock,
+            WallTime wallTime) {
+        this.wallTime = wallTime;
         this.repository = repository;
         this.em = em;
         this.config = config;
@@ -97,7 +102,7 @@ public class SigningSecrets {
     /** The client's secrets; empty when it signs nothing (then its requests need no signature). */
     public List<String> secretsFor(String orgId, String clientId) {
         String key = orgId + '\u001f' + clientId;
-        Instant now = Instant.now(); // cache age is wall-clock time, not the (movable) business clock
+        Instant now = wallTime.now();
         Cached c = cache.get(key);
         if (c != null && c.loadedAt().plus(ttl()).isAfter(now)) {
             return c.secrets();

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,12 +16,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
 import io.accrue.common.outbound.OutboundHttp;
 import io.accrue.common.outbound.OutboundUrlPolicy;
+import io.accrue.common.outbox.LeasedClaims;
+import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.common.retry.Backoff;
 import io.accrue.common.signing.Signatures;
 import io.accrue.usage.config.UsageConfig;
@@ -30,13 +32,18 @@ import io.agroal.api.AgroalDataSource;
 /**
  * Signed outbound webhooks through an outbox. {@link #enqueue} writes one row per endpoint of the organisation in
  * the caller's transaction (the one that records the event, so an event is never announced without being
- * recorded, nor recorded without being announced). {@link #sendNext} sends one due row under
- * {@code FOR UPDATE SKIP LOCKED} (two replicas never send the same row at once); a failure keeps it pending with
- * a backoff. Delivery is at least once: a crash after the receiver answered and before the commit sends it again,
+ * recorded, nor recorded without being announced). {@link #sendNext} sends one due row claimed under a lease
+ * (common's {@code LeasedClaims}, {@code FOR UPDATE SKIP LOCKED}: two replicas never send the same row at once); a
+ * failure keeps it pending with a backoff. Delivery is at least once: a crash after the receiver answered and before
+ * the outcome is written sends it again once the lease ends,
  * with the same event id, which receivers de-duplicate on.
  */
 @ApplicationScoped
 public class WebhookOutbox {
+
+    /** Pending deliveries, the longest-waiting first; a send has a timeout of seconds, the lease minutes. */
+    static final LeasedClaims QUEUE = new LeasedClaims("webhook_deliveries", "id", "status = 'pending'",
+            "next_attempt_at, id", Duration.ofMinutes(2), Backoff.DELIVERY);
 
     public static final String BUDGET_THRESHOLD_REACHED = "budget.threshold_reached";
 
@@ -75,30 +82,29 @@ public class WebhookOutbox {
         }
     }
 
-    /** Sends one due delivery; false when nothing is due. The job calls it in a loop. */
-    @Transactional
+    /**
+     * Sends one due delivery; false when nothing is due. The job calls it in a loop. No transaction: the claim (a
+     * lease) commits before the receiver is called and the outcome is one statement after it.
+     */
     public boolean sendNext() {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
-            UUID id;
+            List<Claim<UUID>> claimed = QUEUE.claim(c, UUID.class, now, 1);
+            if (claimed.isEmpty()) {
+                return false;
+            }
+            UUID id = claimed.get(0).id();
+            int attempts = claimed.get(0).attempt();
             String eventId, payload, url, secret;
-            int attempts;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select d.id, d.event_id, d.payload, d.attempts, e.url, e.secret
-                    from webhook_deliveries d left join webhook_endpoints e on e.id = d.endpoint_id
-                    where d.status = 'pending' and d.next_attempt_at <= ?
-                    order by d.next_attempt_at limit 1 for update of d skip locked""")) {
-                ps.setTimestamp(1, Timestamp.from(now));
+            try (PreparedStatement ps = c.prepareStatement("select d.event_id, d.payload, e.url, e.secret"
+                    + " from webhook_deliveries d left join webhook_endpoints e on e.id = d.endpoint_id where d.id = ?")) {
+                ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    id = rs.getObject(1, UUID.class);
-                    eventId = rs.getString(2);
-                    payload = rs.getString(3);
-                    attempts = rs.getInt(4) + 1;
-                    url = rs.getString(5);
-                    secret = rs.getString(6);
+                    rs.next();
+                    eventId = rs.getString(1);
+                    payload = rs.getString(2);
+                    url = rs.getString(3);
+                    secret = rs.getString(4);
                 }
             }
             if (url == null) {
@@ -108,21 +114,19 @@ public class WebhookOutbox {
             }
             String error = deliver(url, secret, eventId, payload, now);
             if (error == null) {
-                update(c, "update webhook_deliveries set status = 'delivered', attempts = ?, delivered_at = ?,"
+                update(c, "update webhook_deliveries set status = 'delivered', delivered_at = ?,"
                         + " last_error = null where id = ?", ps -> {
-                            ps.setInt(1, attempts);
-                            ps.setTimestamp(2, Timestamp.from(now));
-                            ps.setObject(3, id);
+                            ps.setTimestamp(1, Timestamp.from(now));
+                            ps.setObject(2, id);
                         });
             } else {
                 boolean giveUp = attempts >= config.webhooks().maxAttempts();
-                update(c, "update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?,"
+                update(c, "update webhook_deliveries set status = ?, next_attempt_at = ?,"
                         + " last_error = ? where id = ?", ps -> {
                             ps.setString(1, giveUp ? "failed" : "pending");
-                            ps.setInt(2, attempts);
-                            ps.setTimestamp(3, Timestamp.from(now.plus(Backoff.DELIVERY.after(attempts))));
-                            ps.setString(4, error.length() > 500 ? error.substring(0, 500) : error);
-                            ps.setObject(5, id);
+                            ps.setTimestamp(2, Timestamp.from(QUEUE.retryAt(now, attempts)));
+                            ps.setString(3, error.length() > 500 ? error.substring(0, 500) : error);
+                            ps.setObject(4, id);
                         });
                 if (giveUp) {
                     LOG.warnf("webhook %s to %s given up after %d attempts: %s", eventId, url, attempts, error);

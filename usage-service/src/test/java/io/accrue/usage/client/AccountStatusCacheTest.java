@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +16,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
+import io.accrue.common.time.WallTime;
 import io.accrue.usage.config.UsageConfig;
 
 /** The account-status cache keeps subscription-service's latency and outages off the quota check. */
@@ -38,12 +40,14 @@ class AccountStatusCacheTest {
     }
 
     /** Time the test moves by hand: entries age without sleeping. */
-    static class FakeTicker extends StatusTicker {
+    static class FakeTicker extends WallTime {
+        private final Instant origin = Instant.now();
+
         volatile long nanos = 1_000_000_000L;
 
         @Override
-        public long nanos() {
-            return nanos;
+        public Instant now() {
+            return origin.plusNanos(nanos);
         }
 
         void advance(Duration d) {

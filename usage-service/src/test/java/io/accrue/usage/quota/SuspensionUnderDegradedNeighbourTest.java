@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -12,9 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.accrue.common.security.Roles;
+import io.accrue.common.time.WallTime;
 import io.accrue.testing.TestTokens;
 import io.accrue.usage.SubscriptionServiceStub;
-import io.accrue.usage.client.StatusTicker;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -28,12 +29,14 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 @QuarkusTest
 class SuspensionUnderDegradedNeighbourTest {
 
-    static class FakeTicker extends StatusTicker {
+    static class FakeTicker extends WallTime {
+        private final Instant origin = Instant.now();
+
         volatile long nanos = 0;
 
         @Override
-        public long nanos() {
-            return nanos;
+        public Instant now() {
+            return origin.plusNanos(nanos);
         }
     }
 
@@ -44,7 +47,7 @@ class SuspensionUnderDegradedNeighbourTest {
 
     @BeforeEach
     void fakeTimeAndAClosedCircuit() {
-        QuarkusMock.installMockForType(ticker, StatusTicker.class);
+        QuarkusMock.installMockForType(ticker, WallTime.class);
         // earlier tests' failed lookups may have opened the client's breaker; each test starts with the status seen
         breakers.resetAll();
         // the first call of a fresh application builds the REST client, which on a loaded machine can outlast the

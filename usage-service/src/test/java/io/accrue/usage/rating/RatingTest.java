@@ -51,8 +51,8 @@ class RatingTest {
     })
     void revenueFromTheRatePlan(String name, String kind, String percent, String fee, String cost, String expected) {
         Rating.Pricing pricing = kind.equals("markup")
-                ? new Rating.Markup(new BigDecimal(percent), new BigDecimal(fee))
-                : new Rating.TargetMargin(new BigDecimal(percent), new BigDecimal(fee));
+                ? Rating.Markup.ofPercent(new BigDecimal(percent), new BigDecimal(fee))
+                : Rating.TargetMargin.ofPercent(new BigDecimal(percent), new BigDecimal(fee));
         assertEquals(new BigDecimal(expected), Rating.revenue(new BigDecimal(cost), pricing));
     }
 
@@ -83,6 +83,6 @@ class RatingTest {
     @org.junit.jupiter.api.Test
     void aMarginOfAHundredPercentIsRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> new Rating.TargetMargin(new BigDecimal("100"), BigDecimal.ZERO));
+                () -> Rating.TargetMargin.ofPercent(new BigDecimal("100"), BigDecimal.ZERO));
     }
 }
