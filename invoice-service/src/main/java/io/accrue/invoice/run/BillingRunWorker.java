@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.accrue.common.retry.Backoff;
 import io.accrue.invoice.InvoiceConfig;
-import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.AccountPage;
 import io.accrue.invoice.correction.TimelineCorrections;
@@ -39,17 +39,17 @@ public class BillingRunWorker {
     private final BillingRunItemRepository items;
     private final AccountCloser closer;
     private final TimelineCorrections corrections;
-    private final NeighbourClients neighbours;
+    private final SubscriptionClient subscriptionClient;
     private final InvoiceConfig config;
     private final Clock clock;
 
     BillingRunWorker(BillingRunRepository runs, BillingRunItemRepository items, AccountCloser closer,
-            TimelineCorrections corrections, NeighbourClients neighbours, InvoiceConfig config, Clock clock) {
+            TimelineCorrections corrections, SubscriptionClient subscriptionClient, InvoiceConfig config, Clock clock) {
         this.corrections = corrections;
         this.runs = runs;
         this.items = items;
         this.closer = closer;
-        this.neighbours = neighbours;
+        this.subscriptionClient = subscriptionClient;
         this.config = config;
         this.clock = clock;
     }
@@ -77,7 +77,7 @@ public class BillingRunWorker {
         try {
             String cursor = null;
             do {
-                AccountPage page = neighbours.accounts(cursor);
+                AccountPage page = subscriptionClient.accounts(cursor);
                 page.items().stream().map(Account::orgId).forEach(orgs::add);
                 cursor = page.hasMore() ? page.nextCursor() : null;
             } while (cursor != null);
