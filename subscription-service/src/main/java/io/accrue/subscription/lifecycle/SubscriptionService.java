@@ -43,16 +43,14 @@ public class SubscriptionService {
     private final SpendGate gate;
     private final AuditTrail audit;
     private final Clock clock;
-    private final OpenInvoices openInvoices;
-    private final ExchangeRates rates;
+    private final InvoiceClient invoices;
     private final String usageCostCurrency;
 
     SubscriptionService(SubscriptionRepository subscriptions, SubscriptionEventRepository events,
             BillingAccountRepository accounts, PlanService plans, SpendGate gate, AuditTrail audit, Clock clock,
-            OpenInvoices openInvoices, ExchangeRates rates,
+            InvoiceClient invoices,
             @ConfigProperty(name = "accrue.subscription.usage-cost-currency", defaultValue = "USD") String usageCostCurrency) {
-        this.openInvoices = openInvoices;
-        this.rates = rates;
+        this.invoices = invoices;
         this.usageCostCurrency = usageCostCurrency;
         this.audit = audit;
         this.subscriptions = subscriptions;
@@ -347,7 +345,7 @@ public class SubscriptionService {
     private void refuseWithUnsettledInvoice(String orgId) {
         java.util.Optional<InvoiceApi.Item> open;
         try {
-            open = openInvoices.first(orgId);
+            open = invoices.firstUnsettled(orgId);
         } catch (RuntimeException e) {
             // fail closed: an unchecked switch could leave an invoice to be collected in a currency no longer billed
             throw new ApiException(503, "invoice_service_unavailable", "Service unavailable",
@@ -533,7 +531,7 @@ public class SubscriptionService {
         }
         boolean recorded;
         try {
-            recorded = rates.recorded(usageCostCurrency, currency);
+            recorded = invoices.rateRecorded(usageCostCurrency, currency);
         } catch (RuntimeException e) {
             throw new ApiException(503, "invoice_service_unavailable", "Service unavailable",
                     "Could not ask invoice-service for a " + usageCostCurrency + " to " + currency
