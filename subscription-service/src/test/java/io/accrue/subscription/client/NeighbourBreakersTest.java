@@ -67,6 +67,7 @@ class NeighbourBreakersTest {
 
     @BeforeEach
     void closedBreakers() {
+        breakers.resetAll();
         // the first call of a fresh application builds the REST clients: warm them before counting requests
         invoices.firstUnsettled("warm-" + UUID.randomUUID());
         breakers.resetAll();

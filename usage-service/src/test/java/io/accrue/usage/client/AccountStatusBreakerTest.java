@@ -55,6 +55,7 @@ class AccountStatusBreakerTest {
 
     @BeforeEach
     void closedBreaker() {
+        breakers.resetAll();
         // the first call of a fresh application builds the REST client: warm it before counting requests
         client.fetch("warm-" + UUID.randomUUID());
         breakers.resetAll();
