@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.accrue.invoice.InvoiceConfig;
-import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords.SubscriptionEvent;
 import io.accrue.invoice.compute.ComputedLine;
 import io.accrue.invoice.compute.ComputedLine.LineType;
@@ -65,7 +65,7 @@ public class TimelineCorrections {
     private final InvoiceLineRepository lines;
     private final InvoiceCommands commands;
     private final TimelineCorrectionRepository corrections;
-    private final NeighbourClients neighbours;
+    private final SubscriptionClient subscriptionClient;
     private final InputGatherer inputs;
     private final InvoiceConfig config;
     private final Clock clock;
@@ -73,14 +73,14 @@ public class TimelineCorrections {
     private final InvoiceCalculator calculator = new InvoiceCalculator();
 
     TimelineCorrections(InvoiceRepository invoices, InvoiceLineRepository lines, InvoiceCommands commands,
-            TimelineCorrectionRepository corrections, NeighbourClients neighbours, InputGatherer inputs,
+            TimelineCorrectionRepository corrections, SubscriptionClient subscriptionClient, InputGatherer inputs,
             MinimumSpendLedger minimumLedger, InvoiceConfig config, Clock clock) {
         this.minimumLedger = minimumLedger;
         this.invoices = invoices;
         this.lines = lines;
         this.commands = commands;
         this.corrections = corrections;
-        this.neighbours = neighbours;
+        this.subscriptionClient = subscriptionClient;
         this.inputs = inputs;
         this.config = config;
         this.clock = clock;
@@ -98,7 +98,7 @@ public class TimelineCorrections {
             return 0;
         }
         Instant to = recent.get(0).end();
-        List<SubscriptionEvent> raw = neighbours.events(orgId, BEGINNING, to);
+        List<SubscriptionEvent> raw = subscriptionClient.events(orgId, BEGINNING, to);
         List<Timeline.Event> events = InputGatherer.timeline(raw);
         Map<PlanRef, PlanTerms> plans = new HashMap<>();
         int issued = 0;

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.accrue.invoice.InvoiceConfig;
-import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords;
 import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
@@ -28,14 +28,14 @@ public class InvoiceDocuments {
     private static final Logger LOG = Logger.getLogger(InvoiceDocuments.class);
 
     private final InvoiceRepository invoices;
-    private final NeighbourClients neighbours;
+    private final SubscriptionClient subscriptionClient;
     private final StripeInvoiceGateway stripe;
     private final InvoiceConfig config;
 
-    InvoiceDocuments(InvoiceRepository invoices, NeighbourClients neighbours,
+    InvoiceDocuments(InvoiceRepository invoices, SubscriptionClient subscriptionClient,
             StripeInvoiceGateway stripe, InvoiceConfig config) {
         this.invoices = invoices;
-        this.neighbours = neighbours;
+        this.subscriptionClient = subscriptionClient;
         this.stripe = stripe;
         this.config = config;
     }
@@ -67,7 +67,7 @@ public class InvoiceDocuments {
 
     private InvoicePdf.BillTo billTo(String orgId) {
         try {
-            SubscriptionRecords.Account account = neighbours.account(orgId);
+            SubscriptionRecords.Account account = subscriptionClient.account(orgId);
             SubscriptionRecords.BillingDetails details = account.billingDetails();
             return new InvoicePdf.BillTo(details != null && details.legalName() != null
                     ? details.legalName()

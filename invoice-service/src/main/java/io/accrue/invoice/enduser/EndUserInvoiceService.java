@@ -21,10 +21,11 @@ import jakarta.validation.constraints.Size;
 
 import io.accrue.common.error.ApiException;
 import io.accrue.invoice.InvoiceConfig;
-import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.NeighbourUnavailable;
+import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.Subscription;
+import io.accrue.invoice.client.UsageClient;
 import io.accrue.invoice.client.UsageRecords.EndUserCounters;
 import io.accrue.invoice.client.UsageRecords.Summary;
 import io.accrue.invoice.compute.Rounding;
@@ -71,16 +72,19 @@ public class EndUserInvoiceService {
 
     public record GenerateResult(int created, int alreadyInvoiced, List<EndUserInvoiceView> invoices) {}
 
-    private final NeighbourClients neighbours;
+    private final SubscriptionClient subscriptionClient;
+    private final UsageClient usageClient;
     private final StripeInvoiceGateway stripe;
     private final OutboxRepository outbox;
     private final InvoiceConfig config;
     private final EntityManager em;
     private final Clock clock;
 
-    EndUserInvoiceService(NeighbourClients neighbours, StripeInvoiceGateway stripe, OutboxRepository outbox,
+    EndUserInvoiceService(SubscriptionClient subscriptionClient, UsageClient usageClient, StripeInvoiceGateway stripe,
+            OutboxRepository outbox,
             InvoiceConfig config, EntityManager em, Clock clock) {
-        this.neighbours = neighbours;
+        this.subscriptionClient = subscriptionClient;
+        this.usageClient = usageClient;
         this.stripe = stripe;
         this.outbox = outbox;
         this.config = config;
@@ -109,7 +113,7 @@ public class EndUserInvoiceService {
         }
         Summary summary;
         try {
-            summary = neighbours.usage(orgId, request.periodStart(), request.periodEnd(), now);
+            summary = usageClient.usage(orgId, request.periodStart(), request.periodEnd(), now);
         } catch (NeighbourUnavailable | org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException e) {
             throw new ApiException(502, "neighbour_unavailable", "Bad gateway",
                     "usage-service could not answer just now; nothing was invoiced.");
@@ -181,8 +185,8 @@ public class EndUserInvoiceService {
         Account account;
         Subscription subscription;
         try {
-            account = neighbours.account(orgId);
-            subscription = neighbours.subscription(orgId);
+            account = subscriptionClient.account(orgId);
+            subscription = subscriptionClient.subscription(orgId);
         } catch (NeighbourUnavailable e) {
             throw new ApiException(502, "neighbour_unavailable", "Bad gateway",
                     "subscription-service could not answer just now; nothing was invoiced.");

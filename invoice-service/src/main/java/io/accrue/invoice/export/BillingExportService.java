@@ -25,9 +25,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.accrue.common.error.ApiException;
-import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.ContractClient;
 import io.accrue.invoice.client.NeighbourUnavailable;
+import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords.EventPage;
+import io.accrue.invoice.client.UsageClient;
 import io.accrue.invoice.compute.Rounding;
 import io.accrue.invoice.invoices.InvoiceViews;
 
@@ -49,13 +51,18 @@ public class BillingExportService {
     };
 
     private final DataSource dataSource;
-    private final NeighbourClients neighbours;
+    private final SubscriptionClient subscriptionClient;
+    private final UsageClient usageClient;
+    private final ContractClient contractClient;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    BillingExportService(DataSource dataSource, NeighbourClients neighbours, ObjectMapper mapper, Clock clock) {
+    BillingExportService(DataSource dataSource, SubscriptionClient subscriptionClient, UsageClient usageClient,
+            ContractClient contractClient, ObjectMapper mapper, Clock clock) {
         this.dataSource = dataSource;
-        this.neighbours = neighbours;
+        this.subscriptionClient = subscriptionClient;
+        this.usageClient = usageClient;
+        this.contractClient = contractClient;
         this.mapper = mapper;
         this.clock = clock;
     }
@@ -71,7 +78,7 @@ public class BillingExportService {
             do {
                 // everything recorded so far, including entries effective later (scheduled changes) and entries a
                 // neighbour's clock put a moment ahead of ours: the window's end is far beyond now
-                EventPage page = neighbours.eventPage(orgId, Instant.parse("2000-01-01T00:00:00Z"),
+                EventPage page = subscriptionClient.eventPage(orgId, Instant.parse("2000-01-01T00:00:00Z"),
                         clock.instant().plus(java.time.Duration.ofDays(3660)), cursor);
                 if (page.items() != null) {
                     page.items().forEach(e -> events.add(mapper.valueToTree(e)));
@@ -79,12 +86,12 @@ public class BillingExportService {
                 cursor = page.hasMore() ? page.nextCursor() : null;
             } while (cursor != null);
 
-            List<JsonNode> contracts = allItems(at -> neighbours.contractPage(orgId, at));
-            List<JsonNode> audit = allItems(at -> neighbours.auditPage(orgId, at));
+            List<JsonNode> contracts = allItems(at -> contractClient.contractPage(orgId, at));
+            List<JsonNode> audit = allItems(at -> subscriptionClient.auditPage(orgId, at));
 
             List<JsonNode> usage = new ArrayList<>();
             for (Instant[] period : closedPeriods(orgId)) {
-                var summary = neighbours.usage(orgId, period[0], period[1], null);
+                var summary = usageClient.usage(orgId, period[0], period[1], null);
                 usage.add(mapper.valueToTree(summary));
             }
             return new NeighbourData(events, contracts, usage, audit);

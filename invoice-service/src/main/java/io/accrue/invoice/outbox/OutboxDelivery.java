@@ -14,9 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.accrue.common.outbox.LeasedClaims.Claim;
+import io.accrue.invoice.client.ContractClient;
 import io.accrue.invoice.client.ContractRecords;
 import io.accrue.invoice.client.ContractRecords.Drawdown;
-import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.NeighbourRejected;
 import io.accrue.invoice.compute.Rounding;
 import io.accrue.invoice.invoices.Invoice;
@@ -40,12 +40,12 @@ public class OutboxDelivery {
 
     private final OutboxRepository outbox;
     private final InvoiceRepository invoices;
-    private final NeighbourClients neighbours;
+    private final ContractClient contractClient;
     private final io.accrue.invoice.InvoiceConfig config;
     private final Map<String, OutboxHandler> handlers;
     private final Clock clock;
 
-    OutboxDelivery(OutboxRepository outbox, InvoiceRepository invoices, NeighbourClients neighbours,
+    OutboxDelivery(OutboxRepository outbox, InvoiceRepository invoices, ContractClient contractClient,
             io.accrue.invoice.InvoiceConfig config,
             @All List<OutboxHandler> handlers, Clock clock) {
         this.config = config;
@@ -53,7 +53,7 @@ public class OutboxDelivery {
                 Function.identity()));
         this.outbox = outbox;
         this.invoices = invoices;
-        this.neighbours = neighbours;
+        this.contractClient = contractClient;
         this.clock = clock;
     }
 
@@ -100,7 +100,7 @@ public class OutboxDelivery {
         }
         Invoice invoice = invoices.findById(entry.invoiceId);
         switch (entry.kind) {
-            case OutboxEntry.CONTRACT_DRAWDOWN -> neighbours.drawdown(invoice.orgId, invoice.contractId,
+            case OutboxEntry.CONTRACT_DRAWDOWN -> contractClient.drawdown(invoice.orgId, invoice.contractId,
                     // at the currency's scale: the stored NUMERIC(24,4) padding is not part of the amount
                     new Drawdown(invoice.id, invoice.periodStart, invoice.periodEnd,
                             Rounding.present(invoice.commitmentDrawdown, invoice.currency),
@@ -123,7 +123,7 @@ public class OutboxDelivery {
         if (!drawdownRecorded) {
             throw new IllegalStateException("waits for the drawdown of invoice " + original.id);
         }
-        neighbours.giveBackCredits(note.orgId, original.contractId, new ContractRecords.CreditReturn(note.id,
+        contractClient.giveBackCredits(note.orgId, original.contractId, new ContractRecords.CreditReturn(note.id,
                 original.id, Rounding.present(note.creditsReturned, note.currency),
                 Rounding.present(note.commitmentReturned, note.currency)));
     }

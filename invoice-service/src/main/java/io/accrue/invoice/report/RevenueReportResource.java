@@ -20,8 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.accrue.common.error.ApiException;
 import io.accrue.common.security.Roles;
-import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.NeighbourUnavailable;
+import io.accrue.invoice.client.UsageClient;
 import io.accrue.invoice.client.UsageRecords.Summary;
 import io.accrue.invoice.report.RevenueReport.Day;
 import io.accrue.invoice.report.RevenueReport.EndUserInput;
@@ -33,10 +33,10 @@ public class RevenueReportResource {
 
     static final long MAX_DAYS = 93;
 
-    private final NeighbourClients neighbours;
+    private final UsageClient usageClient;
 
-    RevenueReportResource(NeighbourClients neighbours) {
-        this.neighbours = neighbours;
+    RevenueReportResource(UsageClient usageClient) {
+        this.usageClient = usageClient;
     }
 
     @GET
@@ -57,11 +57,11 @@ public class RevenueReportResource {
             throw ApiException.badRequest("invalid_limit", "top must be between 1 and 100.");
         }
         try {
-            Summary whole = neighbours.usage(orgId, from, to, null);
+            Summary whole = usageClient.usage(orgId, from, to, null);
             String currency = whole.currency() == null ? "USD" : whole.currency();
             List<Day> daily = new ArrayList<>();
             for (Instant d = from; d.isBefore(to); d = d.plus(1, ChronoUnit.DAYS)) {
-                Summary s = neighbours.usage(orgId, d, d.plus(1, ChronoUnit.DAYS), null);
+                Summary s = usageClient.usage(orgId, d, d.plus(1, ChronoUnit.DAYS), null);
                 daily.add(new Day(d, d.plus(1, ChronoUnit.DAYS), RevenueReport.figures(
                         s.totals() == null ? null : s.totals().revenue(), s.totals() == null ? null : s.totals().cost(),
                         currency)));

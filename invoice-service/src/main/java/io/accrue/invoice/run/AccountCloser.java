@@ -13,8 +13,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.accrue.invoice.InvoiceConfig;
+import io.accrue.invoice.client.ContractClient;
 import io.accrue.invoice.client.ContractRecords;
-import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 import io.accrue.invoice.compute.ComputedInvoice;
@@ -58,7 +58,7 @@ public class AccountCloser {
     private final InputGatherer inputs;
     private final PeriodLedger ledger;
     private final InvoiceWriter writer;
-    private final NeighbourClients neighbours;
+    private final ContractClient contractClient;
     private final BillingPeriodRepository periods;
     private final InvoiceRepository invoices;
     private final InvoiceConfig config;
@@ -66,14 +66,14 @@ public class AccountCloser {
     private final MinimumSpendLedger minimums;
     private final InvoiceCalculator calculator = new InvoiceCalculator();
 
-    AccountCloser(InputGatherer inputs, PeriodLedger ledger, InvoiceWriter writer, NeighbourClients neighbours,
+    AccountCloser(InputGatherer inputs, PeriodLedger ledger, InvoiceWriter writer, ContractClient contractClient,
             BillingPeriodRepository periods, InvoiceRepository invoices, InvoiceConfig config, Clock clock,
             MinimumSpendLedger minimums) {
         this.minimums = minimums;
         this.inputs = inputs;
         this.ledger = ledger;
         this.writer = writer;
-        this.neighbours = neighbours;
+        this.contractClient = contractClient;
         this.periods = periods;
         this.invoices = invoices;
         this.config = config;
@@ -213,7 +213,7 @@ public class AccountCloser {
             return computed;
         }
         ledger.noteReservation(row, contract.contractId());
-        var reservation = neighbours.reserveCredits(orgId, contract.contractId(),
+        var reservation = contractClient.reserveCredits(orgId, contract.contractId(),
                 ContractRecords.reservationReference(period.start(), period.end()),
                 Rounding.present(computed.subtotal().max(BigDecimal.ZERO), computed.currency()));
         BigDecimal held = reservation.amount() == null || reservation.amount().amount() == null

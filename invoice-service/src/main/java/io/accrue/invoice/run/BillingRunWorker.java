@@ -16,7 +16,7 @@ import io.accrue.common.outbox.LeasedClaims;
 import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.common.retry.Backoff;
 import io.accrue.invoice.InvoiceConfig;
-import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.AccountPage;
 import io.accrue.invoice.correction.TimelineCorrections;
@@ -41,18 +41,18 @@ public class BillingRunWorker {
     private final BillingRunItemRepository items;
     private final AccountCloser closer;
     private final TimelineCorrections corrections;
-    private final NeighbourClients neighbours;
+    private final SubscriptionClient subscriptionClient;
     private final InvoiceConfig config;
     private final Clock clock;
     private final LeasedClaims queue;
 
     BillingRunWorker(BillingRunRepository runs, BillingRunItemRepository items, AccountCloser closer,
-            TimelineCorrections corrections, NeighbourClients neighbours, InvoiceConfig config, Clock clock) {
+            TimelineCorrections corrections, SubscriptionClient subscriptionClient, InvoiceConfig config, Clock clock) {
         this.corrections = corrections;
         this.runs = runs;
         this.items = items;
         this.closer = closer;
-        this.neighbours = neighbours;
+        this.subscriptionClient = subscriptionClient;
         this.config = config;
         this.clock = clock;
         this.queue = BillingRunItemRepository.queue(LEASE,
@@ -82,7 +82,7 @@ public class BillingRunWorker {
         try {
             String cursor = null;
             do {
-                AccountPage page = neighbours.accounts(cursor);
+                AccountPage page = subscriptionClient.accounts(cursor);
                 page.items().stream().map(Account::orgId).forEach(orgs::add);
                 cursor = page.hasMore() ? page.nextCursor() : null;
             } while (cursor != null);

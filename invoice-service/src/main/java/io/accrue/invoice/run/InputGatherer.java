@@ -12,14 +12,16 @@ import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.accrue.invoice.client.ContractClient;
 import io.accrue.invoice.client.ContractRecords;
 import io.accrue.invoice.client.ContractRecords.Terms;
 import io.accrue.invoice.client.MoneyValue;
-import io.accrue.invoice.client.NeighbourClients;
+import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.PlanVersion;
 import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 import io.accrue.invoice.client.SubscriptionRecords.SubscriptionEvent;
+import io.accrue.invoice.client.UsageClient;
 import io.accrue.invoice.client.UsageRecords.ModelCounters;
 import io.accrue.invoice.client.UsageRecords.Summary;
 import io.accrue.invoice.compute.ContractTerms;
@@ -36,20 +38,25 @@ public class InputGatherer {
 
     private static final Instant BEGINNING = Instant.parse("2000-01-01T00:00:00Z");
 
-    private final NeighbourClients neighbours;
+    private final SubscriptionClient subscriptionClient;
+    private final UsageClient usageClient;
+    private final ContractClient contractClient;
     private final ExchangeRateService rates;
 
-    InputGatherer(NeighbourClients neighbours, ExchangeRateService rates) {
-        this.neighbours = neighbours;
+    InputGatherer(SubscriptionClient subscriptionClient, UsageClient usageClient, ContractClient contractClient,
+            ExchangeRateService rates) {
+        this.subscriptionClient = subscriptionClient;
+        this.usageClient = usageClient;
+        this.contractClient = contractClient;
         this.rates = rates;
     }
 
     public Account account(String orgId) {
-        return neighbours.account(orgId);
+        return subscriptionClient.account(orgId);
     }
 
     public Subscription subscription(String orgId) {
-        return neighbours.subscription(orgId);
+        return subscriptionClient.subscription(orgId);
     }
 
     /** Every period of the account that ended by {@code asOf}, oldest first (the billed-through ledger's list). */
@@ -60,7 +67,7 @@ public class InputGatherer {
     }
 
     public List<Timeline.Event> events(String orgId, Instant to) {
-        return timeline(neighbours.events(orgId, BEGINNING, to));
+        return timeline(subscriptionClient.events(orgId, BEGINNING, to));
     }
 
     /** subscription-service's events as the timeline reads them, in the order they came (effective, recorded). */
@@ -112,12 +119,13 @@ public class InputGatherer {
     /** Fetches each plan version once per account close. */
     public PlanTerms plan(PlanRef ref, String currency, Map<PlanRef, PlanTerms> cache) {
         // asked in the account's currency: the base price must be the one the account bills in
-        return cache.computeIfAbsent(ref, r -> toTerms(neighbours.plan(r.slug(), r.version(), currency), currency));
+        return cache.computeIfAbsent(ref,
+                r -> toTerms(subscriptionClient.plan(r.slug(), r.version(), currency), currency));
     }
 
     /** The usage of {@code period}, its provider cost converted at the rate of the billing period ending at {@code rateEnd}. */
     public UsageTotals usage(String orgId, Period period, Instant recordedBefore, String currency, Instant rateEnd) {
-        Summary s = neighbours.usage(orgId, period.start(), period.end(), recordedBefore);
+        Summary s = usageClient.usage(orgId, period.start(), period.end(), recordedBefore);
         if (s.totals() != null && s.totals().unpricedEvents() > 0) {
             // an unpriced event would be billed as free: wait until usage-service has priced it
             throw new CloseFailure(FailureCause.USAGE_NOT_PRICED,
@@ -155,7 +163,7 @@ public class InputGatherer {
     }
 
     public Optional<ContractTerms> contract(String orgId, Instant at) {
-        return neighbours.terms(orgId, at).map(InputGatherer::toTerms);
+        return contractClient.terms(orgId, at).map(InputGatherer::toTerms);
     }
 
     static ContractTerms toTerms(Terms t) {

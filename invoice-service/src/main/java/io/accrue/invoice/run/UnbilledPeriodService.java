@@ -11,8 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.invoice.client.ContractClient;
 import io.accrue.invoice.client.ContractRecords;
-import io.accrue.invoice.client.NeighbourClients;
 import io.accrue.invoice.client.NeighbourUnavailable;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
@@ -32,14 +32,14 @@ public class UnbilledPeriodService {
 
     private final BillingPeriodRepository periods;
     private final AccountCloser closer;
-    private final NeighbourClients neighbours;
+    private final ContractClient contractClient;
     private final Clock clock;
 
-    UnbilledPeriodService(BillingPeriodRepository periods, AccountCloser closer, NeighbourClients neighbours,
+    UnbilledPeriodService(BillingPeriodRepository periods, AccountCloser closer, ContractClient contractClient,
             Clock clock) {
         this.periods = periods;
         this.closer = closer;
-        this.neighbours = neighbours;
+        this.contractClient = contractClient;
         this.clock = clock;
     }
 
@@ -90,7 +90,7 @@ public class UnbilledPeriodService {
         BillingPeriod before = QuarkusTransaction.requiringNew().call(() -> unbilled(periodId));
         if (before.creditReservationContractId != null) {
             try {
-                neighbours.releaseCredits(before.orgId, before.creditReservationContractId,
+                contractClient.releaseCredits(before.orgId, before.creditReservationContractId,
                         ContractRecords.reservationReference(before.periodStart, before.periodEnd));
             } catch (NeighbourUnavailable e) {
                 throw new ApiException(502, "neighbour_unavailable", "Bad gateway",

@@ -43,16 +43,14 @@ public class SubscriptionService {
     private final SpendGate gate;
     private final AuditTrail audit;
     private final Clock clock;
-    private final OpenInvoices openInvoices;
-    private final ExchangeRates rates;
+    private final InvoiceClient invoices;
     private final String usageCostCurrency;
 
     SubscriptionService(SubscriptionRepository subscriptions, SubscriptionEventRepository events,
             BillingAccountRepository accounts, PlanService plans, SpendGate gate, AuditTrail audit, Clock clock,
-            OpenInvoices openInvoices, ExchangeRates rates,
+            InvoiceClient invoices,
             @ConfigProperty(name = "accrue.subscription.usage-cost-currency", defaultValue = "USD") String usageCostCurrency) {
-        this.openInvoices = openInvoices;
-        this.rates = rates;
+        this.invoices = invoices;
         this.usageCostCurrency = usageCostCurrency;
         this.audit = audit;
         this.subscriptions = subscriptions;
@@ -344,7 +342,7 @@ public class SubscriptionService {
     private void refuseWithUnsettledInvoice(String orgId) {
         java.util.Optional<InvoiceApi.Item> open;
         try {
-            open = openInvoices.first(orgId);
+            open = invoices.firstUnsettled(orgId);
         } catch (RuntimeException e) {
             // fail closed: an unchecked switch could leave an invoice to be collected in a currency no longer billed
             throw new ApiException(503, "invoice_service_unavailable", "Service unavailable",
@@ -550,7 +548,7 @@ public class SubscriptionService {
 
     private boolean rateRecorded(String from, String to) {
         try {
-            return rates.recorded(from, to);
+            return invoices.rateRecorded(from, to);
         } catch (RuntimeException e) {
             throw new ApiException(503, "invoice_service_unavailable", "Service unavailable",
                     "Could not ask invoice-service for a " + from + " to " + to

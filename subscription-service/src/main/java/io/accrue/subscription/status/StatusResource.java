@@ -22,13 +22,13 @@ public class StatusResource {
 
     public record Status(String orgId, String planSlug, int planVersion, String status, Instant currentPeriodStart,
             Instant currentPeriodEnd, boolean cancelAtPeriodEnd, boolean meteredEnabled, String billingMode,
-            UsageCounts.Usage usage) {}
+            UsageClient.Usage usage) {}
 
     private final SubscriptionService subscriptions;
     private final BillingAccountService accounts;
-    private final UsageCounts usage;
+    private final UsageClient usage;
 
-    StatusResource(SubscriptionService subscriptions, BillingAccountService accounts, UsageCounts usage) {
+    StatusResource(SubscriptionService subscriptions, BillingAccountService accounts, UsageClient usage) {
         this.subscriptions = subscriptions;
         this.accounts = accounts;
         this.usage = usage;
@@ -41,7 +41,7 @@ public class StatusResource {
         AccountView account = accounts.get(orgId);
         SubscriptionView s = subscriptions.view(orgId);
         // Read outside the subscription transaction: a slow neighbour must not hold a row lock.
-        UsageCounts.Usage counts = usage.thisPeriod(orgId, s.currentPeriodStart(), s.currentPeriodEnd());
+        UsageClient.Usage counts = usage.thisPeriod(orgId, s.currentPeriodStart(), s.currentPeriodEnd());
         return new Status(orgId, s.plan().slug(), s.plan().version(), s.status(), s.currentPeriodStart(),
                 s.currentPeriodEnd(), s.cancelAtPeriodEnd(), account.meteredEnabled(), s.billingMode(), counts);
     }

@@ -1,5 +1,7 @@
 package io.accrue.usage.client;
 
+import java.util.function.Supplier;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 
@@ -10,16 +12,35 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+
 /**
- * subscription-service's account status behind timeout, retry (a GET, so idempotent), circuit breaker and a
- * fallback. Quota checks sit on every model call, so an unreachable subscription-service must not stop all
- * traffic: the answer is then "unknown", and {@link AccountStatusCache} keeps using the last status it did answer
- * (bounded staleness), so only an organisation without a recent answer is allowed and flagged.
+ * subscription-service (usage-service's one neighbour) behind one circuit breaker: every call goes through
+ * {@link #guarded}, the one method with timeout, retry (all calls are GETs) and the breaker (Quarkus allows a breaker
+ * name on one method only; calls to it from this class are intercepted). A 4xx is subscription-service's answer
+ * ({@link SubscriptionRejected}, still a {@link WebApplicationException} with its status): not retried, not counted.
+ * 5xx, transport failures and timeouts are retried and counted. Values here are defaults; application.properties
+ * sets them ({@code io.accrue.usage.client.AccountStatusClient/guarded/...}).
+ *
+ * <p>
+ * Quota checks sit on every model call, so an unreachable subscription-service must not stop all traffic: the status
+ * lookup has a tighter bound of its own and then answers "unknown", and {@link AccountStatusCache} keeps using the
+ * last status it did answer (bounded staleness), so only an organisation without a recent answer is allowed and
+ * flagged.
  */
 @ApplicationScoped
 public class AccountStatusClient {
 
+    public static final String NAME = "subscription-service";
+
     private static final Logger LOG = Logger.getLogger(AccountStatusClient.class);
+
+    /** subscription-service answered with a 4xx (other than 408/429): asking again cannot change the answer. */
+    public static class SubscriptionRejected extends WebApplicationException {
+        SubscriptionRejected(WebApplicationException cause) {
+            super(cause.getMessage(), cause, cause.getResponse());
+        }
+    }
 
     private final SubscriptionApi api;
 
@@ -27,29 +48,37 @@ public class AccountStatusClient {
         this.api = api;
     }
 
-    /** The status, or null when the organisation has no account (nothing to suspend) or it is unknown. */
+    /** The status (on the quota path: the whole lookup, retries included, within 500 ms), or "unknown". */
     @Timeout(500)
-    @Retry(maxRetries = 1, delay = 50, abortOn = WebApplicationException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = WebApplicationException.class)
-    @Fallback(fallbackMethod = "unknown", skipOn = WebApplicationException.class)
+    @Fallback(fallbackMethod = "unknown", skipOn = SubscriptionRejected.class)
     public AccountStatus fetch(String orgId) {
-        return api.status(orgId);
+        return guarded(() -> api.status(orgId));
     }
 
     /** The account, for metering; no fallback: without it the window is simply queued on a later run. */
-    @Timeout(2000)
-    @Retry(maxRetries = 2, delay = 200, abortOn = WebApplicationException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = WebApplicationException.class)
     public Account account(String orgId) {
-        return api.account(orgId);
+        return guarded(() -> api.account(orgId));
     }
 
     /** The subscription, for metering (its billing mode); no fallback either. */
-    @Timeout(2000)
-    @Retry(maxRetries = 2, delay = 200, abortOn = WebApplicationException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = WebApplicationException.class)
     public Subscription subscription(String orgId) {
-        return api.subscription(orgId);
+        return guarded(() -> api.subscription(orgId));
+    }
+
+    @Timeout(2000)
+    @Retry(maxRetries = 2, delay = 200, abortOn = SubscriptionRejected.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = SubscriptionRejected.class)
+    @CircuitBreakerName(NAME)
+    <T> T guarded(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (status >= 400 && status < 500 && status != 408 && status != 429) {
+                throw new SubscriptionRejected(e);
+            }
+            throw e;
+        }
     }
 
     AccountStatus unknown(String orgId) {
