@@ -10,6 +10,14 @@ import io.accrue.common.security.Environment;
  */
 public record ApiKeyPrincipal(String keyId, String organisationId, Environment environment) implements Principal {
 
+    private static final String SUBJECT_PREFIX = "api-key:";
+
+    /** The caller's subject (what the audit trail records as actor): {@code api-key:<id>}. */
     @Override
-    public String getName() { return "api-key:" + keyId; }
+    public String getName() { return SUBJECT_PREFIX + keyId; }
+
+    /** True for a {@code Caller.subject()} that is an API key's. */
+    public static boolean isKeySubject(String subject) {
+        return subject != null && subject.startsWith(SUBJECT_PREFIX);
+    }
 }
