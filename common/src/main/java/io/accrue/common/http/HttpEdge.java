@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.accrue.common.security.apikey.ApiKeys;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -28,6 +29,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>414 {@code uri_too_long} and 431 {@code headers_too_large} (see {@link HttpEdgeConfig});</li>
  * <li>401 {@code unauthenticated}: a bearer token that is not a compact JWS ({@code .}, {@code ..}), which the OIDC
  * layer would otherwise fail on with a logged stack trace;</li>
+ * <li>401 {@code api_key_malformed}: a bearer starting {@code acr_} that is not a well-formed API key (length,
+ * alphabet, checksum: {@link ApiKeys#parse}), so a mistyped key is never looked up;</li>
  * <li>400 {@code invalid_value}: a path or query parameter carrying a NUL character, which PostgreSQL cannot store
  * or compare; {@code violations[0].field} names the query parameter, or {@code path};</li>
  * <li>400 {@code value_too_long}: a path segment or query parameter longer than
@@ -82,8 +85,16 @@ public class HttpEdge {
             return;
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                && !COMPACT_JWS.matcher(authorization.substring(7).strip()).matches()) {
+        String bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).strip()
+                : null;
+        if (bearer != null && ApiKeys.looksLikeKey(bearer) && ApiKeys.parse(bearer).isEmpty()) {
+            response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            problem(ctx, 401, "api_key_malformed", "Unauthenticated", "The API key is malformed: an Accrue key is "
+                    + "acr_live_ or acr_test_ and 49 letters and digits, the last six a checksum.", null);
+            return;
+        }
+        if (bearer != null && !ApiKeys.looksLikeKey(bearer) && !COMPACT_JWS.matcher(bearer).matches()) {
             response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             problem(ctx, 401, "unauthenticated", "Unauthenticated", "A valid bearer token is required.", null);
             return;

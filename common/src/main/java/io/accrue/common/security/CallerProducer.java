@@ -9,6 +9,7 @@ import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.accrue.common.security.apikey.ApiKeyPrincipal;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /** Makes the current {@link Caller} injectable into resources and services. */
@@ -35,6 +36,10 @@ public class CallerProducer {
         Optional<String> org = Optional.empty();
         Optional<Environment> env = Optional.empty();
         boolean ambiguous = false;
+        if (identity.getPrincipal() instanceof ApiKeyPrincipal key) {
+            return new Caller(key.getName(), Set.copyOf(identity.getRoles()), Optional.of(key.organisationId()),
+                    Optional.of(key.environment()));
+        }
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
             // several organisations (Keycloak Organizations without one selected) are none: never the first of them
             List<String> orgs = TokenClaims.values(jwt, config.orgClaim());

@@ -1,6 +1,7 @@
 package io.accrue.common.security;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -23,6 +24,29 @@ public interface SecurityConfig {
 
     /** Bearer tokens quarkus-oidc has verified, kept so a gateway's repeated token is not verified again each call. */
     TokenCache tokenCache();
+
+    /** API keys ({@code acr_live_…}, {@code acr_test_…}) accepted beside tokens. */
+    ApiKeys apiKeys();
+
+    interface ApiKeys {
+
+        /**
+         * How long a verified key is served from this replica's cache before it is verified again: the bound on how
+         * long a revoked key keeps working on a replica that has just seen it. {@code PT0S} verifies every call.
+         */
+        @WithDefault("PT10S")
+        Duration cacheTtl();
+
+        /** At most this many keys are kept in the cache; beyond it new keys are verified every time. */
+        @WithDefault("10000")
+        int cacheMaxEntries();
+
+        /**
+         * Where services other than subscription-service verify keys; by default subscription-service's
+         * {@code POST /v1/api-keys/introspect} at {@code quarkus.rest-client.subscription-service.url}.
+         */
+        Optional<String> introspectionUrl();
+    }
 
     interface TokenCache {
 

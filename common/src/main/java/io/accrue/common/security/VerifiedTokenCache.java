@@ -53,6 +53,11 @@ public class VerifiedTokenCache {
         this.clock = clock;
     }
 
+    /** A cache of its own with these bounds (API keys are cached for a shorter time than tokens). */
+    public static VerifiedTokenCache of(Duration ttl, int maxEntries, Clock clock) {
+        return new VerifiedTokenCache(ttl, maxEntries, clock);
+    }
+
     public boolean enabled() {
         return ttlMillis > 0 && maxEntries > 0;
     }

@@ -27,7 +27,7 @@ class ConsoleBrowserIT {
 
     /** Tabs only owners, billing admins and platform operators see. */
     static final List<String> MANAGER_TABS = List.of("nav-end-users", "nav-rate-plans", "nav-contracts",
-            "nav-revenue", "nav-contacts", "nav-payment-methods");
+            "nav-revenue", "nav-contacts", "nav-api-keys", "nav-payment-methods");
     static final Map<String, String> PAGES = Map.of("overview", "/", "usage", "/usage", "invoices", "/invoices",
             "end-users", "/end-users", "rate-plans", "/rate-plans", "contracts", "/contracts", "revenue", "/revenue",
             "contacts", "/contacts", "payment-methods", "/payment-methods", "budgets", "/budgets");
@@ -440,6 +440,34 @@ class ConsoleBrowserIT {
         } catch (RuntimeException | java.io.IOException e) {
             System.out.println("[console-it] the invoice PDF was not kept: " + e);
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(10)
+    void billingAdminCreatesSeesOnceAndRevokesAnApiKey() throws Exception {
+        browser.signIn(console, "/api-keys", "bob@acme", "bob");
+        browser.open(console + "/api-keys");
+        var form = browser.driver.findElement(By.id("new-api-key"));
+        String name = "console gateway " + System.nanoTime();
+        form.findElement(By.name("name")).sendKeys(name);
+        browser.submit(form.findElement(By.tagName("button")));
+        browser.screenshot("billing-admin-api-key-created");
+        String key = text("new-key-value");
+        assertTrue(key.matches("acr_test_[0-9A-Za-z]{49}"), "the new key, shown once: " + key);
+        String listed = browser.open(console + "/api-keys");
+        assertTrue(listed.contains(name), listed);
+        assertFalse(listed.contains(key) || present("new-key"), "the key is never shown again");
+
+        var row = browser.driver.findElement(By.xpath("//tr[td[text()='" + name + "']]"));
+        browser.submit(row.findElement(By.tagName("button")));
+        String revoked = browser.open(console + "/api-keys");
+        browser.screenshot("billing-admin-api-key-revoked");
+        var after = browser.driver.findElement(By.xpath("//tr[td[text()='" + name + "']]"));
+        assertTrue(after.findElement(By.className("state")).getText().equals("revoked"), revoked);
+
+        browser.signIn(console, "/", "carol@acme", "carol");
+        String member = browser.open(console + "/api-keys");
+        assertFalse(present("new-api-key") || member.contains(name), "members neither see nor make keys");
     }
 
     private static boolean present(String id) {

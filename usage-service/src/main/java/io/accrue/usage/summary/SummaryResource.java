@@ -73,7 +73,7 @@ public class SummaryResource {
     public record ForecastView(String orgId, String environment, Instant from, Instant to, Instant asOf, String method,
             UsageSummary.Counters observed, Projected projected) {}
 
-    static String env(String value) {
+    public static String env(String value) {
         if (value == null) {
             return Environment.LIVE.wireName();
         }
