@@ -22,9 +22,9 @@ import io.accrue.common.error.ApiException;
 import io.accrue.common.paging.CursorPage;
 import io.accrue.common.paging.Cursors;
 import io.accrue.common.security.Environment;
-import io.accrue.common.security.TokenExpiryClock;
 import io.accrue.common.security.apikey.ApiKeyGrant;
 import io.accrue.common.security.apikey.ApiKeys;
+import io.accrue.common.time.WallTime;
 import io.accrue.subscription.account.BillingAccountRepository;
 import io.accrue.subscription.audit.AuditTrail;
 
@@ -33,7 +33,7 @@ import io.accrue.subscription.audit.AuditTrail;
  *
  * <p>
  * Key times (created, expiry, last used, revoked) are wall-clock time, the clock tokens are judged by
- * ({@link TokenExpiryClock}), never the adjustable business clock: a credential's life does not move with a test's
+ * ({@link WallTime}), never the adjustable business clock: a credential's life does not move with a test's
  * billing date.
  */
 @ApplicationScoped
@@ -74,11 +74,11 @@ public class ApiKeyService {
     private final Clock clock;
 
     ApiKeyService(EntityManager em, BillingAccountRepository accounts, AuditTrail audit,
-            @TokenExpiryClock.SystemTime Clock clock) {
+            WallTime wallTime) {
         this.em = em;
         this.accounts = accounts;
         this.audit = audit;
-        this.clock = clock;
+        this.clock = wallTime.clock();
     }
 
     @Transactional

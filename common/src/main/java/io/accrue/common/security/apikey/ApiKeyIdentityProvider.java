@@ -11,8 +11,8 @@ import org.jboss.logging.Logger;
 import io.accrue.common.error.ApiException;
 import io.accrue.common.security.Environment;
 import io.accrue.common.security.SecurityConfig;
-import io.accrue.common.security.TokenExpiryClock;
 import io.accrue.common.security.VerifiedTokenCache;
+import io.accrue.common.time.WallTime;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -44,10 +44,9 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
     private final Clock clock;
 
     @Inject
-    ApiKeyIdentityProvider(ApiKeyVerifier verifier, SecurityConfig config,
-            @TokenExpiryClock.SystemTime Clock clock) {
-        this(verifier, VerifiedTokenCache.of(config.apiKeys().cacheTtl(), config.apiKeys().cacheMaxEntries(), clock),
-                clock);
+    ApiKeyIdentityProvider(ApiKeyVerifier verifier, SecurityConfig config, WallTime wallTime) {
+        this(verifier, VerifiedTokenCache.of(config.apiKeys().cacheTtl(), config.apiKeys().cacheMaxEntries(),
+                wallTime.clock()), wallTime.clock());
     }
 
     ApiKeyIdentityProvider(ApiKeyVerifier verifier, VerifiedTokenCache cache, Clock clock) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.accrue.common.security.Environment;
-import io.accrue.common.security.MovableTokenClockAccess;
+import io.accrue.common.security.MovableWallTimeAccess;
 import io.accrue.testing.OidcKeysResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +29,7 @@ class ApiKeyWebTest {
     @AfterEach
     void reset() {
         FakeApiKeyVerifier.DOWN.set(false);
-        MovableTokenClockAccess.reset();
+        MovableWallTimeAccess.reset();
     }
 
     private static String issue(String org, Environment env, ApiKeyRole role, Instant expiresAt) {
@@ -68,7 +68,7 @@ class ApiKeyWebTest {
 
         FakeApiKeyVerifier.GRANTS.remove(ApiKeys.hash(key)); // revoked at the owner
         given().auth().oauth2(key).get("/test/orgs/a/widgets").then().statusCode(200); // still cached here
-        MovableTokenClockAccess.moveBy(Duration.ofSeconds(11));
+        MovableWallTimeAccess.moveBy(Duration.ofSeconds(11));
         given().auth().oauth2(key).get("/test/orgs/a/widgets").then().statusCode(401)
                 .contentType("application/problem+json").body("code", equalTo("unauthenticated"));
     }
@@ -77,7 +77,7 @@ class ApiKeyWebTest {
     void aKeyIsNotServedFromTheCachePastItsExpiry() {
         String key = issue("a", Environment.LIVE, ApiKeyRole.READ_ONLY, Instant.now().plusSeconds(3));
         given().auth().oauth2(key).get("/test/orgs/a/widgets").then().statusCode(200);
-        MovableTokenClockAccess.moveBy(Duration.ofSeconds(4));
+        MovableWallTimeAccess.moveBy(Duration.ofSeconds(4));
         given().auth().oauth2(key).get("/test/orgs/a/widgets").then().statusCode(401);
     }
 
