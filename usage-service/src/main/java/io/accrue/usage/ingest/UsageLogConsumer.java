@@ -56,6 +56,7 @@ public class UsageLogConsumer {
     private final MeterRegistry registry;
     private final AtomicLong lag = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failedWrites = new AtomicLong();
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -84,6 +85,11 @@ public class UsageLogConsumer {
     /** Records (requests) written by this replica since it started (tests wait on it). */
     long written() {
         return written.get();
+    }
+
+    /** Writes that failed and were retried from the same offsets. */
+    long failedWrites() {
+        return failedWrites.get();
     }
 
     /** The lag this replica saw at its last poll, in records. */
@@ -140,6 +146,7 @@ public class UsageLogConsumer {
                 }
             } catch (RuntimeException e) {
                 failures++;
+                failedWrites.incrementAndGet();
                 Duration wait = WRITE_RETRY.after(failures);
                 LOG.warnf("usage-log write failed (%d in a row), again from the same offsets in %s: %s", failures,
                         wait, e.toString());
