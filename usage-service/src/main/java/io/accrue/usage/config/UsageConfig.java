@@ -127,6 +127,49 @@ public interface UsageConfig {
         /** Largest batch accepted in one request. */
         @WithDefault("1000")
         int maxBatch();
+
+        /**
+         * {@code direct}: the edge writes accepted events to PostgreSQL and answers {@code accepted};
+         * {@code kafka}: it appends them to the usage log and answers {@code queued} once the broker acknowledged
+         * them, and consumers write them (docs/scaling.md).
+         */
+        @WithDefault("direct")
+        IngestMode mode();
+
+        Kafka kafka();
+    }
+
+    /** Ingestion through Apache Kafka ({@code accrue.usage.ingest.mode=kafka}). */
+    interface Kafka {
+        /** The brokers ({@code host:port,…}); required in kafka mode. */
+        java.util.Optional<String> bootstrapServers();
+
+        /** The usage log: one record per accepted request, keyed by organisation. */
+        @WithDefault("accrue.usage-events")
+        String topic();
+
+        /** Partitions when this service creates the topic (it does when the topic is missing). */
+        @WithDefault("12")
+        int partitions();
+
+        @WithDefault("1")
+        short replicationFactor();
+
+        /** The consumer group of every replica writing the log to PostgreSQL. */
+        @WithDefault("usage-writers")
+        String groupId();
+
+        /** Whether this replica consumes the log (an edge-only replica turns it off). */
+        @WithDefault("true")
+        boolean consume();
+
+        /** Records (requests) written to PostgreSQL in one transaction, at most. */
+        @WithDefault("8")
+        int maxRecordsPerWrite();
+
+        /** How long the edge waits for the broker's acknowledgement before answering 503. */
+        @WithDefault("PT10S")
+        Duration ackTimeout();
     }
 
     interface Quota {

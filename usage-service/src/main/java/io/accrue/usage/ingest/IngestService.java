@@ -45,11 +45,13 @@ public class IngestService {
     private final Validator validator;
     private final PriceCatalog catalog;
     private final GroupCommit writer;
+    private final UsageLog log;
     private final UsageConfig config;
     private final Clock clock;
 
-    IngestService(ObjectMapper mapper, Validator validator, PriceCatalog catalog, GroupCommit writer,
+    IngestService(ObjectMapper mapper, Validator validator, PriceCatalog catalog, GroupCommit writer, UsageLog log,
             UsageConfig config, Clock clock) {
+        this.log = log;
         this.reader = mapper.readerFor(UsageEventRequest.class);
         this.validator = validator;
         this.catalog = catalog;
@@ -86,7 +88,8 @@ public class IngestService {
         }
         answerOldReplaysDuplicate(orgId, env, results);
         if (!rated.isEmpty()) {
-            for (EventResult r : writer.write(new PricedBatch(orgId, env.wireName(), now, rated))) {
+            PricedBatch batch = new PricedBatch(orgId, env.wireName(), now, rated);
+            for (EventResult r : log.enabled() ? log.append(batch) : writer.write(batch)) {
                 results[r.index()] = r;
             }
         }

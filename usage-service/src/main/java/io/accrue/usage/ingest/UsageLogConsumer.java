@@ -1,0 +1,212 @@
+package io.accrue.usage.ingest;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import io.accrue.common.retry.Backoff;
+import io.accrue.usage.config.UsageConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Writes the usage log to PostgreSQL: every replica of the consumer group takes some partitions, writes the
+ * records of one poll in one transaction with {@link IngestWriter} (idempotent by event id: a record read twice
+ * writes nothing twice), and commits the offsets only after the database committed. Whatever happens in between — a
+ * replica killed, a rebalance, a broker restart, PostgreSQL down — the records after the last committed offset are
+ * read again and resolved as duplicates where they were already written.
+ *
+ * <p>
+ * A failed write is retried from the same offsets with the common capped backoff (1 s doubling to 30 s): while
+ * PostgreSQL is down the log holds the backlog, which drains when it returns. The lag (records not yet written, per
+ * this replica's partitions) is the gauge {@code accrue_usage_log_lag_records}.
+ */
+@ApplicationScoped
+public class UsageLogConsumer {
+
+    private static final Logger LOG = Logger.getLogger(UsageLogConsumer.class);
+    /** Write retries: PostgreSQL restarting takes seconds; no point waiting an hour like an outbound delivery. */
+    static final Backoff WRITE_RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    private final UsageLog log;
+    private final IngestWriter writer;
+    private final UsageConfig.Kafka config;
+    private final boolean enabled;
+    private final MeterRegistry registry;
+    private final AtomicLong lag = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failedWrites = new AtomicLong();
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    UsageLogConsumer(UsageLog log, IngestWriter writer, UsageConfig config, MeterRegistry registry) {
+        this.log = log;
+        this.writer = writer;
+        this.config = config.ingest().kafka();
+        this.enabled = log.enabled() && this.config.consume();
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent started) {
+        if (!enabled) {
+            return;
+        }
+        Gauge.builder("accrue_usage_log_lag_records", lag, AtomicLong::get)
+                .description("Usage-log records this replica's partitions hold that are not yet written to PostgreSQL")
+                .register(registry);
+        running = true;
+        thread = new Thread(this::run, "usage-log-consumer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Records (requests) written by this replica since it started (tests wait on it). */
+    long written() {
+        return written.get();
+    }
+
+    /** Writes that failed and were retried from the same offsets. */
+    long failedWrites() {
+        return failedWrites.get();
+    }
+
+    /** The lag this replica saw at its last poll, in records. */
+    long lag() {
+        return lag.get();
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, byte[]> c = newConsumer()) {
+                consumer = c;
+                consume(c);
+            } catch (WakeupException stopping) {
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                // the broker unreachable for longer than the client's own retries: a new consumer, a fresh start
+                LOG.warnf("usage-log consumer failed, starting again: %s", e.toString());
+                pause(WRITE_RETRY.ceiling(3));
+            }
+        }
+    }
+
+    private void consume(KafkaConsumer<String, byte[]> c) {
+        log.ensureTopic();
+        c.subscribe(List.of(config.topic()));
+        int failures = 0;
+        while (running) {
+            ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+            updateLag(c);
+            if (records.isEmpty()) {
+                continue;
+            }
+            List<PricedBatch> batches = new ArrayList<>(records.count());
+            Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+            Map<TopicPartition, Long> first = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> r : records) {
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                first.putIfAbsent(tp, r.offset());
+                next.put(tp, new OffsetAndMetadata(r.offset() + 1));
+                try {
+                    batches.add(log.decode(r.value()));
+                } catch (IOException e) {
+                    // only this service appends; a record it cannot read is a bug to see, not a reason to stop
+                    LOG.errorf("usage-log record %s-%d@%d cannot be read and is skipped: %s", r.topic(),
+                            r.partition(), r.offset(), e.getMessage());
+                }
+            }
+            try {
+                if (!batches.isEmpty()) {
+                    writer.write(batches);
+                }
+            } catch (RuntimeException e) {
+                failures++;
+                failedWrites.incrementAndGet();
+                Duration wait = WRITE_RETRY.after(failures);
+                LOG.warnf("usage-log write failed (%d in a row), again from the same offsets in %s: %s", failures,
+                        wait, e.toString());
+                first.forEach(c::seek);
+                pause(wait);
+                continue;
+            }
+            failures = 0;
+            // after the database commit: a crash before this line reads the records again, and they are duplicates
+            c.commitSync(next);
+            written.addAndGet(records.count());
+        }
+    }
+
+    private void updateLag(KafkaConsumer<String, byte[]> c) {
+        long total = 0;
+        for (TopicPartition tp : c.assignment()) {
+            total += c.currentLag(tp).orElse(0);
+        }
+        lag.set(total);
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers().orElseThrow(),
+                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxRecordsPerWrite(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // a write retried through a long PostgreSQL outage must not count as a dead consumer
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(15).toMillis());
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        new KafkaClientMetrics(c).bindTo(registry);
+        return c;
+    }
+
+    private void pause(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(15).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.accrue.usage;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+
+import io.accrue.kafkabroker.LocalKafka;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A real Kafka broker (kafka-broker module, its own process) and usage-service in ingestion mode kafka against it.
+ * Only for the test profile that names it ({@link KafkaModeProfile}).
+ */
+public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
+
+    private static LocalKafka broker;
+
+    /** The running broker: tests kill and restart it. */
+    public static LocalKafka broker() {
+        return broker;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            broker = LocalKafka.start(Files.createTempDirectory("usage-kafka"), freePortPair(), Duration.ofMinutes(2));
+        } catch (Exception e) {
+            throw new IllegalStateException("the Kafka broker did not start", e);
+        }
+        return Map.of("accrue.usage.ingest.mode", "kafka",
+                "accrue.usage.ingest.kafka.bootstrap-servers", broker.bootstrapServers(),
+                "accrue.usage.ingest.kafka.partitions", "3",
+                "accrue.usage.ingest.kafka.ack-timeout", "PT10S");
+    }
+
+    @Override
+    public void stop() {
+        if (broker != null) {
+            try {
+                broker.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The broker listens on a port and its controller on the next one. */
+    private static int freePortPair() throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            try (ServerSocket next = new ServerSocket(port + 1)) {
+                return port;
+            } catch (java.io.IOException taken) {
+                // another pair
+            }
+        }
+        throw new IllegalStateException("no two free adjacent ports");
+    }
+
+    /** Ingestion mode kafka against {@link KafkaBrokerResource}, PostgreSQL and tokens as every test. */
+    public static class KafkaModeProfile implements io.quarkus.test.junit.QuarkusTestProfile {
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return java.util.List.of(new TestResourceEntry(KafkaBrokerResource.class));
+        }
+    }
+}
