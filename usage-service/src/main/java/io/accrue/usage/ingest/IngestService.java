@@ -20,10 +20,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import io.accrue.common.security.Environment;
 import io.accrue.usage.config.UsageConfig;
@@ -60,7 +61,8 @@ public class IngestService {
         this.clock = clock;
     }
 
-    public List<EventResult> ingest(String orgId, Environment env, List<JsonNode> events) {
+    /** The events of one request, each as {@link EventBodies} buffered it (null: not a JSON object). */
+    public List<EventResult> ingest(String orgId, Environment env, List<TokenBuffer> events) {
         Instant now = clock.instant();
         EventResult[] results = new EventResult[events.size()];
         List<RatedEvent> rated = new ArrayList<>(events.size());
@@ -69,18 +71,14 @@ public class IngestService {
         // are rated from the same snapshot.
         Map<String, Optional<PriceCatalog.ResolvedModel>> models = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
-            JsonNode node = events.get(i);
-            Object outcome = price(i, node, now, models);
+            Object outcome = price(i, events.get(i), now, models);
             if (outcome instanceof EventResult rejected) {
                 results[i] = rejected;
             } else {
                 RatedEvent e = (RatedEvent) outcome;
                 if (!seen.add(e.request().eventId())) {
                     // The same id twice in one batch: the first occurrence claims it.
-                    String eventId = node.hasNonNull("eventId")
-                            ? node.get("eventId").asText()
-                            : node.hasNonNull("event_id") ? node.get("event_id").asText() : null;
-                    results[i] = EventResult.duplicate(i, eventId);
+                    results[i] = EventResult.duplicate(i, e.request().eventId());
                 } else {
                     rated.add(e);
                 }
@@ -122,28 +120,27 @@ public class IngestService {
 
     private static final String TOO_OLD = "event_too_old";
 
-    private Object price(int index, JsonNode node, Instant now,
+    private Object price(int index, TokenBuffer event, Instant now,
             Map<String, Optional<PriceCatalog.ResolvedModel>> models) {
         UsageEventRequest r;
-        String rawId = node != null && node.isObject() && node.hasNonNull("eventId")
-                ? node.get("eventId").asText()
-                : null;
-        try {
-            if (node == null || !node.isObject()) {
-                return EventResult.rejected(index, null, "invalid_event", "An event is a JSON object.");
-            }
-            r = reader.readValue(node);
+        if (event == null) {
+            return EventResult.rejected(index, null, "invalid_event", "An event is a JSON object.");
+        }
+        try (JsonParser p = event.asParser()) {
+            r = reader.readValue(p);
         } catch (UnrecognizedPropertyException e) {
+            String rawId = EventBodies.rawEventId(event);
             return EventResult.rejected(index, rawId, "unknown_field", "Field '" + e.getPropertyName()
                     + "' is not part of a usage event; unknown fields are rejected.");
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            String rawId = EventBodies.rawEventId(event);
             String field = e.getPath().stream().map(ref -> ref.getFieldName() != null
                     ? ref.getFieldName()
                     : "[" + ref.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
             return EventResult.rejected(index, rawId, "invalid_value", "Field '" + field
                     + "' has a value of the wrong type or format (or a NUL character, which cannot be stored).");
         } catch (IOException | IllegalArgumentException e) {
-            return EventResult.rejected(index, rawId, "invalid_value",
+            return EventResult.rejected(index, EventBodies.rawEventId(event), "invalid_value",
                     "A field has a value of the wrong type or format.");
         }
         Set<ConstraintViolation<UsageEventRequest>> violations = PlainlyValid.event(r)

@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * One usage event: counts and small metadata only. Unknown fields are rejected, so prompt or completion text
@@ -31,7 +32,7 @@ public record UsageEventRequest(
                 "input_tokens", "prompt_tokens"}) @Min(0) @Max(100_000_000) Long inputTokens,
         @JsonAlias({"output_tokens", "completion_tokens"}) @Min(0) @Max(100_000_000) Long outputTokens,
         @JsonAlias("cached_tokens") @Min(0) @Max(100_000_000) Long cachedTokens,
-        @JsonAlias("occurred_at") @NotNull Instant occurredAt,
+        @JsonAlias("occurred_at") @JsonDeserialize(using = OccurredAt.class) @NotNull Instant occurredAt,
         @JsonAlias("agent_session_id") @Size(max = 128) String agentSessionId,
         @JsonAlias("tool_calls") @Min(0) @Max(10_000) Integer toolCalls,
         @Size(max = 10) Map<@Pattern(regexp = "[a-z][a-z0-9_]*", message = "unit names are lower_snake_case") String, @NotNull @Min(0) @Max(1_000_000) Long> units,

@@ -1,8 +1,6 @@
 package io.accrue.usage.ingest;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.io.IOException;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -12,9 +10,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.accrue.common.error.ApiException;
 import io.accrue.common.error.Problems;
@@ -34,9 +36,11 @@ public class UsageEventResource {
     private final IngestService service;
     private final Caller caller;
     private final UsageConfig config;
+    private final ObjectMapper mapper;
 
-    UsageEventResource(IngestService service, Caller caller, UsageConfig config) {
+    UsageEventResource(IngestService service, Caller caller, UsageConfig config, ObjectMapper mapper) {
         this.service = service;
+        this.mapper = mapper;
         this.caller = caller;
         this.config = config;
     }
@@ -49,16 +53,16 @@ public class UsageEventResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.USAGE_REPORTER)
     @Operation(summary = "Record one usage event or a batch of up to 1,000")
-    public Response post(JsonNode body) {
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JsonNode.class)))
+    public Response post(byte[] body) throws IOException {
         String org = caller.requireOrganisation();
         Environment env = caller.requireEnvironment();
-        if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("bad_request", "Send one event object or {\"events\": [...]}.");
+        // the bytes are read once, straight into per-event token buffers (EventBodies), not into a tree first
+        EventBodies.Body events = EventBodies.read(mapper, body, config.ingest().maxBatch());
+        if (events.batch()) {
+            return Response.ok(EventResult.BatchResult.of(service.ingest(org, env, events.events()))).build();
         }
-        if (body.has("events")) {
-            return Response.ok(EventResult.BatchResult.of(service.ingest(org, env, batch(body)))).build();
-        }
-        EventResult r = service.ingest(org, env, List.of(body)).get(0);
+        EventResult r = service.ingest(org, env, events.events()).get(0);
         return switch (r.status()) {
             case EventResult.ACCEPTED -> Response.status(201).entity(r).build();
             case EventResult.DUPLICATE -> Response.ok(r).build();
@@ -66,27 +70,5 @@ public class UsageEventResource {
                     "unknown_field".equals(r.code()) || "invalid_value".equals(r.code()) ? 400 : 422, r.code(),
                     "Usage event rejected", r.reason()));
         };
-    }
-
-    private List<JsonNode> batch(JsonNode body) {
-        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
-            String f = it.next();
-            if (!"events".equals(f)) {
-                throw new ApiException(400, "unknown_field", "Unknown field",
-                        "Field '" + f + "' is not part of a batch; unknown fields are rejected.");
-            }
-        }
-        JsonNode events = body.get("events");
-        if (!events.isArray() || events.isEmpty()) {
-            throw ApiException.unprocessable("batch_empty", "events must be a non-empty array.");
-        }
-        if (events.size() > config.ingest().maxBatch()) {
-            throw ApiException.unprocessable("batch_too_large",
-                    "A batch holds at most " + config.ingest().maxBatch() + " events; this one has " + events.size()
-                            + ".");
-        }
-        List<JsonNode> out = new ArrayList<>(events.size());
-        events.forEach(out::add);
-        return out;
     }
 }
