@@ -73,6 +73,10 @@ public class Fmt {
         return Labels.plainDecimal(text(value));
     }
 
+    static String count(Object value, Object noun) {
+        return Formats.count(text(value), text(noun));
+    }
+
     static String num(Object value) {
         return Formats.number(text(value));
     }

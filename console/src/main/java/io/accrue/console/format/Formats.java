@@ -43,7 +43,22 @@ public final class Formats {
         format.setMinimumFractionDigits(digits);
         format.setMaximumFractionDigits(digits);
         format.setRoundingMode(RoundingMode.HALF_UP);
-        return format.format(value.setScale(digits, RoundingMode.HALF_UP));
+        BigDecimal shown = value.setScale(digits, RoundingMode.HALF_UP);
+        if (shown.signum() == 0 && value.signum() != 0) {
+            // a provider cost or margin of a fraction of a cent is not nothing: "< $0.01", not "$0.00"
+            String minorUnit = format.format(BigDecimal.ONE.movePointLeft(digits));
+            return value.signum() > 0 ? "< " + minorUnit : "> -" + minorUnit;
+        }
+        return format.format(shown);
+    }
+
+    /** {@code 1 request}, {@code 2 requests}: a count and its noun ({@code noun + "s"} unless the count is one). */
+    public static String count(String value, String noun) {
+        BigDecimal n = decimal(value);
+        if (n == null) {
+            return NONE + " " + noun + "s";
+        }
+        return number(value) + " " + (n.compareTo(BigDecimal.ONE) == 0 ? noun : noun + "s");
     }
 
     /**

@@ -14,6 +14,9 @@ class FormatsTest {
             "12.344999999999 | USD | $12.34",
             "1234567.5       | EUR | €1,234,567.50",
             "0.000000000000  | EUR | €0.00",
+            "0.003500000000  | USD | < $0.01", // a fraction of a cent is shown as such, never as nothing
+            "-0.000400000000 | USD | > -$0.01",
+            "0.4             | JPY | < ¥1",
             "-3.455          | USD | -$3.46",
             "1500.4          | JPY | ¥1,500", // no minor unit
             "1.2345          | BHD | BHD1.235", // three decimals
@@ -21,6 +24,17 @@ class FormatsTest {
             "12.00           | XYZ | 12.00 XYZ"})
     void money(String amount, String currency, String expected) {
         assertEquals(expected, Formats.money(amount, currency));
+    }
+
+    @ParameterizedTest(name = "{0} {1} → {2}")
+    @CsvSource(delimiter = '|', value = {
+            "1       | request | 1 request",
+            "0       | request | 0 requests",
+            "2051570 | token   | 2,051,570 tokens",
+            "1.0     | session | 1 session",
+            "abc     | request | — requests"})
+    void count(String value, String noun, String expected) {
+        assertEquals(expected, Formats.count(value, noun));
     }
 
     @ParameterizedTest(name = "unit price {0} {1} → {2}")
