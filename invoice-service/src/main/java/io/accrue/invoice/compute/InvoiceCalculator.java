@@ -250,12 +250,13 @@ public final class InvoiceCalculator {
                 }
                 List<TierCharge> charges = GraduatedTiers.chargeAfter(earlierOverage, over, rule.packageSize(), tiers);
                 String included = left == allowance
-                        ? " above the " + allowance + " included"
-                        : " above the " + left + " included left of " + allowance + " (used earlier in the period)";
+                        ? " above the " + grouped(allowance) + " included"
+                        : " above the " + grouped(left) + " included left of " + grouped(allowance)
+                                + " (used earlier in the period)";
                 for (TierCharge c : charges) {
-                    String what = rule.meter() + included + (namePlan ? " on the " + plan.slug() + " plan" : "")
-                            + ", tier " + c.tier()
-                            + " (packages of " + rule.packageSize() + ")";
+                    String what = meterName(rule.meter()) + included
+                            + (namePlan ? " on the " + plan.slug() + " plan" : "") + ", tier " + c.tier()
+                            + " (packages of " + grouped(rule.packageSize()) + ")";
                     drafts.add(new Draft(LineType.OVERAGE, what, rule.meter(), null, BigDecimal.valueOf(c.packages()),
                             c.unitAmount(), c.exactAmount(), from, to));
                 }
@@ -353,5 +354,21 @@ public final class InvoiceCalculator {
 
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
+    }
+
+    /**
+     * The meter as a finance reader names it ({@code LLM tokens}, {@code agent sessions}); the line's {@code meter}
+     * field keeps the key.
+     */
+    static String meterName(String meter) {
+        return switch (meter) {
+            case "llm_tokens" -> "LLM tokens";
+            default -> meter.replace('_', ' ');
+        };
+    }
+
+    /** 1,000,000, not 1000000: counts in descriptions are read by people. */
+    private static String grouped(long count) {
+        return String.format(java.util.Locale.ROOT, "%,d", count);
     }
 }

@@ -70,7 +70,10 @@ class CrossFeatureCalculatorTest {
         }
         ComputedLine afterUpgrade = invoice.lines().get(4);
         assertTrue(afterUpgrade.description().contains("large plan"), afterUpgrade.description());
-        assertTrue(afterUpgrade.description().contains("included left of 100000000"), afterUpgrade.description());
+        assertTrue(afterUpgrade.description().contains("included left of 100,000,000"), afterUpgrade.description());
+        assertTrue(afterUpgrade.description().startsWith("LLM tokens above"), "named for people, not by the meter key: "
+                + afterUpgrade.description());
+        assertEquals("llm_tokens", afterUpgrade.meter(), "the line's meter field keeps the key");
         assertEquals(UPGRADE, afterUpgrade.periodStart());
     }
 

@@ -120,7 +120,7 @@ class UsageBySegmentTest {
         assertEquals(LAST_DAY, overage.get(0).periodEnd());
         assertEquals(LAST_DAY, overage.get(2).periodStart());
         assertEquals(FEB, overage.get(2).periodEnd());
-        assertTrue(overage.get(2).description().contains("50000000 included left of 100000000"),
+        assertTrue(overage.get(2).description().contains("50,000,000 included left of 100,000,000"),
                 overage.get(2).description());
     }
 
