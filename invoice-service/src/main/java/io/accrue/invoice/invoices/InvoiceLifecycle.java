@@ -44,6 +44,12 @@ public class InvoiceLifecycle {
         invoice.number = number;
         invoice.finalisedAt = now;
         invoice.issuedAt = now;
+        if (SERIES_INVOICE.equals(invoice.series) && invoice.total != null && invoice.total.signum() == 0) {
+            // nothing is owed (prepaid credits cover it, or nothing was billed): paid as issued, as Stripe pays a
+            // zero invoice when it is finalised — an open 0.00 invoice would wait for a payment that never comes
+            // and hold up what waits for settled invoices (a currency switch)
+            move(invoice, InvoiceStatus.PAID);
+        }
         if (pushToStripe) {
             outbox.enqueue(OutboxEntry.STRIPE_INVOICE, invoice.id, "accrue-invoice-" + invoice.id, now);
         }
