@@ -49,6 +49,25 @@ public final class LocalKafka implements AutoCloseable {
         return kafka;
     }
 
+    /**
+     * A free port whose next port is free too (the broker's listener and its controller's), for tests that start a
+     * broker beside others.
+     */
+    public static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            try (java.net.ServerSocket next = new java.net.ServerSocket(port + 1)) {
+                return port;
+            } catch (IOException taken) {
+                // another pair
+            }
+        }
+        throw new IOException("no two free adjacent ports");
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

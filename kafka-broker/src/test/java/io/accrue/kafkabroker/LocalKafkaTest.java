@@ -2,7 +2,6 @@ package io.accrue.kafkabroker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,7 @@ class LocalKafkaTest {
     @Test
     void acknowledgedRecordsSurviveAKilledBroker() throws Exception {
         Path home = Files.createTempDirectory("local-kafka");
-        try (LocalKafka kafka = LocalKafka.start(home, freePortPair(), Duration.ofSeconds(90))) {
+        try (LocalKafka kafka = LocalKafka.start(home, LocalKafka.freePortPair(), Duration.ofSeconds(90))) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("t", 2, (short) 1))).all().get();
             }
@@ -60,20 +59,5 @@ class LocalKafkaTest {
             assertEquals(100, read.size(), "every acknowledged record is read back after the restart");
             assertEquals(100, read.stream().distinct().count());
         }
-    }
-
-    private static int freePortPair() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            try (ServerSocket next = new ServerSocket(port + 1)) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // try another pair
-            }
-        }
-        throw new IllegalStateException("no two free adjacent ports");
     }
 }

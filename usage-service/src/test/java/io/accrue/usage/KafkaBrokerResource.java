@@ -1,6 +1,5 @@
 package io.accrue.usage;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -24,7 +23,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         try {
-            broker = LocalKafka.start(Files.createTempDirectory("usage-kafka"), freePortPair(), Duration.ofMinutes(2));
+            broker = LocalKafka.start(Files.createTempDirectory("usage-kafka"), LocalKafka.freePortPair(),
+                    Duration.ofMinutes(2));
         } catch (Exception e) {
             throw new IllegalStateException("the Kafka broker did not start", e);
         }
@@ -43,22 +43,6 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** The broker listens on a port and its controller on the next one. */
-    private static int freePortPair() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            try (ServerSocket next = new ServerSocket(port + 1)) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // another pair
-            }
-        }
-        throw new IllegalStateException("no two free adjacent ports");
     }
 
     /** Ingestion mode kafka against {@link KafkaBrokerResource}, PostgreSQL and tokens as every test. */

@@ -17,9 +17,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class WallTime {
 
+    /** The system's UTC clock: the one place the suite reads real time (everything else injects this bean). */
+    private final Clock system = Clock.systemUTC();
+
     /** Now, by the system clock. */
     public Instant now() {
-        return Instant.now();
+        return system.instant();
     }
 
     /** This source as a {@link Clock}, for code that takes one; it follows a replaced {@link #now}. */

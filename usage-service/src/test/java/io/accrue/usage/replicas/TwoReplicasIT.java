@@ -1,6 +1,7 @@
 package io.accrue.usage.replicas;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -199,21 +200,22 @@ class TwoReplicasIT {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        while (Instant.now().isBefore(deadline)) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("replica at " + url + " exited with " + p.exitValue() + ":\n"
-                        + tail(log));
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(300);
+        try {
+            await().atMost(Duration.between(Instant.now(), deadline)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("replica at " + url + " exited with " + p.exitValue()
+                                    + ":\n" + tail(log));
+                        }
+                        try {
+                            return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                        } catch (IOException notYet) {
+                            return false; // not listening yet
+                        }
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("replica at " + url + " was not ready in time:\n" + tail(log));
         }
-        throw new IllegalStateException("replica at " + url + " was not ready in time:\n" + tail(log));
     }
 
     private static String tail(Path log) throws IOException {
