@@ -2,6 +2,8 @@ package io.accrue.invoice.client;
 
 import jakarta.ws.rs.WebApplicationException;
 
+import io.accrue.common.http.NeighbourAnswers;
+
 /**
  * A neighbour answered the request with a 4xx: it understood it and refused it. Asking again cannot change the
  * answer, so it is not retried (nor counted by the circuit breaker); the billing run shows it to operators as a
@@ -47,8 +49,7 @@ public class NeighbourRejected extends NeighbourUnavailable {
     }
 
     static boolean isRejection(Throwable e) {
-        return e instanceof WebApplicationException w && w.getResponse().getStatus() >= 400
-                && w.getResponse().getStatus() < 500 && w.getResponse().getStatus() != 408
-                && w.getResponse().getStatus() != 429;
+        return e instanceof WebApplicationException w
+                && NeighbourAnswers.isPermanentRefusal(w.getResponse().getStatus());
     }
 }

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import io.accrue.common.http.NeighbourAnswers;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 
 /**
@@ -98,7 +99,7 @@ public class InvoiceClient {
             return request.get();
         } catch (WebApplicationException e) {
             int status = e.getResponse().getStatus();
-            if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            if (NeighbourAnswers.isPermanentRefusal(status)) {
                 throw new Rejected(e);
             }
             throw e;

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import io.accrue.common.http.NeighbourAnswers;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 
 /**
@@ -53,7 +54,7 @@ public class UsageClient {
             s = usage.summary(orgId, "live", from, to);
         } catch (WebApplicationException e) {
             int status = e.getResponse().getStatus();
-            if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            if (NeighbourAnswers.isPermanentRefusal(status)) {
                 throw new Rejected(e);
             }
             throw e;

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.accrue.common.http.NeighbourAnswers;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 
 /**
@@ -74,7 +75,7 @@ public class AccountStatusClient {
             return request.get();
         } catch (WebApplicationException e) {
             int status = e.getResponse().getStatus();
-            if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            if (NeighbourAnswers.isPermanentRefusal(status)) {
                 throw new SubscriptionRejected(e);
             }
             throw e;
