@@ -141,7 +141,7 @@ public final class LocalKafka implements AutoCloseable {
                 // durable as production: an acknowledged append is on disk before the answer
                 "log.flush.interval.messages=1",
                 ""));
-        String clusterId = toBase64Uuid(UUID.randomUUID());
+        String clusterId = randomClusterId();
         Process formatting = java("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("format.log").toFile()))
@@ -211,10 +211,20 @@ public final class LocalKafka implements AutoCloseable {
         return lib;
     }
 
-    /** Kafka's cluster ids are URL-safe base64 of 16 bytes, unpadded (what {@code random-uuid} prints). */
-    private static String toBase64Uuid(UUID uuid) {
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    /**
+     * Kafka's cluster ids are URL-safe base64 of 16 bytes, unpadded (what {@code random-uuid} prints). Never one that
+     * starts with '-': the storage tool's argument parser would read it as an option (Kafka's own generator skips
+     * those for the same reason).
+     */
+    static String randomClusterId() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+            bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 }

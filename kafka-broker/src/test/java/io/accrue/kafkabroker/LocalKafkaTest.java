@@ -23,6 +23,16 @@ import org.junit.jupiter.api.Test;
 class LocalKafkaTest {
 
     /** What an acknowledged append promises: it is still in the log after the broker was killed and restarted. */
+    /** One start in 64 failed with "argument --cluster-id: expected one argument" before ids starting '-' were skipped. */
+    @Test
+    void clusterIdsNeverLookLikeAnOption() {
+        for (int i = 0; i < 10_000; i++) {
+            String id = LocalKafka.randomClusterId();
+            org.junit.jupiter.api.Assertions.assertFalse(id.startsWith("-"), id);
+            assertEquals(22, id.length(), id);
+        }
+    }
+
     @Test
     void acknowledgedRecordsSurviveAKilledBroker() throws Exception {
         Path home = Files.createTempDirectory("local-kafka");
