@@ -17,7 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * subscription-service stand-in: organisations named {@code suspended-*} are suspended, {@code down-*} answer 503,
  * {@code none-*} have no account; {@code slowafter-*} and {@code failafter-*} answer "suspended" until
  * {@link #degrade} turns them slow or failing (the scenario state is shared by all organisations of the kind);
- * every other organisation is active. {@code metered-*} accounts are on metered
+ * {@code entitled-*} (active) and {@code lapsed-*} (suspended) are on a plan with entitlements; every other
+ * organisation is active, on a plan without any. {@code metered-*} accounts are on metered
  * Stripe prices (customer {@code cus_Metered123}).
  */
 @QuarkusTestResource(SubscriptionServiceStub.class)
@@ -37,6 +38,18 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
         server.stubFor(get(urlPathMatching("/v1/accounts/suspended-[^/]+/status")).atPriority(1)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"orgId\":\"x\",\"planSlug\":\"pro\",\"status\":\"suspended\",\"newField\":1}")));
+        // entitled-* (active) and lapsed-* (suspended): a plan with entitlements, period March 2026 (docs/entitlements.md)
+        for (String kind : new String[]{"entitled", "lapsed"}) {
+            server.stubFor(get(urlPathMatching("/v1/accounts/" + kind + "-[^/]+/status")).atPriority(1)
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withBody(
+                                    """
+                                            {"orgId":"x","planSlug":"team","planVersion":2,"status":"%s",
+                                             "currentPeriodStart":"2026-03-01T00:00:00Z","currentPeriodEnd":"2026-04-01T00:00:00Z",
+                                             "entitlements":{"features":["sso","audit-log"],"allowedModels":["gpt-4o-mini"],
+                                              "limits":{"llm_tokens":2000,"agent_sessions":1},"config":{"max-seats":"25"}}}"""
+                                            .formatted(kind.equals("entitled") ? "active" : "suspended"))));
+        }
         server.stubFor(get(urlPathMatching("/v1/accounts/down-[^/]+/status")).atPriority(1)
                 .willReturn(aResponse().withStatus(503)));
         server.stubFor(get(urlPathMatching("/v1/accounts/none-[^/]+/status")).atPriority(1)

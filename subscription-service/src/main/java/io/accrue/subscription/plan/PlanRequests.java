@@ -27,8 +27,32 @@ public final class PlanRequests {
     public record Overage(@NotBlank @Size(max = 64) String meter, @NotNull @Positive Long packageSize,
             @NotEmpty List<@Valid @NotNull Tier> tiers) {}
 
-    public record Entitlements(@Size(max = 100) List<@Size(max = 64) String> features,
-            @Size(max = 100) List<@Size(max = 128) String> allowedModels) {}
+    /**
+     * What a plan version entitles an organisation to (docs/entitlements.md): boolean {@code features}, the models
+     * its end users may call ({@code allowedModels}, empty = any; enforced by usage-service's quota check), metered
+     * {@code limits} per billing period keyed by meter, and {@code config} values. A name is in one of features,
+     * limits and config at most. Versions stored before limits and config existed read them as empty.
+     */
+    public record Entitlements(
+            @Size(max = 100) List<@NotBlank @Size(max = 64) @Pattern(regexp = NAME, message = NAME_RULE) String> features,
+            @Size(max = 100) List<@NotBlank @Size(max = 128) String> allowedModels,
+            @Size(max = 20) Map<@Size(max = 64) String, @NotNull @PositiveOrZero Long> limits,
+            @Size(max = 50) Map<@Size(max = 64) @Pattern(regexp = NAME, message = NAME_RULE) String, @NotNull @Size(max = 255) String> config) {
+
+        public Entitlements {
+            features = features == null ? List.of() : List.copyOf(features);
+            allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);
+            limits = limits == null ? Map.of() : new java.util.TreeMap<>(limits);
+            config = config == null ? Map.of() : new java.util.TreeMap<>(config);
+        }
+
+        public static Entitlements none() {
+            return new Entitlements(null, null, null, null);
+        }
+    }
+
+    static final String NAME = "[a-z0-9][a-z0-9_.-]*";
+    static final String NAME_RULE = "must be lower-case letters, digits, '_', '.' or '-'";
 
     /** A new plan (version 1) or the next version of an existing one; the slug comes from the path on change. */
     public record PlanDraft(

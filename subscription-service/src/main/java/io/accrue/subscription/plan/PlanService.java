@@ -104,9 +104,7 @@ public class PlanService {
         p.basePrices = PlanJson.write(new java.util.TreeMap<String, BigDecimal>(d.basePrices()));
         p.allowances = PlanJson.write(d.allowances() == null ? Map.of() : d.allowances());
         p.overage = PlanJson.write(overage);
-        p.entitlements = PlanJson.write(d.entitlements() == null
-                ? new Entitlements(List.of(), List.of())
-                : new Entitlements(nonNull(d.entitlements().features()), nonNull(d.entitlements().allowedModels())));
+        p.entitlements = PlanJson.write(d.entitlements() == null ? Entitlements.none() : d.entitlements());
         p.stripePriceIds = PlanJson.write(d.stripePriceIds() == null ? Map.of() : d.stripePriceIds());
         p.createdAt = clock.instant();
         p.createdBy = actor;
@@ -142,10 +140,34 @@ public class PlanService {
                 }
             }
         }
-        if (d.entitlements() != null && d.entitlements().allowedModels() != null
-                && !d.entitlements().allowedModels().isEmpty()) {
-            throw ApiException.badRequest("unsupported_field", "entitlements.allowedModels is not enforced for a"
-                    + " whole organisation; restrict models per end user with a usage-service rate plan's allowedModels.");
+        if (d.entitlements() != null) {
+            checkEntitlements(d.entitlements());
+        }
+    }
+
+    /**
+     * A metered limit counts one of the billed meters per billing period (usage-service answers it from the same
+     * totals the invoice uses), so any other key would limit nothing; a name in two kinds would have two answers.
+     */
+    private static void checkEntitlements(Entitlements e) {
+        for (String meter : e.limits().keySet()) {
+            if (!METERS.contains(meter)) {
+                throw ApiException.unprocessable("unknown_meter", "Entitlement limit '" + meter + "' is not one of "
+                        + new java.util.TreeSet<>(METERS) + ".");
+            }
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String name : e.features()) {
+            if (!names.add(name)) {
+                throw ApiException.unprocessable("entitlement_conflict", "Feature '" + name + "' is listed twice.");
+            }
+        }
+        for (String name : java.util.stream.Stream.concat(e.limits().keySet().stream(), e.config().keySet().stream())
+                .toList()) {
+            if (!names.add(name)) {
+                throw ApiException.unprocessable("entitlement_conflict", "Entitlement '" + name
+                        + "' is named twice (a name is a feature, a limit or a config value, once).");
+            }
         }
     }
 
@@ -165,9 +187,5 @@ public class PlanService {
             }
             previous = t.upTo() == null ? previous : t.upTo();
         }
-    }
-
-    private static List<String> nonNull(List<String> values) {
-        return values == null ? List.of() : values;
     }
 }

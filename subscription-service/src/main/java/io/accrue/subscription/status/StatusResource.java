@@ -15,6 +15,7 @@ import io.accrue.subscription.account.AccountRequests.AccountView;
 import io.accrue.subscription.account.BillingAccountService;
 import io.accrue.subscription.lifecycle.SubscriptionRequests.SubscriptionView;
 import io.accrue.subscription.lifecycle.SubscriptionService;
+import io.accrue.subscription.plan.PlanRequests.Entitlements;
 
 @Path("/v1/accounts/{orgId}/status")
 @Tag(name = "Status")
@@ -22,7 +23,7 @@ public class StatusResource {
 
     public record Status(String orgId, String planSlug, int planVersion, String status, Instant currentPeriodStart,
             Instant currentPeriodEnd, boolean cancelAtPeriodEnd, boolean meteredEnabled, String billingMode,
-            UsageClient.Usage usage) {}
+            UsageClient.Usage usage, Entitlements entitlements) {}
 
     private final SubscriptionService subscriptions;
     private final BillingAccountService accounts;
@@ -36,13 +37,14 @@ public class StatusResource {
 
     @GET
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
-    @Operation(summary = "Plan, status, period and this period's usage (usage may be marked unavailable)")
+    @Operation(summary = "Plan, status, period, this period's usage (usage may be marked unavailable) and the plan's entitlements")
     public Status get(@PathParam("orgId") String orgId) {
         AccountView account = accounts.get(orgId);
         SubscriptionView s = subscriptions.view(orgId);
         // Read outside the subscription transaction: a slow neighbour must not hold a row lock.
         UsageClient.Usage counts = usage.thisPeriod(orgId, s.currentPeriodStart(), s.currentPeriodEnd());
         return new Status(orgId, s.plan().slug(), s.plan().version(), s.status(), s.currentPeriodStart(),
-                s.currentPeriodEnd(), s.cancelAtPeriodEnd(), account.meteredEnabled(), s.billingMode(), counts);
+                s.currentPeriodEnd(), s.cancelAtPeriodEnd(), account.meteredEnabled(), s.billingMode(), counts,
+                s.plan().entitlements());
     }
 }

@@ -61,12 +61,51 @@ class PlanCatalogTest {
         String rule = "{\"meter\":\"llm_tokens\",\"packageSize\":1000,\"tiers\":[{\"upTo\":null,\"unitAmount\":\"0.002\"}]}";
         operator().body(draft(slug, "1.00").replace("[" + rule + "]", "[" + rule + "," + rule + "]"))
                 .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("duplicate_meter"));
-        operator().body(draft(slug, "1.00").replace("\"allowedModels\":[]", "\"allowedModels\":[\"gpt-4o\"]"))
-                .when().post("/v1/plans").then().statusCode(400).contentType("application/problem+json")
-                .body("code", equalTo("unsupported_field"));
+        // entitlements: a limit on a meter nobody counts, one name in two kinds, a name that is not a key
+        operator()
+                .body(draft(slug, "1.00").replace("\"allowedModels\":[]",
+                        "\"allowedModels\":[],\"limits\":{\"images\":5}"))
+                .when().post("/v1/plans").then().statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("unknown_meter"));
+        operator().body(draft(slug, "1.00").replace("\"allowedModels\":[]",
+                "\"allowedModels\":[],\"config\":{\"sso\":\"okta\"}"))
+                .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("entitlement_conflict"));
+        operator().body(draft(slug, "1.00").replace("[\"sso\"]", "[\"SSO login\"]"))
+                .when().post("/v1/plans").then().statusCode(400).body("code", equalTo("validation_failed"));
+        operator()
+                .body(draft(slug, "1.00").replace("\"allowedModels\":[]",
+                        "\"allowedModels\":[],\"limits\":{\"llm_tokens\":-1}"))
+                .when().post("/v1/plans").then().statusCode(400).body("code", equalTo("validation_failed"));
         service().when().get("/v1/plans/{s}/versions/1", slug).then().statusCode(404);
         operator().body(draft("free", "0.00")).when().post("/v1/plans")
                 .then().statusCode(409).body("code", equalTo("plan_exists"));
+    }
+
+    /** The account status (what usage-service caches for quota and entitlement checks) carries the plan's. */
+    @Test
+    void entitlementsOfThePlanVersionInEffectAreInTheStatus() {
+        String slug = "ent-" + UUID.randomUUID().toString().substring(0, 8);
+        operator().body(draft(slug, "10.00").replace("\"allowedModels\":[]",
+                "\"allowedModels\":[\"gpt-4o\"],\"limits\":{\"llm_tokens\":2000000,\"agent_sessions\":50},"
+                        + "\"config\":{\"max-seats\":\"25\"}"))
+                .when().post("/v1/plans").then().statusCode(201)
+                .body("entitlements.allowedModels", hasItem("gpt-4o"))
+                .body("entitlements.limits.llm_tokens", equalTo(2000000));
+        String org = provision("ent", "USD", "UTC");
+        service().when().get("/v1/accounts/{o}/status", org).then().statusCode(200)
+                .body("entitlements.features", org.hamcrest.Matchers.empty())
+                .body("entitlements.limits.size()", equalTo(0));
+        as(org, Roles.OWNER).body("{\"planSlug\":\"" + slug + "\"}")
+                .when().post("/v1/accounts/{o}/subscription/plan-change", org).then().statusCode(200);
+        service().when().get("/v1/accounts/{o}/status", org).then().statusCode(200)
+                .body("entitlements.features", hasItem("sso"))
+                .body("entitlements.allowedModels", hasItem("gpt-4o"))
+                .body("entitlements.limits.agent_sessions", equalTo(50))
+                .body("entitlements.config.max-seats", equalTo("25"));
+        // a new version changes what new subscribers get; this subscriber keeps version 1's entitlements
+        operator().body(draft(null, "10.00")).when().put("/v1/plans/{s}", slug).then().statusCode(200);
+        service().when().get("/v1/accounts/{o}/status", org).then()
+                .body("planVersion", equalTo(1)).body("entitlements.allowedModels", hasItem("gpt-4o"));
     }
 
     @Test

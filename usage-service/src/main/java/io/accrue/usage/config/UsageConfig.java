@@ -23,6 +23,18 @@ public interface UsageConfig {
 
     Signing signing();
 
+    Entitlements entitlements();
+
+    /** Entitlement checks (docs/entitlements.md). */
+    interface Entitlements {
+        /**
+         * How long a metered limit's usage count is reused before it is read again: the check is meant to be called
+         * per request, so at most one summary read per organisation, environment and period in this time.
+         */
+        @WithDefault("PT10S")
+        Duration usageTtl();
+    }
+
     /** Stripe metering (v2 meter events through the outbox). */
     interface Stripe {
         /** Secret key; from STRIPE_API_KEY only (the name every service uses), no default outside dev/test. */

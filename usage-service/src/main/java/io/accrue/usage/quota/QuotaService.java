@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.usage.client.AccountStatus;
 import io.accrue.usage.client.AccountStatusCache;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.plans.Enforcement;
@@ -67,7 +68,8 @@ public class QuotaService {
             String modelFlag = modelRefusal(model, now, estimatedTokens);
             QuotaRepository.PlanAndUsage pu = repository.planAndUsage(c, org, env, endUser, w);
             Plan plan = pu.plan();
-            String suspended = suspension(org);
+            AccountStatus account = accounts.status(org);
+            String suspended = suspension(account);
             if (suspended == null) {
                 suspended = modelFlag;
             }
@@ -75,14 +77,15 @@ public class QuotaService {
                 throw ApiException.forbidden("account_suspended",
                         "The organisation's account is suspended; usage is blocked until it is paid.");
             }
+            String canonical = model == null
+                    ? null
+                    : catalog.resolve(model).map(PriceCatalog.ResolvedModel::modelId).orElse(model);
+            requireEntitled(account, model, canonical);
             if (plan == null) {
                 return new QuotaAnswer(true, suspended != null, suspended, endUser, null, null, null, null, null);
             }
             Usage u = pu.usage();
             Remaining remaining = QuotaRules.remaining(plan, u);
-            String canonical = model == null
-                    ? null
-                    : catalog.resolve(model).map(PriceCatalog.ResolvedModel::modelId).orElse(model);
             Breach breach = QuotaRules.breach(plan, u, canonical, estimatedTokens);
             if (breach == null) {
                 return new QuotaAnswer(true, suspended != null, suspended, endUser, plan.slug(),
@@ -104,9 +107,14 @@ public class QuotaService {
         try (Connection c = dataSource.getConnection()) {
             repository.ensureEndUser(c, org, r.endUserId(), now);
             Plan plan = repository.planAndUsage(c, org, env, r.endUserId(), w).plan();
-            String suspended = suspension(org);
+            AccountStatus account = accounts.status(org);
+            String suspended = suspension(account);
             if ("account_suspended".equals(suspended)) {
                 throw ApiException.forbidden(suspended, "The organisation's account is suspended; usage is blocked.");
+            }
+            if (r.model() != null) {
+                requireEntitled(account, r.model(),
+                        catalog.resolve(r.model()).map(PriceCatalog.ResolvedModel::modelId).orElse(r.model()));
             }
             if (plan != null && plan.blocked()) {
                 throw ApiException.forbidden("end_user_blocked", "End user '" + r.endUserId() + "' is blocked.");
@@ -241,8 +249,21 @@ public class QuotaService {
         throw new QuotaExceededException(breach.reason(), breach.detail(), secondsUntil(now, reset), ext);
     }
 
-    private String suspension(String org) {
-        String s = accounts.status(org).status();
+    /**
+     * The organisation's subscription plan may list the models its end users can call at all
+     * ({@code entitlements.allowedModels}, docs/entitlements.md): a model off that list is refused whatever the end
+     * user's own plan says, block or alert, since waiting does not lift it. An unknown status has no list (the check
+     * is then allowed and flagged {@code account_status_unknown}, as for suspension).
+     */
+    private static void requireEntitled(AccountStatus account, String model, String canonical) {
+        if (model != null && !account.entitlements().allowsModel(model, canonical)) {
+            throw ApiException.forbidden("model_not_entitled", "Model '" + model + "' is not included in the"
+                    + " organisation's plan '" + account.planSlug() + "'.");
+        }
+    }
+
+    private static String suspension(AccountStatus account) {
+        String s = account.status();
         return switch (s) {
             case "suspended", "canceled" -> "account_suspended";
             case "unknown" -> "account_status_unknown";
