@@ -4,6 +4,7 @@ import static io.accrue.subscription.Api.as;
 import static io.accrue.subscription.Api.operator;
 import static io.accrue.subscription.Api.provision;
 import static io.accrue.subscription.Api.service;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -71,11 +72,11 @@ class PlanCatalogTest {
                 "\"allowedModels\":[],\"config\":{\"sso\":\"okta\"}"))
                 .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("entitlement_conflict"));
         operator().body(draft(slug, "1.00").replace("[\"sso\"]", "[\"SSO login\"]"))
-                .when().post("/v1/plans").then().statusCode(400).body("code", equalTo("validation_failed"));
+                .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("validation_failed"));
         operator()
                 .body(draft(slug, "1.00").replace("\"allowedModels\":[]",
                         "\"allowedModels\":[],\"limits\":{\"llm_tokens\":-1}"))
-                .when().post("/v1/plans").then().statusCode(400).body("code", equalTo("validation_failed"));
+                .when().post("/v1/plans").then().statusCode(422).body("code", equalTo("validation_failed"));
         service().when().get("/v1/plans/{s}/versions/1", slug).then().statusCode(404);
         operator().body(draft("free", "0.00")).when().post("/v1/plans")
                 .then().statusCode(409).body("code", equalTo("plan_exists"));
@@ -93,7 +94,7 @@ class PlanCatalogTest {
                 .body("entitlements.limits.llm_tokens", equalTo(2000000));
         String org = provision("ent", "USD", "UTC");
         service().when().get("/v1/accounts/{o}/status", org).then().statusCode(200)
-                .body("entitlements.features", org.hamcrest.Matchers.empty())
+                .body("entitlements.features", empty())
                 .body("entitlements.limits.size()", equalTo(0));
         as(org, Roles.OWNER).body("{\"planSlug\":\"" + slug + "\"}")
                 .when().post("/v1/accounts/{o}/subscription/plan-change", org).then().statusCode(200);
