@@ -54,7 +54,7 @@ public class OverviewResource {
         TemplateInstance page = overview.data("chrome", chrome).data("flash", error);
         if (chrome.org() == null) {
             return page.data("status", null).data("subscription", null).data("gate", null).data("dunning", false)
-                    .data("catalog", null);
+                    .data("catalog", null).data("entitlements", null);
         }
         String base = "/v1/accounts/" + seg(chrome.org());
         CompletableFuture<ApiResult> status = api.getAsync(Service.SUBSCRIPTION, base + "/status", Map.of());
@@ -62,9 +62,12 @@ public class OverviewResource {
                 Map.of());
         CompletableFuture<ApiResult> gate = api.getAsync(Service.SUBSCRIPTION, base + "/spend-gate", Map.of());
         CompletableFuture<ApiResult> catalog = api.getAsync(Service.SUBSCRIPTION, "/v1/plans", Map.of());
+        // what the plan entitles the organisation to, with this period's usage of each metered limit (docs/entitlements.md)
+        CompletableFuture<ApiResult> entitlements = api.getAsync(Service.USAGE,
+                "/v1/orgs/" + seg(chrome.org()) + "/entitlements", Map.of());
         ApiResult s = status.join();
         return page.data("status", s).data("subscription", subscription.join()).data("gate", gate.join())
-                .data("catalog", catalog.join())
+                .data("catalog", catalog.join()).data("entitlements", entitlements.join())
                 .data("dunning", s.ok() && DUNNING.contains(s.body().path("status").asText()));
     }
 

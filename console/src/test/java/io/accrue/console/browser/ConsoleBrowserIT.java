@@ -160,7 +160,8 @@ class ConsoleBrowserIT {
         UsageSeed.post("subscription-service", "/v1/plans", operator, """
                 {"slug":"console-team","name":"Console Team","tier":"pro","billingModel":"tiered","interval":"month",
                  "basePrices":{"USD":"99.00","EUR":"89.00"},"allowances":{"llm_tokens":1000000},
-                 "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"unitAmount":"0.50"}]}]}""");
+                 "overage":[{"meter":"llm_tokens","packageSize":1000,"tiers":[{"unitAmount":"0.50"}]}],
+                 "entitlements":{"features":["sso"],"limits":{"agent_sessions":500},"config":{"max-seats":"25"}}}""");
         browser.signIn(console, "/", "bob@acme", "bob");
         browser.open(console + "/");
         browser.screenshot("billing-admin-overview-subscription");
@@ -180,6 +181,15 @@ class ConsoleBrowserIT {
         browser.submit(browser.driver.findElement(By.id("confirm-plan-change")));
         String changed = browser.open(browser.driver.getCurrentUrl());
         assertEquals("Console Team", text("plan-card").split("\n")[1], changed);
+        // the new plan's entitlements, once usage-service's account-status cache (30 s) has seen the change
+        org.awaitility.Awaitility.await("the Console Team plan's entitlements on the overview")
+                .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofSeconds(2))
+                .pollInSameThread().until(() -> browser.open(console + "/").contains("max-seats"));
+        browser.screenshot("billing-admin-overview-entitlements");
+        String included = text("entitlement-list");
+        assertTrue(included.contains("sso") && included.contains("500") && included.contains("25"), included);
+        assertTrue(included.matches("(?s).*agent_sessions.*500.*used, [0-9,]+ left.*"),
+                "this period's agent sessions: " + included);
 
         browser.submit(browser.driver.findElement(By.id("cancel-subscription")));
         String canceling = browser.open(browser.driver.getCurrentUrl());
