@@ -79,7 +79,7 @@ class EntitlementsTest {
                 .then().statusCode(200).extract().jsonPath().getString("now"));
         given().auth().oauth2(reporter).contentType(ContentType.JSON)
                 .body(Map.of("eventId", id, "endUserId", "u-1", "model", "gpt-4o-mini", "inputTokens", inputTokens,
-                        "outputTokens", 0, "occurredAt", now.minusSeconds(1).toString()))
+                        "outputTokens", 0, "occurredAt", now.toString()))
                 .post(Suite.url("usage-service") + "/v1/usage-events").then().statusCode(201);
     }
 }
