@@ -38,7 +38,7 @@ class EntitlementsTest {
                 .body(Map.of("orgId", ORG, "name", "Entitled Inc", "currency", "USD", "timeZone", "UTC"))
                 .post(Suite.url("subscription-service") + "/v1/accounts").then().statusCode(201);
         given().auth().oauth2(Suite.token("owner", ORG, "owner")).contentType(ContentType.JSON)
-                .body(Map.of("planSlug", PLAN))
+                .body(Map.of("planSlug", PLAN, "timing", "now")) // same price as free: not an upgrade, so say now
                 .post(Suite.url("subscription-service") + "/v1/accounts/{org}/subscription/plan-change", ORG)
                 .then().statusCode(200);
     }
@@ -47,7 +47,8 @@ class EntitlementsTest {
     void usageServiceAnswersThePlansEntitlementsAndCountsTheLimit() {
         String reporter = Suite.reporterToken(ORG, "live");
         send(reporter, "ent-1", 2000);
-        JsonPath all = given().auth().oauth2(reporter).get(Suite.url("usage-service") + "/v1/orgs/{o}/entitlements", ORG)
+        JsonPath all = given().auth().oauth2(reporter)
+                .get(Suite.url("usage-service") + "/v1/orgs/{o}/entitlements", ORG)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(PLAN, all.getString("planSlug"));
         assertEquals(List.of("sso", "llm_tokens", "max-seats"), all.getList("entitlements.name"));
@@ -67,6 +68,12 @@ class EntitlementsTest {
     @Test
     void theQuotaCheckRefusesAModelOutsideThePlan() {
         String reporter = Suite.reporterToken(ORG, "live");
+        // a first status lookup that misses the quota path's 500 ms bound answers "unknown" (allowed, flagged) and is
+        // asked again 2 s later: wait for usage-service to have read the plan
+        Awaitility.await("usage-service has read the plan").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> given().auth().oauth2(reporter)
+                        .queryParam("endUserId", "u-1").queryParam("model", "gpt-4o")
+                        .get(Suite.url("usage-service") + "/v1/quota/check").statusCode() == 403);
         given().auth().oauth2(reporter).queryParam("endUserId", "u-1").queryParam("model", "gpt-4o")
                 .get(Suite.url("usage-service") + "/v1/quota/check")
                 .then().statusCode(403).body("code", org.hamcrest.Matchers.equalTo("model_not_entitled"));
@@ -75,8 +82,10 @@ class EntitlementsTest {
     }
 
     private static void send(String reporter, String id, long inputTokens) {
-        Instant now = Instant.parse(given().auth().oauth2(reporter).get(Suite.url("usage-service") + "/v1/operator/clock")
-                .then().statusCode(200).extract().jsonPath().getString("now"));
+        Instant now = Instant
+                .parse(given().auth().oauth2(Suite.operatorToken())
+                        .get(Suite.url("usage-service") + "/v1/operator/clock")
+                        .then().statusCode(200).extract().jsonPath().getString("now"));
         given().auth().oauth2(reporter).contentType(ContentType.JSON)
                 .body(Map.of("eventId", id, "endUserId", "u-1", "model", "gpt-4o-mini", "inputTokens", inputTokens,
                         "outputTokens", 0, "occurredAt", now.toString()))
