@@ -188,6 +188,7 @@ class ConsoleBrowserIT {
         browser.screenshot("billing-admin-overview-entitlements");
         String included = text("entitlement-list");
         assertTrue(included.contains("sso") && included.contains("500") && included.contains("25"), included);
+        assertEquals("Models included: every model in the catalog.", text("entitled-models"));
         assertTrue(included.matches("(?s).*agent_sessions.*500.*used, [0-9,]+ left.*"),
                 "this period's agent sessions: " + included);
 
