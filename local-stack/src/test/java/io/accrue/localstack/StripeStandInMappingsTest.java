@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +61,33 @@ class StripeStandInMappingsTest {
                 "application/x-www-form-urlencoded", "accrue-invoice-0a1b2c3d-finalize", "auto_advance=true");
         assertEquals(200, finalised.statusCode(), finalised.body());
         assertEquals("open", JSON.readTree(finalised.body()).path("status").asText());
+    }
+
+    /**
+     * A supplementary invoice (billing-rules "Invoices" rule 12a) is pushed like any invoice: create, one item per
+     * line — a negative one when it takes a minimum top-up off — and finalise. Every request has its mapping.
+     */
+    @Test
+    void aSupplementaryInvoiceWithANegativeTopUpLineIsPushedLikeAnyInvoice() throws Exception {
+        String id = "5a5a5a5a-0000-0000-0000-000000000000";
+        HttpResponse<String> created = post("/v1/invoices", "application/x-www-form-urlencoded",
+                "accrue-invoice-" + id + "-invoice", "customer=cus_1&currency=usd&metadata[accrue_invoice_id]=" + id);
+        assertEquals(200, created.statusCode(), created.body());
+        String stripeId = JSON.readTree(created.body()).path("id").asText();
+        assertEquals("in_local_5a5a5a5a", stripeId);
+        for (String[] item : new String[][]{{"1", "20050"}, {"2", "-5100"}}) {
+            HttpResponse<String> added = post("/v1/invoiceitems", "application/x-www-form-urlencoded",
+                    "accrue-invoice-" + id + "-item-" + item[0], "customer=cus_1&invoice=" + stripeId
+                            + "&currency=usd&amount=" + item[1] + "&description=Supplement&metadata[accrue_line]="
+                            + item[0]);
+            assertEquals(200, added.statusCode(), added.body());
+            assertEquals("invoiceitem", JSON.readTree(added.body()).path("object").asText());
+        }
+        HttpResponse<String> finalised = post("/v1/invoices/" + stripeId + "/finalize",
+                "application/x-www-form-urlencoded", "accrue-invoice-" + id + "-finalize", "auto_advance=true");
+        assertEquals(200, finalised.statusCode(), finalised.body());
+        assertEquals("open", JSON.readTree(finalised.body()).path("status").asText());
+        assertEquals(List.of(), stripe.findAllUnmatchedRequests());
     }
 
     @Test

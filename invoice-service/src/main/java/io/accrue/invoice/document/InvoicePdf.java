@@ -170,7 +170,11 @@ public final class InvoicePdf {
     }
 
     private static String title(InvoiceDetail invoice) {
-        return invoice.kind().equals("credit_note") ? "Credit note" : "Invoice";
+        return switch (invoice.kind()) {
+            case "credit_note" -> "Credit note";
+            case "supplementary" -> "Supplementary invoice"; // charges what a late timeline change added (rule 12a)
+            default -> "Invoice";
+        };
     }
 
     private static PdfPCell block(String label, String value) {

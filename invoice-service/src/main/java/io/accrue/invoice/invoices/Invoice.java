@@ -20,6 +20,8 @@ public class Invoice {
 
     public static final String KIND_INVOICE = "invoice";
     public static final String KIND_CREDIT_NOTE = "credit_note";
+    /** Charges what a late timeline change added to an invoiced period (billing-rules "Invoices" rule 12a). */
+    public static final String KIND_SUPPLEMENTARY = "supplementary";
 
     @Id
     public UUID id;
