@@ -46,7 +46,8 @@ public final class OpenApiFuzzer {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     /** Honest 5xx answers that do not depend on the input: a neighbour or Stripe is not there in a module test. */
     private static final Set<String> OUTAGE_CODES = Set.of("stripe_unavailable", "neighbour_unavailable",
-            "invoice_service_unavailable", "webhook_not_configured", "database_unavailable");
+            "invoice_service_unavailable", "webhook_not_configured", "database_unavailable",
+            "entitlements_unavailable");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

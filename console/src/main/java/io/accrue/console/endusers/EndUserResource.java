@@ -90,7 +90,7 @@ public class EndUserResource {
         TemplateInstance page = detail.data("chrome", chrome).data("endUserId", endUserId).data("flash", error);
         if (chrome.org() == null) {
             return page.data("user", null).data("plans", null).data("summary", null).data("row", null)
-                    .data("period", null);
+                    .data("period", null).data("daily", null).data("sessions", null).data("flags", null);
         }
         var user = api.getAsync(Service.USAGE, base(chrome) + "/end-users/" + seg(endUserId), Map.of());
         var plans = api.getAsync(Service.USAGE, base(chrome) + "/rate-plans", Map.of());
@@ -99,6 +99,13 @@ public class EndUserResource {
         // usage-service has no per-user endpoint: the period summary's per-end-user row is this user's usage
         ApiResult summary = api.get(Service.USAGE, base(chrome) + "/usage/summary",
                 Map.of("environment", "live", "from", period.from().toString(), "to", period.to().toString()));
+        // this end user's days, agent sessions and alert-only quota flags (usage-service analytics)
+        Map<String, String> window = Map.of("environment", "live", "from", period.from().toString(), "to",
+                period.to().toString(), "endUserId", endUserId);
+        var daily = api.getAsync(Service.USAGE, base(chrome) + "/usage/daily", window);
+        var sessions = api.getAsync(Service.USAGE, base(chrome) + "/usage/sessions", window);
+        var flags = api.getAsync(Service.USAGE, base(chrome) + "/quota-flags",
+                Map.of("endUserId", endUserId, "limit", "20"));
         JsonNode row = null;
         if (summary.ok()) {
             for (JsonNode r : summary.body().path("byEndUser")) {
@@ -108,7 +115,8 @@ public class EndUserResource {
             }
         }
         return page.data("user", user.join()).data("plans", plans.join()).data("summary", summary)
-                .data("row", row).data("period", period);
+                .data("row", row).data("period", period).data("daily", daily.join()).data("sessions", sessions.join())
+                .data("flags", flags.join());
     }
 
     @POST

@@ -307,6 +307,9 @@ class ConsoleBrowserIT {
         String detail = browser.open(console + "/end-users/u-console-1");
         browser.screenshot("billing-admin-end-user");
         assertEquals("blocked", text("end-user-status"));
+        // the end user's own days (1,500 tokens today) and its quota flags (none: its plan blocks, never flags)
+        assertTrue(text("end-user-daily").contains("1,500"), detail);
+        assertTrue(present("end-user-no-flags"), detail);
         browser.submit(browser.driver.findElement(By.id("unblock")));
         browser.open(browser.driver.getCurrentUrl());
         assertEquals("active", text("end-user-status"), detail);

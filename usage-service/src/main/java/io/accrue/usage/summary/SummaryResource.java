@@ -42,10 +42,11 @@ public class SummaryResource {
     @GET
     @Path("/daily")
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
-    @Operation(summary = "Daily series (UTC days) of tokens, requests, cost and revenue")
+    @Operation(summary = "Daily series (UTC days) of tokens, requests, cost and revenue; of one end user with endUserId")
     public List<DailyRow> daily(@PathParam("orgId") String orgId, @QueryParam("environment") String environment,
-            @QueryParam("from") Instant from, @QueryParam("to") Instant to) {
-        return service.daily(orgId, env(environment), from, to);
+            @QueryParam("from") Instant from, @QueryParam("to") Instant to,
+            @QueryParam("endUserId") @jakarta.validation.constraints.Size(max = 128) String endUserId) {
+        return service.daily(orgId, env(environment), from, to, endUserId);
     }
 
     @GET

@@ -137,13 +137,21 @@ public class SummaryService {
 
     /** Daily series from the rollups, UTC days in [from, to). */
     public List<DailyRow> daily(String org, String env, Instant from, Instant to) {
+        return daily(org, env, from, to, null);
+    }
+
+    /** The daily series of the organisation, or of one end user when {@code endUserId} is given (same rollups). */
+    public List<DailyRow> daily(String org, String env, Instant from, Instant to, String endUserId) {
         requireWindow(from, to);
         List<DailyRow> rows = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             query(c, "select day::text, " + COUNTERS_ROLLUP + " from usage_daily where org_id = ? and environment = ?"
                     + " and day >= (?::timestamptz at time zone 'UTC')::date and day < (?::timestamptz at time zone 'UTC')::date"
+                    + (endUserId == null ? "" : " and end_user_id = ?")
                     + " group by day order by day",
-                    new Object[]{org, env, ts(from), ts(to)},
+                    endUserId == null
+                            ? new Object[]{org, env, ts(from), ts(to)}
+                            : new Object[]{org, env, ts(from), ts(to), endUserId},
                     rs -> rows.add(new DailyRow(rs.getString(1), counters(rs, 2))));
         } catch (SQLException e) {
             throw new IllegalStateException("daily series failed", e);

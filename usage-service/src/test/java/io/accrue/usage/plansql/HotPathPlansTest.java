@@ -91,6 +91,13 @@ class HotPathPlansTest {
         given().header("Authorization", admin).queryParam("from", monthStart.toString())
                 .queryParam("to", monthEnd.toString()).get("/v1/orgs/" + BIG + "/usage/daily").then().statusCode(200);
         given().header("Authorization", admin).queryParam("from", monthStart.toString())
+                .queryParam("to", monthEnd.toString()).queryParam("endUserId", "u-1")
+                .get("/v1/orgs/" + BIG + "/usage/daily").then().statusCode(200);
+        // spend per agent session and its priced tools (analytics)
+        given().header("Authorization", admin).queryParam("from", monthStart.toString())
+                .queryParam("to", monthEnd.toString()).get("/v1/orgs/" + BIG + "/usage/sessions").then()
+                .statusCode(200);
+        given().header("Authorization", admin).queryParam("from", monthStart.toString())
                 .queryParam("to", monthEnd.toString()).get("/v1/orgs/" + BIG + "/usage/forecast").then()
                 .statusCode(200);
         given().header("Authorization", admin).queryParam("from", monthStart.toString())
