@@ -30,6 +30,7 @@ public final class UsageReporter implements AutoCloseable {
     private final BlockingQueue<Pending> buffer;
     private final Consumer<EventResult> listener;
     private final Thread worker;
+    private final Object admission = new Object();
     private volatile boolean closed;
 
     private UsageReporter(Builder b) {
@@ -51,11 +52,16 @@ public final class UsageReporter implements AutoCloseable {
     public CompletableFuture<EventResult> report(UsageEvent event) {
         Objects.requireNonNull(event);
         CompletableFuture<EventResult> f = new CompletableFuture<>();
-        if (closed) {
-            return complete(f, EventResult.local(0, event.eventId(), EventResult.Status.NOT_DELIVERED,
-                    "reporter_closed", "report() after close()"));
+        boolean taken;
+        // under the lock close() takes: an event is either buffered before closing (and flushed) or refused
+        synchronized (admission) {
+            if (closed) {
+                return complete(f, EventResult.local(0, event.eventId(), EventResult.Status.NOT_DELIVERED,
+                        "reporter_closed", "report() after close()"));
+            }
+            taken = buffer.offer(new Pending(event, f));
         }
-        if (!buffer.offer(new Pending(event, f))) {
+        if (!taken) {
             return complete(f, EventResult.local(0, event.eventId(), EventResult.Status.BUFFER_FULL, "buffer_full",
                     "the reporter's buffer of " + (buffer.size() + buffer.remainingCapacity()) + " events is full"));
         }
@@ -147,7 +153,9 @@ public final class UsageReporter implements AutoCloseable {
 
     /** Stops taking events and flushes; after {@code timeout} what is still buffered completes not_delivered. */
     public void close(Duration timeout) {
-        closed = true;
+        synchronized (admission) {
+            closed = true;
+        }
         try {
             worker.join(timeout.toMillis());
             if (worker.isAlive()) {
