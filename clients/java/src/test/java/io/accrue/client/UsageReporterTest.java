@@ -80,10 +80,8 @@ class UsageReporterTest {
             List<CompletableFuture<EventResult>> f = new ArrayList<>();
             f.add(r.report(event(0)));
             // wait until the worker took event 0 and is stuck sending it
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (s.seen.isEmpty() && System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
+            org.awaitility.Awaitility.await("the worker sends event 0").atMost(Duration.ofSeconds(10))
+                    .until(() -> !s.seen.isEmpty());
             for (int i = 1; i <= 4; i++) {
                 f.add(r.report(event(i)));
             }
