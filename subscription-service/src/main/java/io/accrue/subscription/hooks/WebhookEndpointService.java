@@ -226,10 +226,19 @@ public class WebhookEndpointService {
             }
         }
         UUID endpoint = endpointId == null ? null : uuid(endpointId);
-        List<WebhookDelivery> rows = em.createQuery("from WebhookDelivery d where d.orgId = ?1 and d.seq < ?2 "
-                + "and (?3 is null or d.endpointId = ?3) and (?4 is null or d.eventId = ?4) order by d.seq desc",
-                WebhookDelivery.class).setParameter(1, orgId).setParameter(2, before).setParameter(3, endpoint)
-                .setParameter(4, eventId).setMaxResults(size + 1).getResultList();
+        // filters added only when given: a null parameter has no type PostgreSQL could infer
+        String jpql = "from WebhookDelivery d where d.orgId = :org and d.seq < :before"
+                + (endpoint == null ? "" : " and d.endpointId = :endpoint")
+                + (eventId == null ? "" : " and d.eventId = :event") + " order by d.seq desc";
+        var query = em.createQuery(jpql, WebhookDelivery.class).setParameter("org", orgId)
+                .setParameter("before", before);
+        if (endpoint != null) {
+            query.setParameter("endpoint", endpoint);
+        }
+        if (eventId != null) {
+            query.setParameter("event", eventId);
+        }
+        List<WebhookDelivery> rows = query.setMaxResults(size + 1).getResultList();
         String next = null;
         if (rows.size() > size) {
             rows = rows.subList(0, size);
