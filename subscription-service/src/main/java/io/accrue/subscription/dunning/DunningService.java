@@ -8,6 +8,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.accrue.subscription.hooks.BillingEvents;
 import io.accrue.subscription.lifecycle.Subscription;
 import io.accrue.subscription.lifecycle.SubscriptionRepository;
 import io.accrue.subscription.lifecycle.SubscriptionService;
@@ -24,9 +25,11 @@ public class DunningService {
     private final DunningConfig config;
     private final Notifications notifications;
     private final Clock clock;
+    private final BillingEvents billingEvents;
 
     DunningService(SubscriptionService subscriptions, SubscriptionRepository repository, DunningConfig config,
-            Notifications notifications, Clock clock) {
+            Notifications notifications, Clock clock, BillingEvents billingEvents) {
+        this.billingEvents = billingEvents;
         this.notifications = notifications;
         this.subscriptions = subscriptions;
         this.repository = repository;
@@ -88,6 +91,14 @@ public class DunningService {
         String from = s.status;
         subscriptions.transition(s, to, reason, actor, at);
         notifications.dunning(s.orgId, from, to, reason, at);
+        // the same step as a billing event for the organisation's webhook endpoints (docs/webhooks.md)
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("orgId", s.orgId);
+        data.put("fromStatus", from);
+        data.put("toStatus", to);
+        data.put("reason", reason);
+        data.put("occurredAt", at.toString());
+        billingEvents.publish("account.status_changed", s.orgId, java.util.UUID.randomUUID(), at, data);
     }
 
     private static boolean stale(Subscription s, Instant eventCreated) {

@@ -20,6 +20,7 @@ import io.accrue.subscription.account.BillingAccount;
 import io.accrue.subscription.account.BillingAccountRepository;
 import io.accrue.subscription.audit.AuditTrail;
 import io.accrue.subscription.gate.SpendGate;
+import io.accrue.subscription.hooks.BillingEvents;
 import io.accrue.subscription.lifecycle.Periods.Period;
 import io.accrue.subscription.lifecycle.SubscriptionRequests.ChangePlan;
 import io.accrue.subscription.lifecycle.SubscriptionRequests.ChangeResult;
@@ -45,11 +46,13 @@ public class SubscriptionService {
     private final Clock clock;
     private final InvoiceClient invoices;
     private final String usageCostCurrency;
+    private final BillingEvents billingEvents;
 
     SubscriptionService(SubscriptionRepository subscriptions, SubscriptionEventRepository events,
             BillingAccountRepository accounts, PlanService plans, SpendGate gate, AuditTrail audit, Clock clock,
-            InvoiceClient invoices,
+            InvoiceClient invoices, BillingEvents billingEvents,
             @ConfigProperty(name = "accrue.subscription.usage-cost-currency", defaultValue = "USD") String usageCostCurrency) {
+        this.billingEvents = billingEvents;
         this.invoices = invoices;
         this.usageCostCurrency = usageCostCurrency;
         this.audit = audit;
@@ -618,5 +621,31 @@ public class SubscriptionService {
         java.util.Map<String, Object> after = s.auditState();
         s.auditedState = after; // a second change in the same transaction starts from this one
         audit.record(s.orgId, actor, "subscription." + type, "subscription", before, after);
+        publish(s, e);
+    }
+
+    /**
+     * Every timeline entry is also a billing event for the organisation's webhook endpoints, under an id derived
+     * from the entry's (stable across retries and replays): created, canceled, or updated for anything else.
+     */
+    private void publish(Subscription s, SubscriptionEvent e) {
+        String type = "created".equals(e.type)
+                ? "subscription.created"
+                : "canceled".equals(e.toStatus) && !"canceled".equals(e.fromStatus)
+                        ? "subscription.canceled"
+                        : "subscription.updated";
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("orgId", s.orgId);
+        data.put("subscriptionId", s.id.toString());
+        data.put("change", e.type);
+        data.put("plan", e.planSlug);
+        data.put("planVersion", e.planVersion);
+        data.put("currency", e.currency);
+        data.put("status", s.status);
+        data.put("fromStatus", e.fromStatus);
+        data.put("toStatus", e.toStatus);
+        data.put("reason", e.reason);
+        data.put("effectiveAt", e.effectiveAt.toString());
+        billingEvents.publish(type, s.orgId, e.id, e.occurredAt, data);
     }
 }

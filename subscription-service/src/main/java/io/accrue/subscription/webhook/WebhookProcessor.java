@@ -18,6 +18,7 @@ import io.accrue.common.outbox.LeasedClaims.Claim;
 import io.accrue.subscription.account.BillingAccount;
 import io.accrue.subscription.account.BillingAccountRepository;
 import io.accrue.subscription.dunning.DunningService;
+import io.accrue.subscription.hooks.BillingEvents;
 import io.accrue.subscription.stripe.StripeGateway;
 import io.quarkus.scheduler.Scheduled;
 
@@ -40,11 +41,13 @@ public class WebhookProcessor {
     private final int maxAttempts;
     private final CheckoutCompletion checkouts;
     private final StripeEventRepository events;
+    private final BillingEvents billingEvents;
 
     WebhookProcessor(DisputeRepository disputes, BillingAccountRepository accounts, DunningService dunning,
             StripeGateway stripe,
             Clock clock, @ConfigProperty(name = "accrue.stripe.webhooks.max-attempts") int maxAttempts,
-            CheckoutCompletion checkouts, StripeEventRepository events) {
+            CheckoutCompletion checkouts, StripeEventRepository events, BillingEvents billingEvents) {
+        this.billingEvents = billingEvents;
         this.checkouts = checkouts;
         this.events = events;
         this.disputes = disputes;
@@ -101,8 +104,10 @@ public class WebhookProcessor {
         JsonNode object = read(event.payload).path("data").path("object");
         Instant created = event.created;
         return switch (event.type) {
-            case "invoice.payment_failed" -> org(object).map(o -> dunning.paymentFailed(o, created,
-                    "payment failed: invoice " + object.path("id").asText())).orElse("unknown customer");
+            case "invoice.payment_failed" -> org(object).map(o -> {
+                paymentFailedEvent(event, o, object);
+                return dunning.paymentFailed(o, created, "payment failed: invoice " + object.path("id").asText());
+            }).orElse("unknown customer");
             case "invoice.paid" -> org(object).map(o -> dunning.paid(o, created)).orElse("unknown customer");
             case "charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed" ->
                 dispute(object, created);
@@ -158,5 +163,23 @@ public class WebhookProcessor {
         } catch (Exception e) {
             throw new IllegalStateException("stored event is not JSON", e);
         }
+    }
+
+    /**
+     * Stripe's failed payment as the organisation's {@code invoice.payment_failed} billing event, under an id derived
+     * from Stripe's event id: a redelivered Stripe event publishes nothing twice.
+     */
+    private void paymentFailedEvent(StripeEventRecord event, String orgId, JsonNode invoice) {
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("orgId", orgId);
+        data.put("stripeInvoiceId", invoice.path("id").asText(null));
+        data.put("amountDue", invoice.path("amount_due").isMissingNode() ? null : invoice.path("amount_due").asLong());
+        data.put("currency", invoice.path("currency").asText(null));
+        data.put("attemptCount", invoice.path("attempt_count").isMissingNode()
+                ? null
+                : invoice.path("attempt_count").asInt());
+        String id = ("stripe_" + event.id).replaceAll("[^A-Za-z0-9_\\-]", "_");
+        billingEvents.publish(id.length() > 64 ? id.substring(0, 64) : id, orgId, "invoice.payment_failed",
+                event.created, data);
     }
 }
