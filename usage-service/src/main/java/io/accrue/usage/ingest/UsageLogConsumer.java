@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -67,6 +68,9 @@ public class UsageLogConsumer {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
+    // the constructor CDI uses: with a second constructor beside it, ArC needs it named (without, the bean was never
+    // created in the packaged application and nothing consumed the log: LocalStackKafkaTest)
+    @Inject
     UsageLogConsumer(UsageLog log, IngestWriter writer, UsageConfig config, MeterRegistry registry) {
         this(log, writer, config.ingest().kafka(), registry, offsets -> {
         });
