@@ -43,7 +43,20 @@ public final class LocalKafka implements AutoCloseable {
      * {@code port + 1}); returns when the broker accepts connections.
      */
     public static LocalKafka start(Path home, int port, Duration timeout) throws IOException, InterruptedException {
-        LocalKafka kafka = new LocalKafka(home, port, port + 1, brokerClasspath());
+        return start(home, port, timeout, brokerClasspath());
+    }
+
+    /**
+     * As {@link #start(Path, int, Duration)} with the broker's jars from {@code lib} (a launcher whose classpath is a
+     * flat folder of jars, like the local stack's, names kafka-broker's {@code target/lib} itself).
+     */
+    public static LocalKafka start(Path home, int port, Duration timeout, Path lib)
+            throws IOException, InterruptedException {
+        if (!Files.isDirectory(lib)) {
+            throw new IllegalStateException("no Kafka broker jars at " + lib
+                    + ": build the kafka-broker module first (./mvnw -B generate-resources -pl kafka-broker)");
+        }
+        LocalKafka kafka = new LocalKafka(home, port, port + 1, lib);
         kafka.format();
         kafka.start(timeout);
         return kafka;

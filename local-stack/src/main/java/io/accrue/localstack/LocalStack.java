@@ -17,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import io.accrue.kafkabroker.LocalKafka;
+
 /**
  * Starts the whole suite on one machine with nothing but a JDK: embedded PostgreSQL (a database per
  * service), a local OIDC provider with the roles of design.md, a Stripe stand-in (WireMock with
@@ -56,6 +58,10 @@ public final class LocalStack {
     /** Set instead of {@link #oidc} when the stack runs a real Keycloak ({@link #withKeycloak}). */
     private LocalKeycloak keycloak;
     private boolean useKeycloak;
+    /** Set by {@link #withKafka}: a real broker, and usage-service in ingestion mode kafka. */
+    private boolean useKafka;
+    private LocalKafka kafka;
+    private final int kafkaPort;
     /** Set once stop() begins, so the services it stops are not reported as having died. */
     private volatile boolean stopping;
 
@@ -72,6 +78,7 @@ public final class LocalStack {
         this.postgresPort = 54329 + portOffset;
         this.oidcPort = 8180 + portOffset;
         this.stripePort = 12111 + portOffset;
+        this.kafkaPort = 19092 + portOffset;
         this.provisionDemo = provisionDemo;
     }
 
@@ -89,6 +96,24 @@ public final class LocalStack {
         return useKeycloak;
     }
 
+    /**
+     * Runs a real Apache Kafka broker (KRaft, one node, the kafka-broker module's Maven Central jars, data in
+     * {@code <home>/kafka}) and usage-service in ingestion mode {@code kafka} against it: usage events answer
+     * {@code queued} and usage-service's consumer writes them to PostgreSQL (usage-service README).
+     */
+    public LocalStack withKafka(boolean kafka) {
+        this.useKafka = kafka;
+        return this;
+    }
+
+    /** {@code host:port} of the stack's broker; only with {@link #withKafka}. */
+    public String kafkaBootstrapServers() {
+        if (kafka == null) {
+            throw new IllegalStateException("this stack runs no Kafka broker (withKafka)");
+        }
+        return kafka.bootstrapServers();
+    }
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("accrue.root", ".")).toAbsolutePath().normalize();
         Path home = Path.of(System.getProperty("accrue.home", root.resolve(".local-stack").toString()));
@@ -101,7 +126,8 @@ public final class LocalStack {
             System.exit(2);
             return;
         }
-        LocalStack stack = new LocalStack(root, home, offset, true).withKeycloak(Boolean.getBoolean("accrue.keycloak"));
+        LocalStack stack = new LocalStack(root, home, offset, true).withKeycloak(Boolean.getBoolean("accrue.keycloak"))
+                .withKafka(Boolean.getBoolean("accrue.kafka"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping the local stack…");
@@ -146,6 +172,10 @@ public final class LocalStack {
         wanted.put(postgresPort, "PostgreSQL");
         wanted.put(oidcPort, useKeycloak ? "Keycloak" : "the OIDC provider");
         wanted.put(stripePort, "the Stripe stand-in");
+        if (useKafka) {
+            wanted.put(kafkaPort, "the Kafka broker");
+            wanted.put(kafkaPort + 1, "the Kafka broker's controller");
+        }
         for (ServiceSpec spec : SERVICES) {
             if (java.nio.file.Files.isDirectory(root.resolve(spec.name()))) {
                 wanted.put(spec.port() + portOffset, spec.name());
@@ -189,6 +219,14 @@ public final class LocalStack {
         LocalPostgres postgres = LocalPostgres.start(home.resolve("postgres"), postgresPort,
                 SERVICES.stream().map(ServiceSpec::database).filter(java.util.Objects::nonNull).toList());
         started.add(postgres);
+
+        if (useKafka) {
+            Path lib = Path.of(System.getProperty("accrue.kafka.lib",
+                    root.resolve("kafka-broker/target/lib").toString()));
+            log("Apache Kafka (KRaft, one node) on port " + kafkaPort + ", data in " + home.resolve("kafka"));
+            kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort, Duration.ofMinutes(3), lib);
+            started.add(kafka);
+        }
 
         LocalRealm realm = LocalRealm.load().withConsoleAt(serviceUrl("console"));
         if (useKeycloak) {
@@ -268,6 +306,10 @@ public final class LocalStack {
         env.put("ACCRUE_INVOICE_ISSUER_NAME", "Accrue Local Demo Ltd");
         env.put("ACCRUE_INVOICE_ISSUER_ADDRESS", "1 Example Street, London EC1A 1AA, GB");
         env.put("ACCRUE_INVOICE_ISSUER_TAX_ID", "GB 000 0000 00");
+        if (kafka != null && "usage-service".equals(spec.name())) {
+            env.put("ACCRUE_USAGE_INGEST_MODE", "kafka");
+            env.put("ACCRUE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        }
         for (ServiceSpec other : SERVICES) {
             String key = "ACCRUE_" + other.name().replace("-service", "").toUpperCase() + "_URL";
             env.put(key, serviceUrl(other.name()));
@@ -328,6 +370,10 @@ public final class LocalStack {
                     "http://" + HOST + ":" + oidcPort + "/admin (admin/admin)"));
         }
         out.append(String.format("  %-22s %s%n", "Stripe stand-in", "http://127.0.0.1:" + stripePort));
+        if (kafka != null) {
+            out.append(String.format("  %-22s %s%n", "Kafka (usage log)", kafka.bootstrapServers()
+                    + " (usage-service in ingestion mode kafka: events answer \"queued\")"));
+        }
         out.append(String.format("  %-22s %s%n", "PostgreSQL", "127.0.0.1:" + postgresPort + " (user postgres)"));
         out.append(String.format("  %-22s %s%n", "logs", home.resolve("logs")));
         out.append("\n  Each service: /q/health/ready  /q/metrics  /q/openapi  /q/swagger-ui\n");

@@ -52,4 +52,18 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             return java.util.List.of(new TestResourceEntry(KafkaBrokerResource.class));
         }
     }
+
+    /**
+     * Ingestion mode kafka with no consumer of the service's own: the test starts the writers it needs (several in one
+     * group, each with its own fault) and decides when the log is read.
+     */
+    public static class OwnWritersProfile implements io.quarkus.test.junit.QuarkusTestProfile {
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return java.util.List.of(new TestResourceEntry(KafkaBrokerResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() { return Map.of("accrue.usage.ingest.kafka.consume", "false"); }
+    }
 }

@@ -179,6 +179,17 @@ public interface UsageConfig {
         @WithDefault("8")
         int maxRecordsPerWrite();
 
+        /**
+         * How long a consumer may spend between polls (a write retried through a PostgreSQL outage) before the group
+         * counts it as stalled and gives its partitions to another replica.
+         */
+        @WithDefault("PT15M")
+        Duration maxPollInterval();
+
+        /** The oldest usage-log lag a quota answer reports (it is read from the broker in the background). */
+        @WithDefault("PT1S")
+        Duration lagMaxAge();
+
         /** How long the edge waits for the broker's acknowledgement before answering 503. */
         @WithDefault("PT10S")
         Duration ackTimeout();

@@ -11,13 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -57,16 +60,37 @@ public class UsageLogConsumer {
     private final AtomicLong lag = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failedWrites = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong refusedCommits = new AtomicLong();
+    /** Between the database commit and the offset commit; tests put a crash or a stall here. */
+    private final BeforeOffsetCommit beforeOffsetCommit;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
+    // the constructor CDI uses: with a second constructor beside it, ArC needs it named (without, the bean was never
+    // created in the packaged application and nothing consumed the log: LocalStackKafkaTest)
+    @Inject
     UsageLogConsumer(UsageLog log, IngestWriter writer, UsageConfig config, MeterRegistry registry) {
+        this(log, writer, config.ingest().kafka(), registry, offsets -> {
+        });
+    }
+
+    /** A consumer of its own (fault tests run several in one group, each with its own fault). */
+    UsageLogConsumer(UsageLog log, IngestWriter writer, UsageConfig.Kafka config, MeterRegistry registry,
+            BeforeOffsetCommit beforeOffsetCommit) {
         this.log = log;
         this.writer = writer;
-        this.config = config.ingest().kafka();
-        this.enabled = log.enabled() && this.config.consume();
+        this.config = config;
+        this.enabled = log.enabled() && config.consume();
         this.registry = registry;
+        this.beforeOffsetCommit = beforeOffsetCommit;
+    }
+
+    /** What happens after a write committed in PostgreSQL and before its offsets are committed: nothing, normally. */
+    @FunctionalInterface
+    interface BeforeOffsetCommit {
+        void run(Map<TopicPartition, OffsetAndMetadata> offsets) throws InterruptedException;
     }
 
     void start(@Observes StartupEvent started) {
@@ -90,6 +114,16 @@ public class UsageLogConsumer {
     /** Writes that failed and were retried from the same offsets. */
     long failedWrites() {
         return failedWrites.get();
+    }
+
+    /** Events read again that were already written (a record after the last committed offset, a replay). */
+    long duplicates() {
+        return duplicates.get();
+    }
+
+    /** Offset commits the group refused (this replica had lost its partitions); each rewound, none skipped. */
+    long refusedCommits() {
+        return refusedCommits.get();
     }
 
     /** The lag this replica saw at its last poll, in records. */
@@ -142,7 +176,10 @@ public class UsageLogConsumer {
             }
             try {
                 if (!batches.isEmpty()) {
-                    writer.write(batches);
+                    for (List<EventResult> answers : writer.write(batches)) {
+                        duplicates.addAndGet(answers.stream().filter(a -> EventResult.DUPLICATE.equals(a.status()))
+                                .count());
+                    }
                 }
             } catch (RuntimeException e) {
                 failures++;
@@ -155,8 +192,31 @@ public class UsageLogConsumer {
                 continue;
             }
             failures = 0;
-            // after the database commit: a crash before this line reads the records again, and they are duplicates
-            c.commitSync(next);
+            // after the database commit: a crash before the offset commit reads the records again as duplicates
+            try {
+                beforeOffsetCommit.run(next);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+                return;
+            }
+            try {
+                c.commitSync(next);
+            } catch (CommitFailedException | RebalanceInProgressException e) {
+                // the group moved on without this replica (a stall past max.poll.interval, a rebalance mid-write):
+                // the records are written but their offsets are not committed. Rewind, never skip: a partition this
+                // replica keeps is read again from this batch (duplicates), one it lost is its new owner's from the
+                // last committed offset. Carrying on from the position would skip them on a cooperative rebalance.
+                refusedCommits.incrementAndGet();
+                LOG.infof("usage-log offset commit refused (%s), reading the batch again",
+                        e.getClass().getSimpleName());
+                first.forEach((tp, offset) -> {
+                    if (c.assignment().contains(tp)) {
+                        c.seek(tp, offset);
+                    }
+                });
+                continue;
+            }
             written.addAndGet(records.count());
         }
     }
@@ -178,7 +238,7 @@ public class UsageLogConsumer {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxRecordsPerWrite(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 // a write retried through a long PostgreSQL outage must not count as a dead consumer
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(15).toMillis());
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer());
         new KafkaClientMetrics(c).bindTo(registry);

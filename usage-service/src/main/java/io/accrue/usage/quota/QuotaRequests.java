@@ -28,9 +28,25 @@ public final class QuotaRequests {
     public record Remaining(Long dailyTokens, Long monthlyTokens, Long dailyRequests, BigDecimal monthlyCost,
             Long requestsPerMinute) {}
 
+    /**
+     * {@code usageLog} (ingestion mode kafka only): the records of the organisation's partition of the usage log not
+     * yet written when the decision was taken — usage the counters did not include yet.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record QuotaAnswer(boolean allowed, boolean flagged, String reason, String endUserId, String plan,
-            String enforcement, Limits limits, Remaining remaining, Instant resetsAt) {}
+            String enforcement, Limits limits, Remaining remaining, Instant resetsAt,
+            io.accrue.usage.ingest.UsageLogLag.Seen usageLog) {
+
+        public QuotaAnswer(boolean allowed, boolean flagged, String reason, String endUserId, String plan,
+                String enforcement, Limits limits, Remaining remaining, Instant resetsAt) {
+            this(allowed, flagged, reason, endUserId, plan, enforcement, limits, remaining, resetsAt, null);
+        }
+
+        QuotaAnswer withUsageLog(io.accrue.usage.ingest.UsageLogLag.Seen seen) {
+            return new QuotaAnswer(allowed, flagged, reason, endUserId, plan, enforcement, limits, remaining,
+                    resetsAt, seen);
+        }
+    }
 
     public record ReserveRequest(
             @NotBlank @Size(max = 128) String endUserId,

@@ -3,6 +3,7 @@ package io.accrue.usage.quota;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -51,7 +52,9 @@ class QuotaResourceTest {
         reporter().queryParam("endUserId", "u-1").when().get("/v1/quota/check")
                 .then().statusCode(200).body("allowed", equalTo(true)).body("flagged", equalTo(false))
                 .body("plan", equalTo("limited")).body("limits.dailyTokens", equalTo(2000))
-                .body("remaining.dailyTokens", equalTo(500));
+                .body("remaining.dailyTokens", equalTo(500))
+                // direct mode: the counters hold every accepted event, there is no log lag to report
+                .header("Accrue-Usage-Log-Lag", nullValue()).body("usageLog", nullValue());
         ingest("e2", "u-1", 500, 100);
         reporter().queryParam("endUserId", "u-1").when().get("/v1/quota/check")
                 .then().statusCode(429).contentType(PROBLEM)

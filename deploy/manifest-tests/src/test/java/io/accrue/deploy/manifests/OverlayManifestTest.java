@@ -42,7 +42,8 @@ class OverlayManifestTest {
 
     @Test
     void theExpectedOverlaysExist() throws IOException {
-        assertTrue(overlays().containsAll(List.of("local", "production", "production-cloudnative-pg")),
+        assertTrue(
+                overlays().containsAll(List.of("local", "production", "production-cloudnative-pg", "production-kafka")),
                 "overlays: " + overlays());
     }
 
@@ -444,6 +445,82 @@ class OverlayManifestTest {
         Map<String, String> env = resolveEnv(built("production"), Tree.maps(built("production")
                 .get("Deployment", "invoice-service"), "spec", "template", "spec", "containers").get(0));
         assertEquals("secret:invoice-service-db/jdbc-url", env.get("ACCRUE_DB_URL"));
+    }
+
+    @Test
+    void kafkaOverlayDeclaresTheUsageLogAndPointsUsageServiceAtIt() {
+        Manifests m = built("production-kafka");
+        Map<String, Object> kafka = m.get("Kafka", "accrue-kafka");
+        assertEquals("enabled", Tree.str(kafka, "metadata", "annotations", "strimzi.io/kraft"));
+        Map<String, Object> pool = m.ofKind("KafkaNodePool").get(0);
+        assertEquals("accrue-kafka", Tree.str(pool, "metadata", "labels", "strimzi.io/cluster"));
+        int nodes = Integer.parseInt(Tree.str(pool, "spec", "replicas"));
+        int minIsr = Integer.parseInt(Tree.str(kafka, "spec", "kafka", "config", "min.insync.replicas"));
+        // acks=all survives one node down only when fewer replicas must acknowledge than there are nodes
+        assertTrue(minIsr >= 2 && minIsr < nodes, "min.insync.replicas " + minIsr + " of " + nodes + " nodes");
+
+        Map<String, String> config = stringMap(Tree.map(m.get("ConfigMap", "usage-service-config"), "data"));
+        Map<String, Object> topic = m.get("KafkaTopic", "accrue.usage-events");
+        assertEquals("accrue-kafka", Tree.str(topic, "metadata", "labels", "strimzi.io/cluster"));
+        assertEquals("kafka", config.get("ACCRUE_USAGE_INGEST_MODE"));
+        // the Service Strimzi creates for a Kafka named accrue-kafka, on its internal listener
+        String listenerPort = Tree.str(Tree.maps(kafka, "spec", "kafka", "listeners").get(0), "port");
+        assertEquals("accrue-kafka-kafka-bootstrap:" + listenerPort, config.get("ACCRUE_KAFKA_BOOTSTRAP_SERVERS"));
+        // whoever creates the topic first (topic operator or service) creates the same one
+        assertEquals(Tree.str(topic, "spec", "partitions"), config.get("ACCRUE_USAGE_INGEST_KAFKA_PARTITIONS"));
+        assertEquals(Tree.str(topic, "spec", "replicas"), config.get("ACCRUE_USAGE_INGEST_KAFKA_REPLICATION_FACTOR"));
+        assertTrue(Integer.parseInt(Tree.str(topic, "spec", "replicas")) <= nodes);
+
+        NetworkPolicies policies = new NetworkPolicies(m.ofKind("NetworkPolicy"));
+        Map<String, Peer> pods = new HashMap<>();
+        for (PodTemplate pod : m.podTemplates()) {
+            pods.put(pod.name(), Peer.pod(pod.namespace(), pod.labels()));
+        }
+        // the labels Strimzi puts on the node pods and on the entity operator
+        Peer node = Peer.pod("accrue", Map.of("strimzi.io/cluster", "accrue-kafka", "strimzi.io/kind", "Kafka",
+                "strimzi.io/pool-name", "usage-log"));
+        Peer entityOperator = Peer.pod("accrue", Map.of("strimzi.io/cluster", "accrue-kafka", "strimzi.io/kind",
+                "entity-operator"));
+        Peer operator = new Peer("strimzi", Map.of("kubernetes.io/metadata.name", "strimzi"),
+                Map.of("name", "strimzi-cluster-operator"));
+        Peer otherTenant = new Peer("someone-else", Map.of("kubernetes.io/metadata.name", "someone-else"),
+                Map.of("app", "curious"));
+        int port = Integer.parseInt(listenerPort);
+        List<String> problems = new ArrayList<>();
+        for (String from : List.of("subscription-service", "usage-service", "invoice-service", "contract-service",
+                "period-close")) {
+            if (policies.allows(pods.get(from), node, "TCP", port) != "usage-service".equals(from)) {
+                problems.add(from + " -> kafka:" + port + " should be "
+                        + ("usage-service".equals(from) ? "allowed" : "denied"));
+            }
+        }
+        for (int internal : List.of(9090, 9091)) {
+            if (!policies.allows(node, node, "TCP", internal)) {
+                problems.add("nodes cannot reach each other on " + internal);
+            }
+            if (!policies.allows(operator, node, "TCP", internal)) {
+                problems.add("the cluster operator cannot reach the nodes on " + internal);
+            }
+            if (policies.allows(pods.get("usage-service"), node, "TCP", internal)) {
+                problems.add("usage-service reaches the nodes' internal port " + internal);
+            }
+        }
+        if (!policies.allows(entityOperator, node, "TCP", 9091)) {
+            problems.add("the topic operator cannot reach the nodes");
+        }
+        if (!policies.allows(entityOperator, Peer.external(), "TCP", 443)) {
+            problems.add("the topic operator cannot reach the Kubernetes API");
+        }
+        if (policies.allows(otherTenant, node, "TCP", port)) {
+            problems.add("another namespace reaches the brokers");
+        }
+        if (policies.allows(node, Peer.external(), "TCP", 443)) {
+            problems.add("the nodes may reach out of the cluster");
+        }
+        assertEquals(List.of(), problems);
+        // the plain production overlay keeps ingestion direct
+        assertEquals(null, Tree.str(built("production").get("ConfigMap", "usage-service-config"), "data",
+                "ACCRUE_USAGE_INGEST_MODE"));
     }
 
     // ---- helpers
