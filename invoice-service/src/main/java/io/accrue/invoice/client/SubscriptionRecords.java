@@ -14,7 +14,8 @@ public final class SubscriptionRecords {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Account(String orgId, String name, String currency, String timeZone, String planSlug,
-            String stripeCustomerId, boolean meteredEnabled, Instant createdAt, BillingDetails billingDetails) {}
+            String stripeCustomerId, boolean meteredEnabled, Instant createdAt, BillingDetails billingDetails,
+            String stripeConnectAccountId) {}
 
     /** Who the invoices are addressed to (subscription-service's billing details; absent until set). */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -103,10 +103,12 @@ public class EndUserInvoiceService {
             throw ApiException.unprocessable("period_invalid",
                     "The period must be [start, end) with end not after now.");
         }
-        requireBillingPeriod(orgId, request, now);
+        Account account = requireBillingPeriod(orgId, request, now);
         boolean connect = request.delivery().equals(STRIPE_CONNECT);
+        String connectedAccountId = null;
         if (connect) {
-            checkConnectedAccount(request.connectedAccountId());
+            connectedAccountId = connectedAccount(request.connectedAccountId(), account.stripeConnectAccountId());
+            checkConnectedAccount(connectedAccountId);
         } else if (request.connectedAccountId() != null || request.daysUntilDue() != null) {
             throw ApiException.unprocessable("delivery_option_unexpected",
                     "connectedAccountId and daysUntilDue apply only to delivery \"stripe_connect\".");
@@ -128,12 +130,13 @@ public class EndUserInvoiceService {
         Integer daysUntilDue = !connect
                 ? null
                 : request.daysUntilDue() != null ? request.daysUntilDue() : config.connect().daysUntilDue();
+        String onAccount = connectedAccountId;
         return QuarkusTransaction.requiringNew().call(() -> write(orgId, request, summary, currency, feePercent,
-                daysUntilDue, connect, now));
+                daysUntilDue, connect, onAccount, now));
     }
 
     private GenerateResult write(String orgId, Generate request, Summary summary, String currency,
-            BigDecimal feePercent, Integer daysUntilDue, boolean connect, Instant now) {
+            BigDecimal feePercent, Integer daysUntilDue, boolean connect, String connectedAccountId, Instant now) {
         // one writer per organisation at a time: the overlap check below and the inserts are then atomic
         em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "end-user-invoices:" + orgId)
                 .getSingleResult();
@@ -165,7 +168,7 @@ public class EndUserInvoiceService {
                     .setParameter(6, currency).setParameter(7, u.totalTokens()).setParameter(8, u.requests())
                     .setParameter(9, u.revenue()).setParameter(10, amount).setParameter(11, feePercent)
                     .setParameter(12, fee).setParameter(13, request.delivery())
-                    .setParameter(14, request.connectedAccountId())
+                    .setParameter(14, connectedAccountId)
                     .setParameter(15, connect ? EndUserInvoice.PENDING_DELIVERY : EndUserInvoice.OPEN)
                     .setParameter(16, now).setParameter(17, daysUntilDue).executeUpdate();
             if (inserted == 1) {
@@ -181,7 +184,21 @@ public class EndUserInvoiceService {
         return new GenerateResult(created, existing, list(orgId, request.periodStart(), request.periodEnd()));
     }
 
-    private void requireBillingPeriod(String orgId, Generate request, Instant now) {
+    /**
+     * The account the invoices go out on: the organisation's stored one (subscription-service, set once by an owner),
+     * or the one the request names when none is stored. A request naming another account than the stored one is
+     * refused: invoices of one organisation never land on two Stripe accounts by a typo.
+     */
+    private static String connectedAccount(String requested, String stored) {
+        if (requested != null && stored != null && !requested.equals(stored)) {
+            throw ApiException.unprocessable("connected_account_mismatch", "The organisation's Stripe Connect account"
+                    + " is " + stored + "; the request names " + requested + ". Change the stored account first"
+                    + " (PUT /v1/accounts/{orgId}/stripe-connect on subscription-service) or leave connectedAccountId out.");
+        }
+        return requested != null ? requested : stored;
+    }
+
+    private Account requireBillingPeriod(String orgId, Generate request, Instant now) {
         Account account;
         Subscription subscription;
         try {
@@ -197,6 +214,7 @@ public class EndUserInvoiceService {
                 .ifPresent(r -> {
                     throw ApiException.unprocessable(r.code(), r.detail());
                 });
+        return account;
     }
 
     /**
@@ -206,7 +224,8 @@ public class EndUserInvoiceService {
     private void checkConnectedAccount(String accountId) {
         if (accountId == null) {
             throw ApiException.unprocessable("connected_account_required",
-                    "Delivery \"stripe_connect\" needs the organisation's connectedAccountId (acct_…).");
+                    "Delivery \"stripe_connect\" needs the organisation's Stripe Connect account: store it once"
+                            + " (PUT /v1/accounts/{orgId}/stripe-connect on subscription-service) or pass connectedAccountId.");
         }
         ConnectedAccount account;
         try {

@@ -301,6 +301,23 @@ class StripeConnectDeliveryTest {
                 .body("code", equalTo("delivery_not_failed"));
     }
 
+    /** The organisation's account stored once in subscription-service: requests need not name it. */
+    @Test
+    void theStoredConnectAccountIsUsedAndANamedOtherOneIsRefused() {
+        EndUserNeighbours.billingAccount(org, "UTC", "month", ACCOUNT);
+        generate("{" + FEB + ",\"delivery\":\"stripe_connect\"}").statusCode(200).body("created", equalTo(1))
+                .body("invoices[0].connectedAccountId", equalTo(ACCOUNT));
+        assertEquals(1, delivery.deliverDue(10));
+        assertEquals(1, standIn().objects(ACCOUNT, "invoice").size());
+        // naming the stored account is fine (idempotent: the same period answers the same invoice)
+        generate(connect(FEB, "")).statusCode(200).body("created", equalTo(0));
+        // naming another one is refused before Stripe or the database is touched
+        standIn().account("acct_1Other", true);
+        generate(connect(JAN, "").replace(ACCOUNT, "acct_1Other")).statusCode(422)
+                .contentType("application/problem+json").body("code", equalTo("connected_account_mismatch"));
+        invoices(JAN).body("size()", equalTo(0));
+    }
+
     @Test
     void rejectedRequestsPersistNothingAndWriteNothingToStripe() {
         generate("{" + FEB + ",\"delivery\":\"stripe_connect\"}").statusCode(422)

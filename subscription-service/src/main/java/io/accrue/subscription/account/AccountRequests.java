@@ -28,16 +28,23 @@ public final class AccountRequests {
      */
     public record AccountView(String orgId, String name, String currency, String timeZone, String planSlug,
             Integer planVersion, String status, String stripeCustomerId, boolean meteredEnabled, Instant createdAt,
-            Instant updatedAt, BillingDetails billingDetails) {
+            Instant updatedAt, BillingDetails billingDetails, String stripeConnectAccountId) {
 
         static AccountView of(BillingAccount a, AccountTerms terms) {
             // no subscription (only inside the provisioning transaction): the account as provisioned
             return new AccountView(a.orgId, a.name, terms == null ? a.provisionedCurrency : terms.currency(),
                     a.timeZone, terms == null ? null : terms.planSlug(), terms == null ? null : terms.planVersion(),
                     terms == null ? null : terms.status(), a.stripeCustomerId, a.meteredEnabled, a.createdAt,
-                    a.updatedAt, BillingDetails.of(a));
+                    a.updatedAt, BillingDetails.of(a), a.stripeConnectAccountId);
         }
     }
+
+    /**
+     * The organisation's Stripe Connect account (its own Stripe account, connected to the platform's), stored once
+     * for end-user invoicing; {@code null} removes it.
+     */
+    public record StripeConnect(
+            @Size(max = 255) @Pattern(regexp = "acct_[A-Za-z0-9]+", message = "must be a Stripe account id (acct_…)") String accountId) {}
 
     /**
      * Who invoices are addressed to (printed as the bill-to of every invoice document); each field optional, a

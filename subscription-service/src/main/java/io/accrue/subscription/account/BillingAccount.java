@@ -68,6 +68,10 @@ public class BillingAccount {
     @Column(name = "tax_id")
     public String taxId;
 
+    /** The Stripe Connect account end-user invoices go out on (delivery stripe_connect); null until set. */
+    @Column(name = "stripe_connect_account_id")
+    public String stripeConnectAccountId;
+
     @Version
     public long version;
 }

@@ -72,6 +72,15 @@ public class BillingAccountResource {
         return service.setBillingDetails(orgId, body, caller.subject());
     }
 
+    @PUT
+    @Path("/{orgId}/stripe-connect")
+    @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN})
+    @Operation(summary = "Store the organisation's Stripe Connect account (acct_…) for end-user invoicing; null removes it")
+    public AccountView stripeConnect(@PathParam("orgId") String orgId,
+            @NotNull @Valid AccountRequests.StripeConnect body) {
+        return service.setStripeConnect(orgId, body.accountId(), caller.subject());
+    }
+
     @GET
     @Path("/{orgId}")
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})

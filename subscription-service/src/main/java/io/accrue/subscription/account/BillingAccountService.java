@@ -141,6 +141,21 @@ public class BillingAccountService {
         return view;
     }
 
+    /** Stores (or with null removes) the organisation's Stripe Connect account, audited with before and after. */
+    @Transactional
+    public AccountView setStripeConnect(String orgId, String accountId, String actor) {
+        BillingAccount account = accounts.findByOrg(orgId).orElseThrow(() -> ApiException.notFound(
+                "account_not_found", "Organisation '" + orgId + "' has no billing account."));
+        String before = account.stripeConnectAccountId;
+        account.stripeConnectAccountId = accountId;
+        account.updatedAt = clock.instant();
+        AccountView view = AccountView.of(account, subscriptions.terms(List.of(orgId)).get(orgId));
+        audit.record(orgId, actor, "account.stripe_connect_changed", "account:" + orgId,
+                java.util.Collections.singletonMap("stripeConnectAccountId", before),
+                java.util.Collections.singletonMap("stripeConnectAccountId", accountId));
+        return view;
+    }
+
     private static String trimmed(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }

@@ -76,6 +76,31 @@ class BillingAccountResourceTest {
                 .then().statusCode(200).body("billingDetails", equalTo(null));
     }
 
+    /** Stored once, read by invoice-service for end-user invoices (delivery stripe_connect); null removes it. */
+    @Test
+    void anOwnerStoresTheStripeConnectAccountOnce() {
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.OWNER)).contentType(ContentType.JSON)
+                .body("{\"accountId\":\"acct_1OrgAConnect\"}").when().put("/v1/accounts/{org}/stripe-connect", orgA)
+                .then().statusCode(200).body("stripeConnectAccountId", equalTo("acct_1OrgAConnect"));
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.MEMBER)).when().get("/v1/accounts/{org}", orgA)
+                .then().body("stripeConnectAccountId", equalTo("acct_1OrgAConnect"));
+        // not an account id, a member, another organisation: refused, nothing changed
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.OWNER)).contentType(ContentType.JSON)
+                .body("{\"accountId\":\"cus_123\"}").when().put("/v1/accounts/{org}/stripe-connect", orgA)
+                .then().statusCode(422).contentType(PROBLEM).body("code", equalTo("validation_failed"));
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.MEMBER)).contentType(ContentType.JSON)
+                .body("{\"accountId\":\"acct_1Member\"}").when().put("/v1/accounts/{org}/stripe-connect", orgA)
+                .then().statusCode(403);
+        given().header("Authorization", TestTokens.bearer(orgB, Roles.OWNER)).contentType(ContentType.JSON)
+                .body("{\"accountId\":\"acct_1Intruder\"}").when().put("/v1/accounts/{org}/stripe-connect", orgA)
+                .then().statusCode(404);
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.OWNER)).when().get("/v1/accounts/{org}", orgA)
+                .then().body("stripeConnectAccountId", equalTo("acct_1OrgAConnect"));
+        given().header("Authorization", TestTokens.bearer(orgA, Roles.BILLING_ADMIN)).contentType(ContentType.JSON)
+                .body("{\"accountId\":null}").when().put("/v1/accounts/{org}/stripe-connect", orgA)
+                .then().statusCode(200).body("stripeConnectAccountId", equalTo(null));
+    }
+
     @Test
     void anotherOrganisationsAccountIsNotFound() {
         given().header("Authorization", TestTokens.bearer(orgA, Roles.BILLING_ADMIN))
