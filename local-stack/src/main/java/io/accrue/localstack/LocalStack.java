@@ -434,7 +434,15 @@ public final class LocalStack {
     }
 
     /**
-     * Starts a service stopped by {@link #stopService} again and waits until it is ready. Its test clock starts
+     * Kills one service at once, as a crash (SIGKILL, no graceful shutdown): what it was doing stops mid-way. Its data
+     * stays; {@link #startService} brings it back.
+     */
+    public void killService(String name) {
+        service(name).kill();
+    }
+
+    /**
+     * Starts a service stopped by {@link #stopService} or killed by {@link #killService} again and waits until it is ready. Its test clock starts
      * from the system time again: a test that moved the clocks must set this one again.
      */
     public void startService(String name) throws Exception {
