@@ -89,15 +89,16 @@ public final class Timeline {
         String first = null;
         for (Event e : events.stream().filter(e -> e.effectiveAt() != null)
                 .sorted(Comparator.comparing(Event::effectiveAt)).toList()) {
-            if (e.currency() != null && first == null) {
+            if (e.currency() == null) {
+                continue;
+            }
+            if (first == null) {
                 first = e.currency();
             }
             if (e.effectiveAt().isAfter(at)) {
                 break;
             }
-            if (e.currency() != null) {
-                currency = e.currency();
-            }
+            currency = e.currency();
         }
         return Optional.ofNullable(currency != null ? currency : first);
     }
