@@ -31,7 +31,10 @@ public final class Suite {
             try {
                 Path root = Path.of(System.getProperty("accrue.root", "..")).toAbsolutePath().normalize();
                 Path home = Files.createTempDirectory("accrue-e2e");
-                LocalStack started = new LocalStack(root, home, PORT_OFFSET, false).withKeycloak(KEYCLOAK);
+                // unknown-model=flag (billing-rules Rating 10b): usage of a model the catalog lacks is recorded
+                // unpriced and waits for its price (the model check prices it through the re-rating API)
+                LocalStack started = new LocalStack(root, home, PORT_OFFSET, false).withKeycloak(KEYCLOAK)
+                        .withEnvironment("usage-service", "ACCRUE_USAGE_UNKNOWN_MODEL", "flag");
                 // -Daccrue.e2e.keep-home=true keeps the services' logs (home/logs) to read after a failure
                 boolean keep = Boolean.getBoolean("accrue.e2e.keep-home");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -54,6 +54,8 @@ public final class LocalStack {
     /** The running services by name, with the environment each was started with (for a restart). */
     private final Map<String, ServiceProcess> services = new java.util.LinkedHashMap<>();
     private final Map<String, Map<String, String>> environments = new HashMap<>();
+    /** Settings a caller adds to one service's environment ({@link #withEnvironment}), applied after the stack's. */
+    private final Map<String, Map<String, String>> extraEnvironment = new HashMap<>();
     private LocalOidcProvider oidc;
     /** Set instead of {@link #oidc} when the stack runs a real Keycloak ({@link #withKeycloak}). */
     private LocalKeycloak keycloak;
@@ -89,6 +91,15 @@ public final class LocalStack {
      */
     public LocalStack withKeycloak(boolean keycloak) {
         this.useKeycloak = keycloak;
+        return this;
+    }
+
+    /**
+     * One more environment variable of one service (e.g. usage-service's {@code ACCRUE_USAGE_UNKNOWN_MODEL=flag}),
+     * over the stack's own; call before {@link #start}. It stays through {@link #startService} restarts.
+     */
+    public LocalStack withEnvironment(String service, String name, String value) {
+        extraEnvironment.computeIfAbsent(service, s -> new HashMap<>()).put(name, value);
         return this;
     }
 
@@ -263,6 +274,7 @@ public final class LocalStack {
                     root.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar"),
                     home.resolve("logs").resolve(spec.name() + ".log"));
             Map<String, String> environment = environmentFor(spec, postgres);
+            environment.putAll(extraEnvironment.getOrDefault(spec.name(), Map.of()));
             service.start(environment);
             started.add(service);
             services.add(service);
@@ -480,7 +492,15 @@ public final class LocalStack {
     }
 
     /**
-     * Starts a service stopped by {@link #stopService} again and waits until it is ready. Its test clock starts
+     * Kills one service at once, as a crash (SIGKILL, no graceful shutdown): what it was doing stops mid-way. Its data
+     * stays; {@link #startService} brings it back.
+     */
+    public void killService(String name) {
+        service(name).kill();
+    }
+
+    /**
+     * Starts a service stopped by {@link #stopService} or killed by {@link #killService} again and waits until it is ready. Its test clock starts
      * from the system time again: a test that moved the clocks must set this one again.
      */
     public void startService(String name) throws Exception {

@@ -84,6 +84,21 @@ final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Kills the process at once ({@code SIGKILL}: no shutdown hook, no graceful drain), as a crashed pod: whatever
+     * it was doing stops mid-way, its leases and open transactions are left to the database and the next claim.
+     */
+    void kill() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         if (process == null || !process.isAlive()) {

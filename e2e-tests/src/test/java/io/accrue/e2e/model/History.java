@@ -80,9 +80,17 @@ public record History(String currency, List<PlanSpec> plans, ContractSpec contra
      * What happens during one period, in order of {@link Step#at()}. {@code rerunClose}: the close runs twice.
      * {@code contractServiceDown}: contract-service stops right after this period's close and is down during the
      * next close (which fails and is run again once it is back): a neighbour outage between closes, while the
-     * drawdown of this period's invoice is still in invoice-service's outbox.
+     * drawdown of this period's invoice is still in invoice-service's outbox. {@code crashMidRun}: invoice-service
+     * is killed (SIGKILL) while the billing run of this period's close is working, restarted, and the close is
+     * finished by the next run: still one invoice per period, equal to the model.
      */
-    public record PeriodScript(List<Step> steps, boolean rerunClose, boolean contractServiceDown) {}
+    public record PeriodScript(List<Step> steps, boolean rerunClose, boolean contractServiceDown,
+            boolean crashMidRun) {
+
+        public PeriodScript(List<Step> steps, boolean rerunClose, boolean contractServiceDown) {
+            this(steps, rerunClose, contractServiceDown, false);
+        }
+    }
 
     /**
      * One action at {@code at} per mille of the period (of what is left of it in the first period).

@@ -295,8 +295,21 @@ final class HistoryRunner {
         BigDecimal creditsReturned = BigDecimal.ZERO;
         final Set<String> notesReturningCredits = new LinkedHashSet<>();
 
+        /** Whether the operator has priced this history's unpriced model (Rating 10b). */
+        boolean unpricedModelPriced;
+
         Org(History history) {
             this.history = history;
+        }
+
+        /** The model of this history's {@code unpriced} events: its own, so each re-rating is the history's. */
+        String unpricedModel() {
+            return ReferenceModel.UNPRICED + "-" + id;
+        }
+
+        boolean postedUnpriced(int period) {
+            return usage.getOrDefault(period, List.of()).stream()
+                    .anyMatch(u -> u.event().model().equals(ReferenceModel.UNPRICED));
         }
 
         void guard(Runnable action) {
@@ -435,7 +448,7 @@ final class HistoryRunner {
         // U4: an event older than the late-event window is refused (event_too_old) and never billed
         boolean tooOld = occurredAt.isBefore(clock().minus(LATE_WINDOW));
         for (Event e : events) {
-            body.add(eventBody(e, occurredAt));
+            body.add(eventBody(org, e, occurredAt));
             boolean fresh = !org.posted.containsKey(e.id()) && inBatch.add(e.id());
             expected.add(tooOld ? "rejected" : fresh ? "accepted" : "duplicate");
         }
@@ -457,9 +470,10 @@ final class HistoryRunner {
         }
     }
 
-    private static Map<String, Object> eventBody(Event e, Instant occurredAt) {
+    private static Map<String, Object> eventBody(Org org, Event e, Instant occurredAt) {
         Map<String, Object> body = new LinkedHashMap<>(Map.of("eventId", e.id(), "endUserId", "u-1", "model",
-                e.model(), "inputTokens", e.inputTokens(), "cachedTokens", e.cachedTokens(), "outputTokens",
+                e.model().equals(ReferenceModel.UNPRICED) ? org.unpricedModel() : e.model(), "inputTokens",
+                e.inputTokens(), "cachedTokens", e.cachedTokens(), "outputTokens",
                 e.outputTokens(), "occurredAt", occurredAt.toString()));
         if (e.session() != null) {
             body.put("agentSessionId", e.session());
@@ -480,7 +494,7 @@ final class HistoryRunner {
         org.postedEvents.forEach((id, e) -> {
             // see KnownDefects#replayAnsweredDuplicate: until fixed, only events still inside the late window
             if (defects.replayAnsweredDuplicate() || org.posted.get(id).isAfter(windowStart)) {
-                body.add(eventBody(e, org.posted.get(id)));
+                body.add(eventBody(org, e, org.posted.get(id)));
             }
         });
         if (body.isEmpty()) {
@@ -750,9 +764,20 @@ final class HistoryRunner {
         if (!contractServiceDown) {
             awaitCreditReturns(orgs);
         }
+        // events of an already priced unpriced model are priced at once; one posted within the catalog cache's TTL
+        // (2 s of wall time) of its price may still have been recorded unpriced: the operator re-rates before the close
+        inParallel(orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken && o.unpricedModelPriced
+                && o.postedUnpriced(k)).toList(), org -> org.guard(() -> rerate(org, periodStart, periodEnd)));
         long t0 = System.nanoTime();
         String runId = startRun(null); // as the CronJob calls it: POST {} with the billing-service token
-        awaitRun(runId);
+        // a crash of invoice-service in the middle of the run (never while contract-service is down: one fault at a
+        // time, whichever history of the batch asked for the outage)
+        if (!contractServiceDown && orgs.stream().anyMatch(o -> k < o.history.periods().size() && !o.broken
+                && o.history.periods().get(k).crashMidRun())) {
+            crashDuring(runId);
+        } else {
+            awaitRun(runId);
+        }
         if (contractServiceDown) {
             // the close cannot read contract terms: every period of this close stays unbilled, visibly, with the
             // cause neighbour_unavailable (billing-rules "Unbilled periods"), never dropped and never guessed
@@ -765,6 +790,7 @@ final class HistoryRunner {
             }
             closedByALaterRun(due, k, periodStart);
         }
+        priceUnpricedUsage(orgs, k, periodStart, periodEnd);
         recordMissingRates(orgs, k, periodStart, periodEnd);
         running += System.nanoTime() - t0;
         // the outage starts right after the close, while its drawdowns are (most likely) still in the outbox
@@ -856,6 +882,9 @@ final class HistoryRunner {
             String key = type.equals("llm_usage")
                     ? (String) l.get("model")
                     : type.equals("overage") || type.equals("minimum_top_up") ? (String) l.get("meter") : "";
+            if (org.unpricedModel().equals(key)) {
+                key = ReferenceModel.UNPRICED;
+            }
             actual.add(new Line(type, key == null ? "" : key, Instant.parse((String) l.get("periodStart")),
                     amount.setScale(ReferenceModel.minorUnit(h.currency()), java.math.RoundingMode.UNNECESSARY)));
         }
@@ -1006,6 +1035,91 @@ final class HistoryRunner {
     }
 
     /**
+     * Rating rule 10b: usage of a model the catalog lacks is recorded unpriced (unknown-model=flag) and the close
+     * waits: the period is listed unbilled with {@code usage_not_priced} (for the CHF account whose rate is withheld,
+     * with whichever of its two causes the close met first), never billed at zero. The operator then adds the
+     * model, a price version for unpriced usage from the period's start ({@link ReferenceModel#ADDED_PRICE}), calls
+     * the re-rating API, and triggers a run: the period is invoiced once, its events at the added price.
+     */
+    private void priceUnpricedUsage(List<Org> orgs, int k, Instant periodStart, Instant periodEnd) {
+        List<Org> waiting = orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken
+                && !o.unpricedModelPriced && o.postedUnpriced(k)).toList();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        inParallel(waiting, org -> org.guard(() -> {
+            expectUnbilled(org, k, periodStart, periodEnd,
+                    org.history.currency().equals(ReferenceModel.RATE_MISSING) ? null : "usage_not_priced");
+            ReferenceModel.Price p = ReferenceModel.ADDED_PRICE;
+            expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                    .body(Map.of("id", org.unpricedModel(), "provider", "openai", "displayName", "Unpriced " + org.id))
+                    .post(Suite.url("usage-service") + "/v1/pricing/models"), 201, "add the missing model");
+            expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                    .body(Map.of("effectiveFrom", periodStart.toString(), "currency", "USD",
+                            "inputPerMillion", p.inputPerMillion().toPlainString(),
+                            "outputPerMillion", p.outputPerMillion().toPlainString(),
+                            "cachedInputPerMillion", p.cachedPerMillion().toPlainString(), "forUnpricedUsage", true))
+                    .post(Suite.url("usage-service") + "/v1/pricing/models/{m}/price-versions", org.unpricedModel()),
+                    201, "add the missing price for unpriced usage");
+            org.unpricedModelPriced = true;
+            rerate(org, periodStart, periodEnd);
+        }));
+        exercised.merge("unpriced re-rated", (int) waiting.stream().filter(o -> !o.broken).count(), Integer::sum);
+        awaitRun(startRun(clock()));
+    }
+
+    /**
+     * Re-rates the history's unpriced model until its usage summary counts no unpriced event (the catalog cache may
+     * not know the new version for its 2 s TTL, so the first call may rate nothing).
+     */
+    private static void rerate(Org org, Instant periodStart, Instant periodEnd) {
+        Awaitility.await("unpriced usage of " + org.unpricedModel() + " re-rated").atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                            .body(Map.of("model", org.unpricedModel(), "reason", "model check: price added"))
+                            .post(Suite.url("usage-service") + "/v1/operator/usage/rerate"), 200, "re-rate");
+                    return unpricedEvents(org, periodStart, periodEnd) == 0;
+                });
+    }
+
+    private static long unpricedEvents(Org org, Instant periodStart, Instant periodEnd) {
+        return expect(given().auth().oauth2(org.admin).queryParam("environment", "live")
+                .queryParam("from", periodStart.toString()).queryParam("to", periodEnd.toString())
+                .get(Suite.url("usage-service") + "/v1/orgs/{org}/usage/summary", org.id), 200, "usage summary")
+                .jsonPath().getLong("totals.unpricedEvents");
+    }
+
+    /**
+     * A crash mid-run: invoice-service is killed (SIGKILL) once the run has closed at least one account and while
+     * others are still pending (or, when the run is quicker than the poll, right after it), then started again.
+     * The promise (billing-rules Invoices 1a, invoice-service README "How a run works"): a crash leaves nothing or
+     * the whole invoice, and the next run, or the next worker once the 10-minute lease (on the service clock) has
+     * passed, finds the period invoiced, so the comparison that follows checks one invoice per period, as the model
+     * computes it. The clocks move past the lease, so the killed run's claimed items are free again as well.
+     */
+    private void crashDuring(String runId) {
+        JsonPath seen = Awaitility.await("billing run " + runId + " under way").atMost(Duration.ofSeconds(300))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> given().auth().oauth2(Suite.serviceToken())
+                        .get(Suite.url("invoice-service") + "/v1/billing-runs/{id}", runId).then().extract()
+                        .jsonPath(),
+                        run -> !"planning".equals(run.getString("status")) && (run.getInt("progress.done")
+                                + run.getInt("progress.failed") > 0 || run.getInt("progress.pending") == 0));
+        boolean midRun = seen.getInt("progress.pending") > 0;
+        Suite.stack().killService("invoice-service");
+        try {
+            Suite.stack().startService("invoice-service");
+        } catch (Exception e) {
+            throw new IllegalStateException("invoice-service did not come back after the crash: " + e.getMessage(), e);
+        }
+        exercised.merge(midRun ? "crash mid-run" : "crash after the run", 1, Integer::sum);
+        // the restarted clock is the system time: every clock to the suite's time as another service keeps it, past
+        // the killed run's leases (10 minutes)
+        moveClocks(clockOf("subscription-service").plus(Duration.ofMinutes(11)));
+        awaitRun(startRun(clock()));
+    }
+
+    /**
      * Currencies rule 5: a close that must convert provider cost and finds no rate fails visibly: the period is listed
      * unbilled with {@code exchange_rate_missing}, never billed unconverted, at zero or at a guessed rate. Once the
      * operator records the rate of the period's rate day, the next run invoices it, once, at that rate.
@@ -1048,10 +1162,12 @@ final class HistoryRunner {
                     .atMost(Duration.ofSeconds(180)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2))
                     .until(() -> {
                         awaitRun(startRun(clock()));
-                        // a period that also lacks its exchange rate waits for it (recordMissingRates)
+                        // a period that also lacks its exchange rate, or a price, waits for it (recordMissingRates,
+                        // priceUnpricedUsage)
                         return waiting.stream().allMatch(o -> unbilled(o.id).stream()
                                 .noneMatch(u -> Instant.parse((String) u.get("periodStart")).equals(periodStart)
-                                        && !"exchange_rate_missing".equals(u.get("cause"))));
+                                        && !"exchange_rate_missing".equals(u.get("cause"))
+                                        && !"usage_not_priced".equals(u.get("cause"))));
                     });
         } catch (ConditionTimeoutException e) {
             waiting.forEach(o -> o.guard(() -> {
@@ -1107,8 +1223,12 @@ final class HistoryRunner {
     // ---- clock and HTTP helpers
 
     static Instant clock() {
+        return clockOf("invoice-service");
+    }
+
+    static Instant clockOf(String service) {
         return Instant.parse(given().auth().oauth2(Suite.operatorToken())
-                .get(Suite.url("invoice-service") + "/v1/operator/clock").then().statusCode(200).extract().path("now"));
+                .get(Suite.url(service) + "/v1/operator/clock").then().statusCode(200).extract().path("now"));
     }
 
     static void moveClocks(Instant to) {

@@ -32,6 +32,15 @@ public final class ReferenceModel {
             "gpt-4o-mini", new Price(new BigDecimal("0.15"), new BigDecimal("0.60"), new BigDecimal("0.075")),
             "claude-sonnet-4", new Price(new BigDecimal("3.00"), new BigDecimal("15.00"), new BigDecimal("0.30")));
 
+    /**
+     * The model a history's {@code unpriced} events name (one per history, unknown to the catalog): ingestion records
+     * them unpriced (unknown-model=flag), the close waits, and the runner then adds this price as a version for
+     * unpriced usage and re-rates them (Rating 10b); from then on they cost what a catalog model would at it.
+     */
+    public static final String UNPRICED = "unpriced";
+    public static final Price ADDED_PRICE = new Price(new BigDecimal("4.00"), new BigDecimal("12.00"),
+            new BigDecimal("2.00"));
+
     /** The suite's configured cost-plus markup ({@code accrue.invoice.llm-markup}, I5). */
     public static final BigDecimal LLM_MARKUP = new BigDecimal("0.20");
 
@@ -132,7 +141,7 @@ public final class ReferenceModel {
 
     /** U2: the provider cost of one event, 12 places half-up once (cached tokens are part of the input tokens). */
     public static BigDecimal cost(Event e) {
-        Price p = CATALOG.get(e.model());
+        Price p = e.model().equals(UNPRICED) ? ADDED_PRICE : CATALOG.get(e.model());
         BigDecimal perMillion = BigDecimal.valueOf(e.inputTokens() - e.cachedTokens()).multiply(p.inputPerMillion())
                 .add(BigDecimal.valueOf(e.cachedTokens()).multiply(p.cachedPerMillion()))
                 .add(BigDecimal.valueOf(e.outputTokens()).multiply(p.outputPerMillion()));

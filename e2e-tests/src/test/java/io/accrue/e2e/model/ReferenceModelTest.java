@@ -107,6 +107,17 @@ class ReferenceModelTest {
         assertEquals(new BigDecimal(expected), invoice.total());
     }
 
+    /** Rating 10b: usage recorded unpriced is, once re-rated, priced at the price the operator added. */
+    @Test
+    void unpricedUsageCostsTheAddedPriceOnceReRated() {
+        PlanSpec plan = new PlanSpec("pay_per_token", BigDecimal.ZERO, 0, 1, List.of());
+        // (0.6M × 4.00 + 0.4M cached × 2.00 + 0.5M × 12.00) / 1M = 2.40 + 0.80 + 6.00 = 9.20 cost × 1.20 = 11.04
+        var invoice = invoice("USD", List.of(new Segment(APRIL, MAY, plan)),
+                midApril(tokens(ReferenceModel.UNPRICED, 1_000_000, 400_000, 500_000)), null, BigDecimal.ZERO,
+                List.of());
+        assertEquals(new BigDecimal("11.04"), invoice.total());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             # 1M gpt-4o input: 2.50 × 1.20 = 3.00 USD × 151.37 = 454.11 → JPY 454 (0 places)

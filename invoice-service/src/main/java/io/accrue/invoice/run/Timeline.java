@@ -79,20 +79,28 @@ public final class Timeline {
     /**
      * The currency in effect at {@code at}: that of the last event effective at or before it (events sharing an
      * instant keep the order they were recorded in, so a switch applied at a boundary wins over the plan change
-     * recorded just before it). Empty when no event says.
+     * recorded just before it). An instant before the first event that names a currency (the first period of an
+     * account provisioned after its start) has the first known currency: the account was provisioned in it, and
+     * falling back to the subscription's currency of today would price that period's late usage in a currency it
+     * switched to later. Empty when no event says.
      */
     public static Optional<String> currencyAt(List<Event> events, Instant at) {
         String currency = null;
+        String first = null;
         for (Event e : events.stream().filter(e -> e.effectiveAt() != null)
                 .sorted(Comparator.comparing(Event::effectiveAt)).toList()) {
+            if (e.currency() == null) {
+                continue;
+            }
+            if (first == null) {
+                first = e.currency();
+            }
             if (e.effectiveAt().isAfter(at)) {
                 break;
             }
-            if (e.currency() != null) {
-                currency = e.currency();
-            }
+            currency = e.currency();
         }
-        return Optional.ofNullable(currency);
+        return Optional.ofNullable(currency != null ? currency : first);
     }
 
     /**

@@ -30,6 +30,9 @@ class TimelineTermsTest {
             "2025-12-01T00:00:00Z/USD 2026-03-01T00:00:00Z/EUR | 2026-02-01T00:00:00Z | USD",
             // an event that does not say keeps what was in effect
             "2025-12-01T00:00:00Z/JPY 2026-01-10T00:00:00Z/- | 2026-02-01T00:00:00Z | JPY",
+            // before the first event (provisioned mid-period): the first known currency, not a later switch's
+            "2026-01-15T00:00:00Z/USD 2026-02-01T00:00:00Z/EUR | 2026-01-01T00:00:00Z | USD",
+            "2026-01-15T00:00:00Z/- 2026-01-20T00:00:00Z/JPY 2026-02-01T00:00:00Z/EUR | 2026-01-01T00:00:00Z | JPY",
     })
     void currencyInEffectAtAnInstant(String events, String at, String expected) {
         List<Event> list = new ArrayList<>();
