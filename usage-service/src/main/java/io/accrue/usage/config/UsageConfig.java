@@ -35,6 +35,29 @@ public interface UsageConfig {
         Duration usageTtl();
     }
 
+    Events events();
+
+    /** The usage event table's monthly partitions (V12, {@code storage.EventPartitions}). */
+    interface Events {
+        /** Months after the current one whose partitions are kept created (at start and by the hourly job). */
+        @WithDefault("3")
+        int partitionsAhead();
+
+        /** How often the partition job runs ({@code off} disables it). */
+        @WithDefault("1h")
+        String partitionEvery();
+
+        /**
+         * Full months kept before the current one; older monthly partitions are detached, then dropped (or kept
+         * as a plain table when {@link #archive()}). Empty (the default): every month is kept. At least 1.
+         */
+        java.util.OptionalInt retentionMonths();
+
+        /** Keep a retired month as the plain table {@code usage_events_archived_YYYY_MM} instead of dropping it. */
+        @WithDefault("false")
+        boolean archive();
+    }
+
     /** Stripe metering (v2 meter events through the outbox). */
     interface Stripe {
         /** Secret key; from STRIPE_API_KEY only (the name every service uses), no default outside dev/test. */

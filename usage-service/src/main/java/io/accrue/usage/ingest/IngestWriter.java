@@ -35,7 +35,8 @@ import io.agroal.api.AgroalDataSource;
 /**
  * The durable half of ingestion: one transaction for one or more requests' batches (see {@link GroupCommit}), a
  * fixed number of statements per organisation and environment (no per-event round trips). The event insert itself
- * claims the idempotency key ({@code ON CONFLICT DO NOTHING RETURNING}), and only the rows it returns move rollups
+ * claims the idempotency key (a CTE inserting into {@code usage_event_ids} with {@code ON CONFLICT DO NOTHING
+ * RETURNING}, since V12's monthly partitions cannot hold a unique event id), and only the rows it returns move rollups
  * and quota counters — so a replay changes no total. Plain JDBC, not a repository, on purpose: this is the
  * benchmarked hot path (docs/benchmarks.md, {@code IngestionBenchmarkTest}), batched statements per transaction.
  */
@@ -83,7 +84,7 @@ public class IngestWriter {
     public Set<String> recorded(String org, String env, List<String> eventIds) {
         Set<String> out = new HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select event_id from usage_events
+                select event_id from usage_event_ids
                 where org_id = ? and environment = ? and event_id = any(?::text[])""")) {
             ps.setString(1, org);
             ps.setString(2, env);
@@ -243,6 +244,11 @@ public class IngestWriter {
         Set<String> inserted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(
                 """
+                        with claimed as (
+                            insert into usage_event_ids (org_id, environment, event_id, occurred_at)
+                            select ?, ?, t.id, t.occurred::timestamptz from unnest(?::text[], ?::text[]) as t(id, occurred)
+                            on conflict do nothing
+                            returning event_id)
                         insert into usage_events (org_id, environment, event_id, end_user_id, model_requested, model_id, provider,
                             input_tokens, output_tokens, cached_tokens, tool_calls, agent_session_id, units, metadata,
                             occurred_at, recorded_at, price_version_id, currency, cost, revenue, unpriced, reservation_id,
@@ -261,9 +267,14 @@ public class IngestWriter {
                             as t(id, usr, req, model, provider, inp, outp, cached, tools, session, units, meta, occurred,
                                  recorded, version, currency, cost, revenue, unpriced, reservation,
                                  cw, cw1h, ai, ao, ii, io, rs, tier, fmt, dims)
-                        on conflict (org_id, environment, event_id) do nothing
+                        join claimed on claimed.event_id = t.id
                         returning event_id""")) {
             int p = 1;
+            // the claim of the ids (V12: usage_event_ids is the idempotency key, usage_events is partitioned by month)
+            ps.setString(p++, org);
+            ps.setString(p++, env);
+            ps.setArray(p++, c.createArrayOf("text", ids));
+            ps.setArray(p++, c.createArrayOf("text", occurred));
             ps.setString(p++, org);
             ps.setString(p++, env);
             ps.setArray(p++, c.createArrayOf("text", ids));

@@ -232,17 +232,19 @@ class UsageEventsResourceTest {
                                 currency, cost, revenue, unpriced)
                             select case when g <= 60000 then '%1$s' else 'ev-other-' || (g %% 500) end, 'live', 'big-' || g,
                                 'u-' || (g %% 300), 'gpt-4o', 'gpt-4o', 'openai', 100, 50, 0, 0, t, t, 'USD', 0.001, 0.0012, false
-                            from (select g, timestamptz '2026-03-15T00:00:00Z' - (g * 60) * interval '1 second' as t
+                            from (select g, timestamptz '2026-03-15T00:00:00Z' - (g * 10) * interval '1 second' as t
                                   from generate_series(1, 120000) g) x
                             on conflict do nothing"""
                             .formatted(big));
             s.execute("analyze usage_events");
         }
-        Instant from = Instant.parse("2026-03-08T00:00:00Z"); // a week: a sixth of the organisation's rows
+        // all 120,000 rows in March (V12: one partition, which a window of March is pruned to); a day is 7 % of it
+        // and a seventh of the organisation's rows
+        Instant from = Instant.parse("2026-03-14T00:00:00Z");
         Instant to = Instant.parse("2026-03-15T00:00:00Z");
         List<UsageEventQuery.Sql> statements = List.of(
                 new UsageEventQuery(big, "live", from, to, null, null, null).sql(null, null, 51),
-                new UsageEventQuery(big, "live", from, to, null, null, null).sql(Instant.parse("2026-03-10T00:00:00Z"),
+                new UsageEventQuery(big, "live", from, to, null, null, null).sql(Instant.parse("2026-03-14T12:00:00Z"),
                         "big-5", 51),
                 new UsageEventQuery(big, "live", from, to, "u-7", null, null).sql(null, null, 51),
                 new UsageEventQuery(big, "live", from, to, null, "gpt-4o", null).sql(null, null, 51),
