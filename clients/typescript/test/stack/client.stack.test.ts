@@ -30,10 +30,12 @@ test("the reporter's events are accepted once; a replay is a duplicate", async (
   await reporter.close();
 });
 
-test("an unknown model is rejected with its code", async () => {
-  const b = await client().send([{ eventId: `${run()}-ts-bad`, endUserId: `${run()}-ts-user`, model: "no-such-model-xyz", inputTokens: 1, occurredAt: at() }]);
+// (not an unknown model: the e2e stack runs usage-service in unknown-model=flag, where that is accepted unpriced and
+// would hold up every period close of the shared stack until re-rated)
+test("an event carrying prompt text is rejected with its code", async () => {
+  const b = await client().send([{ eventId: `${run()}-ts-bad`, endUserId: `${run()}-ts-user`, model: model(), inputTokens: 1, occurredAt: at(), prompt: "secret text" }]);
   assert.equal(b.results[0].status, "rejected");
-  assert.equal(b.results[0].code, "unknown_model");
+  assert.equal(b.results[0].code, "unknown_field");
 });
 
 test("quota check, reserve then settle, reserve then release", async () => {
