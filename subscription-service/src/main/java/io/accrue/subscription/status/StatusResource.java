@@ -3,9 +3,11 @@ package io.accrue.subscription.status;
 import java.time.Instant;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -37,12 +39,17 @@ public class StatusResource {
 
     @GET
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
-    @Operation(summary = "Plan, status, period, this period's usage (usage may be marked unavailable) and the plan's entitlements")
-    public Status get(@PathParam("orgId") String orgId) {
+    @Operation(summary = "Plan, status, period, this period's usage (usage may be marked unavailable; usage=false leaves it out) and the plan's entitlements")
+    public Status get(@PathParam("orgId") String orgId,
+            @QueryParam("usage") @DefaultValue("true") boolean withUsage) {
         AccountView account = accounts.get(orgId);
         SubscriptionView s = subscriptions.view(orgId);
-        // Read outside the subscription transaction: a slow neighbour must not hold a row lock.
-        UsageClient.Usage counts = usage.thisPeriod(orgId, s.currentPeriodStart(), s.currentPeriodEnd());
+        // Read outside the subscription transaction: a slow neighbour must not hold a row lock. usage=false (what
+        // usage-service's quota and entitlement checks ask) leaves the counts out, so a status lookup made on
+        // usage-service's hot path never calls usage-service back.
+        UsageClient.Usage counts = withUsage
+                ? usage.thisPeriod(orgId, s.currentPeriodStart(), s.currentPeriodEnd())
+                : null;
         return new Status(orgId, s.plan().slug(), s.plan().version(), s.status(), s.currentPeriodStart(),
                 s.currentPeriodEnd(), s.cancelAtPeriodEnd(), account.meteredEnabled(), s.billingMode(), counts,
                 s.plan().entitlements());

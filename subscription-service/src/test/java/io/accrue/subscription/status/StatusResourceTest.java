@@ -10,6 +10,7 @@ import static io.accrue.subscription.Api.as;
 import static io.accrue.subscription.Api.provision;
 import static io.accrue.subscription.Api.service;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,18 @@ class StatusResourceTest {
         // the call carries this service's own token
         StandInsResource.server().verify(getRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary"))
                 .withHeader("Authorization", equalTo("Bearer test-service-token")));
+    }
+
+    /** usage-service's own lookups (quota, entitlements) ask without usage: the status never calls it back. */
+    @Test
+    void withoutUsageTheStatusDoesNotAskUsageService() {
+        String org = provision("nou", "USD", "UTC");
+        service().queryParam("usage", false).when().get("/v1/accounts/{o}/status", org)
+                .then().statusCode(200).body("status", is("active")).body("usage", nullValue())
+                .body("entitlements.features", notNullValue());
+        StandInsResource.server().verify(0, getRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")));
+        service().queryParam("usage", "maybe").when().get("/v1/accounts/{o}/status", org).then().statusCode(400)
+                .contentType("application/problem+json");
     }
 
     @Test

@@ -53,7 +53,7 @@ public class AccountStatusClient {
     @Timeout(500)
     @Fallback(fallbackMethod = "unknown", skipOn = SubscriptionRejected.class)
     public AccountStatus fetch(String orgId) {
-        return guarded(() -> api.status(orgId));
+        return guarded(() -> api.status(orgId, false));
     }
 
     /** The account, for metering; no fallback: without it the window is simply queued on a later run. */

@@ -3,6 +3,7 @@ package io.accrue.usage.client;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -23,7 +24,8 @@ public interface SubscriptionApi {
     @Path("/{orgId}/subscription")
     Subscription subscription(@PathParam("orgId") String orgId);
 
+    /** {@code usage=false}: without this period's counts, which subscription-service would read from us. */
     @GET
     @Path("/{orgId}/status")
-    AccountStatus status(@PathParam("orgId") String orgId);
+    AccountStatus status(@PathParam("orgId") String orgId, @QueryParam("usage") boolean usage);
 }
