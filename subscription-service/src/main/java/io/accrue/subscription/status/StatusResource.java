@@ -3,7 +3,7 @@ package io.accrue.subscription.status;
 import java.time.Instant;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,7 +41,8 @@ public class StatusResource {
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER, Roles.BILLING_SERVICE})
     @Operation(summary = "Plan, status, period, this period's usage (usage may be marked unavailable; usage=false leaves it out) and the plan's entitlements")
     public Status get(@PathParam("orgId") String orgId,
-            @QueryParam("usage") @DefaultValue("true") boolean withUsage) {
+            @QueryParam("usage") @Pattern(regexp = "true|false", message = "must be true or false") String usageParam) {
+        boolean withUsage = !"false".equals(usageParam);
         AccountView account = accounts.get(orgId);
         SubscriptionView s = subscriptions.view(orgId);
         // Read outside the subscription transaction: a slow neighbour must not hold a row lock. usage=false (what

@@ -58,8 +58,8 @@ class StatusResourceTest {
                 .then().statusCode(200).body("status", is("active")).body("usage", nullValue())
                 .body("entitlements.features", notNullValue());
         StandInsResource.server().verify(0, getRequestedFor(urlPathEqualTo("/v1/orgs/" + org + "/usage/summary")));
-        service().queryParam("usage", "maybe").when().get("/v1/accounts/{o}/status", org).then().statusCode(400)
-                .contentType("application/problem+json");
+        service().queryParam("usage", "maybe").when().get("/v1/accounts/{o}/status", org).then().statusCode(422)
+                .contentType("application/problem+json").body("code", is("validation_failed"));
     }
 
     @Test
