@@ -52,7 +52,7 @@ class KeycloakSuiteTest {
     @BeforeAll
     static void suite() {
         assumeTrue(Suite.KEYCLOAK,
-                "runs in the keycloak profile: ./mvnw -B verify -Pkeycloak -pl local-stack,e2e-tests");
+                "runs in the keycloak profile: ./mvnw -B verify -Pkeycloak -pl kafka-broker,local-stack,clients/java,clients/typescript,e2e-tests");
         stack = Suite.stack();
     }
 

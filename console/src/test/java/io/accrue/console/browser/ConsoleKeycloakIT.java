@@ -26,7 +26,7 @@ class ConsoleKeycloakIT {
     static void start() throws Exception {
         Browser.assumeInstalled();
         org.junit.jupiter.api.Assumptions.assumeTrue(ConsoleStack.KEYCLOAK,
-                "runs in the keycloak profile: ./mvnw -B verify -Pkeycloak -pl local-stack,console");
+                "runs in the keycloak profile: ./mvnw -B verify -Pkeycloak -pl kafka-broker,local-stack,console");
         browser = new Browser();
         console = ConsoleStack.consoleUrl();
     }
