@@ -126,6 +126,32 @@ public class Invoice {
     @Version
     public long version;
 
+    /**
+     * A draft document that corrects {@code original} (a credit note or a supplementary invoice): the same
+     * organisation, period, currency and bill-to — a correction is addressed to the party the invoice it corrects was
+     * issued to — with its own id, series, lines and total.
+     */
+    public static Invoice correcting(Invoice original, String kind, String series, BigDecimal total, int lineCount,
+            Instant now) {
+        Invoice doc = new Invoice();
+        doc.id = UUID.randomUUID();
+        doc.orgId = original.orgId;
+        doc.kind = kind;
+        doc.status = "draft";
+        doc.series = series;
+        doc.periodStart = original.periodStart;
+        doc.periodEnd = original.periodEnd;
+        doc.currency = original.currency;
+        doc.subtotal = total;
+        doc.total = total;
+        doc.lineCount = lineCount;
+        doc.correctsInvoiceId = original.id;
+        doc.createdAt = now;
+        doc.statusChangedAt = now;
+        original.recordedBillTo().ifPresent(doc::recordBillTo);
+        return doc;
+    }
+
     /** Records who the invoice is addressed to; the database freezes it once the invoice is finalised. */
     public void recordBillTo(BillTo billTo) {
         billToRecorded = true;

@@ -126,28 +126,13 @@ public class InvoiceCommands {
                     split.credits(), original.periodStart, original.periodEnd));
         }
         Instant now = clock.instant();
-        Invoice note = new Invoice();
-        note.id = UUID.randomUUID();
-        note.orgId = original.orgId;
-        note.kind = Invoice.KIND_CREDIT_NOTE;
-        note.status = "draft";
-        note.series = InvoiceLifecycle.SERIES_CREDIT_NOTE;
-        note.periodStart = original.periodStart;
-        note.periodEnd = original.periodEnd;
-        note.currency = original.currency;
         BigDecimal sum = computed.stream().map(ComputedLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        note.subtotal = sum;
-        note.total = sum;
-        note.lineCount = computed.size();
-        note.correctsInvoiceId = original.id;
+        Invoice note = Invoice.correcting(original, Invoice.KIND_CREDIT_NOTE, InvoiceLifecycle.SERIES_CREDIT_NOTE, sum,
+                computed.size(), now);
         boolean givesBack = split.credits().signum() > 0 || consumption.signum() > 0;
         note.contractId = givesBack ? original.contractId : null;
         note.creditsReturned = split.credits();
         note.commitmentReturned = consumption;
-        note.createdAt = now;
-        note.statusChangedAt = now;
-        // a correction is addressed to the party the invoice it corrects was issued to
-        original.recordedBillTo().ifPresent(note::recordBillTo);
         invoices.persist(note);
         List<InvoiceLine> written = new ArrayList<>();
         List<Integer> positions = new ArrayList<>(requested.keySet());

@@ -42,24 +42,10 @@ public class SupplementaryInvoices {
     @Transactional(Transactional.TxType.MANDATORY)
     public Invoice issue(Invoice original, List<Charge> charges) {
         Instant now = clock.instant();
-        Invoice invoice = new Invoice();
-        invoice.id = UUID.randomUUID();
-        invoice.orgId = original.orgId;
-        invoice.kind = Invoice.KIND_SUPPLEMENTARY;
-        invoice.status = "draft";
-        invoice.series = InvoiceLifecycle.SERIES_INVOICE;
-        invoice.periodStart = original.periodStart;
-        invoice.periodEnd = original.periodEnd;
-        invoice.currency = original.currency;
         BigDecimal sum = charges.stream().map(Charge::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        invoice.subtotal = sum;
-        invoice.total = sum;
-        invoice.lineCount = charges.size();
-        invoice.correctsInvoiceId = original.id;
+        Invoice invoice = Invoice.correcting(original, Invoice.KIND_SUPPLEMENTARY, InvoiceLifecycle.SERIES_INVOICE, sum,
+                charges.size(), now);
         invoice.stripeCustomerId = original.stripeCustomerId;
-        invoice.createdAt = now;
-        invoice.statusChangedAt = now;
-        original.recordedBillTo().ifPresent(invoice::recordBillTo);
         invoices.persist(invoice);
         List<InvoiceLine> written = new ArrayList<>();
         int position = 1;
