@@ -15,13 +15,12 @@ import io.accrue.common.paging.Cursors;
 import io.accrue.usage.analytics.AnalyticsViews.QuotaFlag;
 import io.accrue.usage.analytics.AnalyticsViews.SessionRow;
 import io.accrue.usage.analytics.AnalyticsViews.Sessions;
+import io.accrue.usage.events.EventWindow;
 
 /** Spend per agent session and the alert-only quota flags, each read within a bounded window. */
 @ApplicationScoped
 public class AnalyticsService {
 
-    /** As the events API: a quarter at most, so every read is bounded. */
-    static final Duration MAX_WINDOW = Duration.ofDays(93);
     /** The flags' default window when none is given: the last 31 days. */
     static final Duration DEFAULT_FLAG_WINDOW = Duration.ofDays(31);
     static final int MAX_SESSIONS = 500;
@@ -35,7 +34,7 @@ public class AnalyticsService {
     }
 
     public Sessions sessions(String org, String env, Instant from, Instant to, String endUserId, Integer limit) {
-        requireWindow(from, to);
+        EventWindow.require(from, to);
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > MAX_SESSIONS) {
             throw ApiException.badRequest("invalid_limit", "limit must be between 1 and " + MAX_SESSIONS + ".");
@@ -49,7 +48,7 @@ public class AnalyticsService {
             String cursor, Integer limit) {
         Instant end = to != null ? to : clock.instant().plusSeconds(1);
         Instant start = from != null ? from : end.minus(DEFAULT_FLAG_WINDOW);
-        requireWindow(start, end);
+        EventWindow.require(start, end);
         int size = Cursors.limit(limit);
         Instant beforeAt = null;
         UUID beforeId = null;
@@ -70,18 +69,5 @@ public class AnalyticsService {
             next = Cursors.encode(last.createdAt().toString(), last.id().toString());
         }
         return CursorPage.of(rows, next);
-    }
-
-    private static void requireWindow(Instant from, Instant to) {
-        if (from == null || to == null) {
-            throw ApiException.badRequest("window_required", "from and to are required (ISO-8601 instants).");
-        }
-        if (!from.isBefore(to)) {
-            throw ApiException.badRequest("window_invalid", "from must be before to: the window is [from, to).");
-        }
-        if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
-            throw ApiException.badRequest("window_too_long",
-                    "The window spans more than " + MAX_WINDOW.toDays() + " days; ask for shorter windows.");
-        }
     }
 }

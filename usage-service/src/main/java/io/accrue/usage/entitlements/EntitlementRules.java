@@ -1,10 +1,9 @@
 package io.accrue.usage.entitlements;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 import io.accrue.usage.client.AccountStatus;
 import io.accrue.usage.entitlements.EntitlementView.Kind;
@@ -42,18 +41,9 @@ final class EntitlementRules {
     /** Every name of the plan, sorted within features, limits and config. */
     static List<EntitlementView> all(AccountStatus account, ToLongFunction<String> usedOfMeter) {
         var e = account.entitlements();
-        List<EntitlementView> views = new ArrayList<>();
-        for (Map<String, ?> names : List.of(Map.copyOf(toMap(e.features())), e.limits(), e.config())) {
-            for (String name : new TreeSet<>(names.keySet())) {
-                views.add(answer(account, name, usedOfMeter));
-            }
-        }
-        return views;
-    }
-
-    private static Map<String, Boolean> toMap(List<String> features) {
-        Map<String, Boolean> m = new java.util.HashMap<>();
-        features.forEach(f -> m.put(f, true));
-        return m;
+        return Stream.of(e.features(), e.limits().keySet(), e.config().keySet())
+                .flatMap(names -> new TreeSet<>(names).stream())
+                .map(name -> answer(account, name, usedOfMeter))
+                .toList();
     }
 }

@@ -29,7 +29,7 @@ public class EntitlementService {
 
     private record UsageKey(String org, String env, Instant from, Instant to) {}
 
-    private record CachedUsage(Counters counters, long expiresAtNanos) {}
+    private record CachedUsage(Counters counters, Instant expiresAt) {}
 
     private final AccountStatusCache accounts;
     private final SummaryService summaries;
@@ -49,15 +49,15 @@ public class EntitlementService {
 
     public EntitlementView one(String org, String env, String name) {
         AccountStatus account = account(org);
-        return EntitlementRules.answer(account, name, usedOfMeter(account, org, env));
+        return EntitlementRules.answer(account, name, usedOfMeter(window(account), org, env));
     }
 
     public EntitlementView.Bulk all(String org, String env) {
         AccountStatus account = account(org);
         Window w = window(account);
         return new EntitlementView.Bulk(org, env, account.planSlug(), account.status(), w.from(), w.to(),
-                account.entitlements().allowedModels(),
-                EntitlementRules.all(account, usedOfMeter(account, org, env)), clock.instant(), maxStaleSeconds());
+                account.entitlements().allowedModels(), EntitlementRules.all(account, usedOfMeter(w, org, env)),
+                clock.instant(), maxStaleSeconds());
     }
 
     private AccountStatus account(String org) {
@@ -74,8 +74,7 @@ public class EntitlementService {
     }
 
     /** Used per meter in the current billing period; read at most once per key and TTL. */
-    private ToLongFunction<String> usedOfMeter(AccountStatus account, String org, String env) {
-        Window w = window(account);
+    private ToLongFunction<String> usedOfMeter(Window w, String org, String env) {
         return meter -> {
             Counters k = counters(new UsageKey(org, env, w.from(), w.to()));
             return switch (meter) {
@@ -89,15 +88,15 @@ public class EntitlementService {
     }
 
     private Counters counters(UsageKey key) {
-        long now = nanos();
+        Instant now = wallTime.now();
         CachedUsage c = usage.get(key);
-        if (c != null && now - c.expiresAtNanos() < 0) {
+        if (c != null && now.isBefore(c.expiresAt())) {
             return c.counters();
         }
         Counters k = summaries.summary(key.org(), key.env(), key.from(), key.to(), null).totals();
-        usage.put(key, new CachedUsage(k, now + config.entitlements().usageTtl().toNanos()));
+        usage.put(key, new CachedUsage(k, now.plus(config.entitlements().usageTtl())));
         if (usage.size() > 10_000) {
-            usage.entrySet().removeIf(e -> now - e.getValue().expiresAtNanos() >= 0); // keep the map bounded
+            usage.entrySet().removeIf(e -> !now.isBefore(e.getValue().expiresAt())); // keep the map bounded
         }
         return k;
     }
@@ -116,10 +115,5 @@ public class EntitlementService {
 
     private long maxStaleSeconds() {
         return Math.max(config.quota().accountStatusTtl().toSeconds(), config.entitlements().usageTtl().toSeconds());
-    }
-
-    private long nanos() {
-        Instant wall = wallTime.now();
-        return wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
     }
 }

@@ -1,11 +1,8 @@
 package io.accrue.usage.events;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.accrue.common.error.ApiException;
 
 /**
  * One organisation's events in one environment and {@code [from, to)} by occurred_at, optionally narrowed to an end
@@ -16,24 +13,12 @@ import io.accrue.common.error.ApiException;
 record UsageEventQuery(String org, String environment, Instant from, Instant to, String endUserId, String model,
         String eventId) {
 
-    /** The longest window a list or an export may span: a quarter, so an export is bounded. */
-    static final Duration MAX_WINDOW = Duration.ofDays(93);
-
     static final String COLUMNS = "event_id, environment, end_user_id, model_requested, model_id, provider,"
             + " input_tokens, output_tokens, cached_tokens, tool_calls, agent_session_id, occurred_at, recorded_at,"
             + " price_version_id, currency, cost, revenue, unpriced, reservation_id";
 
     UsageEventQuery {
-        if (from == null || to == null) {
-            throw ApiException.badRequest("window_required", "from and to are required (ISO-8601 instants).");
-        }
-        if (!from.isBefore(to)) {
-            throw ApiException.badRequest("window_invalid", "from must be before to: the window is [from, to).");
-        }
-        if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
-            throw ApiException.badRequest("window_too_long",
-                    "The window spans more than " + MAX_WINDOW.toDays() + " days; page through shorter windows.");
-        }
+        EventWindow.require(from, to);
     }
 
     /** The statement and its arguments, continuing after ({@code afterAt}, {@code afterId}) when given. */

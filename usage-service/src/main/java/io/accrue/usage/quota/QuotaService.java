@@ -77,15 +77,13 @@ public class QuotaService {
                 throw ApiException.forbidden("account_suspended",
                         "The organisation's account is suspended; usage is blocked until it is paid.");
             }
-            String canonical = model == null
-                    ? null
-                    : catalog.resolve(model).map(PriceCatalog.ResolvedModel::modelId).orElse(model);
-            requireEntitled(account, model, canonical);
+            requireEntitled(account, model);
             if (plan == null) {
                 return new QuotaAnswer(true, suspended != null, suspended, endUser, null, null, null, null, null);
             }
             Usage u = pu.usage();
             Remaining remaining = QuotaRules.remaining(plan, u);
+            String canonical = canonical(model);
             Breach breach = QuotaRules.breach(plan, u, canonical, estimatedTokens);
             if (breach == null) {
                 return new QuotaAnswer(true, suspended != null, suspended, endUser, plan.slug(),
@@ -112,10 +110,7 @@ public class QuotaService {
             if ("account_suspended".equals(suspended)) {
                 throw ApiException.forbidden(suspended, "The organisation's account is suspended; usage is blocked.");
             }
-            if (r.model() != null) {
-                requireEntitled(account, r.model(),
-                        catalog.resolve(r.model()).map(PriceCatalog.ResolvedModel::modelId).orElse(r.model()));
-            }
+            requireEntitled(account, r.model());
             if (plan != null && plan.blocked()) {
                 throw ApiException.forbidden("end_user_blocked", "End user '" + r.endUserId() + "' is blocked.");
             }
@@ -255,11 +250,19 @@ public class QuotaService {
      * user's own plan says, block or alert, since waiting does not lift it. An unknown status has no list (the check
      * is then allowed and flagged {@code account_status_unknown}, as for suspension).
      */
-    private static void requireEntitled(AccountStatus account, String model, String canonical) {
-        if (model != null && !account.entitlements().allowsModel(model, canonical)) {
+    private void requireEntitled(AccountStatus account, String model) {
+        var entitled = account.entitlements();
+        if (model != null && !entitled.allowedModels().isEmpty() && !entitled.allowsModel(model, canonical(model))) {
             throw ApiException.forbidden("model_not_entitled", "Model '" + model + "' is not included in the"
                     + " organisation's plan '" + account.planSlug() + "'.");
         }
+    }
+
+    /** The catalog's id of the model asked for, or the spelling asked when the catalog does not know it. */
+    private String canonical(String model) {
+        return model == null
+                ? null
+                : catalog.resolve(model).map(PriceCatalog.ResolvedModel::modelId).orElse(model);
     }
 
     private static String suspension(AccountStatus account) {
