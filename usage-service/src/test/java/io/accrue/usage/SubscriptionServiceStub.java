@@ -2,6 +2,8 @@ package io.accrue.usage;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import java.util.Map;
@@ -19,7 +21,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * {@link #degrade} turns them slow or failing (the scenario state is shared by all organisations of the kind);
  * {@code entitled-*} (active) and {@code lapsed-*} (suspended) are on a plan with entitlements; every other
  * organisation is active, on a plan without any. {@code metered-*} accounts are on metered
- * Stripe prices (customer {@code cus_Metered123}).
+ * Stripe prices (customer {@code cus_Metered123}). {@code POST /v1/billing-events} stores every event (201); tests
+ * that need an outage or a refusal stub their organisation's events at a higher priority ({@link #admin}).
  */
 @QuarkusTestResource(SubscriptionServiceStub.class)
 public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleManager {
@@ -88,6 +91,9 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"orgId\":\"x\",\"name\":\"M\",\"currency\":\"USD\",\"timeZone\":\"UTC\","
                                 + "\"planSlug\":\"pro\",\"stripeCustomerId\":\"cus_Metered123\",\"meteredEnabled\":true}")));
+        server.stubFor(post(urlPathEqualTo("/v1/billing-events")).atPriority(10)
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"created\":true}")));
         return Map.of("quarkus.rest-client.subscription-service.url", server.baseUrl());
     }
 
@@ -115,6 +121,13 @@ public class SubscriptionServiceStub implements QuarkusTestResourceLifecycleMana
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A WireMock client of the stand-in, for tests that stub or count its requests. */
+    public static com.github.tomakehurst.wiremock.client.WireMock admin() {
+        java.net.URI base = java.net.URI.create(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.rest-client.subscription-service.url", String.class));
+        return new com.github.tomakehurst.wiremock.client.WireMock(base.getHost(), base.getPort());
     }
 
     @Override

@@ -13,9 +13,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.accrue.usage.billingevent.BillingEventOutbox;
 import io.accrue.usage.budget.BudgetPeriods.Period;
 import io.accrue.usage.budget.BudgetRequests.AlertView;
-import io.accrue.usage.webhook.WebhookOutbox;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -35,7 +35,7 @@ public class BudgetAlertRepository {
         this.dataSource = dataSource;
     }
 
-    /** Alerts newest first, after the keyset (firedAt, id) when given, at most {@code limit}; no deliveries yet. */
+    /** Alerts newest first, after the keyset (firedAt, id) when given, at most {@code limit}; no publication yet. */
     public List<AlertView> page(String orgId, String budget, String environment, Instant beforeAt, UUID beforeId,
             int limit) {
         StringBuilder sql = new StringBuilder("""
@@ -68,12 +68,12 @@ public class BudgetAlertRepository {
                     UUID id = rs.getObject(1, UUID.class);
                     String metric = rs.getString(6);
                     String endUser = rs.getString(5);
-                    rows.add(new AlertView(id, WebhookOutbox.eventId(id), rs.getObject(2, UUID.class),
+                    rows.add(new AlertView(id, BillingEventOutbox.eventId(id), rs.getObject(2, UUID.class),
                             rs.getString(3), rs.getString(4), endUser.isEmpty() ? null : endUser, metric,
                             rs.getInt(7), BudgetEvaluator.inUnit(metric, rs.getBigDecimal(8)),
                             BudgetEvaluator.inUnit(metric, rs.getBigDecimal(9)), rs.getString(10),
                             rs.getTimestamp(11).toInstant(), rs.getTimestamp(12).toInstant(),
-                            rs.getTimestamp(13).toInstant(), List.of()));
+                            rs.getTimestamp(13).toInstant(), null));
                 }
             }
         } catch (SQLException e) {

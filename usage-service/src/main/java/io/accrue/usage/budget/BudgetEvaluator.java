@@ -18,20 +18,19 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.accrue.usage.billingevent.BillingEventOutbox;
 import io.accrue.usage.budget.BudgetPeriods.Period;
 import io.accrue.usage.config.UsageConfig;
-import io.accrue.usage.webhook.WebhookOutbox;
 import io.agroal.api.AgroalDataSource;
 
 /**
  * Compares the daily rollups of each open period with every budget and records each threshold reached as an
- * alert, with its webhook deliveries, in one transaction. Runs beside ingestion, never inside it: alerts lag usage
+ * alert, with its {@code usage.threshold_reached} billing event (queued for subscription-service's webhook delivery
+ * system, {@link BillingEventOutbox}), in one transaction. Runs beside ingestion, never inside it: alerts lag usage
  * by at most one evaluation interval. Safe on every replica at once: {@code budget_alerts}' unique key (budget,
  * period, threshold, end user) lets exactly one insert win ({@code ON CONFLICT DO NOTHING}); the loser's insert
- * returns nothing, so it queues no delivery either.
+ * returns nothing, so it queues no event either. The event id is {@code evt_} + the alert's id: one per (budget,
+ * period, threshold, end user), so no re-evaluation can publish a threshold twice.
  */
 @ApplicationScoped
 public class BudgetEvaluator {
@@ -64,21 +63,18 @@ public class BudgetEvaluator {
                       observed, currency""";
 
     private final AgroalDataSource dataSource;
-    private final WebhookOutbox outbox;
-    private final ObjectMapper json;
+    private final BillingEventOutbox events;
     private final UsageConfig config;
     private final Clock clock;
 
-    BudgetEvaluator(AgroalDataSource dataSource, WebhookOutbox outbox, ObjectMapper json, UsageConfig config,
-            Clock clock) {
+    BudgetEvaluator(AgroalDataSource dataSource, BillingEventOutbox events, UsageConfig config, Clock clock) {
         this.dataSource = dataSource;
-        this.outbox = outbox;
-        this.json = json;
+        this.events = events;
         this.config = config;
         this.clock = clock;
     }
 
-    public record RoundResult(Instant at, List<Instant> periods, int alertsFired, int deliveriesQueued) {}
+    public record RoundResult(Instant at, List<Instant> periods, int alertsFired, int eventsQueued) {}
 
     private record Fired(UUID id, UUID budgetId, String orgId, String environment, String slug, String endUserId,
             String metric, int threshold, BigDecimal limit, BigDecimal observed, String currency) {}
@@ -94,8 +90,10 @@ public class BudgetEvaluator {
                 periods.add(p.start());
                 for (Fired f : fire(c, p, now)) {
                     fired++;
-                    queued += outbox.enqueue(c, f.orgId(), WebhookOutbox.eventId(f.id()),
-                            WebhookOutbox.BUDGET_THRESHOLD_REACHED, payload(f, p, now), now);
+                    if (events.enqueue(c, BillingEventOutbox.eventId(f.id()), f.orgId(),
+                            BillingEventOutbox.USAGE_THRESHOLD_REACHED, now, data(f, p))) {
+                        queued++;
+                    }
                 }
             }
         } catch (SQLException e) {
@@ -132,30 +130,22 @@ public class BudgetEvaluator {
                 : value.setScale(12, RoundingMode.UNNECESSARY);
     }
 
-    private String payload(Fired f, Period p, Instant now) {
+    /** The event's data (docs/webhooks.md): money and tokens as strings, so no receiver rounds them. */
+    private static Map<String, Object> data(Fired f, Period p) {
         Map<String, Object> data = new LinkedHashMap<>();
+        data.put("orgId", f.orgId());
+        data.put("environment", f.environment());
         data.put("alertId", f.id().toString());
         data.put("budgetId", f.budgetId().toString());
         data.put("budget", f.slug());
         data.put("endUserId", f.endUserId().isEmpty() ? null : f.endUserId());
         data.put("metric", f.metric());
         data.put("threshold", f.threshold());
-        data.put("limit", f.limit());
-        data.put("observed", f.observed());
+        data.put("limit", f.limit().toPlainString());
+        data.put("observed", f.observed().toPlainString());
         data.put("currency", f.currency());
         data.put("periodStart", p.start().toString());
         data.put("periodEnd", p.end().toString());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", WebhookOutbox.eventId(f.id()));
-        body.put("type", WebhookOutbox.BUDGET_THRESHOLD_REACHED);
-        body.put("createdAt", now.toString());
-        body.put("orgId", f.orgId());
-        body.put("environment", f.environment());
-        body.put("data", data);
-        try {
-            return json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("alert payload", e);
-        }
+        return data;
     }
 }

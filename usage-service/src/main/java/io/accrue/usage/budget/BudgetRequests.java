@@ -14,7 +14,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import io.accrue.usage.webhook.WebhookRequests.DeliveryView;
+import io.accrue.usage.billingevent.BillingEventOutbox.Publication;
 
 public final class BudgetRequests {
 
@@ -47,8 +47,12 @@ public final class BudgetRequests {
             String metric, BigDecimal amount, String currency, Long tokenLimit, List<Integer> thresholds,
             Instant createdAt, Instant updatedAt, PeriodStatus currentPeriod) {}
 
-    /** An alert: a threshold of a budget reached in a period, with the deliveries of its webhook event. */
+    /**
+     * An alert: a threshold of a budget reached in a period, with where its {@code usage.threshold_reached} billing
+     * event stands on its way to subscription-service ({@code publication}); the deliveries to the organisation's
+     * webhook endpoints are in subscription-service's delivery log under the same {@code eventId}.
+     */
     public record AlertView(UUID id, String eventId, UUID budgetId, String budget, String environment,
             String endUserId, String metric, int threshold, BigDecimal limit, BigDecimal observed, String currency,
-            Instant periodStart, Instant periodEnd, Instant firedAt, List<DeliveryView> deliveries) {}
+            Instant periodStart, Instant periodEnd, Instant firedAt, Publication publication) {}
 }

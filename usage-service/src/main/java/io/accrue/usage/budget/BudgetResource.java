@@ -75,7 +75,7 @@ public class BudgetResource {
     @GET
     @Path("/budget-alerts")
     @RolesAllowed({Roles.PLATFORM_OPERATOR, Roles.OWNER, Roles.BILLING_ADMIN, Roles.MEMBER})
-    @Operation(summary = "Alerts, newest first, with the delivery state of their webhooks")
+    @Operation(summary = "Alerts, newest first, with the publication state of their usage.threshold_reached events")
     public CursorPage<AlertView> alerts(@PathParam("orgId") String orgId, @QueryParam("budget") String budget,
             @QueryParam("environment") String environment, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {

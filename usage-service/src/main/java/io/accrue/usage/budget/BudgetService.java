@@ -16,14 +16,14 @@ import jakarta.transaction.Transactional;
 import io.accrue.common.error.ApiException;
 import io.accrue.common.paging.CursorPage;
 import io.accrue.common.paging.Cursors;
+import io.accrue.usage.billingevent.BillingEventOutbox;
+import io.accrue.usage.billingevent.BillingEventOutbox.Publication;
 import io.accrue.usage.budget.BudgetPeriods.Period;
 import io.accrue.usage.budget.BudgetRequests.AlertView;
 import io.accrue.usage.budget.BudgetRequests.BudgetRequest;
 import io.accrue.usage.budget.BudgetRequests.BudgetView;
 import io.accrue.usage.budget.BudgetRequests.PeriodStatus;
 import io.accrue.usage.pricing.PriceVersionRepository;
-import io.accrue.usage.webhook.WebhookOutbox;
-import io.accrue.usage.webhook.WebhookRequests.DeliveryView;
 
 /** Budgets of an organisation, where each stands this period, and the alerts they raised. */
 @ApplicationScoped
@@ -34,11 +34,11 @@ public class BudgetService {
     private final BudgetRepository budgets;
     private final BudgetAlertRepository alerts;
     private final PriceVersionRepository prices;
-    private final WebhookOutbox outbox;
+    private final BillingEventOutbox outbox;
     private final Clock clock;
 
     BudgetService(BudgetRepository budgets, BudgetAlertRepository alerts, PriceVersionRepository prices,
-            WebhookOutbox outbox, Clock clock) {
+            BillingEventOutbox outbox, Clock clock) {
         this.budgets = budgets;
         this.alerts = alerts;
         this.prices = prices;
@@ -134,10 +134,10 @@ public class BudgetService {
         List<AlertView> rows = alerts.page(orgId, budget, environment, beforeAt, beforeId, size + 1);
         boolean more = rows.size() > size;
         List<AlertView> page = more ? rows.subList(0, size) : rows;
-        Map<String, List<DeliveryView>> deliveries = outbox.deliveries(page.stream().map(AlertView::eventId).toList());
+        Map<String, Publication> published = outbox.publications(page.stream().map(AlertView::eventId).toList());
         List<AlertView> items = page.stream().map(a -> new AlertView(a.id(), a.eventId(), a.budgetId(), a.budget(),
                 a.environment(), a.endUserId(), a.metric(), a.threshold(), a.limit(), a.observed(), a.currency(),
-                a.periodStart(), a.periodEnd(), a.firedAt(), deliveries.getOrDefault(a.eventId(), List.of())))
+                a.periodStart(), a.periodEnd(), a.firedAt(), published.get(a.eventId())))
                 .toList();
         AlertView last = more ? page.get(page.size() - 1) : null;
         return new CursorPage<>(items,

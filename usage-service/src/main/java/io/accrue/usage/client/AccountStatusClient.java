@@ -17,7 +17,8 @@ import io.smallrye.faulttolerance.api.CircuitBreakerName;
 
 /**
  * subscription-service (usage-service's one neighbour) behind one circuit breaker: every call goes through
- * {@link #guarded}, the one method with timeout, retry (all calls are GETs) and the breaker (Quarkus allows a breaker
+ * {@link #guarded}, the one method with timeout, retry (every call is safe to repeat: GETs, and the billing-event
+ * publish, idempotent on the event id) and the breaker (Quarkus allows a breaker
  * name on one method only; calls to it from this class are intercepted). A 4xx is subscription-service's answer
  * ({@link SubscriptionRejected}, still a {@link WebApplicationException} with its status): not retried, not counted.
  * 5xx, transport failures and timeouts are retried and counted. Values here are defaults; application.properties
@@ -64,6 +65,17 @@ public class AccountStatusClient {
     /** The subscription, for metering (its billing mode); no fallback either. */
     public Subscription subscription(String orgId) {
         return guarded(() -> api.subscription(orgId));
+    }
+
+    /**
+     * Publishes a billing event (budget alerts: {@code usage.threshold_reached}); no fallback: the outbox keeps the
+     * event and publishes it again later. A 4xx answer is {@link SubscriptionRejected}.
+     */
+    public void publish(BillingEventRequest event) {
+        guarded(() -> {
+            api.publish(event);
+            return null;
+        });
     }
 
     @Timeout(2000)

@@ -19,7 +19,7 @@ public interface UsageConfig {
 
     Budgets budgets();
 
-    Webhooks webhooks();
+    BillingEvents billingEvents();
 
     Signing signing();
 
@@ -91,23 +91,14 @@ public interface UsageConfig {
         String evaluateEvery();
     }
 
-    /** Signed outbound webhooks (budget alerts) to each organisation's registered endpoints. */
-    interface Webhooks {
-        /** How often due deliveries are sent ({@code off} disables it). */
-        @WithDefault("10s")
-        String deliverEvery();
-
-        /** How long one delivery may take before it counts as failed and is retried. */
-        @WithDefault("PT5S")
-        Duration timeout();
-
-        /** Attempts before a delivery is given up as {@code failed} (backoff 30 s doubling, at most 1 h). */
-        @WithDefault("15")
-        int maxAttempts();
-
-        /** Endpoints per organisation. */
-        @WithDefault("5")
-        int maxEndpoints();
+    /**
+     * Billing events (budget alerts) published to subscription-service's one webhook delivery system through the
+     * {@code billing_event_outbox}.
+     */
+    interface BillingEvents {
+        /** How often due events are published ({@code off} disables it). */
+        @WithDefault("5s")
+        String publishEvery();
     }
 
     /** Optional HMAC signatures on usage events, per client credential. */

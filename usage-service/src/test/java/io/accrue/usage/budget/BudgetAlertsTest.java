@@ -1,101 +1,84 @@
 package io.accrue.usage.budget;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
 import io.accrue.testing.TestTokens;
+import io.accrue.usage.SubscriptionServiceStub;
 import io.accrue.usage.UsageFixtures;
-import io.accrue.usage.webhook.WebhookOutbox;
+import io.accrue.usage.billingevent.BillingEventOutbox;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Budgets, their alerts and the signed webhooks, against a WireMock receiver. The scheduled jobs are off in tests;
- * the tests call the evaluator and the outbox directly, as the jobs would.
+ * Budgets, their alerts and the {@code usage.threshold_reached} billing events they publish to subscription-service
+ * (its one webhook delivery system), against the WireMock subscription-service stand-in. The scheduled jobs are off
+ * in tests; the tests call the evaluator and the outbox directly, as the jobs would. What subscription-service does
+ * with an event (endpoints, signatures, retries) is its own tests' (WebhooksTest) and the e2e's.
  */
 @QuarkusTest
 class BudgetAlertsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static WireMockServer receiver;
 
     @Inject
     BudgetEvaluator evaluator;
     @Inject
-    WebhookOutbox outbox;
+    BillingEventOutbox outbox;
     @Inject
     AdjustableClock clock;
 
+    private final WireMock subscriptionService = SubscriptionServiceStub.admin();
     private String org;
-
-    @BeforeAll
-    static void startReceiver() {
-        receiver = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        receiver.start();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.stop();
-    }
 
     @BeforeEach
     void freshOrganisation() {
         org = "org-" + UUID.randomUUID();
-        drain(); // deliveries other tests left due are not this test's
+        drain(); // events other tests left due are not this test's
     }
 
     @Test
-    void eachThresholdFiresOncePerPeriodAndAgainInTheNextPeriod() throws Exception {
-        receiver.stubFor(post(urlPathEqualTo(hook())).willReturn(aResponse().withStatus(204)));
-        String secret = registerEndpoint();
+    void eachThresholdIsPublishedOncePerPeriodAndAgainInTheNextPeriod() throws Exception {
         // gpt-4o: 1,000 input + 500 output tokens cost 0.0075 USD
         budget("monthly",
                 """
@@ -109,26 +92,42 @@ class BudgetAlertsTest {
         evaluator.evaluate();
         evaluator.evaluate(); // a second round (or a second replica) fires nothing again
         alerts().body("items", hasSize(1)).body("items[0].threshold", equalTo(50))
-                .body("items[0].budget", equalTo("monthly")).body("items[0].metric", equalTo("cost"))
-                .body("items[0].observed", equalTo("0.015000000000")).body("items[0].limit", equalTo("0.030000000000"))
+                .body("items[0].budget", equalTo("monthly"))
+                .body("items[0].metric", equalTo("cost"))
+                .body("items[0].observed", equalTo("0.015000000000"))
+                .body("items[0].limit", equalTo("0.030000000000"))
                 .body("items[0].currency", equalTo("USD")).body("items[0].endUserId", nullValue())
                 .body("items[0].periodStart", equalTo("2026-03-01T00:00:00Z"))
                 .body("items[0].periodEnd", equalTo("2026-04-01T00:00:00Z"))
-                .body("items[0].deliveries", hasSize(1)).body("items[0].deliveries[0].status", equalTo("pending"));
+                .body("items[0].publication.status", equalTo("pending"));
 
         drain();
-        List<LoggedRequest> sent = received();
+        drain(); // published: nothing is due again
+        List<LoggedRequest> sent = published();
         assertEquals(1, sent.size());
-        JsonNode event = JSON.readTree(sent.get(0).getBodyAsString());
-        assertEquals("budget.threshold_reached", event.path("type").asText());
+        LoggedRequest request = sent.get(0);
+        assertEquals("Bearer test-service-token", request.getHeader("Authorization"), "as the billing-service");
+        JsonNode event = JSON.readTree(request.getBodyAsString());
+        assertEquals("usage.threshold_reached", event.path("type").asText());
         assertEquals(org, event.path("orgId").asText());
-        assertEquals("live", event.path("environment").asText());
-        assertEquals(50, event.path("data").path("threshold").asInt());
-        assertEquals("0.015000000000", event.path("data").path("observed").asText());
-        assertEquals(event.path("id").asText(), sent.get(0).getHeader("Accrue-Event-Id"));
-        assertSignedWith(secret, sent.get(0));
-        alerts().body("items[0].deliveries[0].status", equalTo("delivered"))
-                .body("items[0].deliveries[0].attempts", equalTo(1))
+        assertTrue(event.path("id").asText().matches("evt_[0-9a-f]{32}"), event.toString());
+        assertTrue(Instant.parse(event.path("occurredAt").asText()) != null);
+        JsonNode data = event.path("data");
+        assertEquals(org, data.path("orgId").asText());
+        assertEquals("live", data.path("environment").asText());
+        assertEquals("monthly", data.path("budget").asText());
+        assertEquals("cost", data.path("metric").asText());
+        assertEquals(50, data.path("threshold").asInt());
+        assertTrue(data.path("observed").isTextual(), "money as a string");
+        assertEquals("0.015000000000", data.path("observed").asText());
+        assertEquals("0.030000000000", data.path("limit").asText());
+        assertEquals("USD", data.path("currency").asText());
+        assertTrue(data.path("endUserId").isNull());
+        assertEquals("2026-03-01T00:00:00Z", data.path("periodStart").asText());
+        assertEquals("2026-04-01T00:00:00Z", data.path("periodEnd").asText());
+        alerts().body("items[0].publication.status", equalTo("published"))
+                .body("items[0].publication.attempts", equalTo(1))
+                .body("items[0].publication.publishedAt", notNullValue())
                 .body("items[0].eventId", equalTo(event.path("id").asText()));
 
         ingest("e-3", "u-1", "2026-03-15T09:02:00Z");
@@ -141,7 +140,7 @@ class BudgetAlertsTest {
                 .body("currentPeriod.thresholdsReached", contains(50, 100))
                 .body("currentPeriod.alertsFired", equalTo(2));
         drain();
-        assertEquals(2, received().size());
+        assertEquals(2, published().size());
 
         Instant start = clock.instant();
         try {
@@ -158,58 +157,72 @@ class BudgetAlertsTest {
         } finally {
             clock.set(start);
         }
-        List<LoggedRequest> all = received();
-        assertEquals(3, all.size());
-        Set<String> ids = new HashSet<>();
-        for (LoggedRequest r : all) {
-            ids.add(r.getHeader("Accrue-Event-Id"));
-            assertSignedWith(secret, r);
-        }
-        assertEquals(3, ids.size(), "one event id per alert");
+        assertEquals(3, publishedIds().size(), "one event id per alert");
+        assertEquals(3, published().size(), "each published once");
     }
 
+    /**
+     * subscription-service down (503 on every try, the client's own retries included), then back: the event waits in
+     * the outbox with the suite's backoff, loses nothing, and is stored exactly once when it answers again.
+     */
     @Test
-    void aFailingReceiverIsRetriedWithBackoffAndTheSameEventId() throws Exception {
-        receiver.stubFor(post(urlPathEqualTo(hook())).inScenario(org).whenScenarioStateIs(Scenario.STARTED)
-                .willSetStateTo("second").willReturn(aResponse().withStatus(500)));
-        receiver.stubFor(post(urlPathEqualTo(hook())).inScenario(org).whenScenarioStateIs("second")
-                .willSetStateTo("up").willReturn(aResponse().withFixedDelay(6000).withStatus(200)));
-        receiver.stubFor(post(urlPathEqualTo(hook())).inScenario(org).whenScenarioStateIs("up")
-                .willReturn(aResponse().withStatus(200)));
-        String secret = registerEndpoint();
+    void aSubscriptionServiceOutageLosesNothingAndPublishesOnceAfterIt() {
+        StubMapping down = subscriptionService.register(post(urlPathEqualTo("/v1/billing-events")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.orgId", WireMock.equalTo(org)))
+                .willReturn(aResponse().withStatus(503)));
         budget("tokens", """
-                {"name":"Tokens","metric":"tokens","tokenLimit":1500}""");
-        ingest("e-1", "u-1", "2026-03-15T09:00:00Z"); // 1,500 tokens: 50, 80 and 100 % at once
+                {"name":"Tokens","metric":"tokens","tokenLimit":1500,"thresholds":[100]}""");
+        ingest("e-1", "u-1", "2026-03-15T09:00:00Z"); // 1,500 tokens: 100 %
         evaluator.evaluate();
-        alerts().body("items.threshold", containsInAnyOrder(100, 80, 50)).body("items[0].observed", equalTo("1500"))
-                .body("items[0].limit", equalTo("1500"));
-
         Instant start = clock.instant();
         try {
             drain();
-            assertEquals(3, received().size()); // one answered 500, one timed out (5 s), one delivered
-            alerts().body("items.deliveries.flatten().status", hasItem("pending"));
-            // Not due again before the backoff (30 s): nothing is sent.
+            int whileDown = published().size();
+            assertTrue(whileDown >= 1, "tried while down");
+            alerts().body("items[0].publication.status", equalTo("pending"))
+                    .body("items[0].publication.attempts", equalTo(1))
+                    .body("items[0].publication.lastError", containsString("503"))
+                    .body("items[0].publication.nextAttemptAt", notNullValue());
+            drain(); // not due before the backoff (30 s): nothing is sent
+            assertEquals(whileDown, published().size());
+
+            subscriptionService.removeStubMapping(down);
+            // the breaker may be open for a few (real) seconds after the 503s: the outbox keeps retrying
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                clock.advance(Duration.ofHours(1));
+                drain();
+                return "published".equals(publicationStatus());
+            });
             drain();
-            assertEquals(3, received().size());
-            clock.advance(Duration.ofSeconds(31));
+            assertEquals(whileDown + 1, published().size(), "stored once when subscription-service answers");
+            assertEquals(1, publishedIds().size(), "the same event id on every try");
+        } finally {
+            clock.set(start);
+        }
+    }
+
+    /** A refusal that asking again cannot change (a 4xx) is recorded, not retried forever. */
+    @Test
+    void anEventSubscriptionServiceRefusesIsRecordedAndNotRetried() {
+        subscriptionService.register(post(urlPathEqualTo("/v1/billing-events")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.orgId", WireMock.equalTo(org)))
+                .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":422,\"code\":\"unknown_event_type\"}")));
+        budget("tokens", """
+                {"name":"Tokens","metric":"tokens","tokenLimit":1500,"thresholds":[100]}""");
+        ingest("e-1", "u-1", "2026-03-15T09:00:00Z");
+        evaluator.evaluate();
+        Instant start = clock.instant();
+        try {
+            drain();
+            clock.advance(Duration.ofHours(2));
             drain();
         } finally {
             clock.set(start);
         }
-        List<LoggedRequest> sent = received();
-        assertEquals(5, sent.size());
-        for (LoggedRequest r : sent) {
-            assertSignedWith(secret, r);
-        }
-        // Each retry carries the same event id and the same bytes: 500 then 200, timeout then 200, 200.
-        Map<String, List<String>> byEvent = sent.stream().collect(Collectors.groupingBy(
-                r -> r.getHeader("Accrue-Event-Id"), Collectors.mapping(LoggedRequest::getBodyAsString,
-                        Collectors.toList())));
-        assertEquals(List.of(1, 2, 2), byEvent.values().stream().map(List::size).sorted().toList());
-        byEvent.values().forEach(bodies -> assertEquals(1, Set.copyOf(bodies).size()));
-        alerts().body("items.deliveries.flatten().status", contains("delivered", "delivered", "delivered"))
-                .body("items.deliveries.flatten().attempts.sum()", equalTo(5));
+        assertEquals(1, published().size(), "a 4xx is not retried");
+        alerts().body("items[0].publication.status", equalTo("refused"))
+                .body("items[0].publication.lastError", containsString("422"));
     }
 
     @Test
@@ -242,11 +255,12 @@ class BudgetAlertsTest {
                 .when().get("/v1/orgs/{org}/budget-alerts", org).then().statusCode(200).body("items", hasSize(0));
     }
 
-    /** Two replicas evaluating at the same moment: the unique key lets each alert, and its delivery, in once. */
+    /**
+     * Replicas evaluating and publishing at the same moment: the alerts' unique key lets each alert, and its event,
+     * in once; the outbox's lease lets each event out once.
+     */
     @Test
-    void concurrentEvaluatorsFireEachAlertExactlyOnce() throws Exception {
-        receiver.stubFor(post(urlPathEqualTo(hook())).willReturn(aResponse().withStatus(200)));
-        registerEndpoint();
+    void concurrentEvaluatorsAndPublishersPublishEachAlertExactlyOnce() throws Exception {
         budget("ten-steps", """
                 {"name":"Ten steps","metric":"revenue","amount":"0.0075","currency":"USD",
                  "thresholds":[10,20,30,40,50,60,70,80,90,100]}""");
@@ -261,7 +275,22 @@ class BudgetAlertsTest {
             for (int i = 0; i < 8; i++) {
                 rounds.add(() -> evaluator.evaluate().alertsFired());
             }
+            int fired = 0;
             for (Future<Integer> f : pool.invokeAll(rounds)) {
+                fired += f.get();
+            }
+            assertEquals(10 + 5 * 3, fired, "each alert fired by one round only");
+            List<Callable<Integer>> publishers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                publishers.add(() -> {
+                    int n = 0;
+                    while (outbox.publishNext()) {
+                        n++;
+                    }
+                    return n;
+                });
+            }
+            for (Future<Integer> f : pool.invokeAll(publishers)) {
                 f.get();
             }
         } finally {
@@ -270,9 +299,9 @@ class BudgetAlertsTest {
         var page = given().header("Authorization", TestTokens.bearer(org, Roles.MEMBER)).queryParam("limit", 200)
                 .when().get("/v1/orgs/{org}/budget-alerts", org).then().statusCode(200).extract().jsonPath();
         assertEquals(10 + 5 * 3, page.getList("items").size());
-        assertEquals(10 + 5 * 3, page.getList("items.deliveries.flatten()").size(), "one delivery per alert");
-        drain();
-        assertEquals(25, received().size());
+        assertEquals(Set.of("published"), Set.copyOf(page.getList("items.publication.status", String.class)));
+        assertEquals(25, published().size(), "each event published once");
+        assertEquals(25, publishedIds().size());
     }
 
     @Test
@@ -307,60 +336,34 @@ class BudgetAlertsTest {
                 .body("code", equalTo("invalid_cursor"));
     }
 
-    @Test
-    void aRemovedEndpointGetsNothingMore() {
-        receiver.stubFor(post(urlPathEqualTo(hook())).willReturn(aResponse().withStatus(503)));
-        registerEndpoint();
-        String id = admin().when().get("/v1/orgs/{org}/webhook-endpoints", org).then().extract().path("[0].id");
-        budget("b", """
-                {"name":"B","metric":"tokens","tokenLimit":100,"thresholds":[100]}""");
-        ingest("e-1", "u-1", "2026-03-15T09:00:00Z");
-        evaluator.evaluate();
-        drain();
-        assertEquals(1, received().size());
-        admin().when().delete("/v1/orgs/{org}/webhook-endpoints/{id}", org, id).then().statusCode(204);
-        alerts().body("items[0].deliveries[0].status", equalTo("canceled"));
-        Instant start = clock.instant();
-        try {
-            clock.advance(Duration.ofHours(2));
-            drain();
-        } finally {
-            clock.set(start);
-        }
-        assertEquals(1, received().size());
-    }
-
-    private void assertSignedWith(String secret, LoggedRequest request) throws Exception {
-        String header = request.getHeader("Accrue-Signature");
-        String[] parts = header.split(",");
-        assertTrue(parts[0].startsWith("t=") && parts[1].startsWith("v1="), header);
-        String t = parts[0].substring(2);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = HexFormat.of()
-                .formatHex(mac.doFinal((t + "." + request.getBodyAsString()).getBytes(StandardCharsets.UTF_8)));
-        assertEquals(expected, parts[1].substring(3), "Accrue-Signature verifies with the endpoint's secret");
-    }
-
     private void drain() {
-        for (int i = 0; i < 1000 && outbox.sendNext(); i++) {
-            // send everything due
+        for (int i = 0; i < 1000 && outbox.publishNext(); i++) {
+            // publish everything due
         }
     }
 
-    private List<LoggedRequest> received() {
-        return receiver.findAll(postRequestedFor(urlPathEqualTo(hook())));
+    /** The requests that reached the stand-in's {@code /v1/billing-events} for this test's organisation. */
+    private List<LoggedRequest> published() {
+        return subscriptionService.find(postRequestedFor(urlPathEqualTo("/v1/billing-events"))
+                .withRequestBody(matchingJsonPath("$.orgId", WireMock.equalTo(org))));
     }
 
-    private String hook() {
-        return "/hooks/" + org;
+    private Set<String> publishedIds() {
+        Set<String> ids = new HashSet<>();
+        for (LoggedRequest r : published()) {
+            try {
+                ids.add(JSON.readTree(r.getBodyAsString()).path("id").asText());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return ids;
     }
 
-    private String registerEndpoint() {
-        return admin().contentType(ContentType.JSON)
-                .body("{\"url\":\"" + receiver.baseUrl() + hook() + "\",\"description\":\"alerts\"}")
-                .when().post("/v1/orgs/{org}/webhook-endpoints", org).then().statusCode(201)
-                .extract().path("secret");
+    private String publicationStatus() {
+        return given().header("Authorization", TestTokens.bearer(org, Roles.MEMBER))
+                .when().get("/v1/orgs/{org}/budget-alerts", org).then().statusCode(200).extract()
+                .path("items[0].publication.status");
     }
 
     private void budget(String slug, String body) {

@@ -1,14 +1,11 @@
 package io.accrue.usage.budget;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
-import static org.hamcrest.Matchers.startsWith;
 
 import java.util.UUID;
 
@@ -122,33 +119,21 @@ class BudgetResourceTest {
                 .body("evaluation.periods", contains("2026-03-01T00:00:00Z"));
     }
 
+    /** The retired endpoint API names where endpoints live now; it registers nothing that would receive nothing. */
     @Test
-    void webhookEndpointsShowTheirSecretOnceAndAreLimited() {
+    void theRetiredWebhookEndpointApiAnswersGoneAndPointsToSubscriptionService() {
         String path = "/v1/orgs/{org}/webhook-endpoints";
         as(Roles.MEMBER).body("{\"url\":\"https://example.com/h\"}").when().post(path, org).then().statusCode(403);
-        as(Roles.MEMBER).when().get(path, org).then().statusCode(403);
         given().header("Authorization", TestTokens.bearer("someone-else", Roles.OWNER)).when().get(path, org)
                 .then().statusCode(404);
-        String secret = as(Roles.OWNER).body("{\"url\":\"http://127.0.0.1:9/h\",\"description\":\"ops\"}")
-                .when().post(path, org).then().statusCode(201).body("secret", startsWith("whsec_"))
-                .body("header", equalTo("Accrue-Signature")).body("events", contains("budget.threshold_reached"))
-                .extract().path("secret");
-        String listed = as(Roles.BILLING_ADMIN).when().get(path, org).then().statusCode(200).body("", hasSize(1))
-                .body("[0].url", equalTo("http://127.0.0.1:9/h")).body("[0].secret", nullValue())
-                .extract().asString();
-        assertThat(listed, not(containsString(secret)));
-        as(Roles.OWNER).body("{\"url\":\"ftp://example.com/h\"}").when().post(path, org).then().statusCode(422)
-                .contentType(PROBLEM).body("code", equalTo("webhook_url_not_allowed"));
-        as(Roles.OWNER).body("{\"url\":\"\"}").when().post(path, org).then().statusCode(422)
-                .body("code", equalTo("validation_failed"));
-        for (int i = 0; i < 4; i++) {
-            as(Roles.OWNER).body("{\"url\":\"http://127.0.0.1:9/h" + i + "\"}").when().post(path, org).then()
-                    .statusCode(201);
-        }
-        as(Roles.OWNER).body("{\"url\":\"http://127.0.0.1:9/h6\"}").when().post(path, org).then().statusCode(409)
-                .body("code", equalTo("webhook_endpoint_limit"));
-        as(Roles.OWNER).when().delete(path + "/{id}", org, UUID.randomUUID()).then().statusCode(404)
-                .body("code", equalTo("webhook_endpoint_not_found"));
+        as(Roles.OWNER).body("{\"url\":\"https://example.com/h\",\"description\":\"ops\"}").when()
+                .post(path, org).then().statusCode(410).contentType(PROBLEM)
+                .body("code", equalTo("webhook_endpoints_moved"))
+                .body("detail", containsString("/v1/accounts/" + org + "/webhook-endpoints"));
+        as(Roles.BILLING_ADMIN).when().get(path, org).then().statusCode(410)
+                .body("code", equalTo("webhook_endpoints_moved"));
+        as(Roles.OWNER).when().delete(path + "/{id}", org, UUID.randomUUID()).then().statusCode(410)
+                .body("code", equalTo("webhook_endpoints_moved"));
     }
 
     private void refused(String body, int status, String code) {

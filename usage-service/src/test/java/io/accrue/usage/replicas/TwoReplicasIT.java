@@ -92,7 +92,7 @@ class TwoReplicasIT {
                     "-Daccrue.clock.fixed-at=" + NOW,
                     "-Daccrue.usage.stripe.meter-every=off",
                     "-Daccrue.usage.budgets.evaluate-every=off",
-                    "-Daccrue.usage.webhooks.deliver-every=off",
+                    "-Daccrue.usage.billing-events.publish-every=off",
                     "-jar", jar.toString()));
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(logs.resolve("replica-" + name + ".log").toFile()).start();
