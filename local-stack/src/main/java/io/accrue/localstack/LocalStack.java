@@ -311,7 +311,6 @@ public final class LocalStack {
         env.put("ACCRUE_STRIPE_METER_EVENTS_BASE", "http://" + HOST + ":" + stripePort);
         env.put("STRIPE_API_KEY", STRIPE_API_KEY);
         // secrets have no default outside %dev/%test: the stack names every one
-        env.put("ACCRUE_NOTIFICATION_SECRET", "local-notification-secret");
         env.put("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET);
         env.put("ACCRUE_CONSOLE_CLIENT_SECRET", "local-console-secret");
         // the seller on invoice documents: demo values, so a local invoice shows what a real one must carry

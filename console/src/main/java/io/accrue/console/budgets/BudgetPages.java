@@ -30,9 +30,9 @@ import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 
 /**
- * Budgets and their alerts, and the webhook endpoints alerts are sent to with each alert's delivery log
- * (usage-service). Members read; owners, billing admins and operators change. A new endpoint's signing secret is
- * shown once, on the page that answers its registration, never again.
+ * Budgets and their alerts (usage-service), each with its billing event's id and publication state. Members read;
+ * owners, billing admins and operators change. Alerts reach the organisation's webhook endpoints as
+ * {@code usage.threshold_reached} billing events of subscription-service, which manages endpoints and deliveries.
  */
 @Path("/budgets")
 @Produces(MediaType.TEXT_HTML)
@@ -51,21 +51,19 @@ public class BudgetPages {
     @GET
     @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN, Viewer.MEMBER})
     public TemplateInstance show(@QueryParam("org") String org, @QueryParam("error") String error) {
-        return page(org, error, null);
+        return page(org, error);
     }
 
-    private TemplateInstance page(String org, String error, ApiResult created) {
+    private TemplateInstance page(String org, String error) {
         Chrome chrome = pages.chrome(org, "budgets", "Budgets and alerts");
-        TemplateInstance page = budgets.data("chrome", chrome).data("flash", error).data("created", created);
+        TemplateInstance page = budgets.data("chrome", chrome).data("flash", error);
         if (chrome.org() == null) {
-            return page.data("budgets", null).data("alerts", null).data("endpoints", null);
+            return page.data("budgets", null).data("alerts", null);
         }
         CompletableFuture<ApiResult> list = api.getAsync(Service.USAGE, base(chrome) + "/budgets", Map.of());
         CompletableFuture<ApiResult> alerts = api.getAsync(Service.USAGE, base(chrome) + "/budget-alerts",
                 Map.of("limit", "20"));
-        // endpoints are for managers only (the service refuses members): not asked for a member
-        ApiResult endpoints = chrome.manager() ? api.get(Service.USAGE, base(chrome) + "/webhook-endpoints") : null;
-        return page.data("budgets", list.join()).data("alerts", alerts.join()).data("endpoints", endpoints);
+        return page.data("budgets", list.join()).data("alerts", alerts.join());
     }
 
     @POST
@@ -104,34 +102,6 @@ public class BudgetPages {
     public Response delete(@QueryParam("org") String org, @PathParam("slug") String slug) {
         Chrome chrome = pages.chrome(org, "budgets", "Budgets and alerts");
         return chrome.redirect("/budgets", api.delete(Service.USAGE, base(chrome) + "/budgets/" + seg(slug)));
-    }
-
-    /** Registers an endpoint and answers the page with its secret, the one time the service shows it. */
-    @POST
-    @Path("endpoints")
-    @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN})
-    public Object addEndpoint(@QueryParam("org") String org, @FormParam("url") String url,
-            @FormParam("description") String description) {
-        Chrome chrome = pages.chrome(org, "budgets", "Budgets and alerts");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("url", url == null ? "" : url.strip());
-        if (!blank(description)) {
-            body.put("description", description.strip());
-        }
-        ApiResult created = api.post(Service.USAGE, base(chrome) + "/webhook-endpoints", body);
-        if (!created.ok()) {
-            return chrome.redirect("/budgets", created);
-        }
-        return page(org, null, created);
-    }
-
-    @POST
-    @Path("endpoints/{id}/delete")
-    @RolesAllowed({Viewer.PLATFORM_OPERATOR, Viewer.OWNER, Viewer.BILLING_ADMIN})
-    public Response deleteEndpoint(@QueryParam("org") String org, @PathParam("id") String id) {
-        Chrome chrome = pages.chrome(org, "budgets", "Budgets and alerts");
-        return chrome.redirect("/budgets",
-                api.delete(Service.USAGE, base(chrome) + "/webhook-endpoints/" + seg(id)));
     }
 
     private static boolean blank(String s) {

@@ -32,10 +32,6 @@ public class BillingContact {
     @Column(name = "receives_dunning", nullable = false)
     public boolean receivesDunning;
 
-    /** Optional endpoint receiving signed notifications. */
-    @Column(name = "webhook_url")
-    public String webhookUrl;
-
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

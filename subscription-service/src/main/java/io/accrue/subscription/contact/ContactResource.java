@@ -19,7 +19,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.accrue.common.error.ApiException;
-import io.accrue.common.outbound.OutboundHttp;
 import io.accrue.common.security.Caller;
 import io.accrue.common.security.Roles;
 import io.accrue.subscription.contact.ContactService.ContactDraft;
@@ -31,22 +30,10 @@ public class ContactResource {
 
     private final ContactService service;
     private final Caller caller;
-    private final OutboundHttp outbound;
 
-    ContactResource(ContactService service, Caller caller, OutboundHttp outbound) {
+    ContactResource(ContactService service, Caller caller) {
         this.service = service;
         this.caller = caller;
-        this.outbound = outbound;
-    }
-
-    /** The suite's one outbound-URL policy; checked again at each delivery, after DNS. */
-    private void requireAllowedUrl(ContactDraft body) {
-        if (body.webhookUrl() != null) {
-            outbound.refusal(body.webhookUrl()).ifPresent(why -> {
-                throw ApiException.unprocessable("webhook_url_not_allowed",
-                        "The webhook URL is refused: " + why + ".");
-            });
-        }
     }
 
     @GET
@@ -60,7 +47,6 @@ public class ContactResource {
     @RolesAllowed({Roles.OWNER, Roles.BILLING_ADMIN})
     @Operation(summary = "Add a billing contact")
     public Response create(@PathParam("orgId") String orgId, @NotNull @Valid ContactDraft body) {
-        requireAllowedUrl(body);
         ContactView c = service.create(orgId, body, caller.subject());
         return Response.created(URI.create("/v1/accounts/" + orgId + "/contacts/" + c.id())).entity(c).build();
     }
@@ -71,7 +57,6 @@ public class ContactResource {
     @Operation(summary = "Replace a billing contact")
     public ContactView update(@PathParam("orgId") String orgId, @PathParam("contactId") String id,
             @NotNull @Valid ContactDraft body) {
-        requireAllowedUrl(body);
         return service.update(orgId, uuid(id), body, caller.subject());
     }
 

@@ -10,7 +10,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import io.accrue.common.error.ApiException;
@@ -20,16 +19,19 @@ import io.accrue.subscription.audit.AuditTrail;
 @ApplicationScoped
 public class ContactService {
 
+    /**
+     * {@code webhookUrl} is no longer a contact's: it is read only to refuse it (400 {@code unsupported_field}) with
+     * where to go instead, rather than dropping it unnoticed (the JSON binding ignores no field it knows).
+     */
     public record ContactDraft(@NotBlank @Size(max = 200) String name, @NotBlank @Email @Size(max = 320) String email,
-            boolean receivesInvoices, boolean receivesDunning,
-            @Size(max = 2000) @Pattern(regexp = "https?://.+") String webhookUrl) {}
+            boolean receivesInvoices, boolean receivesDunning, @Size(max = 2000) String webhookUrl) {}
 
     public record ContactView(String id, String name, String email, boolean receivesInvoices, boolean receivesDunning,
-            String webhookUrl, Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt) {
 
         static ContactView of(BillingContact c) {
             return new ContactView(c.id.toString(), c.name, c.email, c.receivesInvoices, c.receivesDunning,
-                    c.webhookUrl, c.createdAt, c.updatedAt);
+                    c.createdAt, c.updatedAt);
         }
     }
 
@@ -105,27 +107,32 @@ public class ContactService {
     }
 
     /**
-     * Accepted means applied. No invoice is sent to contacts (invoices go out through Stripe), and dunning notices
-     * are delivered as signed webhooks only (no mail is sent): a flag that would deliver nothing is refused.
+     * Accepted means applied. No invoice is sent to contacts (invoices go out through Stripe), and dunning steps are
+     * announced once, as {@code account.status_changed} billing events, to the organisation's webhook endpoints —
+     * not per contact, and no mail is sent: a field that would deliver nothing is refused.
      */
-    private static void requireDeliverable(ContactDraft d) {
+    private static void requireDeliverable(String orgId, ContactDraft d) {
+        if (d.webhookUrl() != null) {
+            throw ApiException.badRequest("unsupported_field", "webhookUrl: billing contacts no longer have a webhook;"
+                    + " register the URL as a webhook endpoint (POST /v1/accounts/" + orgId + "/webhook-endpoints,"
+                    + " event type account.status_changed for dunning steps; docs/webhooks.md).");
+        }
         if (d.receivesInvoices()) {
             throw ApiException.badRequest("unsupported_field", "receivesInvoices: invoices are not sent to billing"
                     + " contacts (Stripe emails its invoices to the customer); leave it false.");
         }
-        if (d.receivesDunning() && (d.webhookUrl() == null || d.webhookUrl().isBlank())) {
-            throw ApiException.unprocessable("webhook_url_required", "receivesDunning: dunning notices are delivered"
-                    + " as signed webhooks only (no mail is sent); give a webhookUrl.");
+        if (d.receivesDunning()) {
+            throw ApiException.badRequest("unsupported_field", "receivesDunning: no notice is sent to contacts; dunning"
+                    + " steps are account.status_changed events at the organisation's webhook endpoints; leave it false.");
         }
     }
 
     private static void apply(BillingContact c, ContactDraft d, Instant now) {
-        requireDeliverable(d);
+        requireDeliverable(c.orgId, d);
         c.name = d.name().strip();
         c.email = d.email().strip().toLowerCase(java.util.Locale.ROOT);
         c.receivesInvoices = d.receivesInvoices();
         c.receivesDunning = d.receivesDunning();
-        c.webhookUrl = d.webhookUrl();
         c.updatedAt = now;
     }
 }

@@ -12,7 +12,6 @@ import io.accrue.subscription.hooks.BillingEvents;
 import io.accrue.subscription.lifecycle.Subscription;
 import io.accrue.subscription.lifecycle.SubscriptionRepository;
 import io.accrue.subscription.lifecycle.SubscriptionService;
-import io.accrue.subscription.notify.Notifications;
 
 /** Moves subscriptions through dunning: on payment events (from webhooks) and on timers (from the scheduler). */
 @ApplicationScoped
@@ -23,14 +22,12 @@ public class DunningService {
     private final SubscriptionService subscriptions;
     private final SubscriptionRepository repository;
     private final DunningConfig config;
-    private final Notifications notifications;
     private final Clock clock;
     private final BillingEvents billingEvents;
 
     DunningService(SubscriptionService subscriptions, SubscriptionRepository repository, DunningConfig config,
-            Notifications notifications, Clock clock, BillingEvents billingEvents) {
+            Clock clock, BillingEvents billingEvents) {
         this.billingEvents = billingEvents;
-        this.notifications = notifications;
         this.subscriptions = subscriptions;
         this.repository = repository;
         this.config = config;
@@ -86,12 +83,13 @@ public class DunningService {
         return repository.find("status in ?1", IN_DUNNING).list().stream().map(s -> s.orgId).toList();
     }
 
-    /** A transition is timelined, audited (by the timeline write) and announced to billing contacts. */
+    /**
+     * A transition is timelined, audited (by the timeline write) and announced once, as an {@code account.status_changed}
+     * billing event, to the organisation's webhook endpoints (the one delivery system, docs/webhooks.md).
+     */
     private void move(Subscription s, String to, String reason, String actor, Instant at) {
         String from = s.status;
         subscriptions.transition(s, to, reason, actor, at);
-        notifications.dunning(s.orgId, from, to, reason, at);
-        // the same step as a billing event for the organisation's webhook endpoints (docs/webhooks.md)
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put("orgId", s.orgId);
         data.put("fromStatus", from);

@@ -55,7 +55,8 @@ public class BillingEventOutbox {
     public static final String USAGE_THRESHOLD_REACHED = "usage.threshold_reached";
 
     private static final Logger LOG = Logger.getLogger(BillingEventOutbox.class);
-    private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {
+    };
 
     /** Where an event stands on its way to subscription-service. */
     public record Publication(String status, int attempts, Instant publishedAt, String lastError,
