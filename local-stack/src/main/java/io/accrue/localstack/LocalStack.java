@@ -306,6 +306,9 @@ public final class LocalStack {
         env.put("ACCRUE_SERVICE_CLIENT_ID", "accrue-billing-service");
         env.put("ACCRUE_SERVICE_CLIENT_SECRET", "local-billing-service-secret");
         env.put("ACCRUE_CLOCK_ADJUSTABLE", "true");
+        // webhook endpoints on this machine (a receiver a developer or a test runs on 127.0.0.1) are allowed locally;
+        // production keeps the outbound-URL policy's public-https-only default (docs/security.md)
+        env.put("ACCRUE_OUTBOUND_ALLOW_PRIVATE", "true");
         env.put("ACCRUE_STRIPE_API_BASE", "http://" + HOST + ":" + stripePort);
         // usage-service's v2 meter events have their own base (meter-events.stripe.com in production)
         env.put("ACCRUE_STRIPE_METER_EVENTS_BASE", "http://" + HOST + ":" + stripePort);
