@@ -35,31 +35,32 @@ class ContactWebhookMigrationTest {
         migrate(url, "13");
         try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
                 Statement s = c.createStatement()) {
-            s.execute("""
-                    INSERT INTO billing_accounts (id, org_id, name, provisioned_currency, created_at, updated_at)
-                    VALUES (gen_random_uuid(), 'acme', 'Acme', 'USD', now(), now());
-                    INSERT INTO billing_contacts (id, org_id, name, email, receives_invoices, receives_dunning,
-                        webhook_url, created_at, updated_at) VALUES
-                      (gen_random_uuid(), 'acme', 'Ada', 'ada@acme.example', false, true, 'https://a.example/h', now(), now()),
-                      (gen_random_uuid(), 'acme', 'Bob', 'bob@acme.example', false, true, 'https://a.example/h', now(), now()),
-                      (gen_random_uuid(), 'acme', 'Cy', 'cy@acme.example', false, false, 'https://b.example/h', now(), now()),
-                      (gen_random_uuid(), 'acme', 'Dee', 'dee@acme.example', false, true, 'https://c.example/h', now(), now());
-                    INSERT INTO webhook_endpoints (id, org_id, url, event_types, secret, enabled, created_at, updated_at)
-                    VALUES (gen_random_uuid(), 'acme', 'https://c.example/h', '*', 'whsec_AAAA', true, now(), now());
-                    INSERT INTO billing_events (id, org_id, type, payload, occurred_at, created_at) VALUES
-                      ('evt_old', 'acme', 'account.status_changed', '{"orgId":"acme","toStatus":"past_due"}',
-                       '2026-03-01T09:00:00Z', now()),
-                      ('evt_new', 'acme', 'account.status_changed', '{"orgId":"acme","toStatus":"grace"}',
-                       '2026-03-04T09:00:00Z', now());
-                    INSERT INTO notification_outbox (id, org_id, url, payload, created_at, attempts, next_attempt_at,
-                        delivered_at) VALUES
-                      (gen_random_uuid(), 'acme', 'https://a.example/h',
-                       '{"occurredAt":"2026-03-01T09:00:00Z","toStatus":"past_due"}', now(), 1, now(), now()),
-                      (gen_random_uuid(), 'acme', 'https://a.example/h',
-                       '{"occurredAt":"2026-03-04T09:00:00Z","toStatus":"grace"}', now(), 2, now(), null),
-                      (gen_random_uuid(), 'acme', 'https://a.example/h',
-                       '{"occurredAt":"2026-03-04T09:00:00Z","toStatus":"grace"}', now(), 2, now(), null);
-                    """);
+            s.execute(
+                    """
+                            INSERT INTO billing_accounts (id, org_id, name, provisioned_currency, created_at, updated_at)
+                            VALUES (gen_random_uuid(), 'acme', 'Acme', 'USD', now(), now());
+                            INSERT INTO billing_contacts (id, org_id, name, email, receives_invoices, receives_dunning,
+                                webhook_url, created_at, updated_at) VALUES
+                              (gen_random_uuid(), 'acme', 'Ada', 'ada@acme.example', false, true, 'https://a.example/h', now(), now()),
+                              (gen_random_uuid(), 'acme', 'Bob', 'bob@acme.example', false, true, 'https://a.example/h', now(), now()),
+                              (gen_random_uuid(), 'acme', 'Cy', 'cy@acme.example', false, false, 'https://b.example/h', now(), now()),
+                              (gen_random_uuid(), 'acme', 'Dee', 'dee@acme.example', false, true, 'https://c.example/h', now(), now());
+                            INSERT INTO webhook_endpoints (id, org_id, url, event_types, secret, enabled, created_at, updated_at)
+                            VALUES (gen_random_uuid(), 'acme', 'https://c.example/h', '*', 'whsec_AAAA', true, now(), now());
+                            INSERT INTO billing_events (id, org_id, type, payload, occurred_at, created_at) VALUES
+                              ('evt_old', 'acme', 'account.status_changed', '{"orgId":"acme","toStatus":"past_due"}',
+                               '2026-03-01T09:00:00Z', now()),
+                              ('evt_new', 'acme', 'account.status_changed', '{"orgId":"acme","toStatus":"grace"}',
+                               '2026-03-04T09:00:00Z', now());
+                            INSERT INTO notification_outbox (id, org_id, url, payload, created_at, attempts, next_attempt_at,
+                                delivered_at) VALUES
+                              (gen_random_uuid(), 'acme', 'https://a.example/h',
+                               '{"occurredAt":"2026-03-01T09:00:00Z","toStatus":"past_due"}', now(), 1, now(), now()),
+                              (gen_random_uuid(), 'acme', 'https://a.example/h',
+                               '{"occurredAt":"2026-03-04T09:00:00Z","toStatus":"grace"}', now(), 2, now(), null),
+                              (gen_random_uuid(), 'acme', 'https://a.example/h',
+                               '{"occurredAt":"2026-03-04T09:00:00Z","toStatus":"grace"}', now(), 2, now(), null);
+                            """);
         }
 
         migrate(url, "14");

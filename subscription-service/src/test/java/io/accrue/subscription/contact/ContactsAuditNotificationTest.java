@@ -37,6 +37,7 @@ import io.accrue.subscription.hooks.WebhookSender;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+
 @QuarkusTest
 class ContactsAuditNotificationTest {
 
