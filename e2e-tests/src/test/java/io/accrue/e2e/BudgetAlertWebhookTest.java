@@ -45,7 +45,8 @@ class BudgetAlertWebhookTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hooks", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            RECEIVED.add(new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
+            RECEIVED.add(
+                    new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
@@ -95,7 +96,8 @@ class BudgetAlertWebhookTest {
         assertEquals("1500", event.getString("data.observed"));
         String alertEvent = given().auth().oauth2(owner).get(Suite.url("usage-service") + "/v1/orgs/{o}/budget-alerts",
                 ORG).then().statusCode(200).body("items[0].publication.status", org.hamcrest.Matchers.equalTo(
-                        "published")).extract().path("items[0].eventId");
+                        "published"))
+                .extract().path("items[0].eventId");
         assertEquals(alertEvent, id, "the alert's event id is the webhook-id");
 
         runBudgets(); // a re-evaluation publishes nothing again

@@ -20,8 +20,9 @@ import io.accrue.subscription.audit.AuditTrail;
 public class ContactService {
 
     /**
-     * {@code webhookUrl} is no longer a contact's: it is read only to refuse it (400 {@code unsupported_field}) with
-     * where to go instead, rather than dropping it unnoticed (the JSON binding ignores no field it knows).
+     * {@code webhookUrl} is no longer a contact's: it stays in the record only so that its refusal (400
+     * {@code unsupported_field}) can name the webhook-endpoint API to use instead; without it the field would be a
+     * bare {@code unknown_field}.
      */
     public record ContactDraft(@NotBlank @Size(max = 200) String name, @NotBlank @Email @Size(max = 320) String email,
             boolean receivesInvoices, boolean receivesDunning, @Size(max = 2000) String webhookUrl) {}
