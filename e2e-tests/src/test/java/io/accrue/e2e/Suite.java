@@ -34,7 +34,10 @@ public final class Suite {
                 // unknown-model=flag (billing-rules Rating 10b): usage of a model the catalog lacks is recorded
                 // unpriced and waits for its price (the model check prices it through the re-rating API)
                 LocalStack started = new LocalStack(root, home, PORT_OFFSET, false).withKeycloak(KEYCLOAK)
-                        .withEnvironment("usage-service", "ACCRUE_USAGE_UNKNOWN_MODEL", "flag");
+                        .withEnvironment("usage-service", "ACCRUE_USAGE_UNKNOWN_MODEL", "flag")
+                        // the tests' webhook receivers listen on loopback, which the outbound-URL policy refuses
+                        // outside dev and test (docs/security.md)
+                        .withEnvironment("subscription-service", "ACCRUE_OUTBOUND_ALLOW_PRIVATE", "true");
                 // -Daccrue.e2e.keep-home=true keeps the services' logs (home/logs) to read after a failure
                 boolean keep = Boolean.getBoolean("accrue.e2e.keep-home");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,4 +19,15 @@ public interface ContractConfig {
      */
     @WithDefault("P3D")
     Duration trueUpGrace();
+
+    /**
+     * How long before an active contract's end {@code contract.renewal_upcoming} is published (once per contract
+     * term), e.g. for renewal-reminder e-mails.
+     */
+    @WithDefault("P30D")
+    Duration renewalNotice();
+
+    /** How often recorded billing events are sent to subscription-service ({@code off} in tests, which send them). */
+    @WithDefault("5s")
+    String eventsEvery();
 }

@@ -4,18 +4,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.scheduler.Scheduled;
 
-/** Thin trigger: the service method is idempotent and skips rows another replica holds. */
+/** Thin trigger: expiries and renewal reminders, each idempotent and safe on every replica. */
 @ApplicationScoped
 public class ContractExpiryJob {
 
     private final ContractLifecycleService lifecycle;
+    private final RenewalReminders reminders;
 
-    ContractExpiryJob(ContractLifecycleService lifecycle) {
+    ContractExpiryJob(ContractLifecycleService lifecycle, RenewalReminders reminders) {
         this.lifecycle = lifecycle;
+        this.reminders = reminders;
     }
 
     @Scheduled(every = "${accrue.contracts.expiry-every:10m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void expire() {
         lifecycle.expireDue();
+        reminders.remindDue();
     }
 }

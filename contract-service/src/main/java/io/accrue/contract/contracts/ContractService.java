@@ -30,11 +30,13 @@ public class ContractService {
     private final ContractRepository contracts;
     private final ContractVersionRepository versions;
     private final ContractTransitionRepository transitions;
+    private final ContractEvents events;
     private final Clock clock;
 
     ContractService(ContractRepository contracts, ContractVersionRepository versions,
-            ContractTransitionRepository transitions, Clock clock) {
+            ContractTransitionRepository transitions, ContractEvents events, Clock clock) {
         this.contracts = contracts;
+        this.events = events;
         this.versions = versions;
         this.transitions = transitions;
         this.clock = clock;
@@ -136,6 +138,8 @@ public class ContractService {
         t.actor = actor;
         t.occurredAt = at;
         transitions.persist(t);
+        // every audited change is announced, under an id derived from its transition row (docs/webhooks.md)
+        events.transition(t);
     }
 
     ContractView view(Contract c) {

@@ -3,6 +3,7 @@ package io.accrue.invoice.client;
 import java.time.Instant;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -15,6 +16,7 @@ import io.accrue.invoice.client.SubscriptionRecords.Account;
 import io.accrue.invoice.client.SubscriptionRecords.AccountPage;
 import io.accrue.invoice.client.SubscriptionRecords.EventPage;
 import io.accrue.invoice.client.SubscriptionRecords.PlanVersion;
+import io.accrue.invoice.client.SubscriptionRecords.PublishEvent;
 import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 
 @RegisterRestClient(configKey = "subscription-service")
@@ -50,4 +52,9 @@ public interface SubscriptionApi {
     @Path("/plans/{slug}/versions/{version}")
     PlanVersion plan(@PathParam("slug") String slug, @PathParam("version") int version,
             @QueryParam("currency") String currency);
+
+    /** Publishes a billing event into the one delivery system; idempotent on the event id (201, or 200 again). */
+    @POST
+    @Path("/billing-events")
+    com.fasterxml.jackson.databind.JsonNode publish(PublishEvent event);
 }

@@ -24,7 +24,8 @@ import io.smallrye.faulttolerance.api.CircuitBreakerName;
 /**
  * subscription-service, behind one circuit breaker for the whole neighbour: every method goes through
  * {@link #guarded}, the one fault-tolerant method (Quarkus allows a breaker name on one method only, and calls to
- * it from this class are intercepted). Every call is a read, so all are retried. The annotation values are
+ * it from this class are intercepted). Every call is a read, or the publishing of a billing event, which
+ * subscription-service de-duplicates on its id, so all are retried. The annotation values are
  * defaults; application.properties sets them ({@code io.accrue.invoice.client.SubscriptionClient/guarded/...}).
  * No fallback: a missing input fails the caller, which retries later; nothing is guessed.
  */
@@ -75,6 +76,11 @@ public class SubscriptionClient {
 
     public JsonNode auditPage(String orgId, String cursor) {
         return guarded(() -> api.audit(orgId, cursor, 200));
+    }
+
+    /** Publishes a billing event; the same id again is answered as already published, so a retry is harmless. */
+    public void publish(SubscriptionRecords.PublishEvent event) {
+        guarded(() -> api.publish(event));
     }
 
     /** One attempt is bounded by the timeout (each HTTP request also by the REST client's read timeout). */

@@ -73,4 +73,7 @@ public final class SubscriptionRecords {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Tier(Long upTo, java.math.BigDecimal unitAmount) {}
+
+    /** A billing event as {@code POST /v1/billing-events} takes it (docs/webhooks.md). */
+    public record PublishEvent(String id, String orgId, String type, String occurredAt, Map<String, Object> data) {}
 }

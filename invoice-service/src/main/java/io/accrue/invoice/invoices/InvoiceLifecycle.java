@@ -13,7 +13,9 @@ import io.accrue.invoice.outbox.OutboxRepository;
 
 /**
  * draft → open → paid | void | uncollectible. Finalisation (leaving draft) assigns the gapless number in the
- * same transaction and queues the Stripe push; afterwards amounts and lines never change.
+ * same transaction, records the invoice's billing events ({@link InvoiceEvents}) and queues the Stripe push;
+ * afterwards amounts and lines never change. Every status move goes through {@link #move}, which records
+ * {@code invoice.paid}.
  */
 @ApplicationScoped
 public class InvoiceLifecycle {
@@ -23,11 +25,13 @@ public class InvoiceLifecycle {
 
     private final InvoiceNumbering numbering;
     private final OutboxRepository outbox;
+    private final InvoiceEvents events;
     private final Clock clock;
 
-    InvoiceLifecycle(InvoiceNumbering numbering, OutboxRepository outbox, Clock clock) {
+    InvoiceLifecycle(InvoiceNumbering numbering, OutboxRepository outbox, InvoiceEvents events, Clock clock) {
         this.numbering = numbering;
         this.outbox = outbox;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -44,6 +48,7 @@ public class InvoiceLifecycle {
         invoice.number = number;
         invoice.finalisedAt = now;
         invoice.issuedAt = now;
+        events.issued(invoice);
         if (SERIES_INVOICE.equals(invoice.series) && invoice.total != null && invoice.total.signum() == 0) {
             // nothing is owed (prepaid credits cover it, or nothing was billed): paid as issued, as Stripe pays a
             // zero invoice when it is finalised — an open 0.00 invoice would wait for a payment that never comes
@@ -68,5 +73,8 @@ public class InvoiceLifecycle {
         }
         invoice.status = next.wire();
         invoice.statusChangedAt = clock.instant();
+        if (next == InvoiceStatus.PAID) {
+            events.paid(invoice);
+        }
     }
 }

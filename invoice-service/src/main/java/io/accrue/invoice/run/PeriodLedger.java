@@ -2,7 +2,9 @@ package io.accrue.invoice.run;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -12,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.accrue.common.retry.Backoff;
 import io.accrue.invoice.InvoiceConfig;
+import io.accrue.invoice.events.BillingEventOutbox;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -24,14 +27,17 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class PeriodLedger {
 
     private static final Logger LOG = Logger.getLogger(PeriodLedger.class);
+    static final String UNBILLED = "billing_period.unbilled";
 
     private final BillingPeriodRepository periods;
     private final InvoiceConfig config;
+    private final BillingEventOutbox events;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
-    PeriodLedger(BillingPeriodRepository periods, InvoiceConfig config, Clock clock) {
+    PeriodLedger(BillingPeriodRepository periods, InvoiceConfig config, BillingEventOutbox events, Clock clock) {
         this.periods = periods;
+        this.events = events;
         this.config = config;
         this.clock = clock;
     }
@@ -102,9 +108,29 @@ public class PeriodLedger {
                     later.nextAttemptAt = null;
                 }
             }
+            announce(row, cause, now);
             LOG.warnf("period %s – %s of %s unbilled (%s, attempt %d): %s", row.periodStart, row.periodEnd, orgId,
                     cause.code(), row.attempts, message);
         });
+    }
+
+    /**
+     * {@code billing_period.unbilled}, once per period and cause (the id is derived from both: the same failure on the
+     * next attempt or rerun is no second event, a new cause is). A concurrent close that committed in between
+     * ({@code inputs_changed}) is gathered again at once and not announced; the error text stays internal.
+     */
+    private void announce(BillingPeriod row, FailureCause cause, Instant now) {
+        if (cause == FailureCause.INPUTS_CHANGED) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("orgId", row.orgId);
+        data.put("periodStart", row.periodStart.toString());
+        data.put("periodEnd", row.periodEnd.toString());
+        data.put("cause", cause.code());
+        data.put("retrying", cause.retryable());
+        events.record("bp_" + row.id.toString().replace("-", "") + "_" + cause.code(), row.orgId, UNBILLED, now,
+                data);
     }
 
     static String truncate(String s) {

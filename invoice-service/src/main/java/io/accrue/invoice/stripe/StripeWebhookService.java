@@ -25,6 +25,7 @@ import io.accrue.common.signing.Signatures;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.enduser.EndUserInvoice;
 import io.accrue.invoice.invoices.Invoice;
+import io.accrue.invoice.invoices.InvoiceLifecycle;
 import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.invoices.InvoiceStatus;
 
@@ -43,10 +44,13 @@ public class StripeWebhookService {
     private final InvoiceConfig config;
     private final InvoiceRepository invoices;
     private final EntityManager em;
+    private final InvoiceLifecycle lifecycle;
     private final Clock clock;
 
-    StripeWebhookService(InvoiceConfig config, InvoiceRepository invoices, EntityManager em, Clock clock) {
+    StripeWebhookService(InvoiceConfig config, InvoiceRepository invoices, EntityManager em,
+            InvoiceLifecycle lifecycle, Clock clock) {
         this.config = config;
+        this.lifecycle = lifecycle;
         this.invoices = invoices;
         this.em = em;
         this.clock = clock;
@@ -75,9 +79,8 @@ public class StripeWebhookService {
             return "duplicate";
         }
         if (outcome.equals("applied")) {
-            Invoice i = invoice.get();
-            i.status = target.wire();
-            i.statusChangedAt = clock.instant();
+            // through the lifecycle, which records invoice.paid (once per invoice, whichever event says it)
+            lifecycle.move(invoice.get(), target);
         }
         LOG.debugf("stripe event %s %s: %s", event.getId(), event.getType(), outcome);
         return outcome;

@@ -12,7 +12,8 @@ public final class EventTypes {
     public static final Set<String> KNOWN = Set.of("invoice.created", "invoice.finalized", "invoice.paid",
             "invoice.payment_failed", "credit_note.created", "subscription.created", "subscription.updated",
             "subscription.canceled", "usage.threshold_reached", "contract.created", "contract.updated",
-            "contract.renewed", "contract.ended", "billing_period.unbilled", "account.status_changed", TEST_PING);
+            "contract.renewed", "contract.ended", "contract.renewal_upcoming", "billing_period.unbilled",
+            "account.status_changed", TEST_PING);
 
     private EventTypes() {
     }
