@@ -954,7 +954,8 @@ final class HistoryRunner {
                 late.add(new Late(oldStart, periodStart, old, billed, recorded, org.currencyOf(k - 1)));
             }
         }
-        return new PeriodInput(org.currencyOf(k), periodStart, periodEnd, segments, org.usage.getOrDefault(k, List.of()),
+        return new PeriodInput(org.currencyOf(k), periodStart, periodEnd, segments,
+                org.usage.getOrDefault(k, List.of()),
                 late, h.contract(), org.creditsApplied, org.termStart == null ? periodStart : org.termStart,
                 org.termEnd == null ? periodEnd : org.termEnd, List.copyOf(org.expected));
     }
