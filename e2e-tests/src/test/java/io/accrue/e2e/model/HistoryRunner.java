@@ -1018,6 +1018,9 @@ final class HistoryRunner {
             if (org.unpricedModel().equals(key)) {
                 key = ReferenceModel.UNPRICED;
             }
+            if (type.equals("late_usage") && k > 0 && !org.currencyOf(k - 1).equals(cur)) {
+                checkSwitchFx(org, k, l, amount, periodStart);
+            }
             actual.add(new Line(type, key == null ? "" : key, Instant.parse((String) l.get("periodStart")),
                     amount.setScale(ReferenceModel.minorUnit(cur), java.math.RoundingMode.UNNECESSARY)));
         }
@@ -1053,6 +1056,33 @@ final class HistoryRunner {
         if (org.actualCredits.compareTo(granted.add(org.creditsReturned)) > 0) {
             org.fail("period " + k + ": Σ credits applied " + org.actualCredits + " > Σ granted " + granted
                     + " + Σ returned by credit notes " + org.creditsReturned);
+        }
+    }
+
+    /**
+     * I7, Currencies 3–4: a late-usage line of the period before a currency switch names the old currency, the
+     * amount in it, the old → new rate recorded for the old period's rate day (its last day: the runner records every
+     * day) and converts that amount once: {@code round(originalAmount × rate) = amount}.
+     */
+    private static void checkSwitchFx(Org org, int k, Map<String, Object> line, BigDecimal amount,
+            Instant periodStart) {
+        String old = org.currencyOf(k - 1);
+        String cur = org.currencyOf(k);
+        Object fx = line.get("fx");
+        String rateDay = periodStart.minusNanos(1).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        if (!(fx instanceof Map<?, ?> f)) {
+            org.fail("period " + k + ": late usage of the " + old + " period has no fx: " + line);
+            return;
+        }
+        BigDecimal rate = new BigDecimal(String.valueOf(f.get("rate")));
+        BigDecimal original = new BigDecimal(String.valueOf(f.get("originalAmount")));
+        boolean once = original.multiply(rate).setScale(ReferenceModel.minorUnit(cur), java.math.RoundingMode.HALF_UP)
+                .compareTo(amount) == 0;
+        if (!old.equals(f.get("fromCurrency")) || rate.compareTo(ReferenceModel.switchRate(old, cur)) != 0
+                || !rateDay.equals(String.valueOf(f.get("rateDate"))) || !once) {
+            org.fail("period " + k + ": late usage of the " + old + " period: fx " + f + " (amount " + amount
+                    + "), expected from " + old + " at " + ReferenceModel.switchRate(old, cur) + " of " + rateDay
+                    + ", converted once");
         }
     }
 
