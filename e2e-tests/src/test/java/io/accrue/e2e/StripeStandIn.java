@@ -20,7 +20,7 @@ import io.restassured.path.json.JsonPath;
  * What the suite sent to the Stripe stand-in (WireMock's request journal, read over its admin API) and how Stripe
  * signs the webhooks it sends back.
  */
-final class StripeStandIn {
+public final class StripeStandIn {
 
     /** One request the stand-in received. */
     record Sent(String method, String path, Map<String, String> headers, String body) {
@@ -106,7 +106,7 @@ final class StripeStandIn {
     }
 
     /** The {@code Stripe-Signature} header exactly as Stripe computes it: HMAC-SHA256 of "t.payload". */
-    static String signature(String payload, String secret, long timestamp) {
+    public static String signature(String payload, String secret, long timestamp) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

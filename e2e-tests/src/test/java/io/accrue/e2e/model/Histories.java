@@ -38,12 +38,28 @@ final class Histories {
         Arbitrary<String> currency = Arbitraries.frequency(
                 Tuple.of(5, "USD"), Tuple.of(1, "EUR"),
                 Tuple.of(1, "JPY"), Tuple.of(1, "KWD"), Tuple.of(1, "CHF"));
-        return currency.flatMap(cur -> Combinators.combine(
+        return currency.flatMap(cur -> switchTarget(cur).flatMap(to -> Combinators.combine(
                 sized(plan(cur), 1, 3),
                 contract(cur).injectNull(0.5),
-                sized(period(), 1, 3))
-                .as((plans, contract, periods) -> normalise(new History(cur, plans, contract, periods), defects)));
+                sized(period(), 1, 3),
+                to.isEmpty() ? Arbitraries.just(List.<BigDecimal>of()) : money(to, 500).list().ofSize(3))
+                .as((plans, contract, periods, prices) -> normalise(new History(cur, plans, contract, periods,
+                        to.isEmpty() ? null : to, to.isEmpty() ? null : prices), defects))));
     }
+
+    /**
+     * S7: the currency a history may switch to ("" for none): between USD, EUR, JPY and KWD (0, 2 and 3 decimals);
+     * never CHF, whose rates go missing (one fault at a time).
+     */
+    static Arbitrary<String> switchTarget(String currency) {
+        List<String> others = SWITCH_CURRENCIES.stream().filter(c -> !c.equals(currency)).toList();
+        if (others.size() == SWITCH_CURRENCIES.size()) {
+            return Arbitraries.just("");
+        }
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just("")), Tuple.of(2, Arbitraries.of(others)));
+    }
+
+    static final List<String> SWITCH_CURRENCIES = List.of("USD", "EUR", "JPY", "KWD");
 
     /**
      * A list whose size is uniform in [min, max]: jqwik's own list sizes follow the number of tries, so with the
@@ -164,9 +180,11 @@ final class Histories {
         Arbitrary<Step> creditNote = Combinators.combine(at, Arbitraries.integers().between(0, 9),
                 Arbitraries.of("invoice", "line", "part"))
                 .as((a, line, scope) -> new Step("credit_note", a, null, line, scope));
+        // S7: a currency switch (kept only in a history with a switchTo currency, see normalise)
+        Arbitrary<Step> currencySwitch = at.map(a -> new Step("currency_switch", a, null, null, null));
         return Arbitraries.frequencyOf(Tuple.of(6, usage), Tuple.of(1, replay),
                 Tuple.of(2, late), Tuple.of(2, change), Tuple.of(2, cancel), Tuple.of(2, reactivate),
-                Tuple.of(2, creditNote));
+                Tuple.of(2, creditNote), Tuple.of(1, currencySwitch));
     }
 
     static Arbitrary<PeriodScript> period() {
@@ -195,6 +213,18 @@ final class Histories {
         boolean usageAllowed = h.currency().equals("USD") || defects.costCurrencyIndependent();
         List<PeriodScript> periods = new ArrayList<>();
         int current = 0;
+        // S7: one currency switch, in a period that has a next one (the switch takes effect at its end); the
+        // history's own switch step, or one in the middle of the last period but one
+        boolean switching = h.switchTo() != null && !h.switchTo().equals(h.currency()) && h.periods().size() >= 2;
+        int switchPeriod = -1;
+        for (int p = 0; switching && switchPeriod < 0 && p < h.periods().size() - 1; p++) {
+            if (h.periods().get(p).steps().stream().anyMatch(s -> s.kind().equals("currency_switch"))) {
+                switchPeriod = p;
+            }
+        }
+        if (switching && switchPeriod < 0) {
+            switchPeriod = h.periods().size() - 2;
+        }
         // S5, S6: "now" while canceled (until a reactivation), "period_end" while a cancellation is scheduled
         String canceled = null;
         for (int p = 0; p < h.periods().size(); p++) {
@@ -202,6 +232,10 @@ final class Histories {
             for (Step step : h.periods().get(p).steps()) {
                 steps.add(new Step(step.kind(), slot(step), step.events(), step.plan(), step.timing()));
             }
+            if (p == switchPeriod && steps.stream().noneMatch(s -> s.kind().equals("currency_switch"))) {
+                steps.add(new Step("currency_switch", 562, null, null, null));
+            }
+            boolean switched = false;
             steps.sort(Comparator.comparingInt(Step::at));
             boolean lastPeriod = p == h.periods().size() - 1;
             boolean changed = false;
@@ -251,10 +285,17 @@ final class Histories {
                         }
                         kept.add(new Step(step.kind(), step.at(), null, target, step.timing()));
                     }
+                    case "currency_switch" -> {
+                        if (p == switchPeriod && !switched) {
+                            switched = true;
+                            kept.add(new Step(step.kind(), step.at(), null, null, null));
+                        }
+                    }
                     case "cancel" -> {
                         // never beside a scheduled plan change (which of the two the boundary applies is not
-                        // what this check is about)
-                        if (canceled == null && pending == null) {
+                        // what this check is about), nor in the period of a currency switch (a switch needs a live
+                        // subscription, and which of the two a boundary applies is not what this check is about)
+                        if (canceled == null && pending == null && p != switchPeriod) {
                             canceled = step.timing();
                             kept.add(new Step(step.kind(), step.at(), null, null, step.timing()));
                         }
@@ -298,6 +339,12 @@ final class Histories {
             boolean crash = h.periods().get(p).crashMidRun() && !downDuringThisClose;
             periods.add(new PeriodScript(kept, h.periods().get(p).rerunClose(), outage, crash));
         }
-        return new History(h.currency(), h.plans(), h.contract(), periods);
+        if (!switching) {
+            return new History(h.currency(), h.plans(), h.contract(), periods);
+        }
+        // a contract is in one currency, and a plan price or contract in another currency than the account's fails
+        // the invoice (I11): a switching history has no contract (contracts across a switch are not checked)
+        return new History(h.currency(), h.plans(), null, periods, h.switchTo(),
+                List.copyOf(h.switchPrices().subList(0, h.plans().size())));
     }
 }

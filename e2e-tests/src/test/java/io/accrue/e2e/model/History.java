@@ -20,9 +20,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  *        plan changes
  * @param contract an enterprise contract covering the whole history, or null
  * @param periods the billing periods the history lives through, each closed by a billing run at its end
+ * @param switchTo the currency a {@code currency_switch} step switches the account to (Subscriptions rule 7), or null
+ * @param switchPrices the base price of each plan in {@code switchTo} (the plans are priced in both currencies;
+ *        the tiers' unit amounts are read in whichever currency the account bills in, Currencies rule 1)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record History(String currency, List<PlanSpec> plans, ContractSpec contract, List<PeriodScript> periods) {
+public record History(String currency, List<PlanSpec> plans, ContractSpec contract, List<PeriodScript> periods,
+        String switchTo, List<BigDecimal> switchPrices) {
+
+    /** A history that never switches currency. */
+    public History(String currency, List<PlanSpec> plans, ContractSpec contract, List<PeriodScript> periods) {
+        this(currency, plans, contract, periods, null, null);
+    }
 
     /**
      * {@code flat}, {@code tiered} (allowance, package size, graduated tiers on llm_tokens; {@code meters}: the
@@ -105,6 +114,8 @@ public record History(String currency, List<PlanSpec> plans, ContractSpec contra
      * with something left), {@code line} (one line whole) or {@code part} (half of one line, rounded down), the line
      * chosen by {@code plan} among those with something left; with nothing left, a credit of one minor unit that
      * must be refused {@code credit_note_invalid}.</li>
+     * <li>{@code currency_switch}: switch to {@link History#switchTo()} from the next period (S7), after paying the
+     * invoices still open (a switch is refused {@code open_invoice} while one is).</li>
      * </ul>
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -101,6 +101,11 @@ final class HistoryRunner {
         }
         withheld = days;
         moveClocks(start);
+        // S7, Currencies 6: a switch away from a plan that charges usage needs an old → new rate (late usage)
+        switchPairs = batch.stream().filter(h -> h.switchTo() != null && !h.currency().equals("USD"))
+                .map(h -> List.of(h.currency(), h.switchTo())).collect(java.util.stream.Collectors.toSet());
+        java.time.LocalDate today = start.atZone(ZoneOffset.UTC).toLocalDate();
+        switchPairs.forEach(pair -> List.of(today.minusDays(1), today).forEach(d -> recordSwitchRate(pair, d)));
         recordRatesThrough(start);
         List<Org> orgs = batch.stream().map(Org::new).toList();
         inParallel(orgs, org -> org.guard(() -> setUp(org, start)));
@@ -189,10 +194,26 @@ final class HistoryRunner {
                     recordRate(quote, d);
                 }
             }
+            for (List<String> pair : switchPairs) {
+                recordSwitchRate(pair, d);
+            }
         }
         if (ratesThrough == null || today.isAfter(ratesThrough)) {
             ratesThrough = today;
         }
+    }
+
+    /** The currency pairs {@code [from, to]} of this batch's switches that are not from USD. */
+    private static Set<List<String>> switchPairs = Set.of();
+
+    /** {@link ReferenceModel#switchRate}, recorded as the pair itself (so no inverse or cross is derived). */
+    private static void recordSwitchRate(List<String> pair, java.time.LocalDate day) {
+        expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                .body(Map.of("rate", ReferenceModel.switchRate(pair.get(0), pair.get(1)).toPlainString(),
+                        "source", "model-check"))
+                .put(Suite.url("invoice-service") + "/v1/exchange-rates/{b}/{q}/{d}", pair.get(0), pair.get(1),
+                        day.toString()),
+                200, "record rate " + pair + " " + day);
     }
 
     private static void recordRate(String quote, java.time.LocalDate day) {
@@ -297,6 +318,13 @@ final class HistoryRunner {
 
         /** Whether the operator has priced this history's unpriced model (Rating 10b). */
         boolean unpricedModelPriced;
+        /** S7: the period whose end the currency switch takes effect at (-1: no switch made). */
+        int switchedAfter = -1;
+
+        /** The currency period {@code k} bills in: the history's, and {@code switchTo} after the switch (I1b). */
+        String currencyOf(int k) {
+            return switchedAfter >= 0 && k > switchedAfter ? history.switchTo() : history.currency();
+        }
 
         Org(History history) {
             this.history = history;
@@ -355,7 +383,7 @@ final class HistoryRunner {
             String slug = org.id + "-p" + i;
             org.planSlugs.add(slug);
             expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
-                    .body(planBody(slug, h.plans().get(i), h.currency()))
+                    .body(planBody(slug, h.plans().get(i), basePrices(h, i)))
                     .post(Suite.url("subscription-service") + "/v1/plans"), 201, "create plan " + i);
         }
         changePlan(org, 0, "now");
@@ -394,14 +422,24 @@ final class HistoryRunner {
         }
     }
 
-    private static Map<String, Object> planBody(String slug, PlanSpec p, String currency) {
+    /** A plan's base prices: in the account's currency and, in a history that switches, in the new one too (S7). */
+    private static Map<String, BigDecimal> basePrices(History h, int plan) {
+        Map<String, BigDecimal> prices = new LinkedHashMap<>();
+        prices.put(h.currency(), h.plans().get(plan).basePrice());
+        if (h.switchTo() != null) {
+            prices.put(h.switchTo(), h.switchPrices().get(plan));
+        }
+        return prices;
+    }
+
+    private static Map<String, Object> planBody(String slug, PlanSpec p, Map<String, BigDecimal> basePrices) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("slug", slug);
         body.put("name", "Model plan " + slug);
         body.put("tier", "pro");
         body.put("billingModel", p.kind());
         body.put("interval", "month");
-        body.put("basePrices", Map.of(currency, p.basePrice()));
+        body.put("basePrices", basePrices);
         if (p.kind().equals("tiered")) {
             Map<String, Object> allowances = new LinkedHashMap<>();
             allowances.put("llm_tokens", p.allowance());
@@ -437,6 +475,7 @@ final class HistoryRunner {
             case "cancel" -> cancel(org, step.timing());
             case "reactivate" -> reactivate(org);
             case "credit_note" -> creditNote(org, step, period);
+            case "currency_switch" -> switchCurrency(org, period);
             default -> throw new IllegalArgumentException("unknown step " + step.kind());
         }
     }
@@ -580,6 +619,88 @@ final class HistoryRunner {
     }
 
     /**
+     * S7: a currency switch from the next period. While an invoice is unsettled (draft, open, uncollectible) it is
+     * refused {@code 409 open_invoice} and changes nothing; the runner then pays every such invoice (Stripe's
+     * {@code invoice.paid}, as Stripe delivers it) and switches.
+     */
+    private void switchCurrency(Org org, int period) {
+        String to = org.history.switchTo();
+        String url = Suite.url("subscription-service") + "/v1/accounts/{org}/subscription/currency";
+        if (!unsettled(org).isEmpty()) {
+            Response refused = given().auth().oauth2(org.admin).contentType(ContentType.JSON)
+                    .body(Map.of("currency", to)).put(url, org.id);
+            if (refused.statusCode() != 409 || !"open_invoice".equals(refused.jsonPath().getString("code"))) {
+                throw new AssertionError("currency switch with an unsettled invoice: HTTP " + refused.statusCode()
+                        + " " + refused.asString() + ", expected 409 open_invoice");
+            }
+            exercised.merge("currency switch refused open_invoice", 1, Integer::sum);
+            unsettled(org).forEach(invoice -> pay(org, invoice));
+        }
+        expect(given().auth().oauth2(org.admin).contentType(ContentType.JSON).body(Map.of("currency", to))
+                .put(url, org.id), 200, "currency switch to " + to);
+        org.switchedAfter = period;
+        exercised.merge("currency switch " + org.history.currency() + "→" + to, 1, Integer::sum);
+    }
+
+    /** The organisation's invoices a currency switch waits for (subscription-service's "unsettled"). */
+    private static List<Map<String, Object>> unsettled(Org org) {
+        return invoices(org).stream()
+                .filter(i -> List.of("draft", "open", "uncollectible").contains(i.get("status"))).toList();
+    }
+
+    /** Stripe's {@code invoice.paid} for one invoice, signed and shaped as Stripe sends it to invoice-service. */
+    private static void pay(Org org, Map<String, Object> invoice) {
+        String id = (String) invoice.get("id");
+        // a draft is open once it is finalised (pushed to Stripe through the outbox)
+        JsonPath detail = Awaitility.await("invoice " + id + " finalised").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> expect(given().auth().oauth2(org.admin)
+                        .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices/{id}", org.id, id), 200,
+                        "invoice detail").jsonPath(), d -> !"draft".equals(d.getString("status")));
+        if (!List.of("open", "uncollectible").contains(detail.getString("status"))) {
+            return;
+        }
+        String cur = detail.getString("currency");
+        long minor = new BigDecimal(detail.getString("total")).movePointRight(ReferenceModel.minorUnit(cur))
+                .longValueExact();
+        long now = clock().getEpochSecond();
+        String object = """
+                {"id":"%s","object":"invoice","amount_due":%d,"amount_paid":%d,"amount_remaining":0,\
+                "collection_method":"charge_automatically","created":%d,"currency":"%s",\
+                "metadata":{"accrue_invoice_id":"%s","accrue_invoice_number":"%s"},"livemode":false,\
+                "status":"paid","status_transitions":{"finalized_at":%d,"paid_at":%d},"total":%d}"""
+                .formatted(detail.getString("stripeInvoiceId"), minor, minor, now - 3600, cur.toLowerCase(), id,
+                        detail.getString("number"), now - 3600, now, minor);
+        String event = """
+                {"id":"evt_%s","object":"event","api_version":"%s","created":%d,"data":{"object":%s},\
+                "livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},\
+                "type":"invoice.paid"}"""
+                .formatted(UUID.randomUUID().toString().replace("-", "").substring(0, 24), STRIPE_API_VERSION, now,
+                        object);
+        String outcome = expect(given()
+                .header("Stripe-Signature", io.accrue.e2e.StripeStandIn.signature(event,
+                        Suite.stack().stripeWebhookSecret(), now))
+                .contentType(ContentType.JSON).body(event)
+                .post(Suite.url("invoice-service") + "/v1/stripe/webhooks"), 200, "invoice.paid").path("status");
+        if (!"applied".equals(outcome)) {
+            throw new AssertionError("invoice.paid for " + id + " answered " + outcome + ", expected applied");
+        }
+    }
+
+    /** The Stripe API version the suite's webhook endpoints are configured for (as in {@code BillingLoopTest}). */
+    private static final String STRIPE_API_VERSION = "2026-07-29.dahlia";
+
+    /** Plan {@code plan} of the history with its base price in {@code currency} (tiers are read in any, C1). */
+    private static PlanSpec pricedIn(History h, int plan, String currency) {
+        PlanSpec p = h.plans().get(plan);
+        if (currency.equals(h.currency())) {
+            return p;
+        }
+        return new PlanSpec(p.kind(), h.switchPrices().get(plan), p.allowance(), p.packageSize(), p.tiers(),
+                p.meters());
+    }
+
+    /**
      * I12: a credit note of the previous period's invoice, as an operator posts it. Over all its notes, a line is
      * credited at most down to zero, money refunded ≤ the invoice's total, and the rest goes back to the prepaid
      * balance up to the credits the invoice applied ({@link ReferenceModel#creditNote}); the next invoice then has
@@ -590,7 +711,7 @@ final class HistoryRunner {
         if (invoiceId == null) {
             return; // the model said that period cannot be invoiced: nothing to credit
         }
-        String cur = org.history.currency();
+        String cur = org.currencyOf(period - 1); // the invoice's own currency (S7: one invoice never mixes them)
         JsonPath detail = expect(given().auth().oauth2(org.admin)
                 .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices/{id}", org.id, invoiceId), 200,
                 "invoice detail").jsonPath();
@@ -820,26 +941,38 @@ final class HistoryRunner {
     /** What the model needs for period {@code k}'s invoice, as the history observed it. */
     private static PeriodInput input(Org org, int k, Instant periodStart, Instant periodEnd) {
         History h = org.history;
-        List<Segment> segments = segments(org, periodStart, periodEnd);
+        List<Segment> segments = segments(org, periodStart, periodEnd, org.currencyOf(k));
         List<Late> late = new ArrayList<>();
         List<Usage> lateEvents = org.late.getOrDefault(k - 1, List.of());
         if (!lateEvents.isEmpty()) {
             Instant oldStart = periodStart.atZone(ZoneOffset.UTC).minusMonths(1).toInstant();
-            List<Segment> old = segments(org, oldStart, periodStart);
+            List<Segment> old = segments(org, oldStart, periodStart, org.currencyOf(k - 1));
             List<Usage> billed = org.usage.getOrDefault(k - 1, List.of());
             List<Usage> recorded = new ArrayList<>(billed);
             recorded.addAll(lateEvents);
             if (!old.isEmpty()) {
-                late.add(new Late(oldStart, periodStart, old, billed, recorded));
+                late.add(new Late(oldStart, periodStart, old, billed, recorded, org.currencyOf(k - 1)));
             }
         }
-        return new PeriodInput(h.currency(), periodStart, periodEnd, segments, org.usage.getOrDefault(k, List.of()),
+        return new PeriodInput(org.currencyOf(k), periodStart, periodEnd, segments,
+                org.usage.getOrDefault(k, List.of()),
                 late, h.contract(), org.creditsApplied, org.termStart == null ? periodStart : org.termStart,
                 org.termEnd == null ? periodEnd : org.termEnd, List.copyOf(org.expected));
     }
 
     private void compare(Org org, int k, Instant periodStart, Instant periodEnd) {
         History h = org.history;
+        String cur = org.currencyOf(k);
+        if (k == org.switchedAfter) {
+            // S10: once the boundary has passed, the account view names the currency switched to
+            String shown = expect(given().auth().oauth2(org.admin)
+                    .get(Suite.url("subscription-service") + "/v1/accounts/{org}", org.id), 200, "account")
+                    .path("currency");
+            if (!h.switchTo().equals(shown)) {
+                org.fail("period " + k + ": after the switch boundary the account shows currency " + shown
+                        + ", expected " + h.switchTo());
+            }
+        }
         PeriodInput input = input(org, k, periodStart, periodEnd);
         ReferenceModel.Invoice expected;
         try {
@@ -874,8 +1007,8 @@ final class HistoryRunner {
         BigDecimal sum = BigDecimal.ZERO;
         for (Map<String, Object> l : detail.<Map<String, Object>>getList("lines")) {
             BigDecimal amount = new BigDecimal(String.valueOf(l.get("amount")));
-            if (amount.stripTrailingZeros().scale() > ReferenceModel.minorUnit(h.currency())) {
-                org.fail("period " + k + ": line " + l + " has more decimals than " + h.currency());
+            if (amount.stripTrailingZeros().scale() > ReferenceModel.minorUnit(cur)) {
+                org.fail("period " + k + ": line " + l + " has more decimals than " + cur);
             }
             sum = sum.add(amount);
             String type = (String) l.get("type");
@@ -885,11 +1018,24 @@ final class HistoryRunner {
             if (org.unpricedModel().equals(key)) {
                 key = ReferenceModel.UNPRICED;
             }
+            if (type.equals("late_usage") && k > 0 && !org.currencyOf(k - 1).equals(cur)) {
+                checkSwitchFx(org, k, l, amount, periodStart);
+            }
             actual.add(new Line(type, key == null ? "" : key, Instant.parse((String) l.get("periodStart")),
-                    amount.setScale(ReferenceModel.minorUnit(h.currency()), java.math.RoundingMode.UNNECESSARY)));
+                    amount.setScale(ReferenceModel.minorUnit(cur), java.math.RoundingMode.UNNECESSARY)));
         }
         BigDecimal total = new BigDecimal(detail.getString("total"));
         compared.incrementAndGet();
+        // I1b: the period bills in the currency in effect at its start, never the one of today
+        if (!cur.equals(detail.getString("currency"))) {
+            org.fail("period " + k + ": invoiced in " + detail.getString("currency") + ", expected " + cur);
+        }
+        if (!cur.equals(h.currency())) {
+            exercised.merge("period after a currency switch", 1, Integer::sum);
+            if (actual.stream().anyMatch(l -> l.type().equals("late_usage"))) {
+                exercised.merge("late usage across a currency switch", 1, Integer::sum);
+            }
+        }
         for (Line l : actual) {
             exercised.merge(l.key().isEmpty() || l.type().equals("llm_usage") ? l.type() : l.type() + "." + l.key(), 1,
                     Integer::sum);
@@ -910,6 +1056,33 @@ final class HistoryRunner {
         if (org.actualCredits.compareTo(granted.add(org.creditsReturned)) > 0) {
             org.fail("period " + k + ": Σ credits applied " + org.actualCredits + " > Σ granted " + granted
                     + " + Σ returned by credit notes " + org.creditsReturned);
+        }
+    }
+
+    /**
+     * I7, Currencies 3–4: a late-usage line of the period before a currency switch names the old currency, the
+     * amount in it, the old → new rate recorded for the old period's rate day (its last day: the runner records every
+     * day) and converts that amount once: {@code round(originalAmount × rate) = amount}.
+     */
+    private static void checkSwitchFx(Org org, int k, Map<String, Object> line, BigDecimal amount,
+            Instant periodStart) {
+        String old = org.currencyOf(k - 1);
+        String cur = org.currencyOf(k);
+        Object fx = line.get("fx");
+        String rateDay = periodStart.minusNanos(1).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        if (!(fx instanceof Map<?, ?> f)) {
+            org.fail("period " + k + ": late usage of the " + old + " period has no fx: " + line);
+            return;
+        }
+        BigDecimal rate = new BigDecimal(String.valueOf(f.get("rate")));
+        BigDecimal original = new BigDecimal(String.valueOf(f.get("originalAmount")));
+        boolean once = original.multiply(rate).setScale(ReferenceModel.minorUnit(cur), java.math.RoundingMode.HALF_UP)
+                .compareTo(amount) == 0;
+        if (!old.equals(f.get("fromCurrency")) || rate.compareTo(ReferenceModel.switchRate(old, cur)) != 0
+                || !rateDay.equals(String.valueOf(f.get("rateDate"))) || !once) {
+            org.fail("period " + k + ": late usage of the " + old + " period: fx " + f + " (amount " + amount
+                    + "), expected from " + old + " at " + ReferenceModel.switchRate(old, cur) + " of " + rateDay
+                    + ", converted once");
         }
     }
 
@@ -940,7 +1113,7 @@ final class HistoryRunner {
                 .jsonPath().getList("$");
     }
 
-    private static List<Segment> segments(Org org, Instant start, Instant end) {
+    private static List<Segment> segments(Org org, Instant start, Instant end, String currency) {
         List<Segment> out = new ArrayList<>();
         List<Map.Entry<Instant, Integer>> t = org.timeline;
         for (int i = 0; i < t.size(); i++) {
@@ -948,7 +1121,7 @@ final class HistoryRunner {
             Instant to = i + 1 < t.size() ? t.get(i + 1).getKey() : Instant.MAX;
             Integer plan = t.get(i).getValue();
             if (plan != CANCELED && from.isBefore(end) && to.isAfter(start)) {
-                out.add(new Segment(from, to, plan == FREE ? FREE_PLAN : org.history.plans().get(plan)));
+                out.add(new Segment(from, to, plan == FREE ? FREE_PLAN : pricedIn(org.history, plan, currency)));
             }
         }
         return out;

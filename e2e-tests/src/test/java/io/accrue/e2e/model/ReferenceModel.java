@@ -64,6 +64,16 @@ public final class ReferenceModel {
         return currency.equals("USD") ? BigDecimal.ONE : USD_RATES.get(currency);
     }
 
+    /**
+     * The rate the runner records for the pair {@code from → to} of a currency switch ({@code 1 from = rate to},
+     * Currencies rule 2), for every day the clock passes: from USD the rate of {@link #USD_RATES}, else the cross
+     * {@code USD_RATES[to] / USD_RATES[from]} to 6 places (input data: recorded as the pair itself, so no rule
+     * derives it).
+     */
+    public static BigDecimal switchRate(String from, String to) {
+        return from.equals("USD") ? usdRate(to) : usdRate(to).divide(usdRate(from), 6, RoundingMode.HALF_UP);
+    }
+
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
@@ -75,9 +85,16 @@ public final class ReferenceModel {
 
     /**
      * Usage of a closed period that was recorded after its close (I7): {@code billed} is what that close saw,
-     * {@code recorded} is everything recorded for the period by now, {@code segments} that period's plan segments.
+     * {@code recorded} is everything recorded for the period by now, {@code segments} that period's plan segments
+     * (priced in that period's currency), {@code currency} the currency that period billed in (null: the invoice's).
      */
-    public record Late(Instant start, Instant end, List<Segment> segments, List<Usage> billed, List<Usage> recorded) {}
+    public record Late(Instant start, Instant end, List<Segment> segments, List<Usage> billed, List<Usage> recorded,
+            String currency) {
+
+        public Late(Instant start, Instant end, List<Segment> segments, List<Usage> billed, List<Usage> recorded) {
+            this(start, end, segments, billed, recorded, null);
+        }
+    }
 
     /**
      * Everything one close needs, as the history observed it. {@code termStart} / {@code termEnd}: the contract's
@@ -178,13 +195,21 @@ public final class ReferenceModel {
         }
         // I7: late usage, the marginal charge at the old period's own plan segments, one line per old period
         for (Late late : in.late()) {
-            BigDecimal rate = usdRate(cur); // Currencies 4: at the old period's rate (the runner's rates never vary)
+            // I7: late usage belongs to the period, and the currency, it occurred in: priced in that currency (its
+            // provider cost converted into it at its rate, Currencies 4; the runner's rates never vary) ...
+            String oldCur = late.currency() == null ? cur : late.currency();
+            BigDecimal rate = usdRate(oldCur);
             List<Draft> now = usageCharges(late.segments(), late.start(), late.end(), late.recorded(), in.contract(),
                     rate);
             List<Draft> billed = usageCharges(late.segments(), late.start(), late.end(), late.billed(),
                     in.contract(), rate);
             converts |= now.stream().anyMatch(Draft::converted) || billed.stream().anyMatch(Draft::converted);
             BigDecimal exact = sum(now).subtract(sum(billed));
+            if (!oldCur.equals(cur)) {
+                // ... and that amount converts into the invoice's currency at the old period's old → new rate,
+                // once, then is rounded once (I7, Currencies 1)
+                exact = exact.multiply(switchRate(oldCur, cur));
+            }
             if (exact.signum() != 0) {
                 lines.add(new Line("late_usage", "", late.start(), round(exact, cur)));
             }

@@ -381,4 +381,41 @@ class ReferenceModelTest {
         assertEquals(0, new BigDecimal(total).compareTo(invoice.total()), () -> "total " + invoice.total());
         assertEquals(converts, invoice.convertsCost());
     }
+
+    // ---- S7 / I7: late usage of a period billed before a currency switch
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # case                                   | old | new | plan          | billed  | late    | late line
+            # tiered 0.50 per 1,000 above 1M: 1.2M billed, 1.3M now: USD 50.00 marginal × 0.9234 = EUR 46.17
+            tiered late usage converts USD → EUR     | USD | EUR | tiered        | 1200000 | 100000  | 46.17
+            # gpt-4o 1M input tokens: USD 2.50 × 1.2 = 3.00, × 0.9234 = EUR 2.7702 (not rounded), × 163.926792
+            # (the recorded EUR → JPY rate) = 454.1099991984, rounded once: ¥454
+            cost-plus late usage converts EUR → JPY  | EUR | JPY | pay_per_token | 0       | 1000000 | 454
+            # the same in KWD → USD: 3.00 × 0.3071 = 0.9213 KWD, × 3.256268 (1 / 0.3071 to 6 places) = 2.9999997084
+            cost-plus late usage converts KWD → USD  | KWD | USD | pay_per_token | 0       | 1000000 | 3.00
+            # within the allowance: nothing to add, in any currency
+            late usage within the allowance          | USD | JPY | tiered        | 500000  | 100000  |
+            """)
+    void lateUsageAcrossASwitchIsPricedInItsOwnCurrencyAndConvertedAtTheRecordedRate(String name, String old,
+            String now, String kind, long billed, long late, String expected) {
+        PlanSpec plan = kind.equals("tiered")
+                ? tiered("0", 1_000_000, 1000, new Tier(null, new BigDecimal("0.50")))
+                : new PlanSpec("pay_per_token", BigDecimal.ZERO, 0, 1, List.of());
+        Instant march = Instant.parse("2027-03-01T00:00:00Z");
+        Usage first = new Usage(Instant.parse("2027-03-10T00:00:00Z"), tokens("gpt-4o", billed, 0, 0));
+        Usage recordedLate = new Usage(Instant.parse("2027-03-31T22:00:00Z"), tokens("gpt-4o", late, 0, 0));
+        var invoice = invoice(now, List.of(new Segment(march, MAY, plan)), List.of(), null, BigDecimal.ZERO,
+                List.of(new Late(march, APRIL, List.of(new Segment(march, APRIL, plan)), List.of(first),
+                        List.of(first, recordedLate), old)));
+        assertEquals(expected == null ? "" : expected, String.join(" ",
+                invoice.lines().stream().map(l -> l.amount().toPlainString()).toList()));
+    }
+
+    @Test
+    void theSwitchRateIsTheRecordedPairNotADerivedOne() {
+        assertEquals(new BigDecimal("0.9234"), ReferenceModel.switchRate("USD", "EUR"));
+        assertEquals(new BigDecimal("163.926792"), ReferenceModel.switchRate("EUR", "JPY"));
+        assertEquals(new BigDecimal("3.256268"), ReferenceModel.switchRate("KWD", "USD"));
+    }
 }
