@@ -91,7 +91,8 @@ public final class LocalKafka implements AutoCloseable {
 
     /** The broker process, while it runs (benchmarks read its CPU time). */
     public java.util.Optional<ProcessHandle> process() {
-        return process != null && process.isAlive() ? java.util.Optional.of(process.toHandle())
+        return process != null && process.isAlive()
+                ? java.util.Optional.of(process.toHandle())
                 : java.util.Optional.empty();
     }
 

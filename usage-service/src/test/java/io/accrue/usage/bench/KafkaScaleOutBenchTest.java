@@ -157,7 +157,7 @@ class KafkaScaleOutBenchTest {
                         "every event of the phase written once");
             }
             assertEquals((long) BATCHES * BATCH, events(jdbc, "direct"));
-            write(durability, broker);
+            write(durability, broker, storage(jdbc, broker));
         } finally {
             for (Process p : processes.values()) {
                 p.destroy();
@@ -405,7 +405,29 @@ class KafkaScaleOutBenchTest {
                 .ignoreExceptionsMatching(e -> !(e instanceof IllegalStateException)).until(condition);
     }
 
-    private void write(String durability, LocalKafka broker) throws IOException {
+    /**
+     * What one event costs to keep: the broker's log folder and the PostgreSQL database over the events they hold
+     * (every phase's and warm-up's events are in both, the direct ones only in PostgreSQL).
+     */
+    private static String storage(String jdbc, LocalKafka broker) throws Exception {
+        long logBytes;
+        try (var files = Files.walk(broker.home().resolve("data"))) {
+            logBytes = files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".log"))
+                    .filter(f -> f.toString().contains(TOPIC)).mapToLong(f -> f.toFile().length()).sum();
+        }
+        long kafkaEvents = (long) MAX_CONSUMERS * (BATCHES + WARMUP) * BATCH;
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
+                ResultSet rs = c.createStatement().executeQuery("select pg_database_size(current_database()),"
+                        + " (select count(*) from usage_events)")) {
+            rs.next();
+            return String.format(Locale.ROOT, "usage log: %d bytes for %d events (%.0f B/event, uncompressed JSON);"
+                    + " PostgreSQL database: %d bytes for %d events (%.0f B/event with indexes, ids, rollups)",
+                    logBytes, kafkaEvents, (double) logBytes / kafkaEvents, rs.getLong(1), rs.getLong(2),
+                    (double) rs.getLong(1) / rs.getLong(2));
+        }
+    }
+
+    private void write(String durability, LocalKafka broker, String storage) throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown");
         String md = String.format(Locale.ROOT, """
@@ -418,10 +440,12 @@ class KafkaScaleOutBenchTest {
                 | phase | events | seconds | events/s end to end | events/s accepted at the edge | max lag, records | batch p50 / p99 ms | CPU ms per 1,000 events: edge or direct replica | consumers | broker | PostgreSQL | load generator | **total (without the load generator)** |
                 |---|---|---|---|---|---|---|---|---|---|---|---|---|
                 %s
+
+                Storage: %s.
                 """, Instant.now(), cpu, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), durability, broker.bootstrapServers(), loadBefore,
                 Files.readString(Path.of("/proc/loadavg")).strip(), BATCHES, BATCH, CLIENTS, ORGS,
-                String.join("\n", rows));
+                String.join("\n", rows), storage);
         Files.writeString(logs.getParent().resolve("kafka-scaleout.md"), md);
         System.out.println(md);
     }
