@@ -139,6 +139,7 @@ class KafkaScaleOutBenchTest {
 
             for (int k = 1; k <= MAX_CONSUMERS; k++) {
                 String name = "consumer-" + k;
+                String prefix = "kafka-" + k;
                 awaitReady(name, start(name, jar, kafka));
                 int members = k;
                 awaitUntil(Duration.ofMinutes(3), () -> groupMembers(admin) == members, "group of " + k);
@@ -150,7 +151,7 @@ class KafkaScaleOutBenchTest {
                 }
                 List<String> measured = new ArrayList<>(consumers);
                 measured.add(0, "edge");
-                Phase phase = measure("kafka-" + k, () -> send(edge, "kafka-" + k, BATCHES), measured,
+                Phase phase = measure(prefix, () -> send(edge, prefix, BATCHES), measured,
                         brokerProcess, pgAndLoad, admin);
                 rows.add(phase.row("kafka mode, " + k + " consumer replica" + (k > 1 ? "s" : "")));
                 assertEquals((long) BATCHES * BATCH, events(jdbc, "kafka-" + k),
@@ -189,7 +190,8 @@ class KafkaScaleOutBenchTest {
                 }
                 cpu.append(" | ").append(String.format(Locale.ROOT, "%.0f", perThousand));
             }
-            return String.format(Locale.ROOT, "| %s | %d | %.2f | **%.0f** | %.0f | %d (%d events) | %.0f / %.0f%s | **%.0f** |",
+            return String.format(Locale.ROOT,
+                    "| %s | %d | %.2f | **%.0f** | %.0f | %d (%d events) | %.0f / %.0f%s | **%.0f** |",
                     what, events, seconds, events / seconds, events / edgeSeconds, maxLagRecords,
                     maxLagRecords * BATCH, sorted[sorted.length / 2] / 1000.0,
                     sorted[(int) (sorted.length * 0.99)] / 1000.0, cpu, total);
@@ -430,19 +432,21 @@ class KafkaScaleOutBenchTest {
     private void write(String durability, LocalKafka broker, String storage) throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown");
-        String md = String.format(Locale.ROOT, """
-                ## Ingestion mode kafka: 1, 2, 3 consumer replicas vs direct mode (%s)
+        String md = String.format(Locale.ROOT,
+                """
+                        ## Ingestion mode kafka: 1, 2, 3 consumer replicas vs direct mode (%s)
 
-                Machine: %s, %d cores visible, JDK %s; %s; Kafka broker %s (one node, KRaft, log flushed per
-                message). Load average before: `%s`, after: `%s`. %d batches of %d events per phase from %d
-                connections, %d organisations (the log's key), 12 partitions.
+                        Machine: %s, %d cores visible, JDK %s; %s; Kafka broker %s (one node, KRaft, log flushed per
+                        message). Load average before: `%s`, after: `%s`. %d batches of %d events per phase from %d
+                        connections, %d organisations (the log's key), 12 partitions.
 
-                | phase | events | seconds | events/s end to end | events/s accepted at the edge | max lag, records | batch p50 / p99 ms | CPU ms per 1,000 events: edge or direct replica | consumers | broker | PostgreSQL | load generator | **total (without the load generator)** |
-                |---|---|---|---|---|---|---|---|---|---|---|---|---|
-                %s
+                        | phase | events | seconds | events/s end to end | events/s accepted at the edge | max lag, records | batch p50 / p99 ms | CPU ms per 1,000 events: edge or direct replica | consumers | broker | PostgreSQL | load generator | **total (without the load generator)** |
+                        |---|---|---|---|---|---|---|---|---|---|---|---|---|
+                        %s
 
-                Storage: %s.
-                """, Instant.now(), cpu, Runtime.getRuntime().availableProcessors(),
+                        Storage: %s.
+                        """,
+                Instant.now(), cpu, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), durability, broker.bootstrapServers(), loadBefore,
                 Files.readString(Path.of("/proc/loadavg")).strip(), BATCHES, BATCH, CLIENTS, ORGS,
                 String.join("\n", rows), storage);
