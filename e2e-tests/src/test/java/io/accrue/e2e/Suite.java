@@ -58,6 +58,20 @@ public final class Suite {
         return stack;
     }
 
+    /**
+     * The suite's second usage-service, in ingestion mode kafka against a real broker, on the same database as the
+     * direct-mode one ({@link LocalStack#startKafkaUsageReplica}); started on the first call, so the classes that do
+     * not need it do not pay for it.
+     */
+    public static synchronized String kafkaUsageUrl() {
+        LocalStack running = stack();
+        try {
+            return running.startKafkaUsageReplica();
+        } catch (Exception e) {
+            throw new IllegalStateException("the kafka-mode usage-service did not start: " + e.getMessage(), e);
+        }
+    }
+
     private static void deleteRecursively(Path folder) {
         try (var files = Files.walk(folder)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

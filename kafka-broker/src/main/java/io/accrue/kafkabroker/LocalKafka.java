@@ -89,6 +89,13 @@ public final class LocalKafka implements AutoCloseable {
         return home;
     }
 
+    /** The broker process, while it runs (benchmarks read its CPU time). */
+    public java.util.Optional<ProcessHandle> process() {
+        return process != null && process.isAlive()
+                ? java.util.Optional.of(process.toHandle())
+                : java.util.Optional.empty();
+    }
+
     /** Starts the broker again on its data folder (after {@link #kill()} or {@link #stop()}). */
     public void start(Duration timeout) throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {

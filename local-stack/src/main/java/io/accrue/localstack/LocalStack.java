@@ -117,10 +117,61 @@ public final class LocalStack {
         return this;
     }
 
-    /** {@code host:port} of the stack's broker; only with {@link #withKafka}. */
+    /** The name and default port of the usage-service replica {@link #startKafkaUsageReplica} adds. */
+    static final String KAFKA_USAGE_REPLICA = "usage-service-kafka";
+    static final int KAFKA_USAGE_REPLICA_PORT = 8086;
+
+    /**
+     * Adds to a running stack a second usage-service on the same {@code usage} database, in ingestion mode
+     * {@code kafka}, and a real broker for it (started here unless {@link #withKafka} already runs one): the
+     * end-to-end tests run the billing loop through both ingestion modes on one stack start, with the stack's
+     * direct-mode usage-service untouched. It is an ordinary replica (its consumer writes the log with the same
+     * writer, its summaries read the same tables), on port {@value #KAFKA_USAGE_REPLICA_PORT} + the offset, with a
+     * test clock of its own: a test that moves the stack's clocks moves this one too. Idempotent: a second call
+     * answers the running replica's URL.
+     *
+     * @return the replica's base URL
+     */
+    public synchronized String startKafkaUsageReplica() throws Exception {
+        int port = KAFKA_USAGE_REPLICA_PORT + portOffset;
+        if (services.containsKey(KAFKA_USAGE_REPLICA)) {
+            return "http://" + HOST + ":" + port;
+        }
+        Map<String, String> environment = environments.get("usage-service");
+        if (environment == null) {
+            throw new IllegalStateException("start the stack (with usage-service) before its kafka replica");
+        }
+        if (kafka == null) {
+            for (int p : new int[]{kafkaPort, kafkaPort + 1, port}) {
+                if (!portFree(p)) {
+                    throw new IllegalStateException("port " + p + " (the kafka replica or its broker) is in use");
+                }
+            }
+            Path lib = Path.of(System.getProperty("accrue.kafka.lib",
+                    root.resolve("kafka-broker/target/lib").toString()));
+            log("Apache Kafka (KRaft, one node) on port " + kafkaPort + ", data in " + home.resolve("kafka"));
+            kafka = LocalKafka.start(home.resolve("kafka"), kafkaPort, Duration.ofMinutes(3), lib);
+            started.add(kafka);
+        }
+        Map<String, String> replicaEnvironment = new HashMap<>(environment);
+        replicaEnvironment.put("ACCRUE_USAGE_INGEST_MODE", "kafka");
+        replicaEnvironment.put("ACCRUE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        ServiceProcess replica = new ServiceProcess(KAFKA_USAGE_REPLICA, port,
+                root.resolve("usage-service/target/quarkus-app/quarkus-run.jar"),
+                home.resolve("logs").resolve(KAFKA_USAGE_REPLICA + ".log"));
+        replica.start(replicaEnvironment);
+        started.add(replica);
+        services.put(KAFKA_USAGE_REPLICA, replica);
+        environments.put(KAFKA_USAGE_REPLICA, replicaEnvironment);
+        replica.awaitReady(Instant.now().plus(Duration.ofSeconds(Long.getLong("accrue.ready-timeout", 180))));
+        log(KAFKA_USAGE_REPLICA + " (ingestion mode kafka, same database) ready at " + replica.url());
+        return replica.url();
+    }
+
+    /** {@code host:port} of the stack's broker; only with {@link #withKafka} or {@link #startKafkaUsageReplica}. */
     public String kafkaBootstrapServers() {
         if (kafka == null) {
-            throw new IllegalStateException("this stack runs no Kafka broker (withKafka)");
+            throw new IllegalStateException("this stack runs no Kafka broker (withKafka, startKafkaUsageReplica)");
         }
         return kafka.bootstrapServers();
     }
