@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,16 +84,24 @@ public class TimelineCorrections {
     private record Gathered(String orgId, Candidate invoice, BigDecimal owedNow, List<MinimumSpend> minimums,
             String basis, String eventsKey) {}
 
+    /** A base-fee line of the invoice or of one of its supplementary invoices, with what was credited of it. */
+    private record BaseFeeLine(UUID invoiceId, CreditNotes.Original line) {}
+
     /**
-     * The invoice's own ledger: its base-fee lines with what credit notes refunded of each, what earlier corrections
+     * The invoice's own ledger: its base-fee lines with what credit notes refunded of each, the base-fee lines of its
+     * supplementary invoices (what increases charged, credited like the invoice's own), what earlier corrections
      * changed of the base fee, whether this increase is recorded, and its minimum windows as they stand.
      */
-    private record Ledger(boolean voided, List<CreditNotes.Original> baseFee, BigDecimal absorbed,
-            BigDecimal netReduction, boolean increaseRecorded, List<CorrectionEffect.Window> windows) {}
+    private record Ledger(boolean voided, List<CreditNotes.Original> baseFee, List<BaseFeeLine> supplementBaseFee,
+            BigDecimal absorbed, BigDecimal netReduction, boolean increaseRecorded,
+            List<CorrectionEffect.Window> windows) {}
 
-    /** What to write: a credit (per base-fee line) or an increase; {@code none} when the invoice is right. */
-    private record Decision(BigDecimal reduction, CorrectionEffect.Effect credit, Map<Integer, BigDecimal> creditLines,
-            DebitEffect.Effect debit) {
+    /**
+     * What to write: a credit (per invoice credited — the invoice or a supplementary one — per base-fee line) or an
+     * increase; {@code none} when the invoice is right.
+     */
+    private record Decision(BigDecimal reduction, CorrectionEffect.Effect credit,
+            Map<UUID, Map<Integer, BigDecimal>> creditLines, DebitEffect.Effect debit) {
 
         static final Decision NONE = new Decision(BigDecimal.ZERO, null, Map.of(), null);
 
@@ -197,15 +206,15 @@ public class TimelineCorrections {
         UUID invoiceId = g.invoice().id();
         Invoice invoice = invoices.findById(invoiceId);
         if (invoice == null || invoice.status.equals("void")) {
-            return new Ledger(true, List.of(), BigDecimal.ZERO, BigDecimal.ZERO, false, List.of());
+            return new Ledger(true, List.of(), List.of(), BigDecimal.ZERO, BigDecimal.ZERO, false, List.of());
         }
-        Map<Integer, BigDecimal> refunded = commands.alreadyCredited(invoiceId);
-        List<CreditNotes.Original> baseFee = new ArrayList<>();
-        for (InvoiceLine l : lines.ofInvoice(invoiceId)) {
-            if (l.type.equals(LineType.BASE_FEE.wire())) {
-                baseFee.add(new CreditNotes.Original(l.position, l.description, l.amount,
-                        refunded.getOrDefault(l.position, BigDecimal.ZERO)));
-            }
+        List<CreditNotes.Original> baseFee = baseFeeLines(invoiceId);
+        // what increases charged is credited like the invoice's own base fee, oldest supplementary invoice first in
+        // the list, so that a credit (taken from the end) gives back the latest increase first
+        List<BaseFeeLine> supplementBaseFee = new ArrayList<>();
+        for (Invoice supplement : invoices.list("correctsInvoiceId = ?1 and kind = ?2 and status <> 'void' "
+                + "order by createdAt, number", invoiceId, Invoice.KIND_SUPPLEMENTARY)) {
+            baseFeeLines(supplement.id).forEach(l -> supplementBaseFee.add(new BaseFeeLine(supplement.id, l)));
         }
         List<CorrectionEffect.Window> windows = new ArrayList<>();
         String contractId = g.invoice().contractId();
@@ -215,9 +224,21 @@ public class TimelineCorrections {
                     minimumLedger.toppedUp(g.orgId(), contractId, m),
                     minimumLedger.settled(g.orgId(), contractId, m)));
         }
-        return new Ledger(false, List.copyOf(baseFee), corrections.absorbedOn(invoiceId),
-                corrections.netReductionOn(invoiceId), corrections.increaseRecorded(invoiceId, g.eventsKey()),
-                List.copyOf(windows));
+        return new Ledger(false, List.copyOf(baseFee), List.copyOf(supplementBaseFee),
+                corrections.absorbedOn(invoiceId), corrections.netReductionOn(invoiceId),
+                corrections.increaseRecorded(invoiceId, g.eventsKey()), List.copyOf(windows));
+    }
+
+    private List<CreditNotes.Original> baseFeeLines(UUID invoiceId) {
+        Map<Integer, BigDecimal> refunded = commands.alreadyCredited(invoiceId);
+        List<CreditNotes.Original> out = new ArrayList<>();
+        for (InvoiceLine l : lines.ofInvoice(invoiceId)) {
+            if (l.type.equals(LineType.BASE_FEE.wire()) && l.amount.signum() > 0) {
+                out.add(new CreditNotes.Original(l.position, l.description, l.amount,
+                        refunded.getOrDefault(l.position, BigDecimal.ZERO)));
+            }
+        }
+        return out;
     }
 
     /** Pure: what the invoice's base fee owes now against what it bills, and the whole effect of the difference. */
@@ -226,14 +247,29 @@ public class TimelineCorrections {
             return Decision.NONE;
         }
         String currency = g.invoice().currency();
-        // what earlier corrections changed without a credit note counts as billed (kept top-ups) or not (increases)
-        BigDecimal target = g.owedNow().add(ledger.absorbed());
-        BigDecimal reduction = TimelineCorrection.credit(ledger.baseFee(), target).values().stream()
+        // the lines a reduction may credit: the invoice's base fee, then what its supplementary invoices charged; each
+        // numbered by its place in this list for the pure split, mapped back to (invoice, position) below
+        List<BaseFeeLine> creditable = new ArrayList<>();
+        ledger.baseFee().forEach(l -> creditable.add(new BaseFeeLine(g.invoice().id(), l)));
+        creditable.addAll(ledger.supplementBaseFee());
+        List<CreditNotes.Original> indexed = new ArrayList<>();
+        for (int i = 0; i < creditable.size(); i++) {
+            CreditNotes.Original l = creditable.get(i).line();
+            indexed.add(new CreditNotes.Original(i, l.description(), l.amount(), l.alreadyCredited()));
+        }
+        // what earlier corrections changed without a credit note counts as billed (kept top-ups) or not (increases);
+        // an increase a supplementary invoice charged is billed again by that invoice's base-fee line, listed above
+        BigDecimal charged = ledger.supplementBaseFee().stream().map(l -> l.line().amount())
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal target = g.owedNow().add(ledger.absorbed()).add(charged);
+        BigDecimal reduction = TimelineCorrection.credit(indexed, target).values().stream()
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         if (reduction.signum() > 0) {
             CorrectionEffect.Effect effect = CorrectionEffect.of(reduction, ledger.windows(), currency);
-            Map<Integer, BigDecimal> credit = TimelineCorrection.credit(ledger.baseFee(),
-                    target.add(reduction.subtract(effect.credit())));
+            Map<UUID, Map<Integer, BigDecimal>> credit = new LinkedHashMap<>();
+            TimelineCorrection.credit(indexed, target.add(reduction.subtract(effect.credit())))
+                    .forEach((i, amount) -> credit.computeIfAbsent(creditable.get(i).invoiceId(),
+                            k -> new LinkedHashMap<>()).put(creditable.get(i).line().position(), amount));
             return new Decision(reduction, effect, credit, null);
         }
         // an increase is measured against what the invoice and its corrections billed, not against manual credit
@@ -264,19 +300,26 @@ public class TimelineCorrections {
 
     private int writeCredit(Gathered g, Invoice invoice, Decision decision) {
         CorrectionEffect.Effect effect = decision.credit();
-        Map<Integer, BigDecimal> credit = decision.creditLines();
         String why = "timeline changed after invoicing: " + g.basis() + effect.topUps().stream()
                 .map(t -> "; " + t.amount().toPlainString() + " kept as " + t.period() + " minimum top-up")
                 .collect(java.util.stream.Collectors.joining());
+        // one credit note per invoice credited: the invoice itself, and a supplementary invoice whose increase the
+        // change takes back (the latest first); the entry names the note on the invoice, or else the first one
         UUID noteId = null;
-        if (!credit.isEmpty()) {
-            noteId = commands.creditNote(g.orgId(), invoice.id.toString(), new CreditNoteRequest(
-                    why.length() > 300 ? why.substring(0, 300) : why,
-                    credit.entrySet().stream().map(e -> new CreditLine(e.getKey(), e.getValue())).toList())).id();
+        BigDecimal credited = BigDecimal.ZERO;
+        for (var perInvoice : decision.creditLines().entrySet()) {
+            UUID note = commands.creditNote(g.orgId(), perInvoice.getKey().toString(), new CreditNoteRequest(
+                    why.length() > 300 ? why.substring(0, 300) : why, perInvoice.getValue().entrySet().stream()
+                            .map(e -> new CreditLine(e.getKey(), e.getValue())).toList()))
+                    .id();
+            if (noteId == null || perInvoice.getKey().equals(invoice.id)) {
+                noteId = note;
+            }
+            credited = credited.add(perInvoice.getValue().values().stream().reduce(BigDecimal.ZERO, BigDecimal::add));
         }
         TimelineCorrectionEntry entry = entry(g, why, decision.reduction());
         entry.creditNoteId = noteId;
-        entry.amount = credit.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        entry.amount = credited;
         corrections.persist(entry);
         corrections.flush();
         for (CorrectionEffect.TopUp t : effect.topUps()) {

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords;
+import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.invoices.InvoiceViews.InvoiceDetail;
 import io.accrue.invoice.stripe.StripeInvoiceGateway;
@@ -52,8 +53,9 @@ public class InvoiceDocuments {
         String corrects = invoice.correctsInvoiceId() == null
                 ? null
                 : invoices.findInOrg(invoice.orgId(), invoice.correctsInvoiceId()).map(i -> i.number).orElse(null);
-        List<String> creditNotes = invoices.find("correctsInvoiceId = ?1 and orgId = ?2 order by number",
-                invoice.id(), invoice.orgId()).list().stream().map(i -> i.number).filter(n -> n != null).toList();
+        List<String> creditNotes = invoices.find("correctsInvoiceId = ?1 and orgId = ?2 and kind = ?3 order by number",
+                invoice.id(), invoice.orgId(), Invoice.KIND_CREDIT_NOTE).list().stream().map(i -> i.number)
+                .filter(n -> n != null).toList();
         boolean viaStripe = invoice.stripeInvoiceId() != null;
         // Accrue's invoices are collected by Stripe from the payment method on file as soon as they are issued
         // (charge_automatically): due on receipt. Invoices not sent to Stripe are settled by an operator.

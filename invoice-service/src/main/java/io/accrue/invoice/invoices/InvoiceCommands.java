@@ -74,7 +74,9 @@ public class InvoiceCommands {
     @Transactional
     public InvoiceDetail creditNote(String orgId, String invoiceId, CreditNoteRequest request) {
         Invoice original = queries.find(orgId, invoiceId);
-        if (!original.kind.equals(Invoice.KIND_INVOICE)) {
+        // a supplementary invoice is credited like any invoice (billing-rules 12a: a later change takes its increase
+        // back); only a credit note cannot itself be credited
+        if (original.kind.equals(Invoice.KIND_CREDIT_NOTE)) {
             throw ApiException.conflict("invoice_status_conflict", "A credit note cannot itself be credited.");
         }
         if (original.status.equals("draft") || original.status.equals("void")) {
@@ -167,14 +169,15 @@ public class InvoiceCommands {
 
     /**
      * Money refunded (as a positive amount), credits returned and commitment consumption returned by the invoice's
-     * earlier, not voided notes.
+     * earlier, not voided credit notes (not its supplementary invoices: those charge, they refund nothing).
      */
     private BigDecimal[] earlierNotes(UUID originalId) {
         Object[] row = invoices.getEntityManager().createQuery(
                 "select coalesce(sum(n.total), 0), coalesce(sum(n.creditsReturned), 0),"
                         + " coalesce(sum(n.commitmentReturned), 0) from Invoice n"
-                        + " where n.correctsInvoiceId = :o and n.status <> 'void'",
-                Object[].class).setParameter("o", originalId).getSingleResult();
+                        + " where n.correctsInvoiceId = :o and n.kind = :note and n.status <> 'void'",
+                Object[].class).setParameter("o", originalId).setParameter("note", Invoice.KIND_CREDIT_NOTE)
+                .getSingleResult();
         return new BigDecimal[]{((BigDecimal) row[0]).negate(), (BigDecimal) row[1], (BigDecimal) row[2]};
     }
 
@@ -182,10 +185,10 @@ public class InvoiceCommands {
     public Map<Integer, BigDecimal> alreadyCredited(UUID originalId) {
         List<Object[]> rows = invoices.getEntityManager().createQuery(
                 "select l.creditsPosition, sum(l.amount) from InvoiceLine l, Invoice n where l.invoiceId = n.id"
-                        + " and l.creditsPosition is not null and n.correctsInvoiceId = :o and n.status <> 'void'"
-                        + " group by l.creditsPosition",
+                        + " and l.creditsPosition is not null and n.correctsInvoiceId = :o and n.kind = :note"
+                        + " and n.status <> 'void' group by l.creditsPosition",
                 Object[].class)
-                .setParameter("o", originalId).getResultList();
+                .setParameter("o", originalId).setParameter("note", Invoice.KIND_CREDIT_NOTE).getResultList();
         Map<Integer, BigDecimal> out = new HashMap<>();
         rows.forEach(r -> out.put((Integer) r[0], ((BigDecimal) r[1]).negate()));
         return out;

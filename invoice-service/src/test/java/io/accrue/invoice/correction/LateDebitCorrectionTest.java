@@ -221,11 +221,81 @@ class LateDebitCorrectionTest {
         assertEquals(new BigDecimal("-49.5000"), notes.get(0).total);
     }
 
+    @Test
+    void aLateCancellationAfterALateUpgradeCreditsTheSupplementaryInvoice() {
+        fx.close(Instant.parse("2026-03-11T00:00:00Z"));
+        Invoice february = fx.invoice(RunFixture.FEB);
+        lateUpgrade();
+        fx.close(Instant.parse("2026-03-19T00:00:00Z"));
+        Invoice supplement = supplements().get(0);
+        assertEquals(new BigDecimal("200.5000"), supplement.total);
+
+        // canceled from 02-22 (recorded 03-21): Pro 99 × 14/28 = 49.50 plus Big 500 × 7/28 = 125.00 is owed now;
+        // 99.00 + 200.50 was billed: 125.00 back, all of it from the supplementary invoice that charged Big
+        lateCancellation("2026-02-22T00:00:00Z", "big", 1);
+        fx.close(Instant.parse("2026-03-19T00:00:00Z"));
+        List<Invoice> notes = creditNotes();
+        assertEquals(1, notes.size());
+        assertEquals(supplement.id, notes.get(0).correctsInvoiceId);
+        assertEquals(new BigDecimal("-125.0000"), notes.get(0).total);
+        assertEquals(1, supplements().size(), "no second supplementary invoice");
+        // a rerun and a racing correction change nothing
+        var a = CompletableFuture.supplyAsync(() -> corrections.correct(org));
+        var b = CompletableFuture.supplyAsync(() -> corrections.correct(org));
+        assertEquals(0, a.join() + b.join());
+        assertEquals(1, creditNotes().size());
+        assertEquals(0, billedBaseFee(february).compareTo(new BigDecimal("174.50")));
+    }
+
+    @Test
+    void aLateCancellationBeforeALateUpgradeCreditsBothInvoicesNewestFirst() {
+        fx.close(Instant.parse("2026-03-11T00:00:00Z"));
+        Invoice february = fx.invoice(RunFixture.FEB);
+        lateUpgrade();
+        fx.close(Instant.parse("2026-03-19T00:00:00Z"));
+        Invoice supplement = supplements().get(0);
+
+        // canceled from 02-08 (recorded 03-21), before the upgrade took effect: Pro 99 × 7/28 = 24.75 is owed;
+        // 299.50 was billed: 274.75 back — the supplementary invoice's 200.50 whole, then 74.25 of February's
+        lateCancellation("2026-02-08T00:00:00Z", "pro", 3);
+        fx.close(Instant.parse("2026-03-19T00:00:00Z"));
+        List<Invoice> notes = creditNotes();
+        assertEquals(2, notes.size(), "one credit note per invoice credited");
+        Invoice onSupplement = notes.stream().filter(n -> n.correctsInvoiceId.equals(supplement.id)).findFirst()
+                .orElseThrow();
+        Invoice onFebruary = notes.stream().filter(n -> n.correctsInvoiceId.equals(february.id)).findFirst()
+                .orElseThrow();
+        assertEquals(new BigDecimal("-200.5000"), onSupplement.total);
+        assertEquals(new BigDecimal("-74.2500"), onFebruary.total);
+        assertEquals(0, corrections.correct(org), "recorded once");
+        assertEquals(2, creditNotes().size());
+        assertEquals(0, billedBaseFee(february).compareTo(new BigDecimal("24.75")));
+        assertEquals(1, supplements().size());
+    }
+
     // ---- helpers
 
     private void lateUpgrade() {
         clock.set(Instant.parse("2026-03-20T00:00:00Z"));
         fx.events(CREATED + LATE_UPGRADE);
+    }
+
+    private void lateCancellation(String effectiveAt, String plan, int version) {
+        clock.set(Instant.parse("2026-03-21T00:00:00Z"));
+        fx.events(CREATED + LATE_UPGRADE + """
+                ,{"id":"e3","type":"status_changed","occurredAt":"2026-03-21T00:00:00Z",
+                 "effectiveAt":"%s","planSlug":"%s","planVersion":%d,"fromStatus":"active",
+                 "toStatus":"canceled","currency":"USD"}""".formatted(effectiveAt, plan, version));
+    }
+
+    /** February's base fee as billed now: its own lines and its supplementary invoices', less every credit note. */
+    private BigDecimal billedBaseFee(Invoice february) {
+        return QuarkusTransaction.requiringNew().call(() -> (BigDecimal) em.createNativeQuery("""
+                SELECT coalesce(sum(l.amount), 0) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+                WHERE (l.type = 'base_fee' AND (i.id = ?1 OR i.corrects_invoice_id = ?1 AND i.kind = 'supplementary'))
+                   OR (l.type = 'credit_note' AND (i.corrects_invoice_id = ?1
+                       OR i.corrects_invoice_id IN (SELECT s.id FROM invoices s WHERE s.corrects_invoice_id = ?1)))""")
+                .setParameter(1, february.id).getSingleResult());
     }
 
     private void contractWithMonthlyMinimum(String amount) {
