@@ -200,7 +200,8 @@ public class WebhookPages {
         ApiResult log = deliveries.join();
         String next = log.ok() ? log.body().path("nextCursor").asText(null) : null;
         String here = endpointId == null ? chrome.link("/webhooks") : chrome.to("/webhooks/", endpointId, "/log");
-        String older = next == null ? null
+        String older = next == null
+                ? null
                 : here + (here.contains("?") ? "&" : "?") + "cursor=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
         return page.data("endpoints", endpoints.join()).data("types", types.join()).data("deliveries", log)
                 .data("older", older);
@@ -208,8 +209,10 @@ public class WebhookPages {
 
     /** Back to the page after a change: the service's refusal in {@code error}, or what was done. */
     private static Response done(Chrome chrome, Done what, ApiResult result) {
-        return result.ok() ? chrome.redirect("/webhooks?done=" + what.param, result) : chrome.redirect("/webhooks",
-                result);
+        return result.ok()
+                ? chrome.redirect("/webhooks?done=" + what.param, result)
+                : chrome.redirect("/webhooks",
+                        result);
     }
 
     private static Response flash(Chrome chrome, String message) {
@@ -229,11 +232,11 @@ public class WebhookPages {
 
     /** What a change did, named in the redirect so a reload shows it without repeating it. */
     enum Done {
-        TEST_SENT("test", "Test event queued: it appears in the log below within seconds."),
-        ENABLED("enabled", "Endpoint enabled."),
-        DISABLED("disabled", "Endpoint paused: nothing new is sent to it, its pending deliveries are canceled."),
-        REMOVED("removed", "Endpoint removed."),
-        REPLAYED("replayed", "Replay queued: the events go out again under their own ids.");
+        TEST_SENT("test", "Test event queued: it appears in the log below within seconds."), ENABLED("enabled",
+                "Endpoint enabled."), DISABLED("disabled",
+                        "Endpoint paused: nothing new is sent to it, its pending deliveries are canceled."), REMOVED(
+                                "removed", "Endpoint removed."), REPLAYED("replayed",
+                                        "Replay queued: the events go out again under their own ids.");
 
         final String param;
         final String message;

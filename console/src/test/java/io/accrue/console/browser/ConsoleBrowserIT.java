@@ -30,10 +30,17 @@ class ConsoleBrowserIT {
     /** Tabs only owners, billing admins and platform operators see. */
     static final List<String> MANAGER_TABS = List.of("nav-end-users", "nav-rate-plans", "nav-contracts",
             "nav-revenue", "nav-contacts", "nav-webhooks", "nav-api-keys", "nav-payment-methods");
-    static final Map<String, String> PAGES = Map.of("overview", "/", "usage", "/usage", "invoices", "/invoices",
-            "end-users", "/end-users", "rate-plans", "/rate-plans", "contracts", "/contracts", "revenue", "/revenue",
-            "contacts", "/contacts", "payment-methods", "/payment-methods", "budgets", "/budgets", "webhooks",
-            "/webhooks");
+    static final Map<String, String> PAGES = Map.ofEntries(Map.entry("overview", "/"),
+            Map.entry("usage", "/usage"),
+            Map.entry("invoices", "/invoices"),
+            Map.entry("end-users", "/end-users"),
+            Map.entry("rate-plans", "/rate-plans"),
+            Map.entry("contracts", "/contracts"),
+            Map.entry("revenue", "/revenue"),
+            Map.entry("contacts", "/contacts"),
+            Map.entry("payment-methods", "/payment-methods"),
+            Map.entry("budgets", "/budgets"),
+            Map.entry("webhooks", "/webhooks"));
 
     @BeforeAll
     static void start() throws Exception {
@@ -545,7 +552,8 @@ class ConsoleBrowserIT {
             });
             browser.submit(deliveryRow(replayed.id()).orElseThrow().findElement(By.className("replay")));
             receiver.await(d -> d.id().equals(replayed.id()) && d != replayed);
-            assertEquals(2, receiver.received().stream().filter(d -> d.id().equals(replayed.id())).count() , "replayed once more under the same id");
+            assertEquals(2, receiver.received().stream().filter(d -> d.id().equals(replayed.id())).count(),
+                    "replayed once more under the same id");
 
             // pause: nothing more is sent to it, and the button says so
             browser.open(console + "/webhooks");

@@ -60,8 +60,10 @@ final class Receiver implements AutoCloseable {
 
     /** The first delivery that matches, waiting for it (the stack sends due deliveries every few seconds). */
     Delivery await(Predicate<Delivery> match) {
-        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> received.stream().filter(match).findFirst(),
-                java.util.Optional::isPresent).orElseThrow();
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> received.stream().filter(match).findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
     }
 
     @Override
