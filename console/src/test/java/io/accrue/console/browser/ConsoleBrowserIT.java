@@ -1,9 +1,11 @@
 package io.accrue.console.browser;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -27,10 +29,18 @@ class ConsoleBrowserIT {
 
     /** Tabs only owners, billing admins and platform operators see. */
     static final List<String> MANAGER_TABS = List.of("nav-end-users", "nav-rate-plans", "nav-contracts",
-            "nav-revenue", "nav-contacts", "nav-api-keys", "nav-payment-methods");
-    static final Map<String, String> PAGES = Map.of("overview", "/", "usage", "/usage", "invoices", "/invoices",
-            "end-users", "/end-users", "rate-plans", "/rate-plans", "contracts", "/contracts", "revenue", "/revenue",
-            "contacts", "/contacts", "payment-methods", "/payment-methods", "budgets", "/budgets");
+            "nav-revenue", "nav-contacts", "nav-webhooks", "nav-api-keys", "nav-payment-methods");
+    static final Map<String, String> PAGES = Map.ofEntries(Map.entry("overview", "/"),
+            Map.entry("usage", "/usage"),
+            Map.entry("invoices", "/invoices"),
+            Map.entry("end-users", "/end-users"),
+            Map.entry("rate-plans", "/rate-plans"),
+            Map.entry("contracts", "/contracts"),
+            Map.entry("revenue", "/revenue"),
+            Map.entry("contacts", "/contacts"),
+            Map.entry("payment-methods", "/payment-methods"),
+            Map.entry("budgets", "/budgets"),
+            Map.entry("webhooks", "/webhooks"));
 
     @BeforeAll
     static void start() throws Exception {
@@ -477,6 +487,92 @@ class ConsoleBrowserIT {
         browser.signIn(console, "/", "carol@acme", "carol");
         String member = browser.open(console + "/api-keys");
         assertFalse(present("new-api-key") || member.contains(name), "members neither see nor make keys");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(11)
+    void billingAdminRegistersAWebhookEndpointSendsATestEventAndReplays() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            browser.signIn(console, "/webhooks", "bob@acme", "bob");
+            browser.open(console + "/webhooks");
+            var form = browser.driver.findElement(By.id("new-endpoint"));
+            form.findElement(By.name("url")).sendKeys(receiver.url());
+            form.findElement(By.name("description")).sendKeys("console receiver");
+            for (String type : List.of("subscription.created", "subscription.updated")) {
+                form.findElement(By.cssSelector("input[name=eventTypes][value='" + type + "']")).click();
+            }
+            browser.submit(form.findElement(By.id("add-endpoint")));
+            browser.screenshot("billing-admin-webhook-registered");
+            String secret = text("endpoint-secret-value");
+            assertTrue(secret.startsWith("whsec_"), "the signing secret, shown once: " + secret);
+            String listed = browser.open(console + "/webhooks");
+            assertFalse(listed.contains(secret) || present("endpoint-secret"), "the secret is never shown again");
+            var row = endpointRow(receiver.url());
+            assertTrue(row.getText().contains("subscription.created") && row.getText().contains("subscription.updated")
+                    && row.findElement(By.className("state")).getText().equals("enabled"), row.getText());
+
+            // the test button: a signed test.ping reaches the receiver, and the log shows its answer
+            browser.submit(row.findElement(By.className("test-event")));
+            assertTrue(present("notice"), "the page says the test event is queued");
+            Receiver.Delivery ping = receiver.await(d -> d.body().contains("\"test.ping\""));
+            assertTrue(ping.signedWith(secret), "signed per Standard Webhooks with the endpoint's secret: " + ping);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                browser.open(console + "/webhooks");
+                return deliveryRow(ping.id()).map(r -> r.getText().contains("delivered")
+                        && r.getText().contains("HTTP 204")).orElse(false);
+            });
+            browser.screenshot("billing-admin-webhook-log");
+
+            // a range replay sends acme's subscription events of those days (provisioning, the plan change of
+            // order 5) again under their own ids; the receiver only gets the types the endpoint subscribes to
+            browser.open(console + "/webhooks");
+            var replay = browser.driver.findElement(By.id("replay-range"));
+            setDate(replay.findElement(By.name("from")), "2020-01-01");
+            setDate(replay.findElement(By.name("to")), "2030-12-31");
+            browser.submit(replay.findElement(By.id("replay-range-submit")));
+            assertTrue(present("notice"), browser.driver.findElement(By.tagName("body")).getText());
+            Receiver.Delivery replayed = receiver.await(d -> d.body().contains("\"subscription."));
+            assertTrue(replayed.signedWith(secret), replayed.toString());
+            assertTrue(receiver.received().stream().allMatch(d -> d.body().contains("\"test.ping\"")
+                    || d.body().contains("\"subscription.created\"") || d.body().contains("\"subscription.updated\"")),
+                    "only the subscribed types: " + receiver.received());
+
+            // one event again from its row of the log: the same webhook-id a second time
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                browser.open(console + "/webhooks");
+                return deliveryRow(replayed.id()).isPresent();
+            });
+            browser.submit(deliveryRow(replayed.id()).orElseThrow().findElement(By.className("replay")));
+            receiver.await(d -> d.id().equals(replayed.id()) && d != replayed);
+            assertEquals(2, receiver.received().stream().filter(d -> d.id().equals(replayed.id())).count(),
+                    "replayed once more under the same id");
+
+            // pause: nothing more is sent to it, and the button says so
+            browser.open(console + "/webhooks");
+            browser.submit(endpointRow(receiver.url()).findElement(By.xpath(".//button[text()='Pause']")));
+            assertEquals("paused", endpointRow(receiver.url()).findElement(By.className("state")).getText());
+            assertTrue(endpointRow(receiver.url()).findElements(By.className("test-event")).isEmpty());
+
+            // members have no webhooks tab and the page refuses them
+            browser.signIn(console, "/", "carol@acme", "carol");
+            String member = browser.open(console + "/webhooks");
+            assertFalse(present("new-endpoint") || member.contains(receiver.url()), member);
+        }
+    }
+
+    private static org.openqa.selenium.WebElement endpointRow(String url) {
+        return browser.driver.findElement(By.xpath("//table[@id='endpoint-list']//tr[td/code[text()='" + url + "']]"));
+    }
+
+    private static java.util.Optional<org.openqa.selenium.WebElement> deliveryRow(String eventId) {
+        return browser.driver.findElements(By.cssSelector("#delivery-log tr[data-event-id='" + eventId + "']"))
+                .stream().findFirst();
+    }
+
+    private static void setDate(org.openqa.selenium.WebElement input, String isoDate) {
+        // typing into a date input depends on the browser's locale; the value property does not
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].value = arguments[1]",
+                input, isoDate);
     }
 
     private static boolean present(String id) {

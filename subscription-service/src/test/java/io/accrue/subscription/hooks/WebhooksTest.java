@@ -322,4 +322,20 @@ class WebhooksTest {
         as(org, Roles.OWNER).delete("/v1/accounts/{o}/webhook-endpoints/{id}", org, e.id()).then().statusCode(204);
         as(org, Roles.OWNER).get("/v1/accounts/{o}/webhook-endpoints/{id}", org, e.id()).then().statusCode(404);
     }
+
+    @Test
+    void theListedEventTypesAreExactlyTheOnesAnEndpointCanSubscribeTo() {
+        String org = provision("wv", "USD", "UTC");
+        List<String> types = as(org, Roles.BILLING_ADMIN).get("/v1/webhook-event-types").then().statusCode(200)
+                .extract().jsonPath().getList("items", String.class);
+        assertTrue(types.contains("invoice.finalized") && types.contains("usage.threshold_reached"), types.toString());
+        assertFalse(types.contains(EventTypes.TEST_PING), "test.ping goes only to the endpoint it is sent to");
+        assertEquals(types.stream().sorted().toList(), types);
+        // every listed type registers (the form offers nothing the service then refuses)
+        String all = String.join("\",\"", types);
+        as(org, Roles.OWNER).body("{\"url\":\"http://127.0.0.1:9/x\",\"eventTypes\":[\"" + all + "\"]}")
+                .post("/v1/accounts/{o}/webhook-endpoints", org).then().statusCode(201)
+                .body("endpoint.eventTypes", hasSize(types.size()));
+        as(org, Roles.MEMBER).get("/v1/webhook-event-types").then().statusCode(403);
+    }
 }
