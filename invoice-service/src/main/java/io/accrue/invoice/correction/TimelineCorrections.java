@@ -39,6 +39,7 @@ import io.accrue.invoice.invoices.InvoiceCommands.CreditNoteRequest;
 import io.accrue.invoice.invoices.InvoiceLine;
 import io.accrue.invoice.invoices.InvoiceLineRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
+import io.accrue.invoice.invoices.InvoiceStatus;
 import io.accrue.invoice.invoices.SupplementaryInvoices;
 import io.accrue.invoice.invoices.SupplementaryInvoices.Charge;
 import io.accrue.invoice.minimum.MinimumSpendLedger;
@@ -132,8 +133,8 @@ public class TimelineCorrections {
     /** Issues the corrections due for one organisation's recent invoices; returns how many were recorded. */
     public int correct(String orgId) {
         List<Candidate> recent = QuarkusTransaction.requiringNew().call(() -> invoices
-                .find("orgId = ?1 and kind = ?2 and status not in ('draft', 'void') order by periodEnd desc", orgId,
-                        Invoice.KIND_INVOICE)
+                .find("orgId = ?1 and kind = ?2 and status not in ?3 order by periodEnd desc", orgId,
+                        Invoice.KIND_INVOICE, List.of(InvoiceStatus.DRAFT, InvoiceStatus.VOID))
                 .page(0, Math.max(1, config.lateUsageLookback())).list().stream()
                 .map(i -> new Candidate(i.id, i.periodStart, i.periodEnd, i.currency, i.createdAt, i.contractId))
                 .toList());
@@ -196,7 +197,7 @@ public class TimelineCorrections {
     private Ledger ledger(Gathered g) {
         UUID invoiceId = g.invoice().id();
         Invoice invoice = invoices.findById(invoiceId);
-        if (invoice == null || invoice.status.equals("void")) {
+        if (invoice == null || invoice.status == InvoiceStatus.VOID) {
             return new Ledger(true, List.of(), BigDecimal.ZERO, BigDecimal.ZERO, false, List.of());
         }
         Map<Integer, BigDecimal> refunded = commands.alreadyCredited(invoiceId);

@@ -69,14 +69,14 @@ public class StripeWebhookService {
             return settleEndUserInvoice(event, target, endUserInvoice);
         }
         Optional<Invoice> invoice = stripeInvoice.flatMap(this::accrueInvoiceOf);
-        String outcome = outcome(target, invoice.map(i -> i.status).orElse(null),
-                invoice.isPresent() && target != null && InvoiceStatus.parse(invoice.get().status).mayMoveTo(target));
+        String outcome = outcome(target, invoice.map(i -> i.status.wire()).orElse(null),
+                invoice.isPresent() && target != null && invoice.get().status.mayMoveTo(target));
         if (!record(event, invoice.map(i -> i.id).orElse(null), null, outcome)) {
             return "duplicate";
         }
         if (outcome.equals("applied")) {
             Invoice i = invoice.get();
-            i.status = target.wire();
+            i.status = target;
             i.statusChangedAt = clock.instant();
         }
         LOG.debugf("stripe event %s %s: %s", event.getId(), event.getType(), outcome);
