@@ -75,6 +75,18 @@ public class InvoiceRepository implements PanacheRepositoryBase<Invoice, UUID> {
                 .subtract(returned == null ? java.math.BigDecimal.ZERO : returned);
     }
 
+    /**
+     * Moves the invoice's Stripe idempotency keys to the next generation and reloads it (native: the invoice is
+     * versioned and a webhook may be moving its status meanwhile, so a full-row update could undo that move).
+     */
+    public void nextStripeKeyGeneration(Invoice invoice) {
+        getEntityManager()
+                .createNativeQuery(
+                        "UPDATE invoices SET stripe_key_generation = stripe_key_generation + 1 WHERE id = ?1")
+                .setParameter(1, invoice.id).executeUpdate();
+        getEntityManager().refresh(invoice);
+    }
+
     public Optional<Invoice> findInOrg(String orgId, UUID id) {
         return find("orgId = ?1 and id = ?2", orgId, id).firstResultOptional();
     }

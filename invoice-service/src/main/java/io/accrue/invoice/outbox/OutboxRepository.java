@@ -49,6 +49,13 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
         return find("endUserInvoiceId", endUserInvoiceId).firstResultOptional();
     }
 
+    /** The invoice's one Stripe push entry; {@code lock}: row-locked, waiting for a worker delivering it now. */
+    public Optional<OutboxEntry> stripePushOf(UUID invoiceId, boolean lock) {
+        var query = find("invoiceId = ?1 and kind = ?2", invoiceId, OutboxEntry.STRIPE_INVOICE);
+        return (lock ? query.withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE) : query)
+                .firstResultOptional();
+    }
+
     /** Entries that will not be delivered without an operator: out of attempts, or refused by a neighbour. */
     public List<OutboxEntry> failed(int max) {
         return find("status = 'failed' order by createdAt").page(0, max).list();
