@@ -71,7 +71,7 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
      */
     public Optional<Claim<UUID>> claimDue(Instant now) {
         return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
-                .doReturningWork(c -> QUEUE.claim(c, UUID.class, now, 1)).stream().findFirst());
+                .doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now)));
     }
 
     /**

@@ -26,7 +26,7 @@ public class NotificationOutboxRepository implements PanacheRepositoryBase<Outbo
     /** Claims the next due row under a lease, in a transaction of its own; the attempt is counted here. */
     public Optional<Claim<UUID>> claimDue(Instant now, int maxAttempts) {
         return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
-                .doReturningWork(c -> QUEUE.claim(c, UUID.class, now, 1, maxAttempts)).stream().findFirst());
+                .doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now, maxAttempts)));
     }
 
     /** When a row whose given attempt failed is sent again. */

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,12 +90,12 @@ public class WebhookOutbox {
     public boolean sendNext() {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
-            List<Claim<UUID>> claimed = QUEUE.claim(c, UUID.class, now, 1);
+            Optional<Claim<UUID>> claimed = QUEUE.claimOne(c, UUID.class, now);
             if (claimed.isEmpty()) {
                 return false;
             }
-            UUID id = claimed.get(0).id();
-            int attempts = claimed.get(0).attempt();
+            UUID id = claimed.get().id();
+            int attempts = claimed.get().attempt();
             String eventId, payload, url, secret;
             try (PreparedStatement ps = c.prepareStatement("select d.event_id, d.payload, e.url, e.secret"
                     + " from webhook_deliveries d left join webhook_endpoints e on e.id = d.endpoint_id where d.id = ?")) {
