@@ -43,7 +43,7 @@ public class EndUserInvoiceRepository implements PanacheRepositoryBase<EndUserIn
                 .setParameter(7, i.totalTokens).setParameter(8, i.requests).setParameter(9, i.revenueUnrounded)
                 .setParameter(10, i.amount).setParameter(11, i.applicationFeePercent)
                 .setParameter(12, i.applicationFee).setParameter(13, i.delivery)
-                .setParameter(14, i.connectedAccountId).setParameter(15, i.status).setParameter(16, i.createdAt)
+                .setParameter(14, i.connectedAccountId).setParameter(15, i.status.wire()).setParameter(16, i.createdAt)
                 .setParameter(17, i.daysUntilDue).executeUpdate() == 1;
     }
 

@@ -63,7 +63,7 @@ public class EndUserInvoiceService {
         static EndUserInvoiceView of(EndUserInvoice i) {
             return new EndUserInvoiceView(i.id, i.endUserId, i.periodStart, i.periodEnd, i.currency, i.totalTokens,
                     i.requests, Rounding.present(i.amount, i.currency), Rounding.plain(i.applicationFeePercent),
-                    Rounding.present(i.applicationFee, i.currency), i.delivery, i.connectedAccountId, i.status,
+                    Rounding.present(i.applicationFee, i.currency), i.delivery, i.connectedAccountId, i.status.wire(),
                     i.createdAt, i.daysUntilDue, i.stripeCustomerId, i.stripeInvoiceId, i.hostedInvoiceUrl,
                     i.deliveryAttempts, i.lastDeliveryError, i.sentAt, i.settledAt);
         }
@@ -166,7 +166,7 @@ public class EndUserInvoiceService {
             row.applicationFee = fee;
             row.delivery = request.delivery();
             row.connectedAccountId = connectedAccountId;
-            row.status = connect ? EndUserInvoice.PENDING_DELIVERY : EndUserInvoice.OPEN;
+            row.status = connect ? EndUserInvoiceStatus.PENDING_DELIVERY : EndUserInvoiceStatus.OPEN;
             row.createdAt = now;
             row.daysUntilDue = daysUntilDue;
             UUID id = row.id;
@@ -268,13 +268,13 @@ public class EndUserInvoiceService {
     @Transactional
     public EndUserInvoiceView redeliver(String orgId, UUID id) {
         EndUserInvoice invoice = find(orgId, id);
-        if (!EndUserInvoice.DELIVERY_FAILED.equals(invoice.status)) {
+        if (!invoice.status.mayMoveTo(EndUserInvoiceStatus.PENDING_DELIVERY)) {
             throw ApiException.conflict("delivery_not_failed",
-                    "Only an invoice whose delivery failed can be delivered again; this one is " + invoice.status
+                    "Only an invoice whose delivery failed can be delivered again; this one is " + invoice.status.wire()
                             + ".");
         }
         OutboxEntry entry = outbox.ofEndUserInvoice(id).orElseThrow();
-        invoice.status = EndUserInvoice.PENDING_DELIVERY;
+        invoice.status = EndUserInvoiceStatus.PENDING_DELIVERY;
         invoice.stripeKeyGeneration++;
         entry.status = "pending";
         entry.attempts = 0;

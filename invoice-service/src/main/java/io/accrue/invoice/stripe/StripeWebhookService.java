@@ -23,6 +23,7 @@ import io.accrue.common.signing.Signatures;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.enduser.EndUserInvoice;
 import io.accrue.invoice.enduser.EndUserInvoiceRepository;
+import io.accrue.invoice.enduser.EndUserInvoiceStatus;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.invoices.InvoiceStatus;
@@ -94,13 +95,13 @@ public class StripeWebhookService {
                 .flatMap(endUserInvoices::lock)
                 .filter(i -> i.connectedAccountId != null && i.connectedAccountId.equals(event.getAccount()))
                 .orElse(null);
-        String outcome = outcome(target, invoice == null ? null : invoice.status,
+        String outcome = outcome(target, invoice == null ? null : invoice.status.wire(),
                 invoice != null && target != null && invoice.maySettleAs(target));
         if (!record(event, null, invoice == null ? null : invoice.id, outcome)) {
             return "duplicate";
         }
         if (outcome.equals("applied")) {
-            invoice.status = target.wire();
+            invoice.status = EndUserInvoiceStatus.settled(target);
             invoice.settledAt = clock.instant();
         }
         LOG.debugf("stripe connect event %s %s (account %s): %s", event.getId(), event.getType(), event.getAccount(),
