@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -78,6 +79,12 @@ public record LeasedClaims(String table, String idColumn, String due, String ord
             }
             return claimed;
         }
+    }
+
+    /** The next due row, claimed on the connection: the head of every loop that delivers one row at a time. */
+    public <K> Optional<Claim<K>> claimOne(Connection c, Class<K> idType, Instant now, Object... extra)
+            throws SQLException {
+        return claim(c, idType, now, 1, extra).stream().findFirst();
     }
 
     /**

@@ -40,6 +40,7 @@ import io.accrue.invoice.invoices.InvoiceCommands.CreditNoteRequest;
 import io.accrue.invoice.invoices.InvoiceLine;
 import io.accrue.invoice.invoices.InvoiceLineRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
+import io.accrue.invoice.invoices.InvoiceStatus;
 import io.accrue.invoice.invoices.SupplementaryInvoices;
 import io.accrue.invoice.invoices.SupplementaryInvoices.Charge;
 import io.accrue.invoice.minimum.MinimumSpendLedger;
@@ -141,8 +142,8 @@ public class TimelineCorrections {
     /** Issues the corrections due for one organisation's recent invoices; returns how many were recorded. */
     public int correct(String orgId) {
         List<Candidate> recent = QuarkusTransaction.requiringNew().call(() -> invoices
-                .find("orgId = ?1 and kind = ?2 and status not in ('draft', 'void') order by periodEnd desc", orgId,
-                        Invoice.KIND_INVOICE)
+                .find("orgId = ?1 and kind = ?2 and status not in ?3 order by periodEnd desc", orgId,
+                        Invoice.KIND_INVOICE, List.of(InvoiceStatus.DRAFT, InvoiceStatus.VOID))
                 .page(0, Math.max(1, config.lateUsageLookback())).list().stream()
                 .map(i -> new Candidate(i.id, i.periodStart, i.periodEnd, i.currency, i.createdAt, i.contractId))
                 .toList());
@@ -205,15 +206,15 @@ public class TimelineCorrections {
     private Ledger ledger(Gathered g) {
         UUID invoiceId = g.invoice().id();
         Invoice invoice = invoices.findById(invoiceId);
-        if (invoice == null || invoice.status.equals("void")) {
+        if (invoice == null || invoice.status == InvoiceStatus.VOID) {
             return new Ledger(true, List.of(), List.of(), BigDecimal.ZERO, BigDecimal.ZERO, false, List.of());
         }
         List<CreditNotes.Original> baseFee = baseFeeLines(invoiceId);
         // what increases charged is credited like the invoice's own base fee, oldest supplementary invoice first in
         // the list, so that a credit (taken from the end) gives back the latest increase first
         List<BaseFeeLine> supplementBaseFee = new ArrayList<>();
-        for (Invoice supplement : invoices.list("correctsInvoiceId = ?1 and kind = ?2 and status <> 'void' "
-                + "order by createdAt, number", invoiceId, Invoice.KIND_SUPPLEMENTARY)) {
+        for (Invoice supplement : invoices.list("correctsInvoiceId = ?1 and kind = ?2 and status <> ?3 "
+                + "order by createdAt, number", invoiceId, Invoice.KIND_SUPPLEMENTARY, InvoiceStatus.VOID)) {
             baseFeeLines(supplement.id).forEach(l -> supplementBaseFee.add(new BaseFeeLine(supplement.id, l)));
         }
         List<CorrectionEffect.Window> windows = new ArrayList<>();

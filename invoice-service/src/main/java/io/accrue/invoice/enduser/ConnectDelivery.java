@@ -55,7 +55,7 @@ public class ConnectDelivery implements OutboxHandler {
     @Override
     public void deliver(OutboxEntry entry) {
         EndUserInvoice invoice = em.find(EndUserInvoice.class, entry.endUserInvoiceId);
-        if (!EndUserInvoice.PENDING_DELIVERY.equals(invoice.status)) {
+        if (invoice.status != EndUserInvoiceStatus.PENDING_DELIVERY) {
             return;
         }
         boolean reconcile = invoice.stripeKeyGeneration > 0;
@@ -100,7 +100,7 @@ public class ConnectDelivery implements OutboxHandler {
         invoice.stripeInvoiceId = stripeInvoice;
         invoice.stripeInvoiceItemId = item;
         invoice.hostedInvoiceUrl = sent.hostedInvoiceUrl();
-        invoice.status = EndUserInvoice.SENT;
+        invoice.status = EndUserInvoiceStatus.SENT;
         invoice.sentAt = clock.instant();
         invoice.deliveryAttempts++;
         invoice.lastDeliveryError = null;
@@ -115,7 +115,7 @@ public class ConnectDelivery implements OutboxHandler {
             invoice.stripeKeyGeneration++;
         }
         if (exhausted) {
-            invoice.status = EndUserInvoice.DELIVERY_FAILED;
+            invoice.status = EndUserInvoiceStatus.DELIVERY_FAILED;
         }
     }
 

@@ -19,15 +19,6 @@ import io.accrue.invoice.invoices.InvoiceStatus;
 @Table(name = "end_user_invoices")
 public class EndUserInvoice {
 
-    public static final String OPEN = "open";
-    public static final String PENDING_DELIVERY = "pending_delivery";
-    public static final String SENT = "sent";
-    public static final String DELIVERY_FAILED = "delivery_failed";
-    /** Settled on the connected account, as Stripe's Connect events report it. */
-    public static final String PAID = "paid";
-    public static final String VOID = "void";
-    public static final String UNCOLLECTIBLE = "uncollectible";
-
     @Id
     public UUID id;
 
@@ -71,7 +62,7 @@ public class EndUserInvoice {
     public String connectedAccountId;
 
     @Column(nullable = false)
-    public String status;
+    public EndUserInvoiceStatus status;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
@@ -113,13 +104,6 @@ public class EndUserInvoice {
      * counts as open too; an invoice never meant for Stripe ({@code open}, delivery by export) moves nowhere.
      */
     public boolean maySettleAs(InvoiceStatus target) {
-        InvoiceStatus onStripe = switch (status) {
-            case PENDING_DELIVERY, SENT, DELIVERY_FAILED -> InvoiceStatus.OPEN;
-            case PAID -> InvoiceStatus.PAID;
-            case VOID -> InvoiceStatus.VOID;
-            case UNCOLLECTIBLE -> InvoiceStatus.UNCOLLECTIBLE;
-            default -> null;
-        };
-        return onStripe != null && onStripe.mayMoveTo(target);
+        return status.mayMoveTo(EndUserInvoiceStatus.settled(target));
     }
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -64,7 +63,7 @@ public class EndUserInvoiceService {
         static EndUserInvoiceView of(EndUserInvoice i) {
             return new EndUserInvoiceView(i.id, i.endUserId, i.periodStart, i.periodEnd, i.currency, i.totalTokens,
                     i.requests, Rounding.present(i.amount, i.currency), Rounding.plain(i.applicationFeePercent),
-                    Rounding.present(i.applicationFee, i.currency), i.delivery, i.connectedAccountId, i.status,
+                    Rounding.present(i.applicationFee, i.currency), i.delivery, i.connectedAccountId, i.status.wire(),
                     i.createdAt, i.daysUntilDue, i.stripeCustomerId, i.stripeInvoiceId, i.hostedInvoiceUrl,
                     i.deliveryAttempts, i.lastDeliveryError, i.sentAt, i.settledAt);
         }
@@ -77,18 +76,18 @@ public class EndUserInvoiceService {
     private final StripeInvoiceGateway stripe;
     private final OutboxRepository outbox;
     private final InvoiceConfig config;
-    private final EntityManager em;
+    private final EndUserInvoiceRepository invoices;
     private final Clock clock;
 
     EndUserInvoiceService(SubscriptionClient subscriptionClient, UsageClient usageClient, StripeInvoiceGateway stripe,
             OutboxRepository outbox,
-            InvoiceConfig config, EntityManager em, Clock clock) {
+            InvoiceConfig config, EndUserInvoiceRepository invoices, Clock clock) {
         this.subscriptionClient = subscriptionClient;
         this.usageClient = usageClient;
         this.stripe = stripe;
         this.outbox = outbox;
         this.config = config;
-        this.em = em;
+        this.invoices = invoices;
         this.clock = clock;
     }
 
@@ -138,13 +137,8 @@ public class EndUserInvoiceService {
     private GenerateResult write(String orgId, Generate request, Summary summary, String currency,
             BigDecimal feePercent, Integer daysUntilDue, boolean connect, String connectedAccountId, Instant now) {
         // one writer per organisation at a time: the overlap check below and the inserts are then atomic
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "end-user-invoices:" + orgId)
-                .getSingleResult();
-        Number overlapping = (Number) em.createNativeQuery("SELECT count(*) FROM end_user_invoices WHERE org_id = ?1"
-                + " AND period_start < ?3 AND period_end > ?2 AND NOT (period_start = ?2 AND period_end = ?3)")
-                .setParameter(1, orgId).setParameter(2, request.periodStart()).setParameter(3, request.periodEnd())
-                .getSingleResult();
-        if (overlapping.longValue() > 0) {
+        invoices.lockOrganisation(orgId);
+        if (invoices.overlapsAnotherPeriod(orgId, request.periodStart(), request.periodEnd())) {
             throw ApiException.unprocessable("period_overlaps_invoiced", "End users of this organisation are already"
                     + " invoiced for a period overlapping [" + request.periodStart() + ", " + request.periodEnd()
                     + "); their usage is never invoiced twice. Nothing was invoiced.");
@@ -157,21 +151,26 @@ public class EndUserInvoiceService {
             }
             BigDecimal amount = Rounding.toMinorUnit(u.revenue(), currency);
             BigDecimal fee = Rounding.toMinorUnit(amount.multiply(feePercent).movePointLeft(2), currency);
-            UUID id = UUID.randomUUID();
-            int inserted = em.createNativeQuery("INSERT INTO end_user_invoices (id, org_id, end_user_id, period_start,"
-                    + " period_end, currency, total_tokens, requests, revenue_unrounded, amount, application_fee_percent,"
-                    + " application_fee, delivery, connected_account_id, status, created_at, days_until_due) VALUES (?1,"
-                    + " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-                    + " ON CONFLICT (org_id, end_user_id, period_start, period_end) DO NOTHING")
-                    .setParameter(1, id).setParameter(2, orgId).setParameter(3, u.endUserId())
-                    .setParameter(4, request.periodStart()).setParameter(5, request.periodEnd())
-                    .setParameter(6, currency).setParameter(7, u.totalTokens()).setParameter(8, u.requests())
-                    .setParameter(9, u.revenue()).setParameter(10, amount).setParameter(11, feePercent)
-                    .setParameter(12, fee).setParameter(13, request.delivery())
-                    .setParameter(14, connectedAccountId)
-                    .setParameter(15, connect ? EndUserInvoice.PENDING_DELIVERY : EndUserInvoice.OPEN)
-                    .setParameter(16, now).setParameter(17, daysUntilDue).executeUpdate();
-            if (inserted == 1) {
+            EndUserInvoice row = new EndUserInvoice();
+            row.id = UUID.randomUUID();
+            row.orgId = orgId;
+            row.endUserId = u.endUserId();
+            row.periodStart = request.periodStart();
+            row.periodEnd = request.periodEnd();
+            row.currency = currency;
+            row.totalTokens = u.totalTokens();
+            row.requests = u.requests();
+            row.revenueUnrounded = u.revenue();
+            row.amount = amount;
+            row.applicationFeePercent = feePercent;
+            row.applicationFee = fee;
+            row.delivery = request.delivery();
+            row.connectedAccountId = connectedAccountId;
+            row.status = connect ? EndUserInvoiceStatus.PENDING_DELIVERY : EndUserInvoiceStatus.OPEN;
+            row.createdAt = now;
+            row.daysUntilDue = daysUntilDue;
+            UUID id = row.id;
+            if (invoices.insertOnce(row)) {
                 created++;
                 if (connect) {
                     // same transaction as the invoice: it is pushed exactly when it exists
@@ -254,10 +253,7 @@ public class EndUserInvoiceService {
 
     @Transactional
     public List<EndUserInvoiceView> list(String orgId, Instant periodStart, Instant periodEnd) {
-        return em.createQuery("select i from EndUserInvoice i where i.orgId = :o and i.periodStart = :s"
-                + " and i.periodEnd = :e order by i.endUserId", EndUserInvoice.class)
-                .setParameter("o", orgId).setParameter("s", periodStart).setParameter("e", periodEnd)
-                .getResultList().stream().map(EndUserInvoiceView::of).toList();
+        return invoices.ofPeriod(orgId, periodStart, periodEnd).stream().map(EndUserInvoiceView::of).toList();
     }
 
     @Transactional
@@ -272,13 +268,13 @@ public class EndUserInvoiceService {
     @Transactional
     public EndUserInvoiceView redeliver(String orgId, UUID id) {
         EndUserInvoice invoice = find(orgId, id);
-        if (!EndUserInvoice.DELIVERY_FAILED.equals(invoice.status)) {
+        if (!invoice.status.mayMoveTo(EndUserInvoiceStatus.PENDING_DELIVERY)) {
             throw ApiException.conflict("delivery_not_failed",
-                    "Only an invoice whose delivery failed can be delivered again; this one is " + invoice.status
+                    "Only an invoice whose delivery failed can be delivered again; this one is " + invoice.status.wire()
                             + ".");
         }
         OutboxEntry entry = outbox.ofEndUserInvoice(id).orElseThrow();
-        invoice.status = EndUserInvoice.PENDING_DELIVERY;
+        invoice.status = EndUserInvoiceStatus.PENDING_DELIVERY;
         invoice.stripeKeyGeneration++;
         entry.status = "pending";
         entry.attempts = 0;
@@ -288,7 +284,7 @@ public class EndUserInvoiceService {
     }
 
     private EndUserInvoice find(String orgId, UUID id) {
-        EndUserInvoice invoice = em.find(EndUserInvoice.class, id);
+        EndUserInvoice invoice = invoices.findById(id);
         if (invoice == null || !invoice.orgId.equals(orgId)) {
             throw ApiException.notFound("end_user_invoice_not_found",
                     "No end-user invoice " + id + " in organisation " + orgId + ".");

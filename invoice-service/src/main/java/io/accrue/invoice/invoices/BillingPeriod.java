@@ -38,9 +38,8 @@ public class BillingPeriod {
     @Column(name = "usage_recorded_before")
     public Instant usageRecordedBefore;
 
-    /** {@link PeriodStatus#wire()}. */
     @Column(nullable = false)
-    public String status;
+    public PeriodStatus status;
 
     /** Close attempts that failed. */
     @Column(nullable = false)
@@ -75,6 +74,6 @@ public class BillingPeriod {
     public String writeOffReason;
 
     public PeriodStatus periodStatus() {
-        return PeriodStatus.parse(status);
+        return status;
     }
 }

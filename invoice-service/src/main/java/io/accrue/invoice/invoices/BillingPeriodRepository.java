@@ -15,8 +15,8 @@ public class BillingPeriodRepository implements PanacheRepositoryBase<BillingPer
 
     /** The most recent invoiced periods before {@code before}, newest first: where late usage may land. */
     public List<BillingPeriod> closedBefore(String orgId, Instant before, int max) {
-        return find("orgId = ?1 and periodEnd <= ?2 and closedAt is not null and status = 'invoiced'"
-                + " order by periodEnd desc", orgId, before).page(0, max).list();
+        return find("orgId = ?1 and periodEnd <= ?2 and closedAt is not null and status = ?3"
+                + " order by periodEnd desc", orgId, before, PeriodStatus.INVOICED).page(0, max).list();
     }
 
     /** Records an ended period as unbilled unless the ledger knows it already; safe to repeat and to race. */
@@ -41,34 +41,35 @@ public class BillingPeriodRepository implements PanacheRepositoryBase<BillingPer
 
     /** Unbilled periods of an organisation, oldest first. */
     public List<BillingPeriod> unbilled(String orgId) {
-        return list("orgId = ?1 and status = 'unbilled' order by periodStart", orgId);
+        return list("orgId = ?1 and status = ?2 order by periodStart", orgId, PeriodStatus.UNBILLED);
     }
 
     /** Whether an unbilled period ends at or before {@code end} (periods are closed in order). */
     public boolean unbilledBefore(String orgId, Instant start) {
-        return count("orgId = ?1 and status = 'unbilled' and periodEnd <= ?2", orgId, start) > 0;
+        return count("orgId = ?1 and status = ?3 and periodEnd <= ?2", orgId, start, PeriodStatus.UNBILLED) > 0;
     }
 
     /** Every unbilled period (of one organisation, or all when null), oldest first. */
     public List<BillingPeriod> allUnbilled(String orgId, int max) {
         if (orgId == null) {
-            return find("status = 'unbilled' order by periodEnd, orgId").page(0, max).list();
+            return find("status = ?1 order by periodEnd, orgId", PeriodStatus.UNBILLED).page(0, max).list();
         }
-        return find("status = 'unbilled' and orgId = ?1 order by periodEnd", orgId).page(0, max).list();
+        return find("status = ?2 and orgId = ?1 order by periodEnd", orgId, PeriodStatus.UNBILLED).page(0, max).list();
     }
 
     /** Organisations whose oldest unbilled period is due for another attempt. */
     public List<String> orgsDueForRetry(Instant now, int max) {
-        return getEntityManager().createQuery("select distinct p.orgId from BillingPeriod p where p.status = 'unbilled'"
-                + " and p.nextAttemptAt <= :now", String.class).setParameter("now", now).setMaxResults(max)
+        return getEntityManager().createQuery("select distinct p.orgId from BillingPeriod p where p.status = :unbilled"
+                + " and p.nextAttemptAt <= :now", String.class).setParameter("unbilled", PeriodStatus.UNBILLED)
+                .setParameter("now", now).setMaxResults(max)
                 .getResultList();
     }
 
     /** Count of unbilled periods and the end of the oldest one (null when none). */
     public Object[] unbilledSummary() {
         return getEntityManager()
-                .createQuery("select count(p), min(p.periodEnd) from BillingPeriod p where p.status = 'unbilled'",
+                .createQuery("select count(p), min(p.periodEnd) from BillingPeriod p where p.status = :unbilled",
                         Object[].class)
-                .getSingleResult();
+                .setParameter("unbilled", PeriodStatus.UNBILLED).getSingleResult();
     }
 }

@@ -33,7 +33,7 @@ public class Invoice {
     public String kind;
 
     @Column(nullable = false)
-    public String status;
+    public InvoiceStatus status;
 
     /** Numbering series, e.g. {@code INV} or {@code CN}; numbers are gapless per series. */
     @Column(nullable = false)
@@ -137,7 +137,7 @@ public class Invoice {
         doc.id = UUID.randomUUID();
         doc.orgId = original.orgId;
         doc.kind = kind;
-        doc.status = "draft";
+        doc.status = InvoiceStatus.DRAFT;
         doc.series = series;
         doc.periodStart = original.periodStart;
         doc.periodEnd = original.periodEnd;

@@ -63,9 +63,9 @@ public class InvoiceCommands {
             throw ApiException.conflict("invoice_managed_by_stripe",
                     "This invoice is collected through Stripe; its status follows Stripe's events.");
         }
-        if (target == InvoiceStatus.DRAFT || target == InvoiceStatus.OPEN && !invoice.status.equals("draft")) {
+        if (target == InvoiceStatus.DRAFT || target == InvoiceStatus.OPEN && invoice.status != InvoiceStatus.DRAFT) {
             throw ApiException.conflict("invoice_status_conflict",
-                    "An invoice in status " + invoice.status + " cannot become " + target.wire() + ".");
+                    "An invoice in status " + invoice.status.wire() + " cannot become " + target.wire() + ".");
         }
         lifecycle.move(invoice, target);
         return InvoiceDetail.of(invoice, lines.ofInvoice(invoice.id));
@@ -79,7 +79,7 @@ public class InvoiceCommands {
         if (original.kind.equals(Invoice.KIND_CREDIT_NOTE)) {
             throw ApiException.conflict("invoice_status_conflict", "A credit note cannot itself be credited.");
         }
-        if (original.status.equals("draft") || original.status.equals("void")) {
+        if (original.status == InvoiceStatus.DRAFT || original.status == InvoiceStatus.VOID) {
             throw ApiException.conflict("invoice_status_conflict",
                     "Only a finalised, not voided invoice can be credited.");
         }
@@ -175,8 +175,9 @@ public class InvoiceCommands {
         Object[] row = invoices.getEntityManager().createQuery(
                 "select coalesce(sum(n.total), 0), coalesce(sum(n.creditsReturned), 0),"
                         + " coalesce(sum(n.commitmentReturned), 0) from Invoice n"
-                        + " where n.correctsInvoiceId = :o and n.kind = :note and n.status <> 'void'",
+                        + " where n.correctsInvoiceId = :o and n.kind = :note and n.status <> :void",
                 Object[].class).setParameter("o", originalId).setParameter("note", Invoice.KIND_CREDIT_NOTE)
+                .setParameter("void", InvoiceStatus.VOID)
                 .getSingleResult();
         return new BigDecimal[]{((BigDecimal) row[0]).negate(), (BigDecimal) row[1], (BigDecimal) row[2]};
     }
@@ -186,9 +187,10 @@ public class InvoiceCommands {
         List<Object[]> rows = invoices.getEntityManager().createQuery(
                 "select l.creditsPosition, sum(l.amount) from InvoiceLine l, Invoice n where l.invoiceId = n.id"
                         + " and l.creditsPosition is not null and n.correctsInvoiceId = :o and n.kind = :note"
-                        + " and n.status <> 'void' group by l.creditsPosition",
+                        + " and n.status <> :void group by l.creditsPosition",
                 Object[].class)
-                .setParameter("o", originalId).setParameter("note", Invoice.KIND_CREDIT_NOTE).getResultList();
+                .setParameter("o", originalId).setParameter("note", Invoice.KIND_CREDIT_NOTE)
+                .setParameter("void", InvoiceStatus.VOID).getResultList();
         Map<Integer, BigDecimal> out = new HashMap<>();
         rows.forEach(r -> out.put((Integer) r[0], ((BigDecimal) r[1]).negate()));
         return out;

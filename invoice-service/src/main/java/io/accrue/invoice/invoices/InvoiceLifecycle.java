@@ -37,7 +37,7 @@ public class InvoiceLifecycle {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void finalise(Invoice invoice, boolean pushToStripe) {
-        if (!InvoiceStatus.parse(invoice.status).mayMoveTo(InvoiceStatus.OPEN)) {
+        if (!invoice.status.mayMoveTo(InvoiceStatus.OPEN)) {
             throw ApiException.conflict("invoice_status_conflict", "Only a draft can be finalised.");
         }
         // the number first: its native UPDATE flushes the session, and an open invoice without a number
@@ -63,7 +63,7 @@ public class InvoiceLifecycle {
     /** Applies a lifecycle move, refusing one the state machine does not allow. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void move(Invoice invoice, InvoiceStatus next) {
-        InvoiceStatus current = InvoiceStatus.parse(invoice.status);
+        InvoiceStatus current = invoice.status;
         if (current == next) {
             return;
         }
@@ -71,7 +71,7 @@ public class InvoiceLifecycle {
             throw ApiException.conflict("invoice_status_conflict",
                     "An invoice in status " + current.wire() + " cannot become " + next.wire() + ".");
         }
-        invoice.status = next.wire();
+        invoice.status = next;
         invoice.statusChangedAt = clock.instant();
         if (next == InvoiceStatus.PAID) {
             events.paid(invoice);

@@ -31,7 +31,7 @@ public class InvoiceQueryService {
             String cursor, Integer limit) {
         int size = Cursors.limit(limit);
         Filter filter = new Filter(orgId == null || orgId.isBlank() ? null : orgId,
-                status == null || status.isBlank() ? null : InvoiceStatus.parse(status).wire(),
+                status == null || status.isBlank() ? null : InvoiceStatus.parse(status),
                 instant("periodFrom", periodFrom), instant("periodTo", periodTo));
         After after = cursor == null || cursor.isBlank() ? null : after(cursor);
         List<Invoice> rows = invoices.page(filter, after, size + 1);

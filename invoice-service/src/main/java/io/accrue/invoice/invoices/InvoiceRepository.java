@@ -14,7 +14,7 @@ import io.quarkus.panache.common.Parameters;
 public class InvoiceRepository implements PanacheRepositoryBase<Invoice, UUID> {
 
     /** What the list can be narrowed by; null members do not filter. */
-    public record Filter(String orgId, String status, Instant periodFrom, Instant periodTo) {}
+    public record Filter(String orgId, InvoiceStatus status, Instant periodFrom, Instant periodTo) {}
 
     /** The sort key of the last row of the previous page (newest period first, then id). */
     public record After(Instant periodStart, UUID id) {}
@@ -64,14 +64,27 @@ public class InvoiceRepository implements PanacheRepositoryBase<Invoice, UUID> {
                 .setParameter("before", before).getSingleResult();
         java.math.BigDecimal returned = getEntityManager().createQuery(
                 "select coalesce(sum(n.commitmentReturned), 0) from Invoice n, Invoice i"
-                        + " where n.correctsInvoiceId = i.id and n.status <> 'void' and i.orgId = :org"
+                        + " where n.correctsInvoiceId = i.id and n.status <> :void and i.orgId = :org"
                         + " and i.contractId = :c and i.kind = 'invoice' and i.periodStart >= :from"
                         + " and i.periodEnd <= :before",
                 java.math.BigDecimal.class)
-                .setParameter("org", orgId).setParameter("c", contractId).setParameter("from", windowStart)
+                .setParameter("void", InvoiceStatus.VOID).setParameter("org", orgId).setParameter("c", contractId)
+                .setParameter("from", windowStart)
                 .setParameter("before", before).getSingleResult();
         return (sum == null ? java.math.BigDecimal.ZERO : sum)
                 .subtract(returned == null ? java.math.BigDecimal.ZERO : returned);
+    }
+
+    /**
+     * Moves the invoice's Stripe idempotency keys to the next generation and reloads it (native: the invoice is
+     * versioned and a webhook may be moving its status meanwhile, so a full-row update could undo that move).
+     */
+    public void nextStripeKeyGeneration(Invoice invoice) {
+        getEntityManager()
+                .createNativeQuery(
+                        "UPDATE invoices SET stripe_key_generation = stripe_key_generation + 1 WHERE id = ?1")
+                .setParameter(1, invoice.id).executeUpdate();
+        getEntityManager().refresh(invoice);
     }
 
     public Optional<Invoice> findInOrg(String orgId, UUID id) {

@@ -71,9 +71,7 @@ public class InvoiceResource {
     @Operation(summary = "The invoice as a PDF")
     public Response pdf(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
         InvoiceDetail invoice = queries.get(orgId, invoiceId);
-        byte[] pdf = documents.pdf(invoice);
-        return Response.ok(pdf, "application/pdf").header("Content-Disposition",
-                "attachment; filename=\"" + fileName(invoice) + ".pdf\"").build();
+        return attachment(documents.pdf(invoice), "application/pdf", fileName(invoice) + ".pdf");
     }
 
     @GET
@@ -83,8 +81,13 @@ public class InvoiceResource {
     @Operation(summary = "The invoice's lines as CSV")
     public Response csv(@PathParam("orgId") String orgId, @PathParam("invoiceId") String invoiceId) {
         InvoiceDetail invoice = queries.get(orgId, invoiceId);
-        return Response.ok(LinesCsv.render(invoice), "text/csv; charset=UTF-8").header("Content-Disposition",
-                "attachment; filename=\"" + fileName(invoice) + "-lines.csv\"").build();
+        return attachment(LinesCsv.render(invoice), "text/csv; charset=UTF-8", fileName(invoice) + "-lines.csv");
+    }
+
+    /** A download: the browser saves it under {@code fileName} instead of showing it. */
+    private static Response attachment(Object body, String type, String fileName) {
+        return Response.ok(body, type).header("Content-Disposition", "attachment; filename=\"" + fileName + "\"")
+                .build();
     }
 
     private static String fileName(InvoiceDetail invoice) {

@@ -21,7 +21,7 @@ public final class InvoiceViews {
             Instant issuedAt, Instant finalisedAt, int linesCount) {
 
         static InvoiceSummary of(Invoice i) {
-            return new InvoiceSummary(i.id, i.orgId, i.kind, i.number, i.status, i.periodStart, i.periodEnd,
+            return new InvoiceSummary(i.id, i.orgId, i.kind, i.number, i.status.wire(), i.periodStart, i.periodEnd,
                     i.currency, present(i.subtotal, i.currency), present(i.total, i.currency), i.issuedAt,
                     i.finalisedAt, i.lineCount);
         }
@@ -83,7 +83,7 @@ public final class InvoiceViews {
             List<LineView> lines) {
 
         static InvoiceDetail of(Invoice i, List<InvoiceLine> lines) {
-            return new InvoiceDetail(i.id, i.orgId, i.kind, i.number, i.status, i.periodStart, i.periodEnd,
+            return new InvoiceDetail(i.id, i.orgId, i.kind, i.number, i.status.wire(), i.periodStart, i.periodEnd,
                     i.currency, present(i.subtotal, i.currency), present(i.total, i.currency), i.createdAt, i.issuedAt,
                     i.finalisedAt, i.correctsInvoiceId,
                     i.stripeInvoiceId, present(i.creditsApplied, i.currency), present(i.creditsReturned, i.currency),

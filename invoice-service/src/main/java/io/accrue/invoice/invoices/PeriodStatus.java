@@ -1,17 +1,16 @@
 package io.accrue.invoice.invoices;
 
-import java.util.Arrays;
+import jakarta.persistence.Converter;
+
+import io.accrue.common.state.WireColumn;
+import io.accrue.common.state.WireValue;
 
 /** A period in the billed-through ledger: unbilled → invoiced | written_off, both final. */
-public enum PeriodStatus {
+public enum PeriodStatus implements WireValue {
     UNBILLED, INVOICED, WRITTEN_OFF;
 
-    public String wire() {
-        return name().toLowerCase();
-    }
-
     public static PeriodStatus parse(String value) {
-        return Arrays.stream(values()).filter(s -> s.wire().equals(value)).findFirst()
+        return WireValue.find(PeriodStatus.class, value)
                 .orElseThrow(() -> new IllegalArgumentException("unknown period status " + value));
     }
 
@@ -23,5 +22,12 @@ public enum PeriodStatus {
     /** Done for the ledger: nothing is owed any more for the period, or an operator decided so. */
     public boolean settled() {
         return this != UNBILLED;
+    }
+
+    @Converter(autoApply = true)
+    public static class Column extends WireColumn<PeriodStatus> {
+        public Column() {
+            super(PeriodStatus.class);
+        }
     }
 }

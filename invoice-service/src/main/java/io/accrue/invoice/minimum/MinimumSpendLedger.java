@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 
 import io.accrue.invoice.compute.ContractTerms;
 import io.accrue.invoice.compute.ContractTerms.MinimumSpend;
+import io.accrue.invoice.invoices.InvoiceStatus;
 
 /**
  * What earlier invoices charged toward a contract's minimum spend window (docs/billing-rules.md, "Invoices", rule
@@ -69,9 +70,10 @@ public class MinimumSpendLedger {
     public BigDecimal toppedUp(String orgId, String contractId, MinimumSpend m) {
         BigDecimal lines = em.createQuery("select coalesce(sum(l.amount), 0) from InvoiceLine l, Invoice i"
                 + " where l.invoiceId = i.id and i.orgId = :org and i.contractId = :c and i.kind = 'invoice'"
-                + " and i.status <> 'void' and i.periodStart >= :from and i.periodStart < :to"
+                + " and i.status <> :void and i.periodStart >= :from and i.periodStart < :to"
                 + " and l.type = 'minimum_top_up' and l.meter = :period", BigDecimal.class)
-                .setParameter("org", orgId).setParameter("c", contractId).setParameter("from", m.windowStart())
+                .setParameter("void", InvoiceStatus.VOID).setParameter("org", orgId).setParameter("c", contractId)
+                .setParameter("from", m.windowStart())
                 .setParameter("to", m.windowEnd()).setParameter("period", m.period()).getSingleResult();
         Object kept = em.createNativeQuery("select coalesce(sum(t.amount), 0) from timeline_correction_top_ups t"
                 + " join timeline_corrections c on c.id = t.correction_id join invoices i on i.id = c.invoice_id"
@@ -84,8 +86,9 @@ public class MinimumSpendLedger {
     /** Whether the invoice ending the minimum's window was issued (the window's top-up is settled). */
     public boolean settled(String orgId, String contractId, MinimumSpend m) {
         Long n = em.createQuery("select count(i) from Invoice i where i.orgId = :org and i.kind = 'invoice'"
-                + " and i.status <> 'void' and i.periodStart < :end and i.periodEnd >= :end", Long.class)
-                .setParameter("org", orgId).setParameter("end", m.windowEnd()).getSingleResult();
+                + " and i.status <> :void and i.periodStart < :end and i.periodEnd >= :end", Long.class)
+                .setParameter("void", InvoiceStatus.VOID).setParameter("org", orgId).setParameter("end", m.windowEnd())
+                .getSingleResult();
         return n != null && n > 0;
     }
 
@@ -101,10 +104,11 @@ public class MinimumSpendLedger {
             List<String> notCounted) {
         BigDecimal sum = em.createQuery("select coalesce(sum(l.amount), 0) from InvoiceLine l, Invoice i"
                 + " where l.invoiceId = i.id and i.orgId = :org and i.contractId = :c and i.kind = 'invoice'"
-                + " and i.status <> 'void' and i.periodStart >= :from and i.periodStart < :before"
+                + " and i.status <> :void and i.periodStart >= :from and i.periodStart < :before"
                 + " and l.type <> 'prepaid_credit'"
                 + " and not (l.type = 'minimum_top_up' and l.meter in :notCounted)", BigDecimal.class)
-                .setParameter("org", orgId).setParameter("c", contractId).setParameter("from", m.windowStart())
+                .setParameter("void", InvoiceStatus.VOID).setParameter("org", orgId).setParameter("c", contractId)
+                .setParameter("from", m.windowStart())
                 .setParameter("before", before).setParameter("notCounted", notCounted).getSingleResult();
         return sum == null ? BigDecimal.ZERO : sum;
     }

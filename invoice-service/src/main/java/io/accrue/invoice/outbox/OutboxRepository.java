@@ -49,6 +49,13 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
         return find("endUserInvoiceId", endUserInvoiceId).firstResultOptional();
     }
 
+    /** The invoice's one Stripe push entry; {@code lock}: row-locked, waiting for a worker delivering it now. */
+    public Optional<OutboxEntry> stripePushOf(UUID invoiceId, boolean lock) {
+        var query = find("invoiceId = ?1 and kind = ?2", invoiceId, OutboxEntry.STRIPE_INVOICE);
+        return (lock ? query.withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE) : query)
+                .firstResultOptional();
+    }
+
     /** Entries that will not be delivered without an operator: out of attempts, or refused by a neighbour. */
     public List<OutboxEntry> failed(int max) {
         return find("status = 'failed' order by createdAt").page(0, max).list();
@@ -64,7 +71,7 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
      */
     public Optional<Claim<UUID>> claimDue(Instant now) {
         return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
-                .doReturningWork(c -> QUEUE.claim(c, UUID.class, now, 1)).stream().findFirst());
+                .doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now)));
     }
 
     /**

@@ -43,7 +43,7 @@ public class BillingRunItemRepository implements PanacheRepositoryBase<BillingRu
      */
     public Optional<Claim<UUID>> claimNext(LeasedClaims queue, UUID runId, Instant now) {
         return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
-                .doReturningWork(c -> queue.claim(c, UUID.class, now, 1, runId)).stream().findFirst());
+                .doReturningWork(c -> queue.claimOne(c, UUID.class, now, runId)));
     }
 
     public Map<String, Long> countByStatus(UUID runId) {

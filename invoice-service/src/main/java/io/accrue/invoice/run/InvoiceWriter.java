@@ -21,6 +21,7 @@ import io.accrue.invoice.invoices.InvoiceLifecycle;
 import io.accrue.invoice.invoices.InvoiceLine;
 import io.accrue.invoice.invoices.InvoiceLineRepository;
 import io.accrue.invoice.invoices.InvoiceRepository;
+import io.accrue.invoice.invoices.InvoiceStatus;
 import io.accrue.invoice.invoices.PeriodStatus;
 import io.accrue.invoice.minimum.MinimumSpendLedger;
 import io.accrue.invoice.outbox.OutboxEntry;
@@ -140,7 +141,7 @@ public class InvoiceWriter {
     }
 
     private static void markInvoiced(BillingPeriod row, UUID invoiceId, Instant now) {
-        row.status = PeriodStatus.INVOICED.wire();
+        row.status = PeriodStatus.INVOICED;
         row.invoiceId = invoiceId;
         row.closedAt = now;
         row.usageRecordedBefore = now;
@@ -153,7 +154,7 @@ public class InvoiceWriter {
         invoice.id = UUID.randomUUID();
         invoice.orgId = orgId;
         invoice.kind = Invoice.KIND_INVOICE;
-        invoice.status = "draft";
+        invoice.status = InvoiceStatus.DRAFT;
         invoice.series = InvoiceLifecycle.SERIES_INVOICE;
         invoice.periodStart = period.start();
         invoice.periodEnd = period.end();

@@ -104,7 +104,7 @@ public class UnbilledPeriodService {
             if (!p.periodStatus().mayMoveTo(PeriodStatus.WRITTEN_OFF)) {
                 throw notUnbilled(p);
             }
-            p.status = PeriodStatus.WRITTEN_OFF.wire();
+            p.status = PeriodStatus.WRITTEN_OFF;
             p.writtenOffAt = now;
             p.writtenOffBy = actor;
             p.writeOffReason = reason.strip();
@@ -129,7 +129,7 @@ public class UnbilledPeriodService {
     }
 
     private static ApiException notUnbilled(BillingPeriod p) {
-        return ApiException.conflict("period_not_unbilled", "The period is " + p.status + " already.");
+        return ApiException.conflict("period_not_unbilled", "The period is " + p.status.wire() + " already.");
     }
 
     private static UUID parse(String id) {
@@ -142,7 +142,7 @@ public class UnbilledPeriodService {
 
     static UnbilledPeriod view(BillingPeriod p, Instant now) {
         long age = Math.max(0, Duration.between(p.periodEnd, now).toSeconds());
-        return new UnbilledPeriod(p.id, p.orgId, p.periodStart, p.periodEnd, p.status, age, p.attempts, p.cause,
+        return new UnbilledPeriod(p.id, p.orgId, p.periodStart, p.periodEnd, p.status.wire(), age, p.attempts, p.cause,
                 p.lastError, p.firstSeenAt, p.lastAttemptAt, p.nextAttemptAt, p.nextAttemptAt == null
                         && p.attempts > 0 && !FailureCause.WAITING_FOR_EARLIER_PERIOD.code().equals(p.cause),
                 p.writtenOffAt, p.writtenOffBy, p.writeOffReason);

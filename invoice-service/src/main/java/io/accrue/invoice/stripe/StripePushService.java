@@ -6,14 +6,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.error.ApiException;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.invoices.InvoiceQueryService;
+import io.accrue.invoice.invoices.InvoiceRepository;
 import io.accrue.invoice.outbox.OutboxEntry;
+import io.accrue.invoice.outbox.OutboxRepository;
 
 /**
  * The Stripe push of one organisation invoice as operators and billing admins see it, and its resend.
@@ -38,26 +38,28 @@ public class StripePushService {
     public static final String NOT_ON_STRIPE = "not_on_stripe";
 
     private final InvoiceQueryService queries;
-    private final EntityManager em;
+    private final InvoiceRepository invoices;
+    private final OutboxRepository outbox;
     private final Clock clock;
 
-    StripePushService(InvoiceQueryService queries, EntityManager em, Clock clock) {
+    StripePushService(InvoiceQueryService queries, InvoiceRepository invoices, OutboxRepository outbox, Clock clock) {
         this.queries = queries;
-        this.em = em;
+        this.invoices = invoices;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
     @Transactional
     public StripePushView status(String orgId, String invoiceId) {
         Invoice invoice = queries.find(orgId, invoiceId);
-        return view(invoice, entry(invoice.id, false));
+        return view(invoice, outbox.stripePushOf(invoice.id, false));
     }
 
     @Transactional
     public Resend resend(String orgId, String invoiceId) {
         Invoice invoice = queries.find(orgId, invoiceId);
         // locked: a worker delivering it right now holds the row, so this waits and then sees the outcome
-        Optional<OutboxEntry> found = entry(invoice.id, true);
+        Optional<OutboxEntry> found = outbox.stripePushOf(invoice.id, true);
         if (found.isEmpty()) {
             throw ApiException.conflict("stripe_push_not_applicable", invoice.stripeCustomerId == null
                     ? "This invoice is not collected through Stripe (the account had no Stripe customer when it was issued)."
@@ -69,23 +71,11 @@ public class StripePushService {
         }
         if ("failed".equals(entry.status)) {
             entry.attempts = 0;
-            // native: the invoice is versioned and a webhook may be moving its status meanwhile
-            em.createNativeQuery("UPDATE invoices SET stripe_key_generation = stripe_key_generation + 1 WHERE id = ?1")
-                    .setParameter(1, invoice.id).executeUpdate();
-            em.refresh(invoice);
+            invoices.nextStripeKeyGeneration(invoice);
         }
         entry.status = "pending";
         entry.nextAttemptAt = clock.instant();
         return new Resend(true, view(invoice, found));
-    }
-
-    private Optional<OutboxEntry> entry(UUID invoiceId, boolean lock) {
-        var query = em.createQuery("select e from OutboxEntry e where e.invoiceId = :i and e.kind = :k",
-                OutboxEntry.class).setParameter("i", invoiceId).setParameter("k", OutboxEntry.STRIPE_INVOICE);
-        if (lock) {
-            query.setLockMode(LockModeType.PESSIMISTIC_WRITE);
-        }
-        return query.getResultStream().findFirst();
     }
 
     private static StripePushView view(Invoice invoice, Optional<OutboxEntry> entry) {

@@ -9,8 +9,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -24,6 +22,8 @@ import io.accrue.common.error.ApiException;
 import io.accrue.common.signing.Signatures;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.enduser.EndUserInvoice;
+import io.accrue.invoice.enduser.EndUserInvoiceRepository;
+import io.accrue.invoice.enduser.EndUserInvoiceStatus;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.invoices.InvoiceLifecycle;
 import io.accrue.invoice.invoices.InvoiceRepository;
@@ -43,16 +43,18 @@ public class StripeWebhookService {
 
     private final InvoiceConfig config;
     private final InvoiceRepository invoices;
-    private final EntityManager em;
+    private final EndUserInvoiceRepository endUserInvoices;
+    private final StripeEventRepository events;
     private final InvoiceLifecycle lifecycle;
     private final Clock clock;
 
-    StripeWebhookService(InvoiceConfig config, InvoiceRepository invoices, EntityManager em,
-            InvoiceLifecycle lifecycle, Clock clock) {
+    StripeWebhookService(InvoiceConfig config, InvoiceRepository invoices, EndUserInvoiceRepository endUserInvoices,
+            StripeEventRepository events, InvoiceLifecycle lifecycle, Clock clock) {
         this.config = config;
         this.lifecycle = lifecycle;
         this.invoices = invoices;
-        this.em = em;
+        this.endUserInvoices = endUserInvoices;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -73,8 +75,8 @@ public class StripeWebhookService {
             return settleEndUserInvoice(event, target, endUserInvoice);
         }
         Optional<Invoice> invoice = stripeInvoice.flatMap(this::accrueInvoiceOf);
-        String outcome = outcome(target, invoice.map(i -> i.status).orElse(null),
-                invoice.isPresent() && target != null && InvoiceStatus.parse(invoice.get().status).mayMoveTo(target));
+        String outcome = outcome(target, invoice.map(i -> i.status.wire()).orElse(null),
+                invoice.isPresent() && target != null && invoice.get().status.mayMoveTo(target));
         if (!record(event, invoice.map(i -> i.id).orElse(null), null, outcome)) {
             return "duplicate";
         }
@@ -92,16 +94,16 @@ public class StripeWebhookService {
      */
     private String settleEndUserInvoice(Event event, InvoiceStatus target, String endUserInvoiceId) {
         EndUserInvoice invoice = uuid(endUserInvoiceId)
-                .map(id -> em.find(EndUserInvoice.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .flatMap(endUserInvoices::lock)
                 .filter(i -> i.connectedAccountId != null && i.connectedAccountId.equals(event.getAccount()))
                 .orElse(null);
-        String outcome = outcome(target, invoice == null ? null : invoice.status,
+        String outcome = outcome(target, invoice == null ? null : invoice.status.wire(),
                 invoice != null && target != null && invoice.maySettleAs(target));
         if (!record(event, null, invoice == null ? null : invoice.id, outcome)) {
             return "duplicate";
         }
         if (outcome.equals("applied")) {
-            invoice.status = target.wire();
+            invoice.status = EndUserInvoiceStatus.settled(target);
             invoice.settledAt = clock.instant();
         }
         LOG.debugf("stripe connect event %s %s (account %s): %s", event.getId(), event.getType(), event.getAccount(),
@@ -125,11 +127,8 @@ public class StripeWebhookService {
 
     /** Records the event once; false when it was recorded before (a redelivery, which changes nothing). */
     private boolean record(Event event, UUID invoiceId, UUID endUserInvoiceId, String outcome) {
-        return em.createNativeQuery("INSERT INTO stripe_events (event_id, type, invoice_id, end_user_invoice_id,"
-                + " received_at, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (event_id) DO NOTHING")
-                .setParameter(1, event.getId()).setParameter(2, event.getType()).setParameter(3, invoiceId)
-                .setParameter(4, endUserInvoiceId).setParameter(5, clock.instant()).setParameter(6, outcome)
-                .executeUpdate() == 1;
+        return events.recordOnce(event.getId(), event.getType(), invoiceId, endUserInvoiceId, clock.instant(),
+                outcome);
     }
 
     private Optional<com.stripe.model.Invoice> stripeInvoiceOf(Event event) {

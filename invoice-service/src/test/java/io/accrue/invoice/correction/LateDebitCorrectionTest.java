@@ -102,7 +102,7 @@ class LateDebitCorrectionTest {
         assertEquals(new BigDecimal("200.5000"), supplement.total);
         // the same gapless sequence as every invoice: the next number, nothing skipped
         assertEquals("INV-%06d".formatted(before + 1), supplement.number);
-        assertEquals("open", supplement.status);
+        assertEquals("open", supplement.status.wire());
         given().header("Authorization", TestTokens.bearer(org, Roles.OWNER))
                 .when().get("/v1/orgs/{org}/invoices/{id}", org, supplement.id)
                 .then().statusCode(200)

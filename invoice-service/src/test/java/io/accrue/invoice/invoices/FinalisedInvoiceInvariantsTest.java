@@ -45,7 +45,7 @@ class FinalisedInvoiceInvariantsTest {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "UPDATE invoices SET status = 'paid' WHERE id = ?1").setParameter(1, inv.id).executeUpdate());
         Invoice after = QuarkusTransaction.requiringNew().call(() -> em.find(Invoice.class, inv.id));
-        assertEquals("paid", after.status);
+        assertEquals("paid", after.status.wire());
         assertEquals(0, new java.math.BigDecimal("106.50").compareTo(after.total));
     }
 

@@ -25,7 +25,7 @@ public class InvoiceFixtures {
             i.orgId = org;
             i.kind = Invoice.KIND_INVOICE;
             // written as a draft first: the database freezes lines once an invoice is finalised
-            i.status = "draft";
+            i.status = InvoiceStatus.DRAFT;
             i.series = "INV";
             i.number = null;
             i.periodStart = start;
@@ -59,7 +59,7 @@ public class InvoiceFixtures {
             }
             em.flush();
             if (!status.equals("draft")) {
-                i.status = status;
+                i.status = InvoiceStatus.parse(status);
                 i.number = "INV-" + i.id.toString().substring(0, 8);
                 i.issuedAt = end;
                 i.finalisedAt = end;

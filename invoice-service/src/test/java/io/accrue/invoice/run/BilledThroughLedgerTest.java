@@ -189,7 +189,7 @@ class BilledThroughLedgerTest {
         closer.close(org, Instant.parse("2026-05-02T00:00:00Z"));
         List<Invoice> all = invoices();
         assertEquals(List.of(FEB, MAR, APR), all.stream().map(i -> i.periodStart.toString()).toList());
-        assertEquals(3, ledger().stream().filter(p -> p.status.equals("invoiced")).count());
+        assertEquals(3, ledger().stream().filter(p -> p.status.wire().equals("invoiced")).count());
         long firstNumber = Long.parseLong(all.get(0).number.substring(4));
         assertEquals(firstNumber + 2, Long.parseLong(all.get(2).number.substring(4)));
     }
@@ -222,7 +222,7 @@ class BilledThroughLedgerTest {
         assertEquals(0, invoices().size());
         assertEquals(counterBefore, counter(), "the number taken by the rolled-back close is not lost");
         BillingPeriod feb = ledger().get(0);
-        assertEquals("unbilled", feb.status);
+        assertEquals("unbilled", feb.status.wire());
         assertEquals(1, feb.attempts);
         assertEquals("internal_error", feb.cause);
 

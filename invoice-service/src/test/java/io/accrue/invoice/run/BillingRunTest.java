@@ -126,7 +126,7 @@ class BillingRunTest {
         var invoice = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select i from Invoice i where i.orgId = :o", io.accrue.invoice.invoices.Invoice.class)
                 .setParameter("o", org).getSingleResult());
-        assertEquals("open", invoice.status);
+        assertEquals("open", invoice.status.wire());
         assertEquals(Instant.parse("2026-02-01T00:00:00Z"), invoice.periodStart);
         assertEquals(Instant.parse("2026-03-01T00:00:00Z"), invoice.periodEnd);
         assertEquals(0, new BigDecimal("101.51").compareTo(invoice.total), invoice.total.toPlainString());

@@ -106,7 +106,7 @@ class CreditsAcrossClosesTest {
         Invoice feb = fx.invoice(FEB);
         assertEquals("0.00", feb.total.setScale(2).toPlainString());
         assertEquals("99.01", feb.creditsApplied.setScale(2).toPlainString());
-        assertEquals("paid", feb.status, "nothing is owed on an invoice the credits cover: paid as issued");
+        assertEquals("paid", feb.status.wire(), "nothing is owed on an invoice the credits cover: paid as issued");
         RunFixture.n().verify(putRequestedFor(urlPathEqualTo(base + "/c-cr/credit-reservations/" + RES_FEB))
                 .withRequestBody(equalToJson("{\"upTo\":\"99.01\"}")));
 

@@ -34,7 +34,7 @@ public final class AccountRequests {
             // no subscription (only inside the provisioning transaction): the account as provisioned
             return new AccountView(a.orgId, a.name, terms == null ? a.provisionedCurrency : terms.currency(),
                     a.timeZone, terms == null ? null : terms.planSlug(), terms == null ? null : terms.planVersion(),
-                    terms == null ? null : terms.status(), a.stripeCustomerId, a.meteredEnabled, a.createdAt,
+                    terms == null ? null : terms.status().wire(), a.stripeCustomerId, a.meteredEnabled, a.createdAt,
                     a.updatedAt, BillingDetails.of(a), a.stripeConnectAccountId);
         }
     }

@@ -12,12 +12,14 @@ import io.accrue.subscription.hooks.BillingEvents;
 import io.accrue.subscription.lifecycle.Subscription;
 import io.accrue.subscription.lifecycle.SubscriptionRepository;
 import io.accrue.subscription.lifecycle.SubscriptionService;
+import io.accrue.subscription.lifecycle.SubscriptionStatus;
 
 /** Moves subscriptions through dunning: on payment events (from webhooks) and on timers (from the scheduler). */
 @ApplicationScoped
 public class DunningService {
 
-    private static final List<String> IN_DUNNING = List.of("past_due", "grace", "suspended");
+    private static final List<SubscriptionStatus> IN_DUNNING = java.util.Arrays.stream(SubscriptionStatus.values())
+            .filter(SubscriptionStatus::inDunning).toList();
 
     private final SubscriptionService subscriptions;
     private final SubscriptionRepository repository;
@@ -45,9 +47,9 @@ public class DunningService {
             return "stale";
         }
         s.paymentStateAt = eventCreated;
-        if ("active".equals(s.status)) {
-            move(s, "past_due", reason, "stripe", clock.instant());
-            return "past_due";
+        if (s.status == SubscriptionStatus.ACTIVE) {
+            move(s, SubscriptionStatus.PAST_DUE, reason, "stripe", clock.instant());
+            return SubscriptionStatus.PAST_DUE.wire();
         }
         return "unchanged";
     }
@@ -60,9 +62,9 @@ public class DunningService {
             return "stale";
         }
         s.paymentStateAt = eventCreated;
-        if (IN_DUNNING.contains(s.status)) {
-            move(s, "active", "invoice paid", "stripe", clock.instant());
-            return "active";
+        if (s.status.inDunning()) {
+            move(s, SubscriptionStatus.ACTIVE, "invoice paid", "stripe", clock.instant());
+            return SubscriptionStatus.ACTIVE.wire();
         }
         return "unchanged";
     }
@@ -75,7 +77,7 @@ public class DunningService {
         Optional<DunningPolicy.Step> step;
         while ((step = policy.due(s.status, s.statusChangedAt, clock.instant())).isPresent()) {
             DunningPolicy.Step st = step.get();
-            move(s, st.toStatus(), "dunning: " + s.status + " for its configured days", "system", st.at());
+            move(s, st.toStatus(), "dunning: " + s.status.wire() + " for its configured days", "system", st.at());
         }
     }
 
@@ -87,13 +89,13 @@ public class DunningService {
      * A transition is timelined, audited (by the timeline write) and announced once, as an {@code account.status_changed}
      * billing event, to the organisation's webhook endpoints (the one delivery system, docs/webhooks.md).
      */
-    private void move(Subscription s, String to, String reason, String actor, Instant at) {
-        String from = s.status;
+    private void move(Subscription s, SubscriptionStatus to, String reason, String actor, Instant at) {
+        SubscriptionStatus from = s.status;
         subscriptions.transition(s, to, reason, actor, at);
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put("orgId", s.orgId);
-        data.put("fromStatus", from);
-        data.put("toStatus", to);
+        data.put("fromStatus", from.wire());
+        data.put("toStatus", to.wire());
         data.put("reason", reason);
         data.put("occurredAt", at.toString());
         billingEvents.publish("account.status_changed", s.orgId, java.util.UUID.randomUUID(), at, data);

@@ -32,17 +32,16 @@ public class SpendGate {
         Subscription s = subscriptions.findByOrg(orgId).orElseThrow(() -> ApiException.notFound("account_not_found",
                 "Organisation '" + orgId + "' has no billing account."));
         String reason = switch (s.status) {
-            case "active" -> null;
-            case "past_due" -> "payment_past_due";
-            case "grace" -> "payment_grace_period";
-            case "suspended" -> "account_suspended";
-            case "canceled" -> "subscription_canceled";
-            default -> "status_" + s.status;
+            case ACTIVE -> null;
+            case PAST_DUE -> "payment_past_due";
+            case GRACE -> "payment_grace_period";
+            case SUSPENDED -> "account_suspended";
+            case CANCELED -> "subscription_canceled";
         };
         if (reason == null && openDispute(orgId)) {
             reason = "open_dispute";
         }
-        return new Decision(orgId, reason == null, reason, s.status);
+        return new Decision(orgId, reason == null, reason, s.status.wire());
     }
 
     /** Refuses a new charge as a 409 problem carrying the reason. */

@@ -66,7 +66,7 @@ public class WebhookSender {
         int ran = 0;
         for (; ran < 200; ran++) {
             Optional<Claim<UUID>> claim = QuarkusTransaction.requiringNew().call(() -> em.unwrap(Session.class)
-                    .doReturningWork(c -> QUEUE.claim(c, UUID.class, now, 1)).stream().findFirst());
+                    .doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now)));
             if (claim.isEmpty()) {
                 break;
             }

@@ -11,16 +11,16 @@ import java.time.Instant;
  * scheduled for the period end (plan, currency, cancellation) is already in effect. The rollover records the same
  * outcome on the timeline when it runs, so the view and the timeline never disagree.
  */
-public record AccountTerms(String planSlug, int planVersion, String currency, String status) {
+public record AccountTerms(String planSlug, int planVersion, String currency, SubscriptionStatus status) {
 
     public static AccountTerms of(Subscription s, Instant now) {
-        boolean boundaryPassed = !"canceled".equals(s.status) && !s.currentPeriodEnd.isAfter(now);
+        boolean boundaryPassed = s.status != SubscriptionStatus.CANCELED && !s.currentPeriodEnd.isAfter(now);
         if (!boundaryPassed) {
             return new AccountTerms(s.planSlug, s.planVersion, s.currency, s.status);
         }
         if (s.cancelAtPeriodEnd) {
             // canceled at the boundary: pending changes of the period that never starts do not apply
-            return new AccountTerms(s.planSlug, s.planVersion, s.currency, "canceled");
+            return new AccountTerms(s.planSlug, s.planVersion, s.currency, SubscriptionStatus.CANCELED);
         }
         return new AccountTerms(s.pendingPlanSlug != null ? s.pendingPlanSlug : s.planSlug,
                 s.pendingPlanSlug != null ? s.pendingPlanVersion : s.planVersion,

@@ -95,14 +95,6 @@ public class InvoiceClient {
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, skipOn = Rejected.class)
     @CircuitBreakerName(NAME)
     <T> T guarded(Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (WebApplicationException e) {
-            int status = e.getResponse().getStatus();
-            if (NeighbourAnswers.isPermanentRefusal(status)) {
-                throw new Rejected(e);
-            }
-            throw e;
-        }
+        return NeighbourAnswers.refusalAs(Rejected::new, request);
     }
 }

@@ -29,13 +29,13 @@ public class Subscription {
     public int planVersion;
 
     @Column(nullable = false)
-    public String status;
+    public SubscriptionStatus status;
 
     @Column(nullable = false, columnDefinition = "bpchar")
     public String currency;
 
     @Column(name = "billing_mode", nullable = false)
-    public String billingMode;
+    public BillingMode billingMode;
 
     @Column(name = "current_period_start", nullable = false)
     public Instant currentPeriodStart;
@@ -90,10 +90,10 @@ public class Subscription {
     /** The fields an audit entry shows before and after a change. */
     java.util.Map<String, Object> auditState() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("status", status);
+        m.put("status", status.wire());
         m.put("plan", planSlug + " v" + planVersion);
         m.put("currency", currency);
-        m.put("billingMode", billingMode);
+        m.put("billingMode", billingMode.wire());
         m.put("cancelAtPeriodEnd", cancelAtPeriodEnd);
         m.put("pendingPlan", pendingPlanSlug == null ? null : pendingPlanSlug + " v" + pendingPlanVersion);
         m.put("pendingCurrency", pendingCurrency);

@@ -43,10 +43,10 @@ public class SubscriptionEvent {
     public int planVersion;
 
     @Column(name = "from_status")
-    public String fromStatus;
+    public SubscriptionStatus fromStatus;
 
     @Column(name = "to_status")
-    public String toStatus;
+    public SubscriptionStatus toStatus;
 
     @Column(columnDefinition = "bpchar")
     public String currency;

@@ -25,7 +25,8 @@ public class SubscriptionRepository implements PanacheRepositoryBase<Subscriptio
     }
 
     public List<String> orgsWithPeriodEndedBy(Instant now, int limit) {
-        return find("currentPeriodEnd <= ?1 and status <> 'canceled' order by currentPeriodEnd", now)
+        return find("currentPeriodEnd <= ?1 and status <> ?2 order by currentPeriodEnd", now,
+                SubscriptionStatus.CANCELED)
                 .page(0, limit).list().stream().map(s -> s.orgId).toList();
     }
 }

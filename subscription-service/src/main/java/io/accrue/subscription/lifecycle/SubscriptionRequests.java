@@ -46,7 +46,11 @@ public final class SubscriptionRequests {
 
         static EventView of(SubscriptionEvent e) {
             return new EventView(e.id.toString(), e.type, e.occurredAt, e.effectiveAt, e.planSlug, e.planVersion,
-                    e.fromStatus, e.toStatus, e.currency, e.reason, e.actor);
+                    wire(e.fromStatus), wire(e.toStatus), e.currency, e.reason, e.actor);
+        }
+
+        private static String wire(SubscriptionStatus status) {
+            return status == null ? null : status.wire();
         }
     }
 }

@@ -79,16 +79,16 @@ public class SubscriptionService {
         s.orgId = account.orgId;
         s.planSlug = free.slug;
         s.planVersion = free.version;
-        s.status = "active";
+        s.status = SubscriptionStatus.ACTIVE;
         s.currency = account.provisionedCurrency;
-        s.billingMode = "flat";
+        s.billingMode = BillingMode.FLAT;
         s.currentPeriodStart = period.start();
         s.currentPeriodEnd = period.end();
         s.statusChangedAt = now;
         s.createdAt = now;
         s.updatedAt = now;
         subscriptions.persist(s);
-        record(s, "created", now, null, "active", "provisioned", actor);
+        record(s, "created", now, null, SubscriptionStatus.ACTIVE, "provisioned", actor);
     }
 
     /**
@@ -165,9 +165,9 @@ public class SubscriptionService {
         if (upgrade) {
             gate.requireOpen(orgId); // an upgrade is a new charge: refused while in dunning or disputed
         }
-        String timing = request.timing() != null ? request.timing() : upgrade ? "now" : "period_end";
+        ChangeTiming timing = ChangeTiming.requestedOr(request.timing(), upgrade);
         Instant now = clock.instant();
-        if ("period_end".equals(timing)) {
+        if (timing == ChangeTiming.PERIOD_END) {
             s.pendingPlanSlug = target.slug;
             s.pendingPlanVersion = target.version;
             s.updatedAt = now;
@@ -177,7 +177,7 @@ public class SubscriptionService {
         BigDecimal amount = Proration.switchNow(oldPrice, newPrice, s.currentPeriodStart, s.currentPeriodEnd, now,
                 s.currency);
         switchNow(s, target, upgrade, "from " + from.slug + " v" + from.version, actor);
-        return ChangeResult.of(toView(s), "now", amount);
+        return ChangeResult.of(toView(s), ChangeTiming.NOW.wire(), amount);
     }
 
     /**
@@ -200,8 +200,8 @@ public class SubscriptionService {
         BigDecimal oldPrice = price(from, s.currency);
         BigDecimal newPrice = price(target, s.currency);
         boolean upgrade = Proration.isUpgrade(oldPrice, newPrice);
-        String timing = request.timing() != null ? request.timing() : upgrade ? "now" : "period_end";
-        BigDecimal amount = "period_end".equals(timing)
+        ChangeTiming timing = ChangeTiming.requestedOr(request.timing(), upgrade);
+        BigDecimal amount = timing == ChangeTiming.PERIOD_END
                 ? BigDecimal.ZERO
                 : Proration.switchNow(oldPrice, newPrice, s.currentPeriodStart, s.currentPeriodEnd, clock.instant(),
                         s.currency);
@@ -214,7 +214,7 @@ public class SubscriptionService {
             }
         }
         return new ChangePreview(from.slug, from.version, target.slug, target.version, upgrade,
-                "period_end".equals(timing) ? s.currentPeriodEnd.toString() : "now",
+                timing == ChangeTiming.PERIOD_END ? s.currentPeriodEnd.toString() : ChangeTiming.NOW.wire(),
                 new io.accrue.subscription.plan.PlanRequests.Money(amount, s.currency),
                 new io.accrue.subscription.plan.PlanRequests.Money(newPrice, s.currency), refused);
     }
@@ -237,7 +237,7 @@ public class SubscriptionService {
     @Transactional(Transactional.TxType.MANDATORY)
     public String applyPaidCheckout(String orgId, String planSlug, Instant completedAt, String actor) {
         Subscription s = current(orgId);
-        if ("canceled".equals(s.status)) {
+        if (s.status == SubscriptionStatus.CANCELED) {
             return "not applied: subscription canceled";
         }
         if (s.planSlug.equals(planSlug)) {
@@ -260,22 +260,19 @@ public class SubscriptionService {
     @Transactional
     public ChangeResult cancel(String orgId, SubscriptionRequests.Cancel request, String actor) {
         Subscription s = current(orgId);
-        if ("canceled".equals(s.status)) {
+        if (s.status == SubscriptionStatus.CANCELED) {
             throw ApiException.conflict("subscription_canceled", "The subscription is already canceled.");
         }
         Instant now = clock.instant();
         String reason = request.reason() == null ? "canceled by customer" : request.reason();
-        if ("now".equals(request.timing())) {
+        if (ChangeTiming.requestedOr(request.timing(), false) == ChangeTiming.NOW) {
             BigDecimal credit = Proration.cancelNow(price(plans.definition(s.planSlug, s.planVersion), s.currency),
                     s.currentPeriodStart, s.currentPeriodEnd, now, s.currency);
-            String before = s.status;
-            s.status = "canceled";
-            s.canceledAt = now;
-            s.statusChangedAt = now;
+            SubscriptionStatus before = moveStatus(s, SubscriptionStatus.CANCELED, now);
             s.cancelAtPeriodEnd = false;
             s.updatedAt = now;
-            record(s, "canceled", now, before, "canceled", reason, actor);
-            return ChangeResult.of(toView(s), "now", credit);
+            record(s, "canceled", now, before, SubscriptionStatus.CANCELED, reason, actor);
+            return ChangeResult.of(toView(s), ChangeTiming.NOW.wire(), credit);
         }
         s.cancelAtPeriodEnd = true;
         s.updatedAt = now;
@@ -291,18 +288,16 @@ public class SubscriptionService {
     public SubscriptionView reactivate(String orgId, String actor) {
         Subscription s = current(orgId);
         Instant now = clock.instant();
-        if ("canceled".equals(s.status)) {
+        if (s.status == SubscriptionStatus.CANCELED) {
             // the canceled status itself is what is being undone; nothing else may block the restart
             gate.requireOpenIgnoringCancellation(orgId);
             PlanDefinition plan = plans.definition(s.planSlug, s.planVersion);
             Period period = Periods.containing(now, zone(orgId), plan.interval);
             s.currentPeriodStart = period.start();
             s.currentPeriodEnd = period.end();
-            s.status = "active";
-            s.canceledAt = null;
-            s.statusChangedAt = now;
+            SubscriptionStatus before = moveStatus(s, SubscriptionStatus.ACTIVE, now);
             s.updatedAt = now;
-            record(s, "reactivated", now, "canceled", "active", "reactivated", actor);
+            record(s, "reactivated", now, before, SubscriptionStatus.ACTIVE, "reactivated", actor);
             return toView(s);
         }
         if (!s.cancelAtPeriodEnd) {
@@ -360,14 +355,15 @@ public class SubscriptionService {
     }
 
     @Transactional
-    public SubscriptionView switchBillingMode(String orgId, String mode, String actor) {
+    public SubscriptionView switchBillingMode(String orgId, String requested, String actor) {
+        BillingMode mode = BillingMode.parse(requested);
         Subscription s = current(orgId);
         requireLive(s);
         BillingAccount account = existing(orgId);
-        if (mode.equals(s.billingMode)) {
-            throw ApiException.conflict("billing_mode_unchanged", "The subscription is already " + mode + ".");
+        if (!s.billingMode.mayMoveTo(mode)) {
+            throw ApiException.conflict("billing_mode_unchanged", "The subscription is already " + mode.wire() + ".");
         }
-        if ("metered".equals(mode)) {
+        if (mode == BillingMode.METERED) {
             if (!account.meteredEnabled) {
                 throw ApiException.unprocessable("metered_not_enabled",
                         "Metered billing is not enabled for this organisation.");
@@ -380,7 +376,7 @@ public class SubscriptionService {
         Instant now = clock.instant();
         s.billingMode = mode;
         s.updatedAt = now;
-        record(s, "billing_mode_changed", now, null, null, "to " + mode, actor);
+        record(s, "billing_mode_changed", now, null, null, "to " + mode.wire(), actor);
         return toView(s);
     }
 
@@ -398,17 +394,12 @@ public class SubscriptionService {
 
     /** Dunning and webhook transitions: the status moves, the timeline says why. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void transition(Subscription s, String toStatus, String reason, String actor, Instant at) {
-        if (toStatus.equals(s.status)) {
+    public void transition(Subscription s, SubscriptionStatus toStatus, String reason, String actor, Instant at) {
+        if (toStatus == s.status) {
             return;
         }
-        String before = s.status;
-        s.status = toStatus;
-        s.statusChangedAt = at;
+        SubscriptionStatus before = moveStatus(s, toStatus, at);
         s.updatedAt = clock.instant();
-        if ("canceled".equals(toStatus)) {
-            s.canceledAt = at;
-        }
         // a late change (a dunning step caught up, a webhook arriving late) carries the plan and currency in effect
         // at its effective instant, not the ones of the moment it is recorded
         SubscriptionEvent inEffect = events.inEffectAt(s.orgId, at).orElse(null);
@@ -428,15 +419,13 @@ public class SubscriptionService {
     private void rollOverLocked(Subscription s) {
         Instant now = clock.instant();
         ZoneId zone = zone(s.orgId);
-        while (!"canceled".equals(s.status) && !s.currentPeriodEnd.isAfter(now)) {
+        while (s.status != SubscriptionStatus.CANCELED && !s.currentPeriodEnd.isAfter(now)) {
             Instant boundary = s.currentPeriodEnd;
             if (s.cancelAtPeriodEnd) {
-                String before = s.status;
-                s.status = "canceled";
-                s.canceledAt = boundary;
-                s.statusChangedAt = boundary;
+                SubscriptionStatus before = moveStatus(s, SubscriptionStatus.CANCELED, boundary);
                 s.cancelAtPeriodEnd = false;
-                record(s, "canceled", boundary, before, "canceled", "canceled at period end", "system");
+                record(s, "canceled", boundary, before, SubscriptionStatus.CANCELED, "canceled at period end",
+                        "system");
                 break;
             }
             if (s.pendingPlanSlug != null) {
@@ -466,8 +455,8 @@ public class SubscriptionService {
         s.planVersion = target.version;
         s.pendingPlanSlug = null;
         s.pendingPlanVersion = null;
-        if ("metered".equals(s.billingMode) && !hasMeteredPrice(target)) {
-            s.billingMode = "flat"; // metered billing needs the plan's metered price
+        if (s.billingMode == BillingMode.METERED && !hasMeteredPrice(target)) {
+            s.billingMode = BillingMode.FLAT; // metered billing needs the plan's metered price
         }
         s.updatedAt = now;
         record(s, upgrade ? "upgraded" : "downgraded", now, null, null, reason, actor);
@@ -488,8 +477,25 @@ public class SubscriptionService {
         return ZoneId.of(existing(orgId).timeZone);
     }
 
+    /**
+     * The one place a status changes, refused unless the lifecycle allows the move ({@link SubscriptionStatus#mayMoveTo});
+     * answers the status before. A cancellation is dated, a restart clears that date.
+     */
+    private static SubscriptionStatus moveStatus(Subscription s, SubscriptionStatus next, Instant at) {
+        SubscriptionStatus before = s.status;
+        before.requireMayMoveTo(next);
+        s.status = next;
+        s.statusChangedAt = at;
+        if (next == SubscriptionStatus.CANCELED) {
+            s.canceledAt = at;
+        } else if (before == SubscriptionStatus.CANCELED) {
+            s.canceledAt = null;
+        }
+        return before;
+    }
+
     private static void requireLive(Subscription s) {
-        if ("canceled".equals(s.status)) {
+        if (s.status == SubscriptionStatus.CANCELED) {
             throw ApiException.conflict("subscription_canceled", "The subscription is canceled; reactivate it first.");
         }
     }
@@ -589,20 +595,21 @@ public class SubscriptionService {
         PendingChange pending = s.pendingPlanSlug == null && s.pendingCurrency == null
                 ? null
                 : new PendingChange(s.pendingPlanSlug, s.pendingPlanVersion, s.pendingCurrency);
-        return new SubscriptionView(s.orgId, s.status, s.currentPeriodStart, s.currentPeriodEnd, s.cancelAtPeriodEnd,
-                s.canceledAt, s.currency, s.billingMode,
+        return new SubscriptionView(s.orgId, s.status.wire(), s.currentPeriodStart, s.currentPeriodEnd,
+                s.cancelAtPeriodEnd, s.canceledAt, s.currency, s.billingMode.wire(),
                 PlanService.view(plans.definition(s.planSlug, s.planVersion), s.currency), pending,
                 s.statusChangedAt);
     }
 
-    private void record(Subscription s, String type, Instant effectiveAt, String fromStatus, String toStatus,
-            String reason, String actor) {
+    private void record(Subscription s, String type, Instant effectiveAt, SubscriptionStatus fromStatus,
+            SubscriptionStatus toStatus, String reason, String actor) {
         record(s, type, effectiveAt, fromStatus, toStatus, reason, actor, s.planSlug, s.planVersion, s.currency);
     }
 
     /** Appends an event naming the plan and currency in effect after it, at its effective instant. */
-    private void record(Subscription s, String type, Instant effectiveAt, String fromStatus, String toStatus,
-            String reason, String actor, String planSlug, int planVersion, String currency) {
+    private void record(Subscription s, String type, Instant effectiveAt, SubscriptionStatus fromStatus,
+            SubscriptionStatus toStatus, String reason, String actor, String planSlug, int planVersion,
+            String currency) {
         SubscriptionEvent e = new SubscriptionEvent();
         e.id = UUID.randomUUID();
         e.orgId = s.orgId;
@@ -631,7 +638,7 @@ public class SubscriptionService {
     private void publish(Subscription s, SubscriptionEvent e) {
         String type = "created".equals(e.type)
                 ? "subscription.created"
-                : "canceled".equals(e.toStatus) && !"canceled".equals(e.fromStatus)
+                : e.toStatus == SubscriptionStatus.CANCELED && e.fromStatus != SubscriptionStatus.CANCELED
                         ? "subscription.canceled"
                         : "subscription.updated";
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
@@ -641,9 +648,9 @@ public class SubscriptionService {
         data.put("plan", e.planSlug);
         data.put("planVersion", e.planVersion);
         data.put("currency", e.currency);
-        data.put("status", s.status);
-        data.put("fromStatus", e.fromStatus);
-        data.put("toStatus", e.toStatus);
+        data.put("status", s.status.wire());
+        data.put("fromStatus", e.fromStatus == null ? null : e.fromStatus.wire());
+        data.put("toStatus", e.toStatus == null ? null : e.toStatus.wire());
         data.put("reason", e.reason);
         data.put("effectiveAt", e.effectiveAt.toString());
         billingEvents.publish(type, s.orgId, e.id, e.occurredAt, data);

@@ -49,16 +49,7 @@ public class UsageClient {
     @CircuitBreakerName(NAME)
     @Fallback(fallbackMethod = "unavailable")
     public Usage thisPeriod(String orgId, Instant from, Instant to) {
-        UsageApi.Summary s;
-        try {
-            s = usage.summary(orgId, "live", from, to);
-        } catch (WebApplicationException e) {
-            int status = e.getResponse().getStatus();
-            if (NeighbourAnswers.isPermanentRefusal(status)) {
-                throw new Rejected(e);
-            }
-            throw e;
-        }
+        UsageApi.Summary s = NeighbourAnswers.refusalAs(Rejected::new, () -> usage.summary(orgId, "live", from, to));
         return new Usage(true, s.totals().totalTokens(), s.totals().agentSessions());
     }
 

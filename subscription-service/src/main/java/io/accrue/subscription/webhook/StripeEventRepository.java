@@ -38,7 +38,7 @@ public class StripeEventRepository implements PanacheRepositoryBase<StripeEventR
      */
     public Optional<Claim<String>> claimDue(Instant now, int maxAttempts) {
         return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
-                .doReturningWork(c -> QUEUE.claim(c, String.class, now, 1, maxAttempts)).stream().findFirst());
+                .doReturningWork(c -> QUEUE.claimOne(c, String.class, now, maxAttempts)));
     }
 
     /** When an event whose given attempt failed is tried again. */

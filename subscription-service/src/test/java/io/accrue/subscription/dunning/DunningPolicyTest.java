@@ -8,6 +8,9 @@ import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.accrue.common.state.WireValue;
+import io.accrue.subscription.lifecycle.SubscriptionStatus;
+
 class DunningPolicyTest {
 
     private final DunningPolicy policy = new DunningPolicy(3, 7, 14);
@@ -25,7 +28,11 @@ class DunningPolicyTest {
             "canceled,  2026-01-01T00:00:00Z, 2027-01-01T00:00:00Z, -,         -"
     })
     void timedSteps(String status, Instant since, Instant now, String expectedStatus, Instant expectedAt) {
-        Optional<DunningPolicy.Step> step = policy.due(status, since, now);
-        assertEquals(Optional.ofNullable(expectedStatus).map(s -> new DunningPolicy.Step(s, expectedAt)), step);
+        Optional<DunningPolicy.Step> step = policy.due(status(status), since, now);
+        assertEquals(Optional.ofNullable(expectedStatus).map(s -> new DunningPolicy.Step(status(s), expectedAt)), step);
+    }
+
+    private static SubscriptionStatus status(String wire) {
+        return WireValue.find(SubscriptionStatus.class, wire).orElseThrow();
     }
 }

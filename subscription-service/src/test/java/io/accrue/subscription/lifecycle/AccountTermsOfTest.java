@@ -25,7 +25,7 @@ class AccountTermsOfTest {
         s.planSlug = "pro";
         s.planVersion = 1;
         s.currency = "USD";
-        s.status = status;
+        s.status = io.accrue.common.state.WireValue.find(SubscriptionStatus.class, status).orElseThrow();
         s.cancelAtPeriodEnd = cancelAtEnd;
         s.currentPeriodStart = Instant.parse("2026-03-01T00:00:00Z");
         s.currentPeriodEnd = Instant.parse("2026-04-01T00:00:00Z");
@@ -35,6 +35,6 @@ class AccountTermsOfTest {
         }
         s.pendingCurrency = pendingCurrency.equals("-") ? null : pendingCurrency;
         AccountTerms t = AccountTerms.of(s, Instant.parse(now));
-        assertEquals(expected, t.planSlug() + " " + t.planVersion() + " " + t.currency() + " " + t.status());
+        assertEquals(expected, t.planSlug() + " " + t.planVersion() + " " + t.currency() + " " + t.status().wire());
     }
 }

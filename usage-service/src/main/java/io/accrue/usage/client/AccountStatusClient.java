@@ -83,15 +83,7 @@ public class AccountStatusClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = SubscriptionRejected.class)
     @CircuitBreakerName(NAME)
     <T> T guarded(Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (WebApplicationException e) {
-            int status = e.getResponse().getStatus();
-            if (NeighbourAnswers.isPermanentRefusal(status)) {
-                throw new SubscriptionRejected(e);
-            }
-            throw e;
-        }
+        return NeighbourAnswers.refusalAs(SubscriptionRejected::new, request);
     }
 
     AccountStatus unknown(String orgId) {

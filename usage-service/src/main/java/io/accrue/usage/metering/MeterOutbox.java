@@ -8,7 +8,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -94,12 +94,12 @@ public class MeterOutbox {
     public boolean sendNext() {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
-            List<Claim<UUID>> claimed = QUEUE.claim(c, UUID.class, now, 1);
+            Optional<Claim<UUID>> claimed = QUEUE.claimOne(c, UUID.class, now);
             if (claimed.isEmpty()) {
                 return false;
             }
-            UUID id = claimed.get(0).id();
-            int attempts = claimed.get(0).attempt();
+            UUID id = claimed.get().id();
+            int attempts = claimed.get().attempt();
             MeterReport report;
             try (PreparedStatement ps = c.prepareStatement(
                     "select event_name, stripe_customer_id, value, window_end, identifier from meter_outbox where id = ?")) {

@@ -46,7 +46,8 @@ public final class PlanRequests {
         public static RatePlanView of(RatePlan p) {
             return new RatePlanView(p.id, p.slug, p.name, p.isDefault, p.pricing, p.markupPercent,
                     p.targetMarginPercent, p.feePerRequest, p.dailyTokenLimit, p.monthlyTokenLimit,
-                    p.dailyRequestLimit, p.monthlyCostCap, p.burstPerMinute, List.of(p.allowedModels), p.enforcement,
+                    p.dailyRequestLimit, p.monthlyCostCap, p.burstPerMinute, List.of(p.allowedModels),
+                    p.enforcement.wire(),
                     p.createdAt);
         }
     }

@@ -88,7 +88,7 @@ public class PlanService {
         p.monthlyCostCap = r.monthlyCostCap();
         p.burstPerMinute = r.burstPerMinute();
         p.allowedModels = r.allowedModels() == null ? new String[0] : r.allowedModels().toArray(String[]::new);
-        p.enforcement = Enforcement.parse(r.enforcement()).wire();
+        p.enforcement = Enforcement.parse(r.enforcement());
         p.updatedAt = now;
         plans.persistAndFlush(p);
         return RatePlanView.of(p);

@@ -51,9 +51,8 @@ public class RatePlan {
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(name = "allowed_models", nullable = false)
     public String[] allowedModels;
-    /** {@code block} or {@code alert}. */
     @Column(nullable = false)
-    public String enforcement;
+    public Enforcement enforcement;
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
     @Column(name = "updated_at", nullable = false)
