@@ -70,7 +70,7 @@ public class InvoiceEvents {
         data.put(Invoice.KIND_CREDIT_NOTE.equals(invoice.kind) ? "creditNoteId" : "invoiceId", invoice.id.toString());
         data.put("kind", invoice.kind);
         data.put("number", invoice.number);
-        data.put("status", invoice.status);
+        data.put("status", invoice.status.wire());
         data.put("correctsInvoiceId", invoice.correctsInvoiceId == null ? null : invoice.correctsInvoiceId.toString());
         data.put("periodStart", invoice.periodStart.toString());
         data.put("periodEnd", invoice.periodEnd.toString());
