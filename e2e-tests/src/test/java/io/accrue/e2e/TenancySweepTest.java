@@ -43,7 +43,9 @@ class TenancySweepTest {
             Pattern.compile("(get|post) /v1/(usage-events|quota)(/.*)?"),
             // the test clock is the service's time, no organisation's data: every signed-in role reads it (the
             // console shows periods on it); moving it stays the operator's and is swept like any write
-            Pattern.compile("get /v1/operator/clock"));
+            Pattern.compile("get /v1/operator/clock"),
+            // the list of billing-event types an endpoint can subscribe to: the same for every organisation
+            Pattern.compile("get /v1/webhook-event-types"));
 
     /** Every Stripe call the services made in this class had a Stripe-shaped answer in the stand-in. */
     @org.junit.jupiter.api.AfterAll
