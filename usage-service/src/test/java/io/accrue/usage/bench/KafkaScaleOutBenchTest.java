@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -182,11 +184,12 @@ class KafkaScaleOutBenchTest {
             long[] sorted = batchMicros.clone();
             Arrays.sort(sorted);
             StringBuilder cpu = new StringBuilder();
-            double total = 0;
+            // CPU milliseconds per 1,000 events (a duration, not an amount of money), summed over the components
+            double componentCpuMs = 0;
             for (var e : cpuSeconds.entrySet()) {
                 double perThousand = e.getValue() * 1000 / (events / 1000.0);
                 if (!e.getKey().equals("load generator")) {
-                    total += perThousand;
+                    componentCpuMs += perThousand;
                 }
                 cpu.append(" | ").append(String.format(Locale.ROOT, "%.0f", perThousand));
             }
@@ -194,7 +197,7 @@ class KafkaScaleOutBenchTest {
                     "| %s | %d | %.2f | **%.0f** | %.0f | %d (%d events) | %.0f / %.0f%s | **%.0f** |",
                     what, events, seconds, events / seconds, events / edgeSeconds, maxLagRecords,
                     maxLagRecords * BATCH, sorted[sorted.length / 2] / 1000.0,
-                    sorted[(int) (sorted.length * 0.99)] / 1000.0, cpu, total);
+                    sorted[(int) (sorted.length * 0.99)] / 1000.0, cpu, componentCpuMs);
         }
     }
 
@@ -207,21 +210,17 @@ class KafkaScaleOutBenchTest {
             Admin admin) throws Exception {
         Map<String, Double> before = cpu(services, broker, pgAndLoad);
         AtomicLong maxLag = new AtomicLong();
-        AtomicReference<Boolean> sampling = new AtomicReference<>(broker != null);
-        Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
+        // the lag is sampled every 250 ms on a scheduler while the load runs (a sampling rate, not a wait)
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        if (broker != null) {
+            sampler.scheduleAtFixedRate(() -> {
                 try {
                     maxLag.accumulateAndGet(lag(admin), Math::max);
-                    Thread.sleep(250); // a sampling interval, not a wait for a condition
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception ignored) {
+                } catch (Exception missed) {
                     // one missed sample
                 }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+            }, 0, 250, TimeUnit.MILLISECONDS);
+        }
         long start = System.nanoTime();
         long[] latencies = load.run();
         double edgeSeconds = (System.nanoTime() - start) / 1e9;
@@ -229,8 +228,8 @@ class KafkaScaleOutBenchTest {
             awaitUntil(Duration.ofMinutes(10), () -> lag(admin) == 0, phase + " written");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        sampling.set(false);
-        sampler.join();
+        sampler.shutdownNow();
+        sampler.awaitTermination(10, TimeUnit.SECONDS);
         Map<String, Double> after = cpu(services, broker, pgAndLoad);
         Map<String, Double> used = new LinkedHashMap<>();
         after.forEach((k, v) -> used.put(k, v - before.get(k)));
