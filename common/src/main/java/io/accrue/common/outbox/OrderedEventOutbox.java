@@ -21,14 +21,15 @@ import io.accrue.common.retry.Backoff;
 
 /**
  * A service's billing events on their way to subscription-service's one delivery system (docs/webhooks.md), kept in
- * its {@code billing_event_outbox} table (the same table in invoice-service and contract-service). An event is
+ * its {@code billing_event_outbox} table (the same table in invoice-service, contract-service and usage-service). An
+ * event is
  * recorded in the transaction of the fact it announces, under an id derived from that fact, so recording the fact
  * again (a rerun, a redelivered webhook, the next run of a job) is a no-op and each fact is one event.
  * <p>
  * {@link #sendDue} claims one due event at a time under a lease ({@link LeasedClaims}), and sends it in a transaction
  * that row-locks it; subscription-service stores an id once, so a send repeated after a lost answer or an expired
- * lease makes no second event. A failure is retried with {@link Backoff#DELIVERY} for {@link #SEND_WINDOW}; a final
- * refusal (the service says which) is kept as {@code failed}. An event waits, without using up an attempt, while an
+ * lease makes no second event. A failure is retried with {@link Backoff#DELIVERY} for {@link #giveUpAfter} (by
+ * default {@link #SEND_WINDOW}); a final refusal (the service says which) is kept as {@code failed}. An event waits, without using up an attempt, while an
  * earlier one of its organisation is unsent, so an organisation's events arrive in the order they were recorded.
  * <p>
  * A subclass says how to reach the database and the neighbour: JDBC work in the caller's or a new transaction, the
@@ -83,6 +84,14 @@ public abstract class OrderedEventOutbox {
     protected abstract boolean isFinal(RuntimeException failure);
 
     /**
+     * How long after recording an event that keeps failing is given up ({@code failed}); empty: never, the event is
+     * retried until it is sent or refused (the table's {@code give_up_at} is then null).
+     */
+    protected Optional<Duration> giveUpAfter() {
+        return Optional.of(SEND_WINDOW);
+    }
+
+    /**
      * Records an event in the caller's transaction; an id recorded before keeps its first version.
      *
      * @return true when this call recorded it
@@ -90,6 +99,7 @@ public abstract class OrderedEventOutbox {
     public boolean record(String id, String orgId, String type, Instant occurredAt, Map<String, Object> data) {
         Instant now = clock.instant();
         String payload = write(data);
+        Timestamp giveUpAt = giveUpAfter().map(window -> Timestamp.from(now.plus(window))).orElse(null);
         return inCallerTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO billing_event_outbox (event_id, org_id, type,"
                     + " occurred_at, payload, status, next_attempt_at, give_up_at, created_at)"
@@ -100,7 +110,7 @@ public abstract class OrderedEventOutbox {
                 ps.setTimestamp(4, Timestamp.from(occurredAt));
                 ps.setString(5, payload);
                 ps.setTimestamp(6, Timestamp.from(now));
-                ps.setTimestamp(7, Timestamp.from(now.plus(SEND_WINDOW)));
+                ps.setTimestamp(7, giveUpAt);
                 ps.setTimestamp(8, Timestamp.from(now));
                 return ps.executeUpdate() == 1;
             }
@@ -147,6 +157,7 @@ public abstract class OrderedEventOutbox {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             boolean giveUp = isFinal(e);
             Instant now = clock.instant();
+            // a null give_up_at (never given up) makes the comparison null: the CASE keeps it pending
             inNewTransaction(c -> update(c, "UPDATE billing_event_outbox SET status = CASE WHEN ? OR give_up_at <= ?"
                     + " THEN 'failed' ELSE 'pending' END, next_attempt_at = ?, last_error = ? WHERE event_id = ?",
                     giveUp, Timestamp.from(now), Timestamp.from(QUEUE.retryAt(now, claim.attempt())),

@@ -90,7 +90,8 @@ public class BudgetEvaluator {
                 periods.add(p.start());
                 for (Fired f : fire(c, p, now)) {
                     fired++;
-                    if (events.enqueue(c, BillingEventOutbox.eventId(f.id()), f.orgId(),
+                    // the outbox writes on this transaction's connection: the alert and its event commit together
+                    if (events.record(BillingEventOutbox.eventId(f.id()), f.orgId(),
                             BillingEventOutbox.USAGE_THRESHOLD_REACHED, now, data(f, p))) {
                         queued++;
                     }
