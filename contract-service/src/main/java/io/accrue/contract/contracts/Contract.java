@@ -5,8 +5,6 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
@@ -22,7 +20,7 @@ public class Contract {
     @Column(name = "org_id", nullable = false)
     public String orgId;
 
-    @Enumerated(EnumType.STRING)
+    /** Changed through {@link #moveTo}; stored as its wire value ({@link ContractStatus.Column}). */
     @Column(nullable = false)
     public ContractStatus status;
 
@@ -53,6 +51,14 @@ public class Contract {
 
     @Version
     public long version;
+
+    /** Moves to {@code next}; a move the lifecycle does not allow is a bug (callers check first), not an input. */
+    public void moveTo(ContractStatus next) {
+        if (!status.mayMoveTo(next)) {
+            throw new IllegalStateException("a contract may not move from " + status.wire() + " to " + next.wire());
+        }
+        status = next;
+    }
 
     /** True while {@code at} falls in the half-open span this contract governs. */
     public boolean governs(Instant at) {

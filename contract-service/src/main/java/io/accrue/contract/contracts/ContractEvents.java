@@ -52,8 +52,8 @@ public class ContractEvents {
         Contract c = em.find(Contract.class, t.contractId);
         Map<String, Object> data = header(c);
         data.put("change", t.action);
-        data.put("fromStatus", t.fromStatus == null ? null : t.fromStatus.name());
-        data.put("toStatus", t.toStatus.name());
+        data.put("fromStatus", t.fromStatus == null ? null : t.fromStatus.wire());
+        data.put("toStatus", t.toStatus.wire());
         outbox.record(hex(c.id) + "_t" + t.id, c.orgId, type(t.action), t.occurredAt, data);
     }
 
@@ -70,7 +70,7 @@ public class ContractEvents {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("orgId", c.orgId);
         data.put("contractId", c.id.toString());
-        data.put("status", c.status.name());
+        data.put("status", c.status.wire());
         data.put("currency", c.currency);
         data.put("termStart", c.termStart.toString());
         data.put("termEnd", c.termEnd.toString());

@@ -48,7 +48,7 @@ public class ContractLifecycleService {
     public ContractView activate(String orgId, UUID id, String reason, String actor) {
         lockOrganisation(orgId);
         Contract c = contractsService.lock(orgId, id);
-        requireStatus(c, ContractStatus.draft, "activate");
+        requireStatus(c, ContractStatus.DRAFT, "activate");
         Instant now = clock.instant();
         if (!c.termEnd.isAfter(now)) {
             throw ApiException.unprocessable("term_already_ended",
@@ -58,13 +58,14 @@ public class ContractLifecycleService {
         if (!clash.isEmpty()) {
             Contract other = clash.get(0);
             throw new ApiException(409, "contract_overlap", "Conflict",
-                    "The term overlaps contract " + other.id + " (" + other.status + ", " + other.termStart + " to "
+                    "The term overlaps contract " + other.id + " (" + other.status.wire() + ", " + other.termStart
+                            + " to "
                             + other.effectiveEnd + ") of this organisation.",
                     Map.of("conflictingContractId", other.id.toString()));
         }
-        c.status = ContractStatus.active;
+        c.moveTo(ContractStatus.ACTIVE);
         c.updatedAt = now;
-        contractsService.audit(c.id, ContractStatus.draft, ContractStatus.active, "activated", reason, actor, now);
+        contractsService.audit(c.id, ContractStatus.DRAFT, ContractStatus.ACTIVE, "activated", reason, actor, now);
         if (c.renewalOf != null) {
             markPredecessorRenewed(c, actor, now);
         }
@@ -86,17 +87,17 @@ public class ContractLifecycleService {
     public ContractView terminate(String orgId, UUID id, Termination request, String actor) {
         lockOrganisation(orgId);
         Contract c = contractsService.lock(orgId, id);
-        requireStatus(c, ContractStatus.active, "terminate");
+        requireStatus(c, ContractStatus.ACTIVE, "terminate");
         Instant now = clock.instant();
         Instant at = request.at() == null ? now : request.at();
         if (at.isBefore(now) || !at.isAfter(c.termStart) || at.isAfter(c.termEnd)) {
             throw invalid("invalid_termination_date", "at",
                     "must be between now (" + now + ") and the term end, and after the term start");
         }
-        c.status = ContractStatus.terminated;
+        c.moveTo(ContractStatus.TERMINATED);
         c.effectiveEnd = at;
         c.updatedAt = now;
-        contractsService.audit(c.id, ContractStatus.active, ContractStatus.terminated, "terminated",
+        contractsService.audit(c.id, ContractStatus.ACTIVE, ContractStatus.TERMINATED, "terminated",
                 request.reason(), actor, now);
         contracts.flush();
         return contractsService.view(c);
@@ -110,7 +111,7 @@ public class ContractLifecycleService {
     @Transactional
     public ContractView amend(String orgId, UUID id, Amendment request, String actor) {
         Contract c = contractsService.lock(orgId, id);
-        requireStatus(c, ContractStatus.active, "amend");
+        requireStatus(c, ContractStatus.ACTIVE, "amend");
         Instant now = clock.instant();
         ContractVersion latest = versions.latest(c.id);
         Violations v = new Violations();
@@ -157,7 +158,7 @@ public class ContractLifecycleService {
         }
         versions.persist(next);
         c.updatedAt = now;
-        contractsService.audit(c.id, ContractStatus.active, ContractStatus.active, "amended",
+        contractsService.audit(c.id, ContractStatus.ACTIVE, ContractStatus.ACTIVE, "amended",
                 "version " + next.number + " from " + next.effectiveFrom + ": " + request.reason(), actor, now);
         contracts.flush();
         return contractsService.view(c);
@@ -170,7 +171,7 @@ public class ContractLifecycleService {
     @Transactional
     public ContractView renew(String orgId, UUID id, Renewal request, String actor) {
         Contract c = contractsService.lock(orgId, id);
-        if (c.status != ContractStatus.active && c.status != ContractStatus.expired) {
+        if (!c.status.mayMoveTo(ContractStatus.RENEWED)) {
             throw notAllowed(c, "renew");
         }
         if (contracts.count("renewalOf", c.id) > 0) {
@@ -184,7 +185,7 @@ public class ContractLifecycleService {
         Contract next = new Contract();
         next.id = UUID.randomUUID();
         next.orgId = orgId;
-        next.status = ContractStatus.draft;
+        next.status = ContractStatus.DRAFT;
         next.currency = c.currency;
         next.termStart = c.termEnd;
         next.termEnd = request.termEnd();
@@ -210,7 +211,7 @@ public class ContractLifecycleService {
         latest.rates.forEach(r -> first.rates.add(copy(r)));
         latest.minimums.forEach(m -> first.minimums.add(copy(m)));
         versions.persist(first);
-        contractsService.audit(next.id, null, ContractStatus.draft, "created", "renewal of " + c.id + ": "
+        contractsService.audit(next.id, null, ContractStatus.DRAFT, "created", "renewal of " + c.id + ": "
                 + request.reason(), actor, now);
         contractsService.audit(c.id, c.status, c.status, "renewal_drafted", "renewal " + next.id + " drafted: "
                 + request.reason(), actor, now);
@@ -222,14 +223,14 @@ public class ContractLifecycleService {
     @Transactional
     public int expireDue() {
         Instant now = clock.instant();
-        List<Contract> due = contracts.find("status = ?1 and effectiveEnd <= ?2", ContractStatus.active, now)
+        List<Contract> due = contracts.find("status = ?1 and effectiveEnd <= ?2", ContractStatus.ACTIVE, now)
                 .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .withHint("jakarta.persistence.lock.timeout", -2) // SKIP LOCKED: another replica has it
                 .list();
         for (Contract c : due) {
-            c.status = ContractStatus.expired;
+            c.moveTo(ContractStatus.EXPIRED);
             c.updatedAt = now;
-            contractsService.audit(c.id, ContractStatus.active, ContractStatus.expired, "expired", "term ended",
+            contractsService.audit(c.id, ContractStatus.ACTIVE, ContractStatus.EXPIRED, "expired", "term ended",
                     SYSTEM, now);
         }
         return due.size();
@@ -237,12 +238,11 @@ public class ContractLifecycleService {
 
     private void markPredecessorRenewed(Contract successor, String actor, Instant now) {
         Contract previous = contracts.findById(successor.renewalOf, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        if (previous != null
-                && (previous.status == ContractStatus.active || previous.status == ContractStatus.expired)) {
+        if (previous != null && previous.status.mayMoveTo(ContractStatus.RENEWED)) {
             ContractStatus from = previous.status;
-            previous.status = ContractStatus.renewed;
+            previous.moveTo(ContractStatus.RENEWED);
             previous.updatedAt = now;
-            contractsService.audit(previous.id, from, ContractStatus.renewed, "renewed",
+            contractsService.audit(previous.id, from, ContractStatus.RENEWED, "renewed",
                     "renewal " + successor.id + " activated", actor, now);
         }
     }
@@ -261,7 +261,8 @@ public class ContractLifecycleService {
 
     private static ApiException notAllowed(Contract c, String action) {
         return new ApiException(409, "invalid_transition", "Conflict",
-                "Cannot " + action + " a contract that is " + c.status + ".", Map.of("status", c.status.name()));
+                "Cannot " + action + " a contract that is " + c.status.wire() + ".",
+                Map.of("status", c.status.wire()));
     }
 
     private static ApiException invalid(String code, String field, String message) {

@@ -35,12 +35,12 @@ public class ContractRepository implements PanacheRepositoryBase<Contract, UUID>
     /** Non-draft contracts of the organisation whose governed span overlaps [start, end). */
     public List<Contract> overlapping(String orgId, Instant start, Instant end, UUID except) {
         return list("orgId = ?1 and status <> ?2 and termStart < ?3 and effectiveEnd > ?4 and id <> ?5",
-                orgId, ContractStatus.draft, end, start, except);
+                orgId, ContractStatus.DRAFT, end, start, except);
     }
 
     /** The non-draft contract governing {@code at}; the exclusion constraint guarantees at most one. */
     public Optional<Contract> governing(String orgId, Instant at) {
         return find("orgId = ?1 and status <> ?2 and termStart <= ?3 and effectiveEnd > ?3",
-                orgId, ContractStatus.draft, at).firstResultOptional();
+                orgId, ContractStatus.DRAFT, at).firstResultOptional();
     }
 }

@@ -49,7 +49,7 @@ public class ContractService {
         Contract contract = new Contract();
         contract.id = UUID.randomUUID();
         contract.orgId = orgId;
-        contract.status = ContractStatus.draft;
+        contract.status = ContractStatus.DRAFT;
         applyHeader(contract, draft);
         contract.createdAt = now;
         contract.createdBy = actor;
@@ -63,7 +63,7 @@ public class ContractService {
         first.createdBy = actor;
         applyContent(first, contract, draft);
         versions.persist(first);
-        audit(contract.id, null, ContractStatus.draft, "created", "drafted", actor, now);
+        audit(contract.id, null, ContractStatus.DRAFT, "created", "drafted", actor, now);
         contracts.flush();
         return view(contract);
     }
@@ -73,16 +73,16 @@ public class ContractService {
     public ContractView replaceDraft(String orgId, UUID id, ContractDraft draft, String actor) {
         checkDraft(draft);
         Contract contract = lock(orgId, id);
-        if (contract.status != ContractStatus.draft) {
+        if (contract.status != ContractStatus.DRAFT) {
             throw ApiException.conflict("contract_not_editable",
-                    "Only a draft can be edited; this contract is " + contract.status + ". Amend it instead.");
+                    "Only a draft can be edited; this contract is " + contract.status.wire() + ". Amend it instead.");
         }
         Instant now = clock.instant();
         applyHeader(contract, draft);
         contract.updatedAt = now;
         ContractVersion only = versions.latest(contract.id);
         applyContent(only, contract, draft);
-        audit(contract.id, ContractStatus.draft, ContractStatus.draft, "edited", "draft edited", actor, now);
+        audit(contract.id, ContractStatus.DRAFT, ContractStatus.DRAFT, "edited", "draft edited", actor, now);
         contracts.flush();
         return view(contract);
     }
@@ -156,7 +156,7 @@ public class ContractService {
         List<ContractView> out = new ArrayList<>(page.size());
         for (Contract c : page) {
             List<ContractVersion> vs = versionsBy.getOrDefault(c.id, List.of());
-            out.add(new ContractView(c.id, c.orgId, c.status, c.currency, c.termStart, c.termEnd, c.effectiveEnd,
+            out.add(new ContractView(c.id, c.orgId, c.status.wire(), c.currency, c.termStart, c.termEnd, c.effectiveEnd,
                     c.renewalOf, vs.isEmpty() ? 0 : vs.get(vs.size() - 1).number, c.createdAt, c.createdBy,
                     c.updatedAt, vs.stream().map(VersionView::of).toList(),
                     transitionsBy.getOrDefault(c.id, List.of()).stream().map(TransitionView::of).toList()));

@@ -5,8 +5,6 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -25,11 +23,9 @@ public class ContractTransition {
     @Column(name = "contract_id", nullable = false)
     public UUID contractId;
 
-    @Enumerated(EnumType.STRING)
     @Column(name = "from_status")
     public ContractStatus fromStatus;
 
-    @Enumerated(EnumType.STRING)
     @Column(name = "to_status", nullable = false)
     public ContractStatus toStatus;
 

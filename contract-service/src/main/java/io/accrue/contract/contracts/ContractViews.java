@@ -13,7 +13,7 @@ public final class ContractViews {
     private ContractViews() {
     }
 
-    public record ContractView(UUID id, String orgId, ContractStatus status, String currency, Instant termStart,
+    public record ContractView(UUID id, String orgId, String status, String currency, Instant termStart,
             Instant termEnd, Instant effectiveEnd, UUID renewalOf, int currentVersion, Instant createdAt,
             String createdBy, Instant updatedAt, List<VersionView> versions, List<TransitionView> transitions) {}
 
@@ -43,11 +43,12 @@ public final class ContractViews {
 
     public record MinimumView(String period, BigDecimal amount) {}
 
-    public record TransitionView(ContractStatus fromStatus, ContractStatus toStatus, String action, String reason,
+    public record TransitionView(String fromStatus, String toStatus, String action, String reason,
             String actor, Instant occurredAt) {
 
         static TransitionView of(ContractTransition t) {
-            return new TransitionView(t.fromStatus, t.toStatus, t.action, t.reason, t.actor, t.occurredAt);
+            return new TransitionView(t.fromStatus == null ? null : t.fromStatus.wire(), t.toStatus.wire(), t.action,
+                    t.reason, t.actor, t.occurredAt);
         }
     }
 }

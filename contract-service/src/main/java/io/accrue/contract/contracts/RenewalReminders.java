@@ -38,7 +38,7 @@ public class RenewalReminders {
         Instant now = clock.instant();
         Duration notice = config.renewalNotice();
         List<Contract> ending = contracts.list("status = ?1 and effectiveEnd > ?2 and effectiveEnd <= ?3",
-                ContractStatus.active, now, now.plus(notice));
+                ContractStatus.ACTIVE, now, now.plus(notice));
         int recorded = 0;
         for (Contract c : ending) {
             boolean drafted = contracts.count("renewalOf", c.id) > 0;

@@ -39,11 +39,12 @@ public class CreditLedger {
 
     /** Held by open reservations, leaving one reference out (the caller's own). */
     public BigDecimal held(UUID contractId, String exceptReference) {
-        String jpql = "select sum(r.amount) from CreditReservation r where r.contractId = ?1 and r.status = 'held'";
+        String jpql = "select sum(r.amount) from CreditReservation r where r.contractId = ?1 and r.status = ?2";
         var query = exceptReference == null
                 ? em.createQuery(jpql, BigDecimal.class)
-                : em.createQuery(jpql + " and r.reference <> ?2", BigDecimal.class).setParameter(2, exceptReference);
-        BigDecimal sum = query.setParameter(1, contractId).getSingleResult();
+                : em.createQuery(jpql + " and r.reference <> ?3", BigDecimal.class).setParameter(3, exceptReference);
+        BigDecimal sum = query.setParameter(1, contractId).setParameter(2, CreditReservation.Status.HELD)
+                .getSingleResult();
         return sum == null ? BigDecimal.ZERO : sum;
     }
 

@@ -24,7 +24,7 @@ public final class CreditRequests {
 
         static ReservationView of(CreditReservation r) {
             return new ReservationView(r.id, r.contractId, r.reference, Money.of(r.amount, r.currency),
-                    r.status.name(), r.invoiceId, r.createdAt, r.updatedAt);
+                    r.status.wire(), r.invoiceId, r.createdAt, r.updatedAt);
         }
     }
 

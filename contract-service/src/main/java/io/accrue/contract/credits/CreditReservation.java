@@ -5,21 +5,33 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Converter;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+
+import io.accrue.common.state.WireColumn;
+import io.accrue.common.state.WireValue;
 
 /** Credits set aside for an invoice that is not final yet: held → consumed (by its drawdown) | released. */
 @Entity
 @Table(name = "credit_reservations")
 public class CreditReservation {
 
-    public enum Status {
-        held, consumed, released;
+    /** Stored as its wire value, the values of the table's CHECK constraint. */
+    public enum Status implements WireValue {
+        HELD, CONSUMED, RELEASED;
 
         /** Held may be resized, consumed or released; consumed and released are final. */
         public boolean mayMoveTo(Status next) {
-            return this == held;
+            return this == HELD;
+        }
+
+        @Converter(autoApply = true)
+        public static class Column extends WireColumn<Status> {
+            public Column() {
+                super(Status.class);
+            }
         }
     }
 
@@ -42,7 +54,6 @@ public class CreditReservation {
     public BigDecimal amount;
 
     @Column(nullable = false)
-    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
     public Status status;
 
     @Column(name = "invoice_id")

@@ -60,8 +60,8 @@ public class CreditService {
             throw ApiException.unprocessable("currency_mismatch", "The contract is in " + c.currency + ".");
         }
         var existing = ledger.reservation(orgId, reference);
-        if (existing.isPresent() && existing.get().status != CreditReservation.Status.held) {
-            if (existing.get().status == CreditReservation.Status.consumed) {
+        if (existing.isPresent() && existing.get().status != CreditReservation.Status.HELD) {
+            if (existing.get().status == CreditReservation.Status.CONSUMED) {
                 return ReservationView.of(existing.get());
             }
             throw ApiException.conflict("reservation_released",
@@ -78,7 +78,7 @@ public class CreditService {
             fresh.orgId = orgId;
             fresh.reference = reference;
             fresh.createdAt = now;
-            fresh.status = CreditReservation.Status.held;
+            fresh.status = CreditReservation.Status.HELD;
             return fresh;
         });
         r.contractId = c.id;
@@ -97,12 +97,12 @@ public class CreditService {
         lock(orgId, contractId);
         CreditReservation r = ledger.reservation(orgId, reference).orElseThrow(() -> ApiException.notFound(
                 "reservation_not_found", "No credit reservation '" + reference + "'."));
-        if (r.status == CreditReservation.Status.consumed) {
+        if (r.status == CreditReservation.Status.CONSUMED) {
             throw ApiException.conflict("reservation_consumed",
                     "The reservation was consumed by invoice " + r.invoiceId + "; credit that invoice instead.");
         }
-        if (r.status.mayMoveTo(CreditReservation.Status.released)) {
-            r.status = CreditReservation.Status.released;
+        if (r.status.mayMoveTo(CreditReservation.Status.RELEASED)) {
+            r.status = CreditReservation.Status.RELEASED;
             r.updatedAt = clock.instant();
         }
         return ReservationView.of(r);
@@ -180,7 +180,7 @@ public class CreditService {
 
     private Contract lock(String orgId, UUID contractId) {
         Contract c = contracts.lockInOrg(orgId, contractId).orElseThrow(() -> notFound(contractId));
-        if (c.status == ContractStatus.draft) {
+        if (c.status == ContractStatus.DRAFT) {
             throw ApiException.conflict("contract_not_active", "A draft contract has no credits to move.");
         }
         return c;

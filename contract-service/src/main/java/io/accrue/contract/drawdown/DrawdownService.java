@@ -67,7 +67,7 @@ public class DrawdownService {
         if (earlier.isPresent()) {
             return new Recorded(DrawdownView.of(earlier.get()), true);
         }
-        if (c.status == ContractStatus.draft) {
+        if (c.status == ContractStatus.DRAFT) {
             throw ApiException.conflict("contract_not_active", "A draft contract cannot record consumption.");
         }
         // credits pay the whole invoice (base fee included), so they may exceed the consumption drawn
@@ -94,7 +94,7 @@ public class DrawdownService {
         Optional<CreditReservation> reserved = request.reservation() == null
                 ? Optional.empty()
                 : this.credits.reservation(orgId, request.reservation())
-                        .filter(r -> r.status == CreditReservation.Status.held && r.contractId.equals(c.id));
+                        .filter(r -> r.status == CreditReservation.Status.HELD && r.contractId.equals(c.id));
         BigDecimal balance = Credits.balance(windows.creditsGrantedAt(c, now),
                 this.credits.committed(c.id).subtract(reserved.map(r -> r.amount).orElse(BigDecimal.ZERO)));
         if (credits.compareTo(balance) > 0) {
@@ -130,7 +130,7 @@ public class DrawdownService {
                     true);
         }
         reserved.ifPresent(r -> {
-            r.status = CreditReservation.Status.consumed;
+            r.status = CreditReservation.Status.CONSUMED;
             r.invoiceId = request.invoiceId();
             r.updatedAt = now;
         });

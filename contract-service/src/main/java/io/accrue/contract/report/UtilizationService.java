@@ -36,7 +36,7 @@ public class UtilizationService {
 
     public record CreditsView(BigDecimal granted, BigDecimal applied, BigDecimal balance) {}
 
-    public record ContractUtilization(UUID contractId, ContractStatus status, String currency, Instant at,
+    public record ContractUtilization(UUID contractId, String status, String currency, Instant at,
             WindowView current, List<WindowView> windows, BigDecimal committed, BigDecimal consumed,
             BigDecimal utilizationPercent, BigDecimal trueUpBilled, CreditsView prepaidCredits) {}
 
@@ -67,7 +67,7 @@ public class UtilizationService {
     /** Every non-draft contract of the organisation, oldest term first. */
     public List<ContractUtilization> report(String orgId, String at) {
         Instant now = AtParameter.parse(at, clock);
-        return contracts.list("orgId = ?1 and status <> ?2 order by termStart, id", orgId, ContractStatus.draft)
+        return contracts.list("orgId = ?1 and status <> ?2 order by termStart, id", orgId, ContractStatus.DRAFT)
                 .stream().map(c -> compute(c, now)).toList();
     }
 
@@ -103,7 +103,8 @@ public class UtilizationService {
         BigDecimal granted = windows.creditsGrantedAt(c, at);
         // applied net of what credit notes gave back; the balance also leaves out what open closes hold
         BigDecimal applied = credits.applied(c.id);
-        return new ContractUtilization(c.id, c.status, c.currency, at, current, views, committedTotal, consumedTotal,
+        return new ContractUtilization(c.id, c.status.wire(), c.currency, at, current, views, committedTotal,
+                consumedTotal,
                 percent, billed, new CreditsView(granted, applied, Credits.balance(granted, credits.committed(c.id))));
     }
 }

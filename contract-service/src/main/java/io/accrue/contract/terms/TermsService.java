@@ -46,7 +46,7 @@ public class TermsService {
         CommitmentWindow w = CommitmentSchedule.containing(windows.of(c), at).orElseThrow();
         // held reservations count as spent: a close never sees credits an unfinished earlier close set aside
         var balance = Credits.balance(v.prepaidCredits, credits.committed(c.id));
-        return new TermsView(c.id, v.number, c.status, c.currency, c.termStart, c.termEnd, c.effectiveEnd, at,
+        return new TermsView(c.id, v.number, c.status.wire(), c.currency, c.termStart, c.termEnd, c.effectiveEnd, at,
                 new TermsView.Commitment(Money.of(w.committed(), c.currency), v.commitmentPeriod, w.start(), w.end()),
                 v.rates.stream().map(RateView::of).toList(), Money.of(balance, c.currency),
                 v.minimums.stream().map(m -> windows.minimumWindow(c, m.period, at)

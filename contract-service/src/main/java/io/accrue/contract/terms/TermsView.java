@@ -4,12 +4,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import io.accrue.contract.contracts.ContractStatus;
 import io.accrue.contract.contracts.ContractViews.RateView;
 import io.accrue.contract.money.Money;
 
 /** The terms in effect at an instant, as docs/internal-apis.md promises invoice-service. */
-public record TermsView(UUID contractId, int version, ContractStatus status, String currency, Instant termStart,
+public record TermsView(UUID contractId, int version, String status, String currency, Instant termStart,
         Instant termEnd, Instant effectiveEnd, Instant at, Commitment commitment, List<RateView> negotiatedRates,
         Money prepaidCreditBalance, List<MinimumTerm> minimums, String documentRef) {
 

@@ -62,7 +62,7 @@ public class TrueUpService {
     @Transactional
     public List<TrueUpView> settle(String orgId, UUID contractId, String actor) {
         Contract c = contracts.lockInOrg(orgId, contractId).orElseThrow(() -> notFound(contractId));
-        if (c.status == ContractStatus.draft) {
+        if (c.status == ContractStatus.DRAFT) {
             throw ApiException.conflict("contract_not_active", "A draft contract has nothing to true up.");
         }
         settleLocked(c, actor);
@@ -79,7 +79,7 @@ public class TrueUpService {
                 select c.id from Contract c where c.status <> ?1 and c.termStart < ?2
                 and not exists (select 1 from TrueUp t where t.contractId = c.id and t.windowEnd = c.effectiveEnd)
                 order by c.termStart""", UUID.class)
-                .setParameter(1, ContractStatus.draft).setParameter(2, now).getResultList());
+                .setParameter(1, ContractStatus.DRAFT).setParameter(2, now).getResultList());
         int n = 0;
         for (UUID id : due) {
             n += QuarkusTransaction.requiringNew().call(() -> {
