@@ -41,9 +41,10 @@ public abstract class OrderedEventOutbox {
     public static final Duration SEND_WINDOW = Duration.ofDays(3);
 
     /** One pending event, oldest due first (then in recording order); a send is one short HTTP call. */
-    static final LeasedClaims QUEUE = new LeasedClaims("billing_event_outbox", "event_id", "status = 'pending'",
+    static final LeasedClaims QUEUE = new LeasedClaims("billing_event_outbox", "event_id", "status = ?",
             "next_attempt_at, seq", Duration.ofMinutes(2), Backoff.DELIVERY);
 
+    private static final String PENDING = OutboxStatus.PENDING.wire();
     private static final Logger LOG = Logger.getLogger(OrderedEventOutbox.class);
     private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {
     };
@@ -103,15 +104,16 @@ public abstract class OrderedEventOutbox {
         return inCallerTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO billing_event_outbox (event_id, org_id, type,"
                     + " occurred_at, payload, status, next_attempt_at, give_up_at, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
                 ps.setString(1, id);
                 ps.setString(2, orgId);
                 ps.setString(3, type);
                 ps.setTimestamp(4, Timestamp.from(occurredAt));
                 ps.setString(5, payload);
-                ps.setTimestamp(6, Timestamp.from(now));
-                ps.setTimestamp(7, giveUpAt);
-                ps.setTimestamp(8, Timestamp.from(now));
+                ps.setString(6, PENDING);
+                ps.setTimestamp(7, Timestamp.from(now));
+                ps.setTimestamp(8, giveUpAt);
+                ps.setTimestamp(9, Timestamp.from(now));
                 return ps.executeUpdate() == 1;
             }
         });
@@ -128,7 +130,7 @@ public abstract class OrderedEventOutbox {
 
     private boolean sendOne() {
         Optional<LeasedClaims.Claim<String>> claimed = inNewTransaction(
-                c -> QUEUE.claimOne(c, String.class, clock.instant()));
+                c -> QUEUE.claimOne(c, String.class, clock.instant(), PENDING));
         if (claimed.isEmpty()) {
             return false;
         }
@@ -149,8 +151,9 @@ public abstract class OrderedEventOutbox {
                     return null;
                 }
                 send(event.get());
-                update(c, "UPDATE billing_event_outbox SET status = 'delivered', delivered_at = ?, last_error = NULL"
-                        + " WHERE event_id = ?", Timestamp.from(clock.instant()), claim.id());
+                update(c, "UPDATE billing_event_outbox SET status = ?, delivered_at = ?, last_error = NULL"
+                        + " WHERE event_id = ?", OutboxStatus.DELIVERED.wire(), Timestamp.from(clock.instant()),
+                        claim.id());
                 return null;
             });
         } catch (RuntimeException e) {
@@ -159,8 +162,9 @@ public abstract class OrderedEventOutbox {
             Instant now = clock.instant();
             // a null give_up_at (never given up) makes the comparison null: the CASE keeps it pending
             inNewTransaction(c -> update(c, "UPDATE billing_event_outbox SET status = CASE WHEN ? OR give_up_at <= ?"
-                    + " THEN 'failed' ELSE 'pending' END, next_attempt_at = ?, last_error = ? WHERE event_id = ?",
-                    giveUp, Timestamp.from(now), Timestamp.from(QUEUE.retryAt(now, claim.attempt())),
+                    + " THEN ? ELSE ? END, next_attempt_at = ?, last_error = ? WHERE event_id = ?",
+                    giveUp, Timestamp.from(now), OutboxStatus.FAILED.wire(), PENDING,
+                    Timestamp.from(QUEUE.retryAt(now, claim.attempt())),
                     message.length() > 1000 ? message.substring(0, 1000) : message, claim.id()));
             LOG.warnf("billing event %s not sent (attempt %d): %s", claim.id(), claim.attempt(), message);
         }
@@ -170,8 +174,9 @@ public abstract class OrderedEventOutbox {
     /** The claimed event, row-locked for the sending transaction, while it is pending and no other worker holds it. */
     private Optional<Pending> lockPending(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT event_id, seq, org_id, type, occurred_at, payload"
-                + " FROM billing_event_outbox WHERE event_id = ? AND status = 'pending' FOR UPDATE SKIP LOCKED")) {
+                + " FROM billing_event_outbox WHERE event_id = ? AND status = ? FOR UPDATE SKIP LOCKED")) {
             ps.setString(1, id);
+            ps.setString(2, PENDING);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -185,9 +190,10 @@ public abstract class OrderedEventOutbox {
     /** When the earliest of the organisation's unsent events recorded before this one is due, if there is one. */
     private static Optional<Instant> earlierPendingDue(Connection c, Pending event) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT min(next_attempt_at) FROM billing_event_outbox"
-                + " WHERE org_id = ? AND seq < ? AND status = 'pending'")) {
+                + " WHERE org_id = ? AND seq < ? AND status = ?")) {
             ps.setString(1, event.orgId());
             ps.setLong(2, event.seq());
+            ps.setString(3, PENDING);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Timestamp due = rs.getTimestamp(1);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.accrue.common.outbox.EventStatus;
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.state.WireValue;
 import io.accrue.contract.credits.CreditReservation;
 import io.accrue.testing.CheckConstraints;
@@ -73,7 +73,7 @@ class ContractStatesTest {
         assertEquals(CheckConstraints.values(dataSource, "credit_reservations_status"),
                 CheckConstraints.wireValues(CreditReservation.Status.class, WireValue::wire));
         assertEquals(CheckConstraints.values(dataSource, "billing_event_outbox_status"),
-                CheckConstraints.wireValues(EventStatus.class, WireValue::wire));
+                CheckConstraints.wireValues(OutboxStatus.class, WireValue::wire));
         ContractStatus.Column column = new ContractStatus.Column();
         for (ContractStatus s : ContractStatus.values()) {
             assertEquals(s.wire(), column.convertToDatabaseColumn(s));

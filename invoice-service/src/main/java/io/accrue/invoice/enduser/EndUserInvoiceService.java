@@ -19,6 +19,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.client.NeighbourUnavailable;
 import io.accrue.invoice.client.SubscriptionClient;
@@ -276,7 +277,7 @@ public class EndUserInvoiceService {
         OutboxEntry entry = outbox.ofEndUserInvoice(id).orElseThrow();
         invoice.status = EndUserInvoiceStatus.PENDING_DELIVERY;
         invoice.stripeKeyGeneration++;
-        entry.status = "pending";
+        entry.status = OutboxStatus.PENDING;
         entry.attempts = 0;
         entry.lastError = null;
         entry.nextAttemptAt = clock.instant();

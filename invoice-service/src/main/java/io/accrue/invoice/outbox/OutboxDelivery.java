@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.accrue.common.outbox.LeasedClaims.Claim;
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.invoice.client.ContractClient;
 import io.accrue.invoice.client.ContractRecords;
 import io.accrue.invoice.client.ContractRecords.Drawdown;
@@ -82,7 +83,7 @@ public class OutboxDelivery {
         try {
             QuarkusTransaction.requiringNew().run(() -> outbox.lockPending(claim.id()).ifPresent(entry -> {
                 deliver(entry);
-                entry.status = "delivered";
+                entry.status = OutboxStatus.DELIVERED;
                 entry.deliveredAt = clock.instant();
                 entry.lastError = null;
             }));
@@ -119,7 +120,8 @@ public class OutboxDelivery {
     private void returnCredits(Invoice note) {
         Invoice original = invoices.findById(note.correctsInvoiceId);
         boolean drawdownRecorded = outbox.ofInvoice(original.id).stream()
-                .filter(e -> e.kind.equals(OutboxEntry.CONTRACT_DRAWDOWN)).allMatch(e -> e.status.equals("delivered"));
+                .filter(e -> e.kind.equals(OutboxEntry.CONTRACT_DRAWDOWN))
+                .allMatch(e -> e.status == OutboxStatus.DELIVERED);
         if (!drawdownRecorded) {
             throw new IllegalStateException("waits for the drawdown of invoice " + original.id);
         }
@@ -139,7 +141,7 @@ public class OutboxDelivery {
             // a neighbour's 4xx is its final answer: retrying as if it were down would only hide it from operators
             boolean exhausted = claim.attempt() >= MAX_ATTEMPTS || NeighbourRejected.in(e) != null;
             if (exhausted) {
-                entry.status = "failed";
+                entry.status = OutboxStatus.FAILED;
             }
             LOG.warnf("outbox %s (%s, invoice %s) failed, attempt %d: %s", entry.id, entry.kind,
                     entry.invoiceId != null ? entry.invoiceId : entry.endUserInvoiceId, entry.attempts, message);

@@ -8,6 +8,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.accrue.common.outbox.OutboxStatus;
+
 /** A side effect of a committed invoice, delivered later with its deterministic idempotency key. */
 @Entity
 @Table(name = "outbox")
@@ -36,8 +38,9 @@ public class OutboxEntry {
     @Column(name = "idempotency_key", nullable = false)
     public String idempotencyKey;
 
+    /** Stored through {@link OutboxStatusColumn}. */
     @Column(nullable = false)
-    public String status;
+    public OutboxStatus status;
 
     @Column(nullable = false)
     public int attempts;

@@ -12,6 +12,7 @@ import org.hibernate.Session;
 
 import io.accrue.common.outbox.LeasedClaims;
 import io.accrue.common.outbox.LeasedClaims.Claim;
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.retry.Backoff;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -35,7 +36,7 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
         e.id = UUID.randomUUID();
         e.kind = kind;
         e.idempotencyKey = idempotencyKey;
-        e.status = "pending";
+        e.status = OutboxStatus.PENDING;
         e.nextAttemptAt = now;
         e.createdAt = now;
         persist(e);
@@ -58,11 +59,11 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
 
     /** Entries that will not be delivered without an operator: out of attempts, or refused by a neighbour. */
     public List<OutboxEntry> failed(int max) {
-        return find("status = 'failed' order by createdAt").page(0, max).list();
+        return find("status = ?1 order by createdAt", OutboxStatus.FAILED).page(0, max).list();
     }
 
     /** Pending entries, the longest-waiting first; a delivery is one Stripe or neighbour call, the lease minutes. */
-    static final LeasedClaims QUEUE = new LeasedClaims("outbox", "id", "status = 'pending'", "next_attempt_at, id",
+    static final LeasedClaims QUEUE = new LeasedClaims("outbox", "id", "status = ?", "next_attempt_at, id",
             Duration.ofMinutes(5), Backoff.DELIVERY);
 
     /**
@@ -71,7 +72,7 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
      */
     public Optional<Claim<UUID>> claimDue(Instant now) {
         return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
-                .doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now)));
+                .doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now, OutboxStatus.PENDING.wire())));
     }
 
     /**
@@ -80,8 +81,9 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
      */
     public Optional<OutboxEntry> lockPending(UUID id) {
         return getEntityManager().createNativeQuery(
-                "SELECT id FROM outbox WHERE id = ?1 AND status = 'pending' FOR UPDATE SKIP LOCKED", UUID.class)
-                .setParameter(1, id).getResultList().stream().findFirst().map(x -> findById(id));
+                "SELECT id FROM outbox WHERE id = ?1 AND status = ?2 FOR UPDATE SKIP LOCKED", UUID.class)
+                .setParameter(1, id).setParameter(2, OutboxStatus.PENDING.wire()).getResultList().stream().findFirst()
+                .map(x -> findById(id));
     }
 
     /** When an entry whose given attempt failed is delivered again. */

@@ -20,7 +20,7 @@ public class BillingRun {
     public Instant asOf;
 
     @Column(nullable = false)
-    public String status;
+    public RunStatus status;
 
     @Column(name = "requested_by", nullable = false)
     public String requestedBy;

@@ -23,7 +23,7 @@ public class BillingRunItem {
     public String orgId;
 
     @Column(nullable = false)
-    public String status;
+    public RunItemStatus status;
 
     @Column(nullable = false)
     public int attempts;

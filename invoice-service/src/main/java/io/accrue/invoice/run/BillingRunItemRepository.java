@@ -25,14 +25,14 @@ public class BillingRunItemRepository implements PanacheRepositoryBase<BillingRu
     public void addOnce(UUID runId, String orgId, Instant now) {
         getEntityManager().createNativeQuery("INSERT INTO billing_run_items "
                 + "(id, run_id, org_id, status, attempts, next_attempt_at, updated_at) "
-                + "VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4) ON CONFLICT (run_id, org_id) DO NOTHING")
+                + "VALUES (?1, ?2, ?3, ?5, 0, ?4, ?4) ON CONFLICT (run_id, org_id) DO NOTHING")
                 .setParameter(1, UUID.randomUUID()).setParameter(2, runId).setParameter(3, orgId)
-                .setParameter(4, now).executeUpdate();
+                .setParameter(4, now).setParameter(5, RunItemStatus.PENDING.wire()).executeUpdate();
     }
 
     /** A run's items as a claim queue: pending or failed items, the longest-waiting first. */
     public static LeasedClaims queue(Duration lease, Backoff backoff) {
-        return new LeasedClaims("billing_run_items", "id", "run_id = ? AND status IN ('pending', 'failed')",
+        return new LeasedClaims("billing_run_items", "id", "run_id = ? AND status IN (?, ?)",
                 "next_attempt_at, org_id", lease, backoff);
     }
 
@@ -43,18 +43,20 @@ public class BillingRunItemRepository implements PanacheRepositoryBase<BillingRu
      */
     public Optional<Claim<UUID>> claimNext(LeasedClaims queue, UUID runId, Instant now) {
         return QuarkusTransaction.requiringNew().call(() -> getEntityManager().unwrap(Session.class)
-                .doReturningWork(c -> queue.claimOne(c, UUID.class, now, runId)));
+                .doReturningWork(c -> queue.claimOne(c, UUID.class, now, runId, RunItemStatus.PENDING.wire(),
+                        RunItemStatus.FAILED.wire())));
     }
 
-    public Map<String, Long> countByStatus(UUID runId) {
+    public Map<RunItemStatus, Long> countByStatus(UUID runId) {
         List<Object[]> rows = getEntityManager()
                 .createQuery("select i.status, count(i) from BillingRunItem i where i.runId = :r group by i.status",
                         Object[].class)
                 .setParameter("r", runId).getResultList();
-        return rows.stream().collect(Collectors.toMap(r -> (String) r[0], r -> (Long) r[1]));
+        return rows.stream().collect(Collectors.toMap(r -> (RunItemStatus) r[0], r -> (Long) r[1]));
     }
 
     public List<BillingRunItem> failures(UUID runId, int max) {
-        return find("runId = ?1 and status in ('failed', 'abandoned') order by orgId", runId).page(0, max).list();
+        return find("runId = ?1 and status in ?2 order by orgId", runId,
+                List.of(RunItemStatus.FAILED, RunItemStatus.ABANDONED)).page(0, max).list();
     }
 }

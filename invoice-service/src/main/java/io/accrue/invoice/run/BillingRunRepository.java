@@ -18,14 +18,15 @@ public class BillingRunRepository implements PanacheRepositoryBase<BillingRun, U
      */
     public BillingRun findOrCreate(Instant asOf, String requestedBy, Instant now) {
         getEntityManager().createNativeQuery("INSERT INTO billing_runs (id, as_of, status, requested_by, created_at) "
-                + "VALUES (?1, ?2, 'planning', ?3, ?4) ON CONFLICT (as_of) DO NOTHING")
+                + "VALUES (?1, ?2, ?5, ?3, ?4) ON CONFLICT (as_of) DO NOTHING")
                 .setParameter(1, UUID.randomUUID()).setParameter(2, asOf).setParameter(3, requestedBy)
-                .setParameter(4, now).executeUpdate();
+                .setParameter(4, now).setParameter(5, RunStatus.PLANNING.wire()).executeUpdate();
         return find("asOf", asOf).singleResult();
     }
 
     public List<BillingRun> unfinished() {
-        return list("status in ('planning', 'running', 'completed_with_failures') order by createdAt");
+        return list("status in ?1 order by createdAt",
+                List.of(RunStatus.PLANNING, RunStatus.RUNNING, RunStatus.COMPLETED_WITH_FAILURES));
     }
 
     public Optional<BillingRun> byId(UUID id) {

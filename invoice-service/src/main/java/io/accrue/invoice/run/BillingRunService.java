@@ -52,12 +52,13 @@ public class BillingRunService {
     }
 
     RunView view(BillingRun run) {
-        Map<String, Long> counts = items.countByStatus(run.id);
-        long pending = counts.getOrDefault("pending", 0L);
-        long done = counts.getOrDefault("done", 0L);
-        long failed = counts.getOrDefault("failed", 0L);
-        long abandoned = counts.getOrDefault("abandoned", 0L);
-        return new RunView(run.id, run.asOf, run.status, run.requestedBy, run.createdAt, run.plannedAt, run.finishedAt,
+        Map<RunItemStatus, Long> counts = items.countByStatus(run.id);
+        long pending = counts.getOrDefault(RunItemStatus.PENDING, 0L);
+        long done = counts.getOrDefault(RunItemStatus.DONE, 0L);
+        long failed = counts.getOrDefault(RunItemStatus.FAILED, 0L);
+        long abandoned = counts.getOrDefault(RunItemStatus.ABANDONED, 0L);
+        return new RunView(run.id, run.asOf, run.status.wire(), run.requestedBy, run.createdAt, run.plannedAt,
+                run.finishedAt,
                 run.lastError, new Progress(pending + done + failed + abandoned, pending, done, failed, abandoned),
                 items.failures(run.id, 50).stream()
                         .map(i -> new Failure(i.orgId, i.attempts, i.lastError, i.nextAttemptAt)).toList());

@@ -75,7 +75,7 @@ public class BillingRunWorker {
     /** Lists every account into the run; safe to repeat. False if the account list could not be read. */
     boolean plan(UUID runId) {
         BillingRun run = QuarkusTransaction.requiringNew().call(() -> runs.findById(runId));
-        if (!run.status.equals("planning")) {
+        if (run.status != RunStatus.PLANNING) {
             return true;
         }
         List<String> orgs = new ArrayList<>();
@@ -96,7 +96,7 @@ public class BillingRunWorker {
             Instant now = clock.instant();
             orgs.forEach(org -> items.addOnce(runId, org, now));
             BillingRun r = runs.findById(runId);
-            r.status = "running";
+            r.status = RunStatus.RUNNING;
             r.plannedAt = now;
             r.lastError = null;
         });
@@ -125,7 +125,7 @@ public class BillingRunWorker {
         }
         QuarkusTransaction.requiringNew().run(() -> {
             BillingRunItem item = items.findById(itemId);
-            item.status = "done";
+            item.status = RunItemStatus.DONE;
             item.outcome = outcome.outcome();
             item.invoiceId = outcome.invoiceId();
             item.lastError = null;
@@ -152,7 +152,7 @@ public class BillingRunWorker {
         String message = truncate(describe(e));
         QuarkusTransaction.requiringNew().run(() -> {
             BillingRunItem item = items.findById(itemId);
-            if (item == null || item.status.equals("done")) {
+            if (item == null || item.status == RunItemStatus.DONE) {
                 return;
             }
             Instant now = clock.instant();
@@ -160,9 +160,9 @@ public class BillingRunWorker {
             item.lastError = message;
             item.updatedAt = now;
             if (item.attempts >= config.runs().maxAttempts()) {
-                item.status = "abandoned";
+                item.status = RunItemStatus.ABANDONED;
             } else {
-                item.status = "failed";
+                item.status = RunItemStatus.FAILED;
                 item.nextAttemptAt = queue.retryAt(now, item.attempts);
             }
             LOG.warnf("billing run item %s (%s) failed, attempt %d: %s", item.id, item.orgId, item.attempts, message);
@@ -173,10 +173,16 @@ public class BillingRunWorker {
         QuarkusTransaction.requiringNew().run(() -> {
             BillingRun run = runs.findById(runId);
             var counts = items.countByStatus(runId);
-            long pending = counts.getOrDefault("pending", 0L);
-            long failed = counts.getOrDefault("failed", 0L) + counts.getOrDefault("abandoned", 0L);
+            long pending = counts.getOrDefault(RunItemStatus.PENDING, 0L);
+            long failed = counts.getOrDefault(RunItemStatus.FAILED, 0L)
+                    + counts.getOrDefault(RunItemStatus.ABANDONED, 0L);
             if (pending == 0) {
-                run.status = failed == 0 ? "completed" : "completed_with_failures";
+                RunStatus next = failed == 0 ? RunStatus.COMPLETED : RunStatus.COMPLETED_WITH_FAILURES;
+                if (next != run.status && !run.status.mayMoveTo(next)) {
+                    throw new IllegalStateException("billing run " + runId + " may not move from "
+                            + run.status.wire() + " to " + next.wire());
+                }
+                run.status = next;
                 if (run.finishedAt == null || failed == 0) {
                     run.finishedAt = clock.instant();
                 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.accrue.common.error.ApiException;
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.invoice.invoices.Invoice;
 import io.accrue.invoice.invoices.InvoiceQueryService;
 import io.accrue.invoice.invoices.InvoiceRepository;
@@ -66,21 +67,21 @@ public class StripePushService {
                     : "This invoice has no Stripe push (only finalised organisation invoices are pushed).");
         }
         OutboxEntry entry = found.get();
-        if ("delivered".equals(entry.status)) {
+        if (entry.status == OutboxStatus.DELIVERED) {
             return new Resend(false, view(invoice, found));
         }
-        if ("failed".equals(entry.status)) {
+        if (entry.status == OutboxStatus.FAILED) {
             entry.attempts = 0;
             invoices.nextStripeKeyGeneration(invoice);
         }
-        entry.status = "pending";
+        entry.status = OutboxStatus.PENDING;
         entry.nextAttemptAt = clock.instant();
         return new Resend(true, view(invoice, found));
     }
 
     private static StripePushView view(Invoice invoice, Optional<OutboxEntry> entry) {
-        return entry.map(e -> new StripePushView(invoice.id, e.status, invoice.stripeInvoiceId, e.attempts,
-                e.lastError, "pending".equals(e.status) ? e.nextAttemptAt : null, e.deliveredAt,
+        return entry.map(e -> new StripePushView(invoice.id, e.status.wire(), invoice.stripeInvoiceId,
+                e.attempts, e.lastError, e.status == OutboxStatus.PENDING ? e.nextAttemptAt : null, e.deliveredAt,
                 invoice.stripeKeyGeneration))
                 .orElseGet(() -> new StripePushView(invoice.id, NOT_ON_STRIPE, invoice.stripeInvoiceId, 0, null,
                         null, null, invoice.stripeKeyGeneration));

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
 import io.accrue.invoice.invoices.Invoice;
@@ -113,7 +114,7 @@ class CreditsAcrossClosesTest {
         // contract-service goes down: February's drawdown waits in the outbox, March's close cannot read the terms
         List<StubMapping> outage = down();
         delivery.deliverDue(100);
-        assertEquals("pending", drawdownOf(feb).status);
+        assertEquals(OutboxStatus.PENDING, drawdownOf(feb).status);
         at("2026-04-02T03:00:00Z", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
         assertThrows(RuntimeException.class, () -> closer.close(org, Instant.parse("2026-04-02T00:00:00Z")));
         assertEquals(0, count(MAR), "no invoice without the contract's terms: nothing is guessed");
@@ -203,7 +204,7 @@ class CreditsAcrossClosesTest {
                 .withBody("{\"status\":422,\"code\":\"insufficient_credits\",\"title\":\"Unprocessable request\"}")));
         delivery.deliverDue(100);
         OutboxEntry entry = drawdownOf(feb);
-        assertEquals("failed", entry.status);
+        assertEquals(OutboxStatus.FAILED, entry.status);
         assertEquals(1, entry.attempts);
         RunFixture.n().verify(1, postRequestedFor(urlPathEqualTo(base + "/c-cr/drawdowns")));
         given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
 import io.accrue.invoice.correction.TimelineCorrections;
@@ -214,7 +215,7 @@ class CrossFeatureRunTest {
                         {"creditNoteId":"%s","invoiceId":"%s","amount":"10.50","consumption":"0.00"}""".formatted(
                         note.id,
                         feb.id))));
-        assertEquals("delivered", outbox(note.id, "contract_credit_return").status);
+        assertEquals(OutboxStatus.DELIVERED, outbox(note.id, "contract_credit_return").status);
 
         // what is left is credits only: a manual credit note of the rest refunds no money
         given().header("Authorization", TestTokens.as(Roles.PLATFORM_OPERATOR).bearer())

@@ -38,6 +38,7 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.stripe.net.Webhook;
 
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
 import io.accrue.invoice.StandInsResource;
@@ -143,7 +144,7 @@ class StripeSyncTest {
 
         assertEquals(1, delivery.deliverDue(10));
         OutboxEntry entry = entry();
-        assertEquals("pending", entry.status);
+        assertEquals(OutboxStatus.PENDING, entry.status);
         assertTrue(entry.lastError.contains("HTTP 500"), entry.lastError);
         assertNull(reload().stripeInvoiceId);
         assertEquals(1, reload().stripeKeyGeneration);
@@ -158,7 +159,7 @@ class StripeSyncTest {
             clock.advance(Duration.ofHours(1));
             assertEquals(1, delivery.deliverDue(10), "attempt " + attempt);
         }
-        assertEquals("delivered", entry().status);
+        assertEquals(OutboxStatus.DELIVERED, entry().status);
         assertEquals(4, entry().attempts);
         assertEquals(3, reload().stripeKeyGeneration);
 
@@ -198,7 +199,7 @@ class StripeSyncTest {
         assertNotNull(stripeInvoice, "stored as soon as Stripe returned it");
         clock.advance(Duration.ofMinutes(5));
         assertEquals(1, delivery.deliverDue(10));
-        assertEquals("delivered", entry().status);
+        assertEquals(OutboxStatus.DELIVERED, entry().status);
 
         assertEquals(List.of(key + "-invoice"), keys(posts("/v1/invoices")));
         assertEquals(List.of(key + "-item-1", key + "-item-1", key + "-item-2", key + "-item-3"),
@@ -230,7 +231,7 @@ class StripeSyncTest {
             assertEquals(1, delivery.deliverDue(10), "attempt " + attempt);
             clock.advance(Duration.ofHours(2));
         }
-        assertEquals("failed", entry().status);
+        assertEquals(OutboxStatus.FAILED, entry().status);
         assertEquals(0, delivery.deliverDue(10), "a failed entry waits for an operator");
         String admin = TestTokens.bearer(org, Roles.BILLING_ADMIN);
         given().header("Authorization", admin).when().get("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id)
@@ -246,14 +247,14 @@ class StripeSyncTest {
         given().header("Authorization", TestTokens.bearer("someone-else", Roles.OWNER))
                 .when().post("/v1/orgs/{org}/invoices/{id}/stripe-push", "someone-else", invoice.id)
                 .then().statusCode(404).contentType("application/problem+json");
-        assertEquals("failed", entry().status);
+        assertEquals(OutboxStatus.FAILED, entry().status);
 
         given().header("Authorization", admin).when().post("/v1/orgs/{org}/invoices/{id}/stripe-push", org, invoice.id)
                 .then().statusCode(202).body("state", Matchers.equalTo("pending"))
                 .body("attempts", Matchers.equalTo(0))
                 .body("keyGeneration", Matchers.equalTo(generation + 1));
         assertEquals(1, delivery.deliverDue(10), "due at once");
-        assertEquals("delivered", entry().status);
+        assertEquals(OutboxStatus.DELIVERED, entry().status);
 
         // resent again, and replayed: Stripe already has it, nothing more is sent
         int posts = posts("/v1/.*").size();
@@ -399,7 +400,7 @@ class StripeSyncTest {
                 "UPDATE outbox SET status = 'pending', next_attempt_at = ?2 WHERE invoice_id = ?1")
                 .setParameter(1, invoice.id).setParameter(2, clock.instant()).executeUpdate());
         assertEquals(1, delivery.deliverDue(10));
-        assertEquals("delivered", entry().status);
+        assertEquals(OutboxStatus.DELIVERED, entry().status);
     }
 
     private static StripeConnectStandIn standIn() {

@@ -19,7 +19,7 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.accrue.common.outbox.EventStatus;
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.outbox.OrderedEventOutbox;
 import io.accrue.common.state.WireValue;
 import io.accrue.usage.client.AccountStatusClient;
@@ -52,7 +52,7 @@ public class BillingEventOutbox extends OrderedEventOutbox {
     public record Publication(String status, int attempts, Instant publishedAt, String lastError,
             Instant nextAttemptAt) {
 
-        static String status(EventStatus stored) {
+        static String status(OutboxStatus stored) {
             return switch (stored) {
                 case PENDING -> "pending";
                 case DELIVERED -> "published";
@@ -132,10 +132,10 @@ public class BillingEventOutbox extends OrderedEventOutbox {
             ps.setArray(1, c.createArrayOf("text", eventIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    EventStatus status = WireValue.find(EventStatus.class, rs.getString(2)).orElseThrow();
+                    OutboxStatus status = WireValue.find(OutboxStatus.class, rs.getString(2)).orElseThrow();
                     out.put(rs.getString(1), new Publication(Publication.status(status), rs.getInt(3),
                             instant(rs.getTimestamp(4)), rs.getString(5),
-                            status == EventStatus.PENDING ? instant(rs.getTimestamp(6)) : null));
+                            status == OutboxStatus.PENDING ? instant(rs.getTimestamp(6)) : null));
                 }
             }
         } catch (SQLException e) {

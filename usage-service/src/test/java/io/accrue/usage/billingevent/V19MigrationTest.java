@@ -14,14 +14,14 @@ import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
-import io.accrue.common.outbox.EventStatus;
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.state.WireValue;
 import io.accrue.testing.PostgresResource;
 
 /**
  * V19 puts usage-service's billing_event_outbox in the shape common's OrderedEventOutbox uses: applied to a database
  * at V14 with events in each old state, pending events stay due with their attempts and are numbered in the order
- * they were queued, published/refused become delivered/failed, and the CHECK constraint is {@link EventStatus}'s.
+ * they were queued, published/refused become delivered/failed, and the CHECK constraint is {@link OutboxStatus}'s.
  */
 class V19MigrationTest {
 
@@ -70,14 +70,14 @@ class V19MigrationTest {
                     values ('evt_new', 'org-a', 't', now(), '{}', 'pending', now(), now())""");
             assertEquals(List.of("5"), strings(s, "select seq from billing_event_outbox where event_id = 'evt_new'"));
             // the CHECK constraint is the enum's
-            for (EventStatus status : EventStatus.values()) {
+            for (OutboxStatus status : OutboxStatus.values()) {
                 s.execute(
                         "update billing_event_outbox set status = '" + status.wire() + "' where event_id = 'evt_new'");
             }
             SQLException old = assertThrows(SQLException.class,
                     () -> s.execute("update billing_event_outbox set status = 'published' where event_id = 'evt_new'"));
             assertEquals("23514", old.getSQLState());
-            assertEquals(List.of(String.join(",", List.of(EventStatus.values()).stream().map(WireValue::wire)
+            assertEquals(List.of(String.join(",", List.of(OutboxStatus.values()).stream().map(WireValue::wire)
                     .sorted().toList())), strings(s, """
                             select string_agg(v, ',' order by v) from (select unnest(regexp_matches(
                                 pg_get_constraintdef(oid), '''([a-z_]+)''', 'g')) v from pg_constraint
