@@ -19,8 +19,8 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.outbox.OrderedEventOutbox;
+import io.accrue.common.outbox.OutboxStatus;
 import io.accrue.common.state.WireValue;
 import io.accrue.usage.client.AccountStatusClient;
 import io.accrue.usage.client.AccountStatusClient.SubscriptionRejected;

@@ -35,10 +35,12 @@ import io.agroal.api.AgroalDataSource;
 public class MeterOutbox {
 
     /** Pending windows, the longest-waiting first; a report is one Stripe call, the lease minutes. */
-    static final LeasedClaims QUEUE = new LeasedClaims("meter_outbox", "id", "status = 'pending'",
+    static final LeasedClaims QUEUE = new LeasedClaims("meter_outbox", "id", "status = ?",
             "next_attempt_at, id", Duration.ofMinutes(2), Backoff.DELIVERY);
 
     private static final Logger LOG = Logger.getLogger(MeterOutbox.class);
+    private static final String PENDING = MeterReportStatus.PENDING.wire();
+    private static final String SENT = MeterReportStatus.SENT.wire();
 
     private final AgroalDataSource dataSource;
     private final MeterGateway gateway;
@@ -64,7 +66,7 @@ public class MeterOutbox {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 insert into meter_outbox (id, org_id, stripe_customer_id, event_name, window_start, window_end, value,
                     identifier, status, next_attempt_at, created_at)
-                select ?, ?, ?, ?, ?, ?, coalesce(sum(input_tokens + output_tokens), 0), ?, 'pending', ?, ?
+                select ?, ?, ?, ?, ?, ?, coalesce(sum(input_tokens + output_tokens), 0), ?, ?, ?, ?
                 from usage_events where org_id = ? and environment = 'live' and recorded_at >= ? and recorded_at < ?
                 on conflict (identifier) do nothing""")) {
             Instant now = clock.instant();
@@ -76,6 +78,7 @@ public class MeterOutbox {
             ps.setTimestamp(p++, Timestamp.from(from));
             ps.setTimestamp(p++, Timestamp.from(to));
             ps.setString(p++, identifier(org, eventName, from));
+            ps.setString(p++, PENDING);
             ps.setTimestamp(p++, Timestamp.from(now));
             ps.setTimestamp(p++, Timestamp.from(now));
             ps.setString(p++, org);
@@ -94,7 +97,7 @@ public class MeterOutbox {
     public boolean sendNext() {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
-            Optional<Claim<UUID>> claimed = QUEUE.claimOne(c, UUID.class, now);
+            Optional<Claim<UUID>> claimed = QUEUE.claimOne(c, UUID.class, now, PENDING);
             if (claimed.isEmpty()) {
                 return false;
             }
@@ -121,11 +124,12 @@ public class MeterOutbox {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(error == null
-                    ? "update meter_outbox set status = 'sent', sent_at = ?, last_error = null where id = ?"
+                    ? "update meter_outbox set status = ?, sent_at = ?, last_error = null where id = ?"
                     : "update meter_outbox set next_attempt_at = ?, last_error = ? where id = ?")) {
                 if (error == null) {
-                    ps.setTimestamp(1, Timestamp.from(now));
-                    ps.setObject(2, id);
+                    ps.setString(1, SENT);
+                    ps.setTimestamp(2, Timestamp.from(now));
+                    ps.setObject(3, id);
                 } else {
                     ps.setTimestamp(1, Timestamp.from(QUEUE.retryAt(now, attempts)));
                     ps.setString(2, error.length() > 500 ? error.substring(0, 500) : error);
@@ -161,13 +165,16 @@ public class MeterOutbox {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    select coalesce(sum(value) filter (where status = 'sent'), 0),
-                           coalesce(sum(value) filter (where status = 'pending'), 0),
-                           count(*) filter (where status = 'pending')
+                    select coalesce(sum(value) filter (where status = ?), 0),
+                           coalesce(sum(value) filter (where status = ?), 0),
+                           count(*) filter (where status = ?)
                     from meter_outbox where org_id = ? and window_start >= ? and window_end <= ?""")) {
-                ps.setString(1, org);
-                ps.setTimestamp(2, Timestamp.from(from));
-                ps.setTimestamp(3, Timestamp.from(to));
+                ps.setString(1, SENT);
+                ps.setString(2, PENDING);
+                ps.setString(3, PENDING);
+                ps.setString(4, org);
+                ps.setTimestamp(5, Timestamp.from(from));
+                ps.setTimestamp(6, Timestamp.from(to));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     long sent = rs.getLong(1), pending = rs.getLong(2);
