@@ -107,10 +107,12 @@ public final class InvoiceCalculator {
 
         // 3b. coupons, in redemption order, on the charges after the contract's own rates (billing-rules C3)
         BigDecimal couponsOnUsage = BigDecimal.ZERO;
+        List<CouponDiscounts.Discount> discounts = List.of();
         if (!in.coupons().isEmpty()) {
             BigDecimal base = sumOf(lines, LineType.BASE_FEE);
             BigDecimal usage = sumOf(lines, LineType.OVERAGE, LineType.LLM_USAGE, LineType.LATE_USAGE);
-            for (CouponDiscounts.Discount d : CouponDiscounts.apply(in.coupons(), base, usage, currency)) {
+            discounts = CouponDiscounts.apply(in.coupons(), base, usage, currency);
+            for (CouponDiscounts.Discount d : discounts) {
                 couponsOnUsage = couponsOnUsage.add(d.onUsage());
                 if (d.amount().signum() > 0) {
                     lines.add(new ComputedLine(LineType.COUPON_DISCOUNT, CouponDiscounts.describe(d),
@@ -173,7 +175,7 @@ public final class InvoiceCalculator {
             }
         }
 
-        return new ComputedInvoice(currency, List.copyOf(lines), charges, sum(lines), drawdown, credits);
+        return new ComputedInvoice(currency, List.copyOf(lines), charges, sum(lines), drawdown, credits, discounts);
     }
 
     /** Usage that one plan prices: what occurred in {@code [from, to)} while it was in effect. */
