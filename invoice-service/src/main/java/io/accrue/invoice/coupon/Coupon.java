@@ -33,6 +33,7 @@ public class Coupon {
     @Column(name = "amount_off")
     public BigDecimal amountOff;
 
+    @Column(columnDefinition = "bpchar")
     public String currency;
 
     @Column(name = "applies_to", nullable = false)
