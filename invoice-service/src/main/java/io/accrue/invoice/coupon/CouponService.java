@@ -12,8 +12,12 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
+
 import io.accrue.common.error.ApiException;
 import io.accrue.common.state.WireValue;
+import io.accrue.invoice.client.NeighbourRejected;
+import io.accrue.invoice.client.NeighbourUnavailable;
 import io.accrue.invoice.client.SubscriptionClient;
 import io.accrue.invoice.client.SubscriptionRecords.Subscription;
 import io.accrue.invoice.compute.AppliedCoupon.AppliesTo;
@@ -133,7 +137,7 @@ public class CouponService {
         return QuarkusTransaction.requiringNew().call(() -> {
             Coupon c = coupon(couponId);
             if (!c.active) {
-                throw ApiException.conflict("coupon_inactive", "The coupon is deactivated: it takes no new codes.");
+                throw ApiException.unprocessable("coupon_inactive", "The coupon is deactivated: it takes no new codes.");
             }
             // one creator of a code at a time, so the case-insensitive unique index never surfaces as a 500
             lock("accrue-promotion-code:" + code.toLowerCase(java.util.Locale.ROOT));
@@ -264,12 +268,30 @@ public class CouponService {
         }).toList());
     }
 
+    /** The currency the organisation bills in now (its subscription's, else its account's). */
     private String accountCurrency(String orgId) {
-        Subscription s = subscriptions.subscription(orgId);
-        if (s != null && s.currency() != null) {
-            return s.currency();
+        try {
+            Subscription s = subscriptions.subscription(orgId);
+            if (s != null && s.currency() != null) {
+                return s.currency();
+            }
+            return subscriptions.account(orgId).currency();
+        } catch (NeighbourRejected e) {
+            if (e.status() == 404) {
+                throw ApiException.notFound("account_not_found",
+                        "The organisation has no billing account (or no subscription) to redeem a coupon for.");
+            }
+            throw unavailable();
+        } catch (NeighbourUnavailable | FaultToleranceException e) {
+            // the currency decides whether an amount-off coupon may be redeemed: never guessed
+            throw unavailable();
         }
-        return subscriptions.account(orgId).currency();
+    }
+
+    private static ApiException unavailable() {
+        return new ApiException(502, "neighbour_unavailable", "Bad gateway",
+                "The organisation's billing currency could not be read from subscription-service; try again shortly."
+                        + " Nothing was redeemed.");
     }
 
     private Coupon coupon(UUID id) {

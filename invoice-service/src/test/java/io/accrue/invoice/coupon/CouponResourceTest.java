@@ -242,7 +242,7 @@ class CouponResourceTest {
         post(operator(), "/v1/orgs/" + org + "/coupons", Map.of("couponId", coupon)).statusCode(422)
                 .body("code", is("coupon_inactive"));
         post(operator(), "/v1/coupons/" + coupon + "/promotion-codes", Map.of("code", unique("LATE")))
-                .statusCode(409).body("code", is("coupon_inactive"));
+                .statusCode(422).body("code", is("coupon_inactive"));
         post(operator(), "/v1/coupons/" + UUID.randomUUID() + "/deactivate", "{}").statusCode(404)
                 .body("code", is("coupon_not_found"));
     }
