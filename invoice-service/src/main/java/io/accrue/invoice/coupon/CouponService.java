@@ -137,7 +137,8 @@ public class CouponService {
         return QuarkusTransaction.requiringNew().call(() -> {
             Coupon c = coupon(couponId);
             if (!c.active) {
-                throw ApiException.unprocessable("coupon_inactive", "The coupon is deactivated: it takes no new codes.");
+                throw ApiException.unprocessable("coupon_inactive",
+                        "The coupon is deactivated: it takes no new codes.");
             }
             // one creator of a code at a time, so the case-insensitive unique index never surfaces as a 500
             lock("accrue-promotion-code:" + code.toLowerCase(java.util.Locale.ROOT));
