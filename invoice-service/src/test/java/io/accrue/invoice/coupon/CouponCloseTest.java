@@ -1,8 +1,13 @@
 package io.accrue.invoice.coupon;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.accrue.invoice.StandInsResource.stripe;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
@@ -23,12 +28,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.lowagie.text.pdf.PdfReader;
 import com.lowagie.text.pdf.parser.PdfTextExtractor;
 
 import io.accrue.common.security.Roles;
 import io.accrue.common.time.AdjustableClock;
 import io.accrue.invoice.invoices.Invoice;
+import io.accrue.invoice.outbox.OutboxDelivery;
 import io.accrue.invoice.run.AccountCloser;
 import io.accrue.invoice.run.RunFixture;
 import io.accrue.testing.TestTokens;
@@ -54,6 +61,8 @@ class CouponCloseTest {
     EntityManager em;
     @Inject
     AdjustableClock clock;
+    @Inject
+    OutboxDelivery delivery;
 
     private RunFixture fx;
     private String org;
@@ -186,6 +195,39 @@ class CouponCloseTest {
         fx.lines(FEB, List.of("base_fee", "overage"), List.of("99.00", "30.00"), "129.00");
         close("2026-04-02T03:00:00Z", APR, MAY);
         fx.lines(MAR, List.of("base_fee", "overage", "coupon_discount"), List.of("99.00", "30.00", "-30.00"), "99.00");
+    }
+
+    @Test
+    void theDiscountLineGoesToStripeAsANegativeInvoiceItem() {
+        RunFixture.n().stubFor(get(urlPathEqualTo("/v1/accounts/" + org)).willReturn(okJson("""
+                {"orgId":"%s","name":"Coupons","currency":"USD","timeZone":"UTC","planSlug":"pro",
+                 "stripeCustomerId":"cus_coupon","meteredEnabled":false,"createdAt":"2026-02-01T00:00:00Z"}"""
+                .formatted(org))));
+        clock.set(Instant.parse("2026-02-10T00:00:00Z"));
+        fx.subscriptionPro("active", FEB, MAR);
+        redeem("{\"name\":\"Ten\",\"amountOff\":10,\"currency\":\"USD\",\"appliesTo\":\"all\",\"duration\":\"once\"}");
+        close("2026-03-02T03:00:00Z", MAR, APR);
+        Invoice feb = fx.invoice(FEB);
+        // other test classes leave their own outbox rows: out of the way first
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE outbox SET status = 'delivered' WHERE invoice_id IS DISTINCT FROM ?1")
+                .setParameter(1, feb.id).executeUpdate());
+        String body = "{\"id\":\"in_coupon\",\"object\":\"invoice\",\"status\":\"draft\",\"currency\":\"usd\"}";
+        List<StubMapping> stubs = List.of(
+                stripe().stubFor(post(urlPathEqualTo("/v1/invoices")).atPriority(1).willReturn(okJson(body))),
+                stripe().stubFor(post(urlPathEqualTo("/v1/invoiceitems")).atPriority(1).willReturn(
+                        okJson("{\"id\":\"ii_c\",\"object\":\"invoiceitem\",\"invoice\":\"in_coupon\"}"))),
+                stripe().stubFor(post(urlPathEqualTo("/v1/invoices/in_coupon/finalize")).atPriority(1)
+                        .willReturn(okJson(body.replace("draft", "open")))));
+        try {
+            assertEquals(1, delivery.deliverDue(10));
+            // base fee 9900, overage 3000, the coupon's -1000
+            stripe().verify(postRequestedFor(urlPathEqualTo("/v1/invoiceitems"))
+                    .withHeader("Idempotency-Key", equalTo("accrue-invoice-" + feb.id + "-item-3"))
+                    .withRequestBody(containing("amount=-1000")));
+        } finally {
+            stubs.forEach(stripe()::removeStub);
+        }
     }
 
     private void close(String now, String currentStart, String currentEnd) {
