@@ -44,7 +44,9 @@ public record ComputedLine(LineType type, String description, String meter, Stri
     public enum LineType {
         BASE_FEE, OVERAGE, LLM_USAGE, LATE_USAGE, COMMITMENT_TRUE_UP, MINIMUM_TOP_UP, PREPAID_CREDIT, CREDIT_NOTE,
         /** On a credit note: the part of it given back as prepaid credits, not refunded as money. */
-        CREDITS_RETURNED;
+        CREDITS_RETURNED,
+        /** A coupon's discount (negative), one line per coupon, before minimums and credits (billing-rules C3). */
+        COUPON_DISCOUNT;
 
         public String wire() {
             return name().toLowerCase();

@@ -105,12 +105,31 @@ public final class InvoiceCalculator {
             }
         }
 
-        // 4. commitment: usage draws the commitment down; the window's last invoice trues up a shortfall
+        // 3b. coupons, in redemption order, on the charges after the contract's own rates (billing-rules C3)
+        BigDecimal couponsOnUsage = BigDecimal.ZERO;
+        List<CouponDiscounts.Discount> discounts = List.of();
+        if (!in.coupons().isEmpty()) {
+            BigDecimal base = sumOf(lines, LineType.BASE_FEE);
+            BigDecimal usage = sumOf(lines, LineType.OVERAGE, LineType.LLM_USAGE, LineType.LATE_USAGE);
+            discounts = CouponDiscounts.apply(in.coupons(), base, usage, currency);
+            for (CouponDiscounts.Discount d : discounts) {
+                couponsOnUsage = couponsOnUsage.add(d.onUsage());
+                if (d.amount().signum() > 0) {
+                    lines.add(new ComputedLine(LineType.COUPON_DISCOUNT, CouponDiscounts.describe(d),
+                            d.coupon().appliesTo().wire(), null, BigDecimal.ONE, null, d.amount().negate(),
+                            in.periodStart(), in.periodEnd()));
+                }
+            }
+        }
+
+        // 4. commitment: usage draws the commitment down (net of what coupons took off it); the window's last
+        // invoice trues up a shortfall
         BigDecimal drawdown = BigDecimal.ZERO;
         ContractTerms contract = in.contract();
         if (contract != null && contract.commitment() != null && overlaps(contract.commitment(), in)) {
-            drawdown = lines.stream().filter(l -> l.type() != LineType.BASE_FEE).map(ComputedLine::amount)
-                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            drawdown = lines.stream()
+                    .filter(l -> l.type() != LineType.BASE_FEE && l.type() != LineType.COUPON_DISCOUNT)
+                    .map(ComputedLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add).subtract(couponsOnUsage);
             if (!in.periodEnd().isBefore(contract.commitment().periodEnd())) {
                 BigDecimal shortfall = contract.commitment().amount()
                         .subtract(in.commitmentDrawnBefore()).subtract(drawdown);
@@ -156,7 +175,7 @@ public final class InvoiceCalculator {
             }
         }
 
-        return new ComputedInvoice(currency, List.copyOf(lines), charges, sum(lines), drawdown, credits);
+        return new ComputedInvoice(currency, List.copyOf(lines), charges, sum(lines), drawdown, credits, discounts);
     }
 
     /** Usage that one plan prices: what occurred in {@code [from, to)} while it was in effect. */
@@ -342,6 +361,11 @@ public final class InvoiceCalculator {
 
     private static BigDecimal exactSum(List<Draft> drafts) {
         return drafts.stream().map(Draft::exact).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private static BigDecimal sumOf(List<ComputedLine> lines, LineType... types) {
+        List<LineType> wanted = List.of(types);
+        return sum(lines.stream().filter(l -> wanted.contains(l.type())).toList());
     }
 
     private static BigDecimal sum(List<ComputedLine> lines) {

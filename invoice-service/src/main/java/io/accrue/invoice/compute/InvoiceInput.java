@@ -14,17 +14,33 @@ import java.util.List;
  * @param contract contract terms in effect at the period start, or null
  * @param commitmentDrawnBefore usage already drawn from the current commitment window by earlier invoices
  * @param late usage of earlier, already closed periods recorded after they were invoiced
+ * @param coupons the organisation's coupon redemptions active for the period, in redemption order
  */
 public record InvoiceInput(String currency, Instant periodStart, Instant periodEnd, List<PlanSegment> segments,
         UsageTotals usage, BigDecimal llmMarkup, ContractTerms contract, BigDecimal commitmentDrawnBefore,
-        List<LateUsage> late) {
+        List<LateUsage> late, List<AppliedCoupon> coupons) {
 
     public InvoiceInput {
         segments = List.copyOf(segments);
         late = late == null ? List.of() : List.copyOf(late);
+        coupons = coupons == null ? List.of() : List.copyOf(coupons);
         llmMarkup = llmMarkup == null ? BigDecimal.ZERO : llmMarkup;
         commitmentDrawnBefore = commitmentDrawnBefore == null ? BigDecimal.ZERO : commitmentDrawnBefore;
         usage = usage == null ? UsageTotals.NONE : usage;
+    }
+
+    /** An input without coupons. */
+    public InvoiceInput(String currency, Instant periodStart, Instant periodEnd, List<PlanSegment> segments,
+            UsageTotals usage, BigDecimal llmMarkup, ContractTerms contract, BigDecimal commitmentDrawnBefore,
+            List<LateUsage> late) {
+        this(currency, periodStart, periodEnd, segments, usage, llmMarkup, contract, commitmentDrawnBefore, late,
+                List.of());
+    }
+
+    /** The same input with these coupons. */
+    public InvoiceInput withCoupons(List<AppliedCoupon> applied) {
+        return new InvoiceInput(currency, periodStart, periodEnd, segments, usage, llmMarkup, contract,
+                commitmentDrawnBefore, late, applied);
     }
 
     /**

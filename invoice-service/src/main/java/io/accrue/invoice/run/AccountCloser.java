@@ -25,6 +25,7 @@ import io.accrue.invoice.compute.InvoiceInput.LateUsage;
 import io.accrue.invoice.compute.InvoiceInput.PlanSegment;
 import io.accrue.invoice.compute.PlanTerms;
 import io.accrue.invoice.compute.Rounding;
+import io.accrue.invoice.coupon.CouponLedger;
 import io.accrue.invoice.invoices.BillTo;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
@@ -64,12 +65,14 @@ public class AccountCloser {
     private final InvoiceConfig config;
     private final Clock clock;
     private final MinimumSpendLedger minimums;
+    private final CouponLedger coupons;
     private final InvoiceCalculator calculator = new InvoiceCalculator();
 
     AccountCloser(InputGatherer inputs, PeriodLedger ledger, InvoiceWriter writer, ContractClient contractClient,
             BillingPeriodRepository periods, InvoiceRepository invoices, InvoiceConfig config, Clock clock,
-            MinimumSpendLedger minimums) {
+            MinimumSpendLedger minimums, CouponLedger coupons) {
         this.minimums = minimums;
+        this.coupons = coupons;
         this.inputs = inputs;
         this.ledger = ledger;
         this.writer = writer;
@@ -187,13 +190,16 @@ public class AccountCloser {
         }
         LateSnapshot snapshot = LateSnapshot.of(closed);
         BigDecimal drawnBefore = drawnBefore(orgId, contract, period);
+        // the coupons redeemed for the period, read like the other inputs (the writer checks them again)
+        List<CouponLedger.Active> redeemed = QuarkusTransaction.requiringNew()
+                .call(() -> coupons.activeFor(orgId, period.start(), period.end()));
 
-        ComputedInvoice computed = compute(currency, period, segments, contract, drawnBefore, late);
+        ComputedInvoice computed = compute(currency, period, segments, contract, drawnBefore, late, redeemed);
         ComputedInvoice reserved = reserveCredits(orgId, period, row, contract, computed,
-                c -> compute(currency, period, segments, c, drawnBefore, late));
+                c -> compute(currency, period, segments, c, drawnBefore, late, redeemed));
         boolean onStripe = account.stripeCustomerId() != null && !account.stripeCustomerId().isBlank();
         return new Gathered(orgId, period, now, reserved, contract, lateTouched, snapshot, drawnBefore,
-                onStripe ? account.stripeCustomerId() : null, BillTo.of(account));
+                onStripe ? account.stripeCustomerId() : null, BillTo.of(account), redeemed);
     }
 
     /**
@@ -224,9 +230,9 @@ public class AccountCloser {
     }
 
     private ComputedInvoice compute(String currency, Period period, List<PlanSegment> segments,
-            ContractTerms contract, BigDecimal drawnBefore, List<LateUsage> late) {
+            ContractTerms contract, BigDecimal drawnBefore, List<LateUsage> late, List<CouponLedger.Active> redeemed) {
         return calculator.compute(new InvoiceInput(currency, period.start(), period.end(), segments, null,
-                config.llmMarkup(), contract, drawnBefore, late));
+                config.llmMarkup(), contract, drawnBefore, late, CouponLedger.applied(redeemed)));
     }
 
     BigDecimal drawnBefore(String orgId, ContractTerms contract, Period period) {

@@ -13,6 +13,7 @@ import io.accrue.invoice.InvoiceConfig;
 import io.accrue.invoice.compute.ComputedInvoice;
 import io.accrue.invoice.compute.ComputedLine;
 import io.accrue.invoice.compute.ContractTerms;
+import io.accrue.invoice.coupon.CouponLedger;
 import io.accrue.invoice.invoices.BillTo;
 import io.accrue.invoice.invoices.BillingPeriod;
 import io.accrue.invoice.invoices.BillingPeriodRepository;
@@ -38,10 +39,15 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class InvoiceWriter {
 
-    /** What a close gathered and computed, ready to be written. */
+    /**
+     * What a close gathered and computed, ready to be written.
+     *
+     * @param coupons the coupon redemptions active for the period as the close read them, in the order the
+     *        invoice's discounts follow
+     */
     public record Gathered(String orgId, Period period, Instant usageRecordedBefore, ComputedInvoice computed,
             ContractTerms contract, List<UUID> lateTouched, LateSnapshot lateSnapshot, BigDecimal drawnBefore,
-            String stripeCustomerId, BillTo billTo) {}
+            String stripeCustomerId, BillTo billTo, List<CouponLedger.Active> coupons) {}
 
     /** The invoiced periods late usage was looked for in, as they were read: a concurrent close changes them. */
     public record LateSnapshot(List<String> rows) {
@@ -60,10 +66,13 @@ public class InvoiceWriter {
     private final OutboxRepository outbox;
     private final InvoiceConfig config;
     private final MinimumSpendLedger minimums;
+    private final CouponLedger coupons;
 
     InvoiceWriter(InvoiceRepository invoices, InvoiceLineRepository lines, BillingPeriodRepository periods,
-            InvoiceLifecycle lifecycle, OutboxRepository outbox, InvoiceConfig config, MinimumSpendLedger minimums) {
+            InvoiceLifecycle lifecycle, OutboxRepository outbox, InvoiceConfig config, MinimumSpendLedger minimums,
+            CouponLedger coupons) {
         this.minimums = minimums;
+        this.coupons = coupons;
         this.invoices = invoices;
         this.lines = lines;
         this.periods = periods;
@@ -107,6 +116,11 @@ public class InvoiceWriter {
             throw new CloseFailure(FailureCause.INPUTS_CHANGED,
                     "a correction or close changed a minimum-spend window's charges while this close gathered");
         }
+        if (coupons.changed(orgId, period.start(), period.end(), g.coupons())) {
+            // a redemption made (or a period's use recorded) while this close gathered: discount what holds now
+            throw new CloseFailure(FailureCause.INPUTS_CHANGED,
+                    "the organisation's coupon redemptions changed while this close gathered");
+        }
         Optional<Invoice> existing = invoices.findForPeriod(orgId, period.start(), period.end());
         Instant now = g.usageRecordedBefore();
         if (existing.isPresent()) {
@@ -117,6 +131,8 @@ public class InvoiceWriter {
         ComputedInvoice computed = g.computed();
         Invoice invoice = persistInvoice(orgId, period, computed, g.contract(), now);
         markInvoiced(row, invoice.id, now);
+        // each redemption's use of this period, with the invoice: a rerun finds the period invoiced and records none
+        coupons.record(invoice.id, period.start(), period.end(), g.coupons(), computed.couponDiscounts());
         for (UUID touched : g.lateTouched()) {
             periods.findById(touched).usageRecordedBefore = now;
         }
