@@ -22,13 +22,13 @@ public class ContactService {
     /**
      * Each flag chooses one kind of mail (docs/mail.md): {@code receivesInvoices} "invoice issued" with the PDF,
      * {@code receivesDunning} payment failures and dunning steps, {@code receivesUsageAlerts} budget thresholds,
-     * {@code receivesContractNotices} renewal reminders. {@code webhookUrl} is no longer a contact's: it stays in the
+     * {@code receivesContractNotices} renewal reminders; an absent flag is false. {@code webhookUrl} is no longer a contact's: it stays in the
      * record only so that its refusal (400 {@code unsupported_field}) can name the webhook-endpoint API to use instead;
      * without it the field would be a bare {@code unknown_field}.
      */
     public record ContactDraft(@NotBlank @Size(max = 200) String name, @NotBlank @Email @Size(max = 320) String email,
-            boolean receivesInvoices, boolean receivesDunning, boolean receivesUsageAlerts,
-            boolean receivesContractNotices, @Size(max = 2000) String webhookUrl) {}
+            Boolean receivesInvoices, Boolean receivesDunning, Boolean receivesUsageAlerts,
+            Boolean receivesContractNotices, @Size(max = 2000) String webhookUrl) {}
 
     public record ContactView(String id, String name, String email, boolean receivesInvoices, boolean receivesDunning,
             boolean receivesUsageAlerts, boolean receivesContractNotices, Instant createdAt, Instant updatedAt) {
@@ -123,10 +123,10 @@ public class ContactService {
         requireDeliverable(c.orgId, d);
         c.name = d.name().strip();
         c.email = d.email().strip().toLowerCase(java.util.Locale.ROOT);
-        c.receivesInvoices = d.receivesInvoices();
-        c.receivesDunning = d.receivesDunning();
-        c.receivesUsageAlerts = d.receivesUsageAlerts();
-        c.receivesContractNotices = d.receivesContractNotices();
+        c.receivesInvoices = Boolean.TRUE.equals(d.receivesInvoices());
+        c.receivesDunning = Boolean.TRUE.equals(d.receivesDunning());
+        c.receivesUsageAlerts = Boolean.TRUE.equals(d.receivesUsageAlerts());
+        c.receivesContractNotices = Boolean.TRUE.equals(d.receivesContractNotices());
         c.updatedAt = now;
     }
 }

@@ -11,4 +11,10 @@ public interface MailConfig {
      * default: a deployment says which address its SMTP server may send as.
      */
     String from();
+
+    /**
+     * How often {@link MailSender} looks for due mails (a duration, or {@code off}: tests call it directly). Read by
+     * its {@code @Scheduled} expression; declared here so the mapping owns every {@code accrue.mail} key.
+     */
+    String sendEvery();
 }

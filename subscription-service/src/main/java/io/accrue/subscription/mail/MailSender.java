@@ -134,13 +134,24 @@ public class MailSender {
     }
 
     private Mail mail(OutboundMail m, Optional<Attachment> pdf) {
-        Mail mail = Mail.withText(m.recipient, m.subject, m.bodyText).setHtml(m.bodyHtml)
-                .setFrom(m.senderName == null ? config.from() : "\"" + m.senderName + "\" <" + config.from() + ">")
+        Mail mail = Mail.withText(m.recipient, m.subject, m.bodyText).setHtml(m.bodyHtml).setFrom(from(m.senderName))
                 .addHeader("Message-ID", m.messageId);
         if (m.replyTo != null) {
             mail.setReplyTo(m.replyTo);
         }
         pdf.ifPresent(a -> mail.addAttachment(a.name(), a.bytes(), "application/pdf"));
         return mail;
+    }
+
+    /**
+     * From with the organisation's display name: an ASCII name as a quoted phrase; any other name unquoted, which the
+     * mail client encodes (RFC 2047). Names cannot carry quotes, brackets or parentheses (MailSettingsDraft).
+     */
+    private String from(String senderName) {
+        if (senderName == null) {
+            return config.from();
+        }
+        boolean ascii = senderName.chars().allMatch(ch -> ch >= 32 && ch < 127);
+        return (ascii ? "\"" + senderName + "\"" : senderName) + " <" + config.from() + ">";
     }
 }

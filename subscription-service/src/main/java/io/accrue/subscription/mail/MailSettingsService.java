@@ -20,11 +20,11 @@ public class MailSettingsService {
 
     /**
      * Both optional (null clears). The sender name becomes the display name of From, so it may not carry what would
-     * break out of a quoted header phrase (quotes, angle brackets, backslashes, line breaks).
+     * break out of the header (quotes, angle brackets, parentheses, backslashes, line breaks).
      */
     public record MailSettingsDraft(
-            @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}\"<>\\\\]*", message = "must not contain quotes, angle "
-                    + "brackets, backslashes or control characters") String senderName,
+            @Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}\"<>()\\\\]*", message = "must not contain quotes, "
+                    + "angle brackets, parentheses, backslashes or control characters") String senderName,
             @Email @Size(max = 320) String replyTo) {}
 
     /** {@code from} is the configured address every mail is sent from (accrue.mail.from). */
@@ -55,14 +55,17 @@ public class MailSettingsService {
         requireAccount(orgId);
         MailSettings s = em.find(MailSettings.class, orgId);
         MailSettingsView before = s == null ? null : view(s);
-        if (s == null) {
+        boolean created = s == null;
+        if (created) {
             s = new MailSettings();
             s.orgId = orgId;
-            em.persist(s);
         }
         s.senderName = blankToNull(d.senderName());
         s.replyTo = blankToNull(d.replyTo());
         s.updatedAt = clock.instant();
+        if (created) {
+            em.persist(s);
+        }
         MailSettingsView after = view(s);
         audit.record(orgId, actor, "mail_settings.updated", "mail_settings:" + orgId, before, after);
         return after;

@@ -217,7 +217,7 @@ class MailTest {
                 "effectiveEnd", "2026-04-10", "noticeDays", 30, "renewalDrafted", false));
         publish(org, "subscription.updated", Map.of("orgId", org, "change", "plan_changed")); // not a mail
 
-        assertEquals(5, sender.sendDue(clock.instant()));
+        sender.sendDue(clock.instant());
 
         List<Received> invoiceMails = inbox(invoices);
         assertEquals(1, invoiceMails.size());
