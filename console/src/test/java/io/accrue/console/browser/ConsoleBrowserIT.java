@@ -574,7 +574,8 @@ class ConsoleBrowserIT {
                 "{\"name\":\"Alerts\",\"email\":\"" + contact + "\",\"receivesUsageAlerts\":true}");
         String eventId = "evt_" + java.util.UUID.randomUUID().toString().replace("-", "");
         UsageSeed.post("subscription-service", "/v1/billing-events", ConsoleStack.token("accrue-billing-service", null,
-                "billing-service"), """
+                "billing-service"),
+                """
                         {"id":"%s","orgId":"acme","type":"usage.threshold_reached","occurredAt":"2026-03-15T09:30:00Z",
                          "data":{"orgId":"acme","budget":"Console budget","metric":"tokens","threshold":80,
                                  "limit":"1000","observed":"812","currency":null,"endUserId":null,
