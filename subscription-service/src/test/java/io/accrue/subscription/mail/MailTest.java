@@ -37,6 +37,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.accrue.common.security.Roles;
@@ -67,6 +68,8 @@ class MailTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    /** Each test starts with the SMTP server up and invoice-service's breaker closed (other classes may open it). */
+    @BeforeEach
     @AfterEach
     void serverBack() {
         if (MailServerResource.server() == null || !MailServerResource.server().isRunning()) {
