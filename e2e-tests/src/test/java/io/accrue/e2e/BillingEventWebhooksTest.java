@@ -38,8 +38,6 @@ class BillingEventWebhooksTest {
 
     private static final String ORG = "hooks-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String PLAN = "flat-" + ORG;
-    private static final List<String> SERVICES = List.of("subscription-service", "usage-service", "invoice-service",
-            "contract-service");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the receiver got: headers and the raw body, as a receiver must verify them. */
@@ -93,8 +91,8 @@ class BillingEventWebhooksTest {
                 .then().statusCode(200).extract().path("subscription.currentPeriodEnd"));
 
         // the period-close CronJob's call, past the period's end
-        moveClocks(periodEnd.plus(Duration.ofHours(1)));
-        awaitRun(startRun());
+        PeriodClose.moveClocks(periodEnd.plus(Duration.ofHours(1)));
+        PeriodClose.run();
         List<Map<String, Object>> invoices = given().auth().oauth2(admin)
                 .get(Suite.url("invoice-service") + "/v1/orgs/{org}/invoices", ORG).then().statusCode(200)
                 .extract().jsonPath().getList("items");
@@ -105,7 +103,7 @@ class BillingEventWebhooksTest {
         Awaitility.await("invoice.created and invoice.finalized delivered").atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(500)).until(() -> RECEIVED.size() >= 2);
         List<Received> got = List.copyOf(RECEIVED);
-        Instant now = clock("subscription-service");
+        Instant now = PeriodClose.clock("subscription-service");
         for (Received r : got) {
             // verified the way a receiver would, with the Java client's verifier (signed per Standard Webhooks)
             Map<String, String> headers = Map.of("webhook-id", r.id(), "webhook-timestamp", r.timestamp(),
@@ -128,7 +126,7 @@ class BillingEventWebhooksTest {
 
         // a rerun of the close publishes nothing new: still exactly these two deliveries over two cycles of both
         // senders (5 s each)
-        awaitRun(startRun());
+        PeriodClose.run();
         Awaitility.await("nothing more delivered").during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(500)).until(() -> RECEIVED.size() == 2);
         List<Map<String, Object>> log = given().auth().oauth2(admin)
@@ -148,28 +146,4 @@ class BillingEventWebhooksTest {
         }
     }
 
-    private static String startRun() {
-        return given().auth().oauth2(Suite.serviceToken()).contentType(ContentType.JSON).body("{}")
-                .post(Suite.url("invoice-service") + "/v1/billing-runs").then().statusCode(202).extract().path("id");
-    }
-
-    private static void awaitRun(String runId) {
-        Awaitility.await("billing run " + runId).atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(300))
-                .until(() -> given().auth().oauth2(Suite.serviceToken())
-                        .get(Suite.url("invoice-service") + "/v1/billing-runs/{id}", runId).then().extract().jsonPath(),
-                        run -> !"planning".equals(run.getString("status")) && run.getInt("progress.pending") == 0);
-    }
-
-    private static Instant clock(String service) {
-        return Instant.parse(given().auth().oauth2(Suite.operatorToken())
-                .get(Suite.url(service) + "/v1/operator/clock").then().statusCode(200).extract().path("now"));
-    }
-
-    private static void moveClocks(Instant to) {
-        for (String service : SERVICES) {
-            given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
-                    .body(Map.of("setTo", to.toString())).post(Suite.url(service) + "/v1/operator/clock").then()
-                    .statusCode(200);
-        }
-    }
 }

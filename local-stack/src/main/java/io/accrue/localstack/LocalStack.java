@@ -49,6 +49,10 @@ public final class LocalStack {
     private final int postgresPort;
     private final int oidcPort;
     private final int stripePort;
+    /** The SMTP server's ports (GreenMail: SMTP for subscription-service, IMAP to read what it received). */
+    private final int smtpPort;
+    private final int imapPort;
+    private LocalMailServer mail;
     private final boolean provisionDemo;
     private final List<AutoCloseable> started = new ArrayList<>();
     /** The running services by name, with the environment each was started with (for a restart). */
@@ -80,6 +84,8 @@ public final class LocalStack {
         this.postgresPort = 54329 + portOffset;
         this.oidcPort = 8180 + portOffset;
         this.stripePort = 12111 + portOffset;
+        this.smtpPort = 3025 + portOffset;
+        this.imapPort = 3143 + portOffset;
         this.kafkaPort = 19092 + portOffset;
         this.provisionDemo = provisionDemo;
     }
@@ -234,6 +240,8 @@ public final class LocalStack {
         wanted.put(postgresPort, "PostgreSQL");
         wanted.put(oidcPort, useKeycloak ? "Keycloak" : "the OIDC provider");
         wanted.put(stripePort, "the Stripe stand-in");
+        wanted.put(smtpPort, "the SMTP server");
+        wanted.put(imapPort, "the SMTP server's IMAP");
         if (useKafka) {
             wanted.put(kafkaPort, "the Kafka broker");
             wanted.put(kafkaPort + 1, "the Kafka broker's controller");
@@ -316,6 +324,10 @@ public final class LocalStack {
         log("Stripe stand-in at http://" + HOST + ":" + stripePort + " (" + stripe.getStubMappings().size()
                 + " mappings)");
 
+        mail = LocalMailServer.start(HOST, smtpPort, imapPort);
+        started.add(mail);
+        log("SMTP server (GreenMail) on port " + smtpPort + ", IMAP on " + imapPort);
+
         List<ServiceProcess> services = new ArrayList<>();
         for (ServiceSpec spec : SERVICES) {
             if (!java.nio.file.Files.isDirectory(root.resolve(spec.name()))) {
@@ -371,6 +383,14 @@ public final class LocalStack {
         env.put("ACCRUE_INVOICE_ISSUER_NAME", "Accrue Local Demo Ltd");
         env.put("ACCRUE_INVOICE_ISSUER_ADDRESS", "1 Example Street, London EC1A 1AA, GB");
         env.put("ACCRUE_INVOICE_ISSUER_TAX_ID", "GB 000 0000 00");
+        if ("subscription-service".equals(spec.name())) {
+            // mails to billing contacts go to the stack's SMTP server, checked every second (docs/mail.md)
+            env.put("ACCRUE_MAIL_FROM", "billing@accrue.localhost");
+            env.put("ACCRUE_SMTP_HOST", HOST);
+            env.put("ACCRUE_SMTP_PORT", Integer.toString(smtpPort));
+            env.put("ACCRUE_SMTP_START_TLS", "DISABLED");
+            env.put("ACCRUE_MAIL_SEND_EVERY", "1s");
+        }
         if (kafka != null && "usage-service".equals(spec.name())) {
             env.put("ACCRUE_USAGE_INGEST_MODE", "kafka");
             env.put("ACCRUE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -435,6 +455,8 @@ public final class LocalStack {
                     "http://" + HOST + ":" + oidcPort + "/admin (admin/admin)"));
         }
         out.append(String.format("  %-22s %s%n", "Stripe stand-in", "http://127.0.0.1:" + stripePort));
+        out.append(String.format("  %-22s %s%n", "SMTP server", HOST + ":" + smtpPort + " (mails to billing contacts;"
+                + " read them over IMAP at " + HOST + ":" + imapPort + ", user and password the recipient's address)"));
         if (kafka != null) {
             out.append(String.format("  %-22s %s%n", "Kafka (usage log)", kafka.bootstrapServers()
                     + " (usage-service in ingestion mode kafka: events answer \"queued\")"));
@@ -468,6 +490,11 @@ public final class LocalStack {
         return SERVICES.stream().filter(s -> s.name().equals(name)).findFirst()
                 .map(s -> "http://" + HOST + ":" + (s.port() + portOffset))
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+    }
+
+    /** The stack's SMTP server, to read what subscription-service mailed; null before {@link #start}. */
+    public LocalMailServer mailServer() {
+        return mail;
     }
 
     public String stripeUrl() {

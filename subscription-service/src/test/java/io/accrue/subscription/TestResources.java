@@ -5,9 +5,10 @@ import io.accrue.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 
-/** Real PostgreSQL and a trusted token issuer for every test of this module. */
+/** Real PostgreSQL, a trusted token issuer, the neighbours' stand-ins and a real SMTP server for every test of this module. */
 @QuarkusTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "subscription"))
 @QuarkusTestResource(OidcKeysResource.class)
 @QuarkusTestResource(StandInsResource.class)
+@QuarkusTestResource(MailServerResource.class)
 public class TestResources {
 }

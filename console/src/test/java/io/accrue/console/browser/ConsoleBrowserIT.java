@@ -40,7 +40,8 @@ class ConsoleBrowserIT {
             Map.entry("contacts", "/contacts"),
             Map.entry("payment-methods", "/payment-methods"),
             Map.entry("budgets", "/budgets"),
-            Map.entry("webhooks", "/webhooks"));
+            Map.entry("webhooks", "/webhooks"),
+            Map.entry("mails", "/mails"));
 
     @BeforeAll
     static void start() throws Exception {
@@ -558,6 +559,58 @@ class ConsoleBrowserIT {
             String member = browser.open(console + "/webhooks");
             assertFalse(present("new-endpoint") || member.contains(receiver.url()), member);
         }
+    }
+
+    /**
+     * A billing event for acme reaches the contact that asked for it by mail (the stack's SMTP server); the mails page
+     * lists it, sent, to every member of acme, and globex's owner cannot open acme's.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(12)
+    void aMemberSeesTheMailsSentToTheBillingContacts() throws Exception {
+        String contact = "alerts-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@acme.example";
+        UsageSeed.post("subscription-service", "/v1/accounts/acme/contacts",
+                ConsoleStack.token("bob@acme", "acme", "billing-admin"),
+                "{\"name\":\"Alerts\",\"email\":\"" + contact + "\",\"receivesUsageAlerts\":true}");
+        String eventId = "evt_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        UsageSeed.post("subscription-service", "/v1/billing-events", ConsoleStack.token("accrue-billing-service", null,
+                "billing-service"),
+                """
+                        {"id":"%s","orgId":"acme","type":"usage.threshold_reached","occurredAt":"2026-03-15T09:30:00Z",
+                         "data":{"orgId":"acme","budget":"Console budget","metric":"tokens","threshold":80,
+                                 "limit":"1000","observed":"812","currency":null,"endUserId":null,
+                                 "periodStart":"2026-03-01T00:00:00Z","periodEnd":"2026-04-01T00:00:00Z"}}"""
+                        .formatted(eventId));
+
+        browser.signIn(console, "/mails", "carol@acme", "carol");
+        assertTrue(present("nav-mails"), "every member sees the mails tab");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+            browser.open(console + "/mails");
+            return mailRow(contact).map(r -> r.findElement(By.className("mail-status")).getText().startsWith("sent"))
+                    .orElse(false);
+        });
+        browser.screenshot("member-mails");
+        var row = mailRow(contact).orElseThrow();
+        assertEquals("budget_threshold", row.findElement(By.className("mail-type")).getText());
+        assertTrue(row.findElement(By.className("subject")).getText().contains("budget Console budget reached 80%"),
+                row.getText());
+        assertTrue(ConsoleStack.stack().mailServer().received().stream().anyMatch(m -> {
+            try {
+                return java.util.Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(contact));
+            } catch (jakarta.mail.MessagingException e) {
+                return false;
+            }
+        }), "the SMTP server received what the page says was sent");
+
+        browser.signIn(console, "/", "erin@globex", "erin");
+        String other = browser.open(console + "/mails?org=acme");
+        assertTrue(other.contains("Not Found") && other.contains("404"), other);
+        assertFalse(other.contains(contact), "nothing of acme's mails");
+    }
+
+    private static java.util.Optional<org.openqa.selenium.WebElement> mailRow(String recipient) {
+        return browser.driver.findElements(By.cssSelector("#mail-log tbody tr")).stream()
+                .filter(r -> r.findElement(By.className("recipients")).getText().contains(recipient)).findFirst();
     }
 
     private static org.openqa.selenium.WebElement endpointRow(String url) {

@@ -9,7 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-/** Someone who receives invoices or payment-failure notices; not a platform user. */
+/** Someone who receives the organisation's billing mails (package mail), each kind by its flag; not a platform user. */
 @Entity
 @Table(name = "billing_contacts")
 public class BillingContact {
@@ -31,6 +31,12 @@ public class BillingContact {
 
     @Column(name = "receives_dunning", nullable = false)
     public boolean receivesDunning;
+
+    @Column(name = "receives_usage_alerts", nullable = false)
+    public boolean receivesUsageAlerts;
+
+    @Column(name = "receives_contract_notices", nullable = false)
+    public boolean receivesContractNotices;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

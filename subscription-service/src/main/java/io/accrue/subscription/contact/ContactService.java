@@ -20,19 +20,22 @@ import io.accrue.subscription.audit.AuditTrail;
 public class ContactService {
 
     /**
-     * {@code webhookUrl} is no longer a contact's: it stays in the record only so that its refusal (400
-     * {@code unsupported_field}) can name the webhook-endpoint API to use instead; without it the field would be a
-     * bare {@code unknown_field}.
+     * Each flag chooses one kind of mail (docs/mail.md): {@code receivesInvoices} "invoice issued" with the PDF,
+     * {@code receivesDunning} payment failures and dunning steps, {@code receivesUsageAlerts} budget thresholds,
+     * {@code receivesContractNotices} renewal reminders; an absent flag is false. {@code webhookUrl} is no longer a contact's: it stays in the
+     * record only so that its refusal (400 {@code unsupported_field}) can name the webhook-endpoint API to use instead;
+     * without it the field would be a bare {@code unknown_field}.
      */
     public record ContactDraft(@NotBlank @Size(max = 200) String name, @NotBlank @Email @Size(max = 320) String email,
-            boolean receivesInvoices, boolean receivesDunning, @Size(max = 2000) String webhookUrl) {}
+            Boolean receivesInvoices, Boolean receivesDunning, Boolean receivesUsageAlerts,
+            Boolean receivesContractNotices, @Size(max = 2000) String webhookUrl) {}
 
     public record ContactView(String id, String name, String email, boolean receivesInvoices, boolean receivesDunning,
-            Instant createdAt, Instant updatedAt) {
+            boolean receivesUsageAlerts, boolean receivesContractNotices, Instant createdAt, Instant updatedAt) {
 
         static ContactView of(BillingContact c) {
             return new ContactView(c.id.toString(), c.name, c.email, c.receivesInvoices, c.receivesDunning,
-                    c.createdAt, c.updatedAt);
+                    c.receivesUsageAlerts, c.receivesContractNotices, c.createdAt, c.updatedAt);
         }
     }
 
@@ -107,24 +110,12 @@ public class ContactService {
         }
     }
 
-    /**
-     * Accepted means applied. No invoice is sent to contacts (invoices go out through Stripe), and dunning steps are
-     * announced once, as {@code account.status_changed} billing events, to the organisation's webhook endpoints —
-     * not per contact, and no mail is sent: a field that would deliver nothing is refused.
-     */
+    /** Accepted means applied: contacts have no webhook any more, so a URL would deliver nothing and is refused. */
     private static void requireDeliverable(String orgId, ContactDraft d) {
         if (d.webhookUrl() != null) {
             throw ApiException.badRequest("unsupported_field", "webhookUrl: billing contacts no longer have a webhook;"
                     + " register the URL as a webhook endpoint (POST /v1/accounts/" + orgId + "/webhook-endpoints,"
                     + " event type account.status_changed for dunning steps; docs/webhooks.md).");
-        }
-        if (d.receivesInvoices()) {
-            throw ApiException.badRequest("unsupported_field", "receivesInvoices: invoices are not sent to billing"
-                    + " contacts (Stripe emails its invoices to the customer); leave it false.");
-        }
-        if (d.receivesDunning()) {
-            throw ApiException.badRequest("unsupported_field", "receivesDunning: no notice is sent to contacts; dunning"
-                    + " steps are account.status_changed events at the organisation's webhook endpoints; leave it false.");
         }
     }
 
@@ -132,8 +123,10 @@ public class ContactService {
         requireDeliverable(c.orgId, d);
         c.name = d.name().strip();
         c.email = d.email().strip().toLowerCase(java.util.Locale.ROOT);
-        c.receivesInvoices = d.receivesInvoices();
-        c.receivesDunning = d.receivesDunning();
+        c.receivesInvoices = Boolean.TRUE.equals(d.receivesInvoices());
+        c.receivesDunning = Boolean.TRUE.equals(d.receivesDunning());
+        c.receivesUsageAlerts = Boolean.TRUE.equals(d.receivesUsageAlerts());
+        c.receivesContractNotices = Boolean.TRUE.equals(d.receivesContractNotices());
         c.updatedAt = now;
     }
 }

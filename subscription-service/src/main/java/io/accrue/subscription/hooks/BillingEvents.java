@@ -15,10 +15,14 @@ import jakarta.transaction.Transactional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.accrue.subscription.mail.MailOutbox;
+
 /**
  * Publishes an organisation's billing events: stored under their stable id in the transaction of the change they
  * announce (a rolled-back change is never announced) and fanned out to one delivery per enabled endpoint subscribed
- * to the type, which {@link WebhookSender} delivers. Publishing an id again is a no-op, so a publisher may retry.
+ * to the type, which {@link WebhookSender} delivers, and, in the same transaction, to the mails the event makes for
+ * the organisation's billing contacts ({@link MailOutbox}). Publishing an id again is a no-op, so a publisher may
+ * retry.
  */
 @ApplicationScoped
 public class BillingEvents {
@@ -28,11 +32,13 @@ public class BillingEvents {
 
     private final EntityManager em;
     private final ObjectMapper json;
+    private final MailOutbox mails;
     private final Clock clock;
 
-    BillingEvents(EntityManager em, ObjectMapper json, Clock clock) {
+    BillingEvents(EntityManager em, ObjectMapper json, MailOutbox mails, Clock clock) {
         this.em = em;
         this.json = json;
+        this.mails = mails;
         this.clock = clock;
     }
 
@@ -65,6 +71,7 @@ public class BillingEvents {
                 enqueue(event, endpoint);
             }
         }
+        mails.enqueue(event);
         return new Published(event, true);
     }
 

@@ -17,8 +17,8 @@ import io.smallrye.faulttolerance.api.CircuitBreakerName;
 
 /**
  * invoice-service, behind one circuit breaker: every call goes through {@link #guarded}, the one fault-tolerant
- * method (Quarkus allows a breaker name on one method only; calls to it from this class are intercepted). Both
- * calls are reads, so they are retried. A 4xx is invoice-service's answer ({@link Rejected}): not retried, not
+ * method (Quarkus allows a breaker name on one method only; calls to it from this class are intercepted). Every
+ * call is a read, so they are retried. A 4xx is invoice-service's answer ({@link Rejected}): not retried, not
  * counted. Values here are defaults; application.properties sets them
  * ({@code io.accrue.subscription.lifecycle.InvoiceClient/guarded/...}). Failures propagate so the caller fails
  * closed.
@@ -88,6 +88,14 @@ public class InvoiceClient {
             }
             throw e;
         }
+    }
+
+    /**
+     * An issued invoice's PDF, the attachment of its "invoice issued" mail. Failures propagate: the mail waits and is
+     * tried again rather than sent without its invoice.
+     */
+    public byte[] pdf(String orgId, String invoiceId) {
+        return guarded(() -> invoices.pdf(orgId, invoiceId));
     }
 
     @Timeout(3000)
