@@ -3,6 +3,7 @@ package io.accrue.console.account;
 import static io.accrue.console.api.ServiceApi.seg;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -51,15 +52,18 @@ public class ContactPages {
 
     @POST
     public Response addContact(@QueryParam("org") String org, @FormParam("email") String email,
-            @FormParam("name") String name, @FormParam("receives") String receives) {
+            @FormParam("name") String name, @FormParam("receives") List<String> receives) {
         pages.requireManager();
         Chrome chrome = pages.chrome(org, "contacts", "Billing contacts");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("email", email == null ? "" : email.trim());
         body.put("name", name == null ? "" : name.trim());
-        // the service's two flags; the form offers the combinations a billing admin asks for
-        body.put("receivesInvoices", !"dunning".equals(receives));
-        body.put("receivesDunning", receives == null || receives.equals("both") || receives.equals("dunning"));
+        // one checkbox per mail the service sends (docs/mail.md); an unticked box is simply not posted
+        List<String> ticked = receives == null ? List.of() : receives;
+        body.put("receivesInvoices", ticked.contains("invoices"));
+        body.put("receivesDunning", ticked.contains("dunning"));
+        body.put("receivesUsageAlerts", ticked.contains("usage-alerts"));
+        body.put("receivesContractNotices", ticked.contains("contract-notices"));
         return chrome.redirect("/contacts", api.post(Service.SUBSCRIPTION, base(chrome) + "/contacts", body));
     }
 

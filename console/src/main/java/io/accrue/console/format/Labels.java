@@ -16,10 +16,11 @@ public final class Labels {
             Map.entry("image_input", "Image input tokens"), Map.entry("image_output", "Image output tokens"),
             Map.entry("reasoning", "Reasoning tokens"), Map.entry("request", "Request fee"));
 
-    private static final Map<String, String> LINE_TYPES = Map.of("base_fee", "Base fee", "overage", "Overage",
-            "llm_usage", "Model usage", "late_usage", "Late usage", "commitment_true_up", "Commitment true-up",
-            "minimum_top_up", "Minimum top-up", "prepaid_credit", "Prepaid credits", "credit_note", "Credit",
-            "credits_returned", "Credits returned");
+    private static final Map<String, String> LINE_TYPES = Map.ofEntries(Map.entry("base_fee", "Base fee"),
+            Map.entry("overage", "Overage"), Map.entry("llm_usage", "Model usage"), Map.entry("late_usage", "Late usage"),
+            Map.entry("commitment_true_up", "Commitment true-up"), Map.entry("minimum_top_up", "Minimum top-up"),
+            Map.entry("coupon_discount", "Coupon"), Map.entry("prepaid_credit", "Prepaid credits"),
+            Map.entry("credit_note", "Credit"), Map.entry("credits_returned", "Credits returned"));
 
     private Labels() {
     }
