@@ -64,6 +64,13 @@ public interface UsageConfig {
         @WithDefault("PT1S")
         Duration emitEvery();
 
+        /**
+         * Static membership ({@code group.instance.id}, e.g. the StatefulSet pod name): a replica restarted under the
+         * same id takes its partitions and their state back at once, without a rebalance; unset, a restart waits for
+         * the group to drop the old member (the session timeout).
+         */
+        java.util.Optional<String> instanceId();
+
         /** Stream threads of this replica (partitions are shared among every replica's threads). */
         @WithDefault("1")
         int threads();

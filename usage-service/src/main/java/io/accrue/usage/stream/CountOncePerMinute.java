@@ -44,7 +44,7 @@ final class CountOncePerMinute implements Processor<String, LoggedBatch, MinuteK
         this.seen = context.getStateStore(UsageAggregation.SEEN);
         this.totals = context.getStateStore(UsageAggregation.TOTALS);
         this.moved = context.getStateStore(UsageAggregation.MOVED);
-        context.schedule(emitEvery, PunctuationType.WALL_CLOCK_TIME, now -> emitMoved());
+        context.schedule(emitEvery, PunctuationType.WALL_CLOCK_TIME, this::emitMoved);
     }
 
     @Override
@@ -53,7 +53,7 @@ final class CountOncePerMinute implements Processor<String, LoggedBatch, MinuteK
         if (batch == null || batch.events() == null) {
             return;
         }
-        // the oldest instant the stores still hold: stream time (the log's latest record timestamp) less retention
+        // the oldest instant the stores still hold: stream time (the log's latest recordedAt) less the retention
         long horizon = Math.max(context.currentStreamTimeMs(), record.timestamp()) - retention.toMillis();
         for (LoggedBatch.Event e : batch.events()) {
             Instant occurred = e.request().occurredAt();
@@ -90,15 +90,15 @@ final class CountOncePerMinute implements Processor<String, LoggedBatch, MinuteK
         }
     }
 
-    private void emitMoved() {
+    /** Sends the moved minutes' totals, timestamped with the wall clock (the rollup topic's retention runs on it). */
+    private void emitMoved(long now) {
         List<MinuteKey> sent = new ArrayList<>();
-        long now = context.currentStreamTimeMs();
         try (KeyValueIterator<MinuteKey, Long> it = moved.all()) {
             while (it.hasNext()) {
                 KeyValue<MinuteKey, Long> m = it.next();
                 MinuteTotals t = totals.fetch(m.key.series(), m.value);
                 if (t != null) {
-                    context.forward(new Record<>(m.key, t, Math.max(now, 0)));
+                    context.forward(new Record<>(m.key, t, now));
                 }
                 sent.add(m.key);
             }

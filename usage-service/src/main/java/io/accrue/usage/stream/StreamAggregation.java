@@ -118,6 +118,7 @@ public class StreamAggregation {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) log.replicationFactor());
         // only this service appends to the log; a record it cannot read is logged and skipped, like the consumer does
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        config.instanceId().ifPresent(id -> p.put(StreamsConfig.consumerPrefix("group.instance.id"), id));
         // the log's batches are up to 4 MB (UsageLog)
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), 4 * 1024 * 1024);
         return p;

@@ -2,8 +2,11 @@ package io.accrue.usage.stream;
 
 import java.time.Duration;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -40,10 +43,22 @@ public final class UsageAggregation {
     private UsageAggregation() {
     }
 
+    /** A record's time: when the edge took the request ({@code recordedAt}); the broker's timestamp for a stray record. */
+    static final class EdgeTime implements TimestampExtractor {
+        @Override
+        public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+            return record.value() instanceof LoggedBatch b && b.recordedAt() != null
+                    ? b.recordedAt().toEpochMilli()
+                    : record.timestamp();
+        }
+    }
+
     public static Topology topology(Settings settings) {
         Topology t = new Topology();
-        t.addSource(SOURCE, Serdes.String().deserializer(), StreamJson.serde(LoggedBatch.class).deserializer(),
-                settings.usageTopic());
+        // stream time is the edge's clock (recordedAt), the one its late window is judged by — not the broker's
+        // a new application starts at the log's beginning: every event the log still holds is counted
+        t.addSource(AutoOffsetReset.earliest(), SOURCE, new EdgeTime(), Serdes.String().deserializer(),
+                StreamJson.serde(LoggedBatch.class).deserializer(), settings.usageTopic());
         t.addProcessor(PROCESSOR, () -> new CountOncePerMinute(settings.retention(), settings.emitEvery()), SOURCE);
         // one id per event, kept for the retention; a window of 1 ms, since only the id's presence matters
         t.addStateStore(Stores.windowStoreBuilder(
