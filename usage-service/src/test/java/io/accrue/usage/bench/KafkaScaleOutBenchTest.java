@@ -432,7 +432,7 @@ class KafkaScaleOutBenchTest {
                 "-Daccrue.clock.fixed-at=" + NOW,
                 "-Daccrue.usage.stripe.meter-every=off",
                 "-Daccrue.usage.budgets.evaluate-every=off",
-                "-Daccrue.usage.webhooks.deliver-every=off",
+                "-Daccrue.usage.billing-events.publish-every=off",
                 "-Daccrue.usage.events.partition-every=off"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
