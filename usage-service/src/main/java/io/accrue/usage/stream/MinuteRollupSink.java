@@ -120,6 +120,9 @@ final class MinuteRollupSink {
                 continue;
             }
             failures = 0;
+            // the consumer's position, not the last record + 1: the topic is transactional, and the position is past
+            // the commit markers too, so a caught-up sink has no lag left
+            next.replaceAll((tp, last) -> new OffsetAndMetadata(Math.max(last.offset(), c.position(tp))));
             try {
                 c.commitSync(next);
             } catch (CommitFailedException | RebalanceInProgressException e) {
