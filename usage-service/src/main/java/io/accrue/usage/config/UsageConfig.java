@@ -25,6 +25,57 @@ public interface UsageConfig {
 
     Entitlements entitlements();
 
+    StreamAggregation streamAggregation();
+
+    /**
+     * Per-minute rollups computed in the stream (io.accrue.usage.stream, docs/scaling.md): a Kafka Streams app beside
+     * the per-event consumer in ingestion mode kafka, and a sink writing {@code usage_minute_rollups}. Off by default;
+     * nothing bills from the rollups yet.
+     */
+    interface StreamAggregation {
+        /** Whether this replica runs the aggregation (needs {@code accrue.usage.ingest.mode=kafka}). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The Streams application id: its consumer group, and the prefix of its internal topics. */
+        @WithDefault("usage-minute-aggregation")
+        String applicationId();
+
+        /** The topic of the minutes' latest totals (created when missing, compacted, as many partitions as the log). */
+        @WithDefault("accrue.usage-minute-rollups")
+        String rollupTopic();
+
+        /** The consumer group of the PostgreSQL sink. */
+        @WithDefault("usage-minute-rollup-sink")
+        String sinkGroupId();
+
+        /** Where the Streams app keeps its RocksDB state (restored from the changelogs when empty). */
+        @WithDefault("${java.io.tmpdir}/accrue-usage-streams")
+        String stateDir();
+
+        /**
+         * Added to the late window and the future skew to give the retention of event ids and minute totals: covers
+         * the edge replicas' clocks and the broker's record timestamps.
+         */
+        @WithDefault("PT1H")
+        Duration clockMargin();
+
+        /** How often the minutes that moved are sent to the sink: at most one row per active key in that time. */
+        @WithDefault("PT1S")
+        Duration emitEvery();
+
+        /**
+         * Static membership ({@code group.instance.id}, e.g. the StatefulSet pod name): a replica restarted under the
+         * same id takes its partitions and their state back at once, without a rebalance; unset, a restart waits for
+         * the group to drop the old member (the session timeout).
+         */
+        java.util.Optional<String> instanceId();
+
+        /** Stream threads of this replica (partitions are shared among every replica's threads). */
+        @WithDefault("1")
+        int threads();
+    }
+
     /** Entitlement checks (docs/entitlements.md). */
     interface Entitlements {
         /**

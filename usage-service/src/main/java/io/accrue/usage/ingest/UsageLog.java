@@ -131,7 +131,7 @@ public class UsageLog {
     }
 
     /** The topic is this service's: created on first use when missing (Strimzi declares it in Kubernetes). */
-    void ensureTopic() {
+    public void ensureTopic() {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers().orElseThrow()))) {
             if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(config.topic())) {
                 return;

@@ -74,11 +74,15 @@ class KafkaScaleOutBenchTest {
     private static final int ORGS = 24;
     private static final String TOPIC = "accrue.usage-events";
     private static final String GROUP = "usage-writers";
+    private static final String STREAMS_APP = "usage-minute-aggregation";
+    private static final String STREAMS_SINK = "usage-minute-rollup-sink";
+    private static final String ROLLUP_TOPIC = "accrue.usage-minute-rollups";
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final List<String> rows = new ArrayList<>();
     private Path logs;
     private String loadBefore;
+    private String streamNote = "";
 
     @Test
     void oneTwoThreeConsumerReplicasAgainstDirectMode() throws Exception {
@@ -160,7 +164,38 @@ class KafkaScaleOutBenchTest {
                         "every event of the phase written once");
             }
             assertEquals((long) BATCHES * BATCH, events(jdbc, "direct"));
-            write(durability, broker, storage(jdbc, broker));
+            String storage = storage(jdbc, broker);
+
+            // (b) the same stream through the stream aggregation (issue 17.4): the per-event consumers stopped, one
+            // usage-service replica running the Streams app and its PostgreSQL sink (consume=false). It first
+            // aggregates everything the log holds (its warm-up), then a phase of new events like the ones above.
+            for (int i = 1; i <= MAX_CONSUMERS; i++) {
+                Process c = processes.remove("consumer-" + i);
+                c.destroy();
+                c.waitFor(20, TimeUnit.SECONDS);
+            }
+            Map<String, String> streamConfig = new HashMap<>(kafka);
+            streamConfig.put("accrue.usage.ingest.kafka.consume", "false");
+            streamConfig.put("accrue.usage.stream-aggregation.enabled", "true");
+            streamConfig.put("accrue.usage.stream-aggregation.state-dir", logs.resolve("streams-state").toString());
+            awaitReady("streams", start("streams", jar, streamConfig));
+            java.util.concurrent.Callable<Long> streamLag = () -> lag(admin, STREAMS_APP, TOPIC)
+                    + lag(admin, STREAMS_SINK, ROLLUP_TOPIC);
+            awaitUntil(Duration.ofMinutes(10), () -> streamLag.call() == 0, "the log aggregated (warm-up)");
+            long rowsBefore = rollupRows(jdbc);
+            Phase stream = measure("stream", () -> send(edge, "stream", BATCHES), List.of("edge", "streams"),
+                    brokerProcess, pgAndLoad, streamLag);
+            rows.add(stream.row("stream aggregation (Streams app + PostgreSQL sink in one replica, in the consumers'"
+                    + " column), no per-event consumer"));
+            long total = ((long) MAX_CONSUMERS * (BATCHES + WARMUP) + BATCHES) * BATCH;
+            // lag 0 is reached before the last emit (the minutes moved since the last one are in the store, sent
+            // within emit-every): wait for it, then the figures must be every event once
+            awaitUntil(Duration.ofMinutes(2), () -> rollupEvents(jdbc) >= total, "the last emit written");
+            assertEquals(total, rollupEvents(jdbc), "every event of the log counted once in the minute rollups");
+            streamNote = String.format(Locale.ROOT, "minute rollup rows: %d before the stream phase, %d after (one per"
+                    + " organisation, end user, model and minute: the phases share one minute);"
+                    + " events in them: %d = every event the log holds, once", rowsBefore, rollupRows(jdbc), total);
+            write(durability, broker, storage);
         } finally {
             for (Process p : processes.values()) {
                 p.destroy();
@@ -208,6 +243,12 @@ class KafkaScaleOutBenchTest {
 
     private Phase measure(String phase, Load load, List<String> services, ProcessHandle broker, CpuMeter pgAndLoad,
             Admin admin) throws Exception {
+        return measure(phase, load, services, broker, pgAndLoad, () -> lag(admin));
+    }
+
+    /** @param lag what is not yet written (records), sampled during the phase; the phase ends when it is 0 */
+    private Phase measure(String phase, Load load, List<String> services, ProcessHandle broker, CpuMeter pgAndLoad,
+            java.util.concurrent.Callable<Long> lag) throws Exception {
         Map<String, Double> before = cpu(services, broker, pgAndLoad);
         AtomicLong maxLag = new AtomicLong();
         // the lag is sampled every 250 ms on a scheduler while the load runs (a sampling rate, not a wait)
@@ -215,7 +256,7 @@ class KafkaScaleOutBenchTest {
         if (broker != null) {
             sampler.scheduleAtFixedRate(() -> {
                 try {
-                    maxLag.accumulateAndGet(lag(admin), Math::max);
+                    maxLag.accumulateAndGet(lag.call(), Math::max);
                 } catch (Exception missed) {
                     // one missed sample
                 }
@@ -225,7 +266,7 @@ class KafkaScaleOutBenchTest {
         long[] latencies = load.run();
         double edgeSeconds = (System.nanoTime() - start) / 1e9;
         if (broker != null) {
-            awaitUntil(Duration.ofMinutes(10), () -> lag(admin) == 0, phase + " written");
+            awaitUntil(Duration.ofMinutes(10), () -> lag.call() == 0, phase + " written");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         sampler.shutdownNow();
@@ -320,14 +361,19 @@ class KafkaScaleOutBenchTest {
 
     /** Records the group has not committed yet, over every partition (the log's start when nothing is committed). */
     private static long lag(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+        return lag(admin, GROUP, TOPIC);
+    }
+
+    /** The same for any group and topic (the stream aggregation's application and its sink). */
+    private static long lag(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        int partitions = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC)
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
                 .partitions().size();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>(), earliest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
-            earliest.put(new TopicPartition(TOPIC, p), OffsetSpec.earliest());
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
         }
         var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
         var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
@@ -343,6 +389,22 @@ class KafkaScaleOutBenchTest {
         ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all().get(10, TimeUnit.SECONDS)
                 .get(GROUP);
         return "STABLE".equals(group.groupState().name()) ? group.members().size() : -1;
+    }
+
+    private static long rollupRows(String jdbc) throws Exception {
+        return single(jdbc, "select count(*) from usage_minute_rollups");
+    }
+
+    private static long rollupEvents(String jdbc) throws Exception {
+        return single(jdbc, "select coalesce(sum(events), 0) from usage_minute_rollups");
+    }
+
+    private static long single(String jdbc, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static long events(String jdbc, String prefix) throws Exception {
@@ -373,7 +435,7 @@ class KafkaScaleOutBenchTest {
                 "-Daccrue.clock.fixed-at=" + NOW,
                 "-Daccrue.usage.stripe.meter-every=off",
                 "-Daccrue.usage.budgets.evaluate-every=off",
-                "-Daccrue.usage.webhooks.deliver-every=off",
+                "-Daccrue.usage.billing-events.publish-every=off",
                 "-Daccrue.usage.events.partition-every=off"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
@@ -444,11 +506,13 @@ class KafkaScaleOutBenchTest {
                         %s
 
                         Storage: %s.
+
+                        Stream aggregation: %s.
                         """,
                 Instant.now(), cpu, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), durability, broker.bootstrapServers(), loadBefore,
                 Files.readString(Path.of("/proc/loadavg")).strip(), BATCHES, BATCH, CLIENTS, ORGS,
-                String.join("\n", rows), storage);
+                String.join("\n", rows), storage, streamNote);
         Files.writeString(logs.getParent().resolve("kafka-scaleout.md"), md);
         System.out.println(md);
     }
