@@ -90,12 +90,12 @@ for patch in "${selected[@]}"; do
     fi
     echo "== $name: ${run_args[*]}" | tee -a "$log"
     set +e
-    ./mvnw -B -o verify -pl e2e-tests "${run_args[@]}" -Dsurefire.failIfNoSpecifiedTests=false \
+    ./mvnw -B -o verify -pl e2e-tests -am "${run_args[@]}" -Dsurefire.failIfNoSpecifiedTests=false \
         "-Djqwik.shrinking.bounded.seconds=$shrink" "-Daccrue.e2e.port-offset=$offset" >>"$log" 2>&1
     rc=$?
     set -e
     batches=$(grep -c '^\[model\] [0-9]* histories' "$log" || true)
-    first_failing=$(grep -n '^\[model\] [0-9]* histories, [0-9]* periods, [1-9][0-9]* failing' "$log" | head -1 | cut -d: -f1)
+    first_failing=$(grep -n '^\[model\] [0-9]* histories, [0-9]* periods, [1-9][0-9]* failing' "$log" | head -1 | cut -d: -f1 || true)
     if [ -n "$first_failing" ]; then
         before=$(head -n "$first_failing" "$log" | grep -c '^\[model\] [0-9]* histories' || true)
         verdict="caught in batch $before (histories up to $((before * 10)))"
