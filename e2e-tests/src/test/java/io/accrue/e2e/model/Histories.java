@@ -33,7 +33,18 @@ final class Histories {
     private Histories() {
     }
 
+    /** The build's histories: their draws are those of the seed verified green (no {@code priceLate} drawn). */
     static Arbitrary<History> histories(KnownDefects defects) {
+        return histories(defects, false);
+    }
+
+    /**
+     * @param priceLate whether periods may be priced after the next period ended (issue 13 point 1). Drawing it
+     *        changes every later draw, so the build's fixed seed would play other histories than the ones verified
+     *        green: the long run draws it, and the kept case {@code unpriced-usage-priced-after-the-next-period-ended}
+     *        makes every build reach it.
+     */
+    static Arbitrary<History> histories(KnownDefects defects, boolean priceLate) {
         // CHF is the currency whose exchange rates go missing around each close (ReferenceModel.RATE_MISSING)
         Arbitrary<String> currency = Arbitraries.frequency(
                 Tuple.of(5, "USD"), Tuple.of(1, "EUR"),
@@ -41,7 +52,7 @@ final class Histories {
         return currency.flatMap(cur -> switchTarget(cur).flatMap(to -> Combinators.combine(
                 sized(plan(cur), 1, 3),
                 contract(cur).injectNull(0.5),
-                sized(period(), 1, 3),
+                sized(period(priceLate), 1, 3),
                 to.isEmpty() ? Arbitraries.just(List.<BigDecimal>of()) : money(to, 500).list().ofSize(3))
                 .as((plans, contract, periods, prices) -> normalise(new History(cur, plans, contract, periods,
                         to.isEmpty() ? null : to, to.isEmpty() ? null : prices), defects))));
@@ -188,10 +199,20 @@ final class Histories {
     }
 
     static Arbitrary<PeriodScript> period() {
+        return period(true);
+    }
+
+    static Arbitrary<PeriodScript> period(boolean drawPriceLate) {
         // an outage or a crash costs a service restart (tens of seconds): rare, and dropped by normalise unless it
         // may run
         // priceLate (issue 13 point 1: a close that fails across a rollover) is kept by normalise only for the first
         // period with unpriced usage, so it is drawn often
+        if (!drawPriceLate) {
+            return Combinators.combine(sized(step(), 0, 5), Arbitraries.of(false, false, true),
+                    Arbitraries.integers().between(1, 60).map(n -> n == 1),
+                    Arbitraries.integers().between(1, 40).map(n -> n == 1))
+                    .as(PeriodScript::new);
+        }
         return Combinators.combine(sized(step(), 0, 5), Arbitraries.of(false, false, true),
                 Arbitraries.integers().between(1, 60).map(n -> n == 1),
                 Arbitraries.integers().between(1, 40).map(n -> n == 1),
