@@ -98,7 +98,11 @@ for patch in "${selected[@]}"; do
     first_failing=$(grep -n '^\[model\] [0-9]* histories, [0-9]* periods, [1-9][0-9]* failing' "$log" | head -1 | cut -d: -f1 || true)
     if [ -n "$first_failing" ]; then
         before=$(head -n "$first_failing" "$log" | grep -c '^\[model\] [0-9]* histories' || true)
-        verdict="caught in batch $before (histories up to $((before * 10)))"
+        if [ -n "${MUTANT_REPLAY:-}" ]; then
+            verdict="caught by the replay of $(basename "$MUTANT_REPLAY")"
+        else
+            verdict="caught in batch $before (histories up to $((before * 10)))"
+        fi
     elif [ $rc -ne 0 ]; then
         verdict="build failed without a model disagreement (exit $rc): see the log"
     else
