@@ -38,6 +38,11 @@ class BillingModelCheckTest {
     }
 
     static Arbitrary<List<History>> batches(KnownDefects defects) {
-        return Histories.histories(defects).list().ofSize(BATCH);
+        return batches(defects, false);
+    }
+
+    /** @param priceLate whether to draw periods priced after the next one ended ({@link BillingModelLongRun}) */
+    static Arbitrary<List<History>> batches(KnownDefects defects, boolean priceLate) {
+        return Histories.histories(defects, priceLate).list().ofSize(BATCH);
     }
 }

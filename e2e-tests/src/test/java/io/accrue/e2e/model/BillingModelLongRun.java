@@ -25,6 +25,6 @@ class BillingModelLongRun {
 
     @Provide
     Arbitrary<List<History>> batches() {
-        return BillingModelCheckTest.batches(defects);
+        return BillingModelCheckTest.batches(defects, true); // with periods priced after the next one ended
     }
 }

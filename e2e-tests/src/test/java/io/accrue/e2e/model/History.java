@@ -91,13 +91,20 @@ public record History(String currency, List<PlanSpec> plans, ContractSpec contra
      * next close (which fails and is run again once it is back): a neighbour outage between closes, while the
      * drawdown of this period's invoice is still in invoice-service's outbox. {@code crashMidRun}: invoice-service
      * is killed (SIGKILL) while the billing run of this period's close is working, restarted, and the close is
-     * finished by the next run: still one invoice per period, equal to the model.
+     * finished by the next run: still one invoice per period, equal to the model. {@code priceLate}: this period's
+     * unpriced usage (Rating 10b) is priced only after the next period has ended, so its close fails across a
+     * rollover and the next close finds two ended periods unbilled (issue 13 point 1: both are invoiced, in order).
      */
     public record PeriodScript(List<Step> steps, boolean rerunClose, boolean contractServiceDown,
-            boolean crashMidRun) {
+            boolean crashMidRun, boolean priceLate) {
 
         public PeriodScript(List<Step> steps, boolean rerunClose, boolean contractServiceDown) {
-            this(steps, rerunClose, contractServiceDown, false);
+            this(steps, rerunClose, contractServiceDown, false, false);
+        }
+
+        public PeriodScript(List<Step> steps, boolean rerunClose, boolean contractServiceDown,
+                boolean crashMidRun) {
+            this(steps, rerunClose, contractServiceDown, crashMidRun, false);
         }
     }
 

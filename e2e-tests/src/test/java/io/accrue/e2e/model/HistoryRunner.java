@@ -218,7 +218,7 @@ final class HistoryRunner {
 
     private static void recordRate(String quote, java.time.LocalDate day) {
         expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
-                .body(Map.of("rate", ReferenceModel.USD_RATES.get(quote).toPlainString(), "source", "model-check"))
+                .body(Map.of("rate", ReferenceModel.usdRate(quote, day).toPlainString(), "source", "model-check"))
                 .put(Suite.url("invoice-service") + "/v1/exchange-rates/USD/{q}/{d}", quote, day.toString()),
                 200, "record rate USD/" + quote + " " + day);
         if (quote.equals(ReferenceModel.RATE_MISSING)) {
@@ -333,6 +333,14 @@ final class HistoryRunner {
         /** The model of this history's {@code unpriced} events: its own, so each re-rating is the history's. */
         String unpricedModel() {
             return ReferenceModel.UNPRICED + "-" + id;
+        }
+
+        /**
+         * Whether period {@code k}'s close leaves it (or, behind it, the period before) unbilled waiting for the price
+         * of a period marked {@code priceLate}.
+         */
+        boolean waitsForLatePrice(int k) {
+            return history.periods().get(k).priceLate() || (k > 0 && history.periods().get(k - 1).priceLate());
         }
 
         boolean postedUnpriced(int period) {
@@ -902,9 +910,13 @@ final class HistoryRunner {
         if (contractServiceDown) {
             // the close cannot read contract terms: every period of this close stays unbilled, visibly, with the
             // cause neighbour_unavailable (billing-rules "Unbilled periods"), never dropped and never guessed
-            List<Org> due = orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken).toList();
+            // (a period priced late, and the one behind it, wait for the price, not for contract-service)
+            List<Org> due = orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken
+                    && !o.waitsForLatePrice(k)).toList();
+            // (a close of a period with usage still unpriced may meet that cause first: it reads usage before
+            // contract terms, and either cause keeps the period unbilled)
             inParallel(due, org -> org.guard(() -> expectUnbilled(org, k, periodStart, periodEnd,
-                    "neighbour_unavailable")));
+                    !org.unpricedModelPriced && org.postedUnpriced(k) ? null : "neighbour_unavailable")));
             contractServiceBack();
             if (defects.waitForDrawdownsBeforeAClose()) {
                 awaitDrawdowns(orgs);
@@ -912,6 +924,7 @@ final class HistoryRunner {
             closedByALaterRun(due, k, periodStart);
         }
         priceUnpricedUsage(orgs, k, periodStart, periodEnd);
+        priceAfterTheRollover(orgs, k, periodStart, periodEnd);
         recordMissingRates(orgs, k, periodStart, periodEnd);
         running += System.nanoTime() - t0;
         // the outage starts right after the close, while its drawdowns are (most likely) still in the outbox
@@ -920,8 +933,16 @@ final class HistoryRunner {
             Suite.stack().stopService("contract-service");
             contractServiceDown = true;
         }
-        inParallel(orgs.stream().filter(o -> k < o.history.periods().size()).toList(),
-                org -> org.guard(() -> compare(org, k, periodStart, periodEnd)));
+        Instant previousStart = periodStart.atZone(ZoneOffset.UTC).minusMonths(1).toInstant();
+        inParallel(orgs.stream().filter(o -> k < o.history.periods().size()).toList(), org -> org.guard(() -> {
+            if (org.history.periods().get(k).priceLate()) {
+                return; // compared after the next close, which invoices it (priceAfterTheRollover)
+            }
+            if (k > 0 && org.history.periods().get(k - 1).priceLate()) {
+                compare(org, k - 1, previousStart, periodStart);
+            }
+            compare(org, k, periodStart, periodEnd);
+        }));
         List<Org> rerun = orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken
                 && o.history.periods().get(k).rerunClose()).toList();
         if (!rerun.isEmpty()) {
@@ -1216,28 +1237,61 @@ final class HistoryRunner {
      */
     private void priceUnpricedUsage(List<Org> orgs, int k, Instant periodStart, Instant periodEnd) {
         List<Org> waiting = orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken
-                && !o.unpricedModelPriced && o.postedUnpriced(k)).toList();
+                && !o.unpricedModelPriced && o.postedUnpriced(k) && !o.waitsForLatePrice(k)).toList();
         if (waiting.isEmpty()) {
             return;
         }
         inParallel(waiting, org -> org.guard(() -> {
             expectUnbilled(org, k, periodStart, periodEnd,
                     org.history.currency().equals(ReferenceModel.RATE_MISSING) ? null : "usage_not_priced");
-            ReferenceModel.Price p = ReferenceModel.ADDED_PRICE;
-            expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
-                    .body(Map.of("id", org.unpricedModel(), "provider", "openai", "displayName", "Unpriced " + org.id))
-                    .post(Suite.url("usage-service") + "/v1/pricing/models"), 201, "add the missing model");
-            expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
-                    .body(Map.of("effectiveFrom", periodStart.toString(), "currency", "USD",
-                            "inputPerMillion", p.inputPerMillion().toPlainString(),
-                            "outputPerMillion", p.outputPerMillion().toPlainString(),
-                            "cachedInputPerMillion", p.cachedPerMillion().toPlainString(), "forUnpricedUsage", true))
-                    .post(Suite.url("usage-service") + "/v1/pricing/models/{m}/price-versions", org.unpricedModel()),
-                    201, "add the missing price for unpriced usage");
-            org.unpricedModelPriced = true;
+            addTheMissingPrice(org, periodStart);
             rerate(org, periodStart, periodEnd);
         }));
         exercised.merge("unpriced re-rated", (int) waiting.stream().filter(o -> !o.broken).count(), Integer::sum);
+        awaitRun(startRun(clock()));
+    }
+
+    /** The operator adds the history's unpriced model, priced from {@code from} for unpriced usage (Rating 10b). */
+    private static void addTheMissingPrice(Org org, Instant from) {
+        ReferenceModel.Price p = ReferenceModel.ADDED_PRICE;
+        expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                .body(Map.of("id", org.unpricedModel(), "provider", "openai", "displayName", "Unpriced " + org.id))
+                .post(Suite.url("usage-service") + "/v1/pricing/models"), 201, "add the missing model");
+        expect(given().auth().oauth2(Suite.operatorToken()).contentType(ContentType.JSON)
+                .body(Map.of("effectiveFrom", from.toString(), "currency", "USD",
+                        "inputPerMillion", p.inputPerMillion().toPlainString(),
+                        "outputPerMillion", p.outputPerMillion().toPlainString(),
+                        "cachedInputPerMillion", p.cachedPerMillion().toPlainString(), "forUnpricedUsage", true))
+                .post(Suite.url("usage-service") + "/v1/pricing/models/{m}/price-versions", org.unpricedModel()),
+                201, "add the missing price for unpriced usage");
+        org.unpricedModelPriced = true;
+    }
+
+    /**
+     * Issue 13 point 1 (a close that still fails when the next period starts): a period marked {@code priceLate}
+     * stayed unbilled with {@code usage_not_priced} through its own close, and at the next close both ended periods
+     * must be listed unbilled — the older with its cause, the newer {@code waiting_for_earlier_period} behind it
+     * (Invoices rule 1: oldest first), neither invoiced nor dropped. Then the operator adds the price for the older
+     * period's unpriced usage, re-rates, triggers a run, and both are compared with the model, oldest first.
+     */
+    private void priceAfterTheRollover(List<Org> orgs, int k, Instant periodStart, Instant periodEnd) {
+        if (k == 0) {
+            return;
+        }
+        Instant previousStart = periodStart.atZone(ZoneOffset.UTC).minusMonths(1).toInstant();
+        List<Org> waiting = orgs.stream().filter(o -> k < o.history.periods().size() && !o.broken
+                && o.history.periods().get(k - 1).priceLate()).toList();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        inParallel(waiting, org -> org.guard(() -> {
+            expectUnbilled(org, k - 1, previousStart, periodStart, "usage_not_priced");
+            expectUnbilled(org, k, periodStart, periodEnd, "waiting_for_earlier_period");
+            addTheMissingPrice(org, previousStart);
+            rerate(org, previousStart, periodEnd);
+        }));
+        exercised.merge("priced after the rollover", (int) waiting.stream().filter(o -> !o.broken).count(),
+                Integer::sum);
         awaitRun(startRun(clock()));
     }
 

@@ -59,9 +59,27 @@ public final class ReferenceModel {
      */
     public static final String RATE_MISSING = "CHF";
 
-    /** The rate provider cost (recorded in the catalog's USD) converts with into the account's currency. */
+    /** The rate provider cost (recorded in the catalog's USD) converts with on a month's last day. */
     public static BigDecimal usdRate(String currency) {
         return currency.equals("USD") ? BigDecimal.ONE : USD_RATES.get(currency);
+    }
+
+    /**
+     * The rate the runner records for {@code day} ({@code 1 USD = rate × currency}, Currencies rule 2): it varies by
+     * day — {@link #USD_RATES} on a month's last day, on any other day {@code USD_RATES × (1 + day-of-month / 100)}
+     * — so a close that converted at any day's rate but its period's rate day would disagree with the model.
+     */
+    public static BigDecimal usdRate(String currency, java.time.LocalDate day) {
+        BigDecimal rate = usdRate(currency);
+        if (currency.equals("USD") || day.getDayOfMonth() == day.lengthOfMonth()) {
+            return rate;
+        }
+        return rate.multiply(BigDecimal.ONE.add(BigDecimal.valueOf(day.getDayOfMonth(), 2)));
+    }
+
+    /** Currencies rule 3: a period's rate day is the UTC date of its last instant. */
+    public static java.time.LocalDate rateDay(Instant periodEnd) {
+        return periodEnd.minusNanos(1).atZone(java.time.ZoneOffset.UTC).toLocalDate();
     }
 
     /**
@@ -189,16 +207,17 @@ public final class ReferenceModel {
         }
         // I3: usage is priced by the plan in effect when it occurred, segment by segment
         boolean converts = false;
-        for (Draft d : usageCharges(in.segments(), in.start(), in.end(), in.usage(), in.contract(), usdRate(cur))) {
+        for (Draft d : usageCharges(in.segments(), in.start(), in.end(), in.usage(), in.contract(),
+                usdRate(cur, rateDay(in.end())))) {
             lines.add(new Line(d.type(), d.key(), d.from(), round(d.exact(), cur)));
             converts |= d.converted();
         }
         // I7: late usage, the marginal charge at the old period's own plan segments, one line per old period
         for (Late late : in.late()) {
             // I7: late usage belongs to the period, and the currency, it occurred in: priced in that currency (its
-            // provider cost converted into it at its rate, Currencies 4; the runner's rates never vary) ...
+            // provider cost converted into it at the rate of that period's rate day, Currencies 3 and 4) ...
             String oldCur = late.currency() == null ? cur : late.currency();
-            BigDecimal rate = usdRate(oldCur);
+            BigDecimal rate = usdRate(oldCur, rateDay(late.end()));
             List<Draft> now = usageCharges(late.segments(), late.start(), late.end(), late.recorded(), in.contract(),
                     rate);
             List<Draft> billed = usageCharges(late.segments(), late.start(), late.end(), late.billed(),

@@ -412,6 +412,43 @@ class ReferenceModelTest {
                 invoice.lines().stream().map(l -> l.amount().toPlainString()).toList()));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # the runner's rates vary by day: USD_RATES on a month's last day, × (1 + day / 100) on the others
+            a month's last day is the base rate     | EUR | 2027-04-30 | 0.9234
+            February's last day in a common year     | JPY | 2027-02-28 | 151.37
+            the 1st: 0.9234 × 1.01                   | EUR | 2027-05-01 | 0.932634
+            the 15th: 151.37 × 1.15                  | JPY | 2027-04-15 | 174.0755
+            29 February of a leap year is its last   | KWD | 2028-02-29 | 0.3071
+            USD is 1 every day                       | USD | 2027-04-15 | 1
+            """)
+    void theRecordedRateVariesByDay(String name, String currency, String day, String rate) {
+        assertEquals(new BigDecimal(rate), ReferenceModel.usdRate(currency, java.time.LocalDate.parse(day)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # Currencies 3: the rate day is the UTC date of the period's last instant
+            a month                  | 2027-05-01T00:00:00Z | 2027-04-30
+            February                 | 2027-03-01T00:00:00Z | 2027-02-28
+            a period ending mid-day  | 2027-04-15T12:00:00Z | 2027-04-15
+            """)
+    void theRateDayIsThePeriodsLastInstant(String name, String periodEnd, String day) {
+        assertEquals(java.time.LocalDate.parse(day), ReferenceModel.rateDay(Instant.parse(periodEnd)));
+    }
+
+    @Test
+    void aPeriodEndingMidMonthConvertsAtItsRateDaysRateNotTheBaseRate() {
+        // 1M gpt-4o input: 2.50 × 1.20 = 3.00 USD; the period [04-01, 04-15T12:00) has rate day 04-15:
+        // 0.9234 × 1.15 = 1.06191, × 3.00 = 3.18573 → EUR 3.19 (at the month-end rate it would be 2.77)
+        PlanSpec plan = new PlanSpec("pay_per_token", BigDecimal.ZERO, 0, 1, List.of());
+        Instant end = Instant.parse("2027-04-15T12:00:00Z");
+        var invoice = ReferenceModel.invoice(new PeriodInput("EUR", APRIL, end, List.of(new Segment(APRIL, end, plan)),
+                List.of(new Usage(Instant.parse("2027-04-10T00:00:00Z"), tokens("gpt-4o", 1_000_000, 0, 0))), List.of(),
+                null, BigDecimal.ZERO));
+        assertEquals("3.19", String.join(" ", invoice.lines().stream().map(l -> l.amount().toPlainString()).toList()));
+    }
+
     @Test
     void theSwitchRateIsTheRecordedPairNotADerivedOne() {
         assertEquals(new BigDecimal("0.9234"), ReferenceModel.switchRate("USD", "EUR"));
