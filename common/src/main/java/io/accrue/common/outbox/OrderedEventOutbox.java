@@ -171,10 +171,16 @@ public abstract class OrderedEventOutbox {
         return true;
     }
 
-    /** The claimed event, row-locked for the sending transaction, while it is pending and no other worker holds it. */
+    /**
+     * The claimed event, row-locked for the sending transaction, while it is still pending. It waits for a lock held
+     * elsewhere instead of skipping it: another worker's claim statement can hold the row for a moment (PostgreSQL
+     * keeps a {@code FOR UPDATE SKIP LOCKED} scan's lock on a row that its recheck then filtered out), and skipping
+     * would leave our claim's attempt counted and the event waiting out its lease; a worker whose lease ran out and
+     * sent it first leaves it delivered, which the status check then sees.
+     */
     private Optional<Pending> lockPending(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT event_id, seq, org_id, type, occurred_at, payload"
-                + " FROM billing_event_outbox WHERE event_id = ? AND status = ? FOR UPDATE SKIP LOCKED")) {
+                + " FROM billing_event_outbox WHERE event_id = ? AND status = ? FOR UPDATE")) {
             ps.setString(1, id);
             ps.setString(2, PENDING);
             try (ResultSet rs = ps.executeQuery()) {

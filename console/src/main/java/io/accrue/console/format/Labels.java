@@ -17,7 +17,8 @@ public final class Labels {
             Map.entry("reasoning", "Reasoning tokens"), Map.entry("request", "Request fee"));
 
     private static final Map<String, String> LINE_TYPES = Map.ofEntries(Map.entry("base_fee", "Base fee"),
-            Map.entry("overage", "Overage"), Map.entry("llm_usage", "Model usage"), Map.entry("late_usage", "Late usage"),
+            Map.entry("overage", "Overage"), Map.entry("llm_usage", "Model usage"),
+            Map.entry("late_usage", "Late usage"),
             Map.entry("commitment_true_up", "Commitment true-up"), Map.entry("minimum_top_up", "Minimum top-up"),
             Map.entry("coupon_discount", "Coupon"), Map.entry("prepaid_credit", "Prepaid credits"),
             Map.entry("credit_note", "Credit"), Map.entry("credits_returned", "Credits returned"));

@@ -24,7 +24,8 @@ class LabelsTest {
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource(delimiter = '|', value = {"base_fee | Base fee", "overage | Overage",
-            "commitment_true_up | Commitment true-up", "credits_returned | Credits returned", "coupon_discount | Coupon", "new_kind | new_kind"})
+            "commitment_true_up | Commitment true-up", "credits_returned | Credits returned",
+            "coupon_discount | Coupon", "new_kind | new_kind"})
     void lineType(String type, String expected) {
         assertEquals(expected, Labels.lineType(type));
     }
