@@ -29,6 +29,8 @@ test_name="${MUTANT_TEST:-BillingModelCheckTest}"
 tries="${MUTANT_TRIES:-10}"
 shrink="${MUTANT_SHRINK_S:-180}"
 offset="${PORT_OFFSET:-5000}"
+# the replayed file is read by the test from e2e-tests/, so name it absolutely (a path from the repository root works)
+if [ -n "${MUTANT_REPLAY:-}" ]; then MUTANT_REPLAY=$(realpath "$MUTANT_REPLAY"); fi
 
 selected=()
 for p in "$patches_dir"/*.patch; do
