@@ -102,9 +102,11 @@ public class MailSender {
     /** One attempt; {@code failedBefore} is a failure that happened before the send (the PDF could not be fetched). */
     @Transactional(Transactional.TxType.MANDATORY)
     void sendOne(Claim<UUID> claim, Optional<Attachment> pdf, String failedBefore, Instant now) {
-        // locked for this transaction: a send that outlived its lease does not run twice at once
-        List<?> free = em.createNativeQuery("SELECT id FROM mail_outbox WHERE id = ?1 AND status = ?2 "
-                + "FOR UPDATE SKIP LOCKED").setParameter(1, claim.id()).setParameter(2, MailStatus.PENDING.wire())
+        // locked for this transaction: a send that outlived its lease does not run twice at once. It waits for a lock
+        // held elsewhere rather than skip: another worker's claim scan may hold the row for a moment, and skipping would
+        // count an attempt and leave the mail waiting out its lease (the outbox's OrderedEventOutbox does the same)
+        List<?> free = em.createNativeQuery("SELECT id FROM mail_outbox WHERE id = ?1 AND status = ?2 FOR UPDATE")
+                .setParameter(1, claim.id()).setParameter(2, MailStatus.PENDING.wire())
                 .getResultList();
         if (free.isEmpty()) {
             return;
