@@ -356,7 +356,7 @@ class MailTest {
 
         MailServerResource.restart();
         AtomicInteger round = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
             // past any backoff: each round is two hours on (capped at one), well inside the three days
             Instant at = now.plus(Duration.ofHours(2L * round.incrementAndGet()));
             CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> sender.sendDue(at));
