@@ -253,7 +253,11 @@ class OverlayManifestTest {
                     }
                     String secret = Tree.str(e, "valueFrom", "secretKeyRef", "name");
                     String key = Tree.str(e, "valueFrom", "secretKeyRef", "key");
-                    if (secret != null && (!secrets.containsKey(secret) || !secrets.get(secret).containsKey(key))) {
+                    // an optional reference (e.g. SMTP credentials for a server that needs none) may be absent:
+                    // Kubernetes then leaves the variable unset
+                    boolean optional = Boolean.TRUE.equals(Tree.get(e, "valueFrom", "secretKeyRef", "optional"));
+                    if (secret != null && !optional
+                            && (!secrets.containsKey(secret) || !secrets.get(secret).containsKey(key))) {
                         problems.add(pod + ": " + Tree.str(e, "name") + " refers to Secret " + secret + "/" + key
                                 + " that neither deploy/k8s/secrets nor an operator in this overlay provides");
                     }
