@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -79,6 +81,22 @@ public record LeasedClaims(String table, String idColumn, String due, String ord
             }
             return claimed;
         }
+    }
+
+    /**
+     * The loop of a one-at-a-time outbox: claims the next due row (each claim its own transaction) and hands it to
+     * {@code work}, until none is due or {@code max} ran; answers how many ran.
+     */
+    public static <K> int eachClaimed(int max, Supplier<Optional<Claim<K>>> claimNext, Consumer<Claim<K>> work) {
+        int ran = 0;
+        for (; ran < max; ran++) {
+            Optional<Claim<K>> claim = claimNext.get();
+            if (claim.isEmpty()) {
+                break;
+            }
+            work.accept(claim.get());
+        }
+        return ran;
     }
 
     /** The next due row, claimed on the connection: the head of every loop that delivers one row at a time. */

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,16 +62,9 @@ public class WebhookSender {
 
     /** Delivers what is due at {@code now} (one at a time, so the per-endpoint order holds); answers how many ran. */
     public int deliverDue(Instant now) {
-        int ran = 0;
-        for (; ran < 200; ran++) {
-            Optional<Claim<UUID>> claim = QuarkusTransaction.requiringNew().call(() -> em.unwrap(Session.class)
-                    .doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now)));
-            if (claim.isEmpty()) {
-                break;
-            }
-            QuarkusTransaction.requiringNew().run(() -> deliverOne(claim.get(), now));
-        }
-        return ran;
+        return LeasedClaims.eachClaimed(200, () -> QuarkusTransaction.requiringNew().call(() -> em
+                .unwrap(Session.class).doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now))),
+                claim -> QuarkusTransaction.requiringNew().run(() -> deliverOne(claim, now)));
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

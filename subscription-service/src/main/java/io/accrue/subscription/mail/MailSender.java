@@ -61,16 +61,9 @@ public class MailSender {
 
     /** Sends what is due at {@code now}; answers how many mails were attempted. */
     public int sendDue(Instant now) {
-        int ran = 0;
-        for (; ran < 200; ran++) {
-            Optional<Claim<UUID>> claim = QuarkusTransaction.requiringNew().call(() -> em.unwrap(Session.class)
-                    .doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now)));
-            if (claim.isEmpty()) {
-                break;
-            }
-            attempt(claim.get(), now);
-        }
-        return ran;
+        return LeasedClaims.eachClaimed(200, () -> QuarkusTransaction.requiringNew().call(() -> em
+                .unwrap(Session.class).doReturningWork(c -> QUEUE.claimOne(c, UUID.class, now))),
+                claim -> attempt(claim, now));
     }
 
     private void attempt(Claim<UUID> claim, Instant now) {
