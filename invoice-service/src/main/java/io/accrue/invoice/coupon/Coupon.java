@@ -16,7 +16,7 @@ import io.accrue.invoice.compute.AppliedCoupon.Kind;
 /** A coupon an operator created (V20); {@code timesRedeemed} is raised by one guarded UPDATE per redemption. */
 @Entity
 @Table(name = "coupons")
-public class Coupon {
+public class Coupon extends Redeemable {
 
     @Id
     public UUID id;
@@ -45,29 +45,8 @@ public class Coupon {
     @Column(name = "duration_periods")
     public Integer durationPeriods;
 
-    @Column(name = "max_redemptions")
-    public Integer maxRedemptions;
-
-    @Column(name = "times_redeemed", nullable = false)
-    public int timesRedeemed;
-
     @Column(name = "redeem_by")
     public Instant redeemBy;
-
-    @Column(nullable = false)
-    public boolean active;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
-
-    @Column(name = "created_by", nullable = false)
-    public String createdBy;
-
-    @Column(name = "deactivated_at")
-    public Instant deactivatedAt;
-
-    @Column(name = "deactivated_by")
-    public String deactivatedBy;
 
     /** The coupon as one close applies it for {@code redemptionId}. */
     AppliedCoupon applied(UUID redemptionId) {

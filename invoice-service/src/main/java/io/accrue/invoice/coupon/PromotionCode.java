@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 /** A customer-facing code of a coupon (V20): unique regardless of case, optionally for one organisation only. */
 @Entity
 @Table(name = "promotion_codes")
-public class PromotionCode {
+public class PromotionCode extends Redeemable {
 
     @Id
     public UUID id;
@@ -25,27 +25,6 @@ public class PromotionCode {
     @Column(name = "org_id")
     public String orgId;
 
-    @Column(name = "max_redemptions")
-    public Integer maxRedemptions;
-
-    @Column(name = "times_redeemed", nullable = false)
-    public int timesRedeemed;
-
     @Column(name = "expires_at")
     public Instant expiresAt;
-
-    @Column(nullable = false)
-    public boolean active;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
-
-    @Column(name = "created_by", nullable = false)
-    public String createdBy;
-
-    @Column(name = "deactivated_at")
-    public Instant deactivatedAt;
-
-    @Column(name = "deactivated_by")
-    public String deactivatedBy;
 }
