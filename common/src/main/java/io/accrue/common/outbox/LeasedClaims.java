@@ -117,6 +117,29 @@ public record LeasedClaims(String table, String idColumn, String due, String ord
         }
     }
 
+    /**
+     * Row-locks a claimed row for the transaction that works it, if {@code stillOpen} (e.g. {@code status = ?}) still
+     * holds; answers whether it does. A worker whose lease ran out and that is still working the row holds its lock,
+     * so the row never runs twice at once: this waits for that worker and then sees the row done (false). It waits
+     * rather than skipping a locked row: another worker's claim statement can hold the row for a moment (PostgreSQL
+     * keeps a {@code FOR UPDATE SKIP LOCKED} scan's lock on a row its recheck then filtered out), and skipping would
+     * leave this claim's attempt counted and the row waiting out its lease. {@code extra} binds the {@code ?} of
+     * {@code stillOpen}.
+     */
+    public boolean lockClaimed(Connection c, Object id, String stillOpen, Object... extra) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + idColumn + " = ? AND ("
+                + stillOpen + ") FOR UPDATE")) {
+            ps.setObject(1, id);
+            int p = 2;
+            for (Object value : extra) {
+                ps.setObject(p++, value instanceof Instant i ? Timestamp.from(i) : value);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** When a row whose given attempt failed is due again. */
     public Instant retryAt(Instant now, int failedAttempt) {
         return now.plus(backoff.after(failedAttempt));

@@ -110,6 +110,63 @@ class LeasedClaimsTest {
         }
     }
 
+    /**
+     * The race of issue 19: the claimed row's worker locks it while another connection holds it for a moment (as a
+     * concurrent claim scan does). It must wait and then work it; skipping it (SKIP LOCKED, as three senders once
+     * did) would leave the counted attempt unworked until the lease ends.
+     */
+    @Test
+    void theWorkerWaitsForAMomentaryLockOnItsClaimedRowThenWorksIt() throws Exception {
+        UUID id = UUID.randomUUID();
+        insert(id, T0);
+        assertEquals(List.of(id), ids(QUEUE.claim(connect(), UUID.class, T0, 1)));
+        assertEquals(true, lockWhileHeld(id, false));
+    }
+
+    /** A worker whose lease ran out still holds the row and finishes it: the new claimant waits, then leaves it. */
+    @Test
+    void aRowFinishedByTheWorkerWhoseLeaseRanOutIsNotWorkedAgain() throws Exception {
+        UUID id = UUID.randomUUID();
+        insert(id, T0);
+        assertEquals(false, lockWhileHeld(id, true));
+    }
+
+    /**
+     * Holds the row's lock on one connection, has {@code lockClaimed} wait for it on another (seen waiting in
+     * pg_stat_activity), then ends the holder's transaction (marking the row done first if asked).
+     */
+    private static boolean lockWhileHeld(UUID id, boolean holderFinishesIt) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection holder = connect()) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("SELECT 1 FROM work_rows WHERE id = '" + id + "' FOR UPDATE");
+            }
+            Future<Boolean> locked = pool.submit(() -> {
+                try (Connection c = connect()) {
+                    c.setAutoCommit(false);
+                    c.createStatement().execute("SET application_name = 'lock_claimed_test'");
+                    boolean open = QUEUE.lockClaimed(c, id, "status = ?", "pending");
+                    c.commit();
+                    return open;
+                }
+            });
+            org.awaitility.Awaitility.await("lockClaimed waiting for the held row").atMost(Duration.ofSeconds(30))
+                    .until(() -> count("true AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name ="
+                            + " 'lock_claimed_test' AND wait_event_type = 'Lock')") > 0 || locked.isDone());
+            assertEquals(false, locked.isDone(), "lockClaimed must wait for the held lock, not skip the row");
+            if (holderFinishesIt) {
+                try (Statement s = holder.createStatement()) {
+                    s.execute("UPDATE work_rows SET status = 'done' WHERE id = '" + id + "'");
+                }
+            }
+            holder.commit();
+            return locked.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aLeaseHoldsUntilItEndsThenTheRowIsClaimedAgain() throws SQLException {
         UUID id = UUID.randomUUID();
