@@ -76,14 +76,13 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEntry, UUID
     }
 
     /**
-     * The claimed entry, row-locked for the delivering transaction, if it is still pending and no other worker
-     * holds it (a delivery that outlived its lease does not run twice at once).
+     * The claimed entry, row-locked for the delivering transaction, if it is still pending (a delivery that outlived
+     * its lease does not run twice at once; {@code LeasedClaims.lockClaimed} says why it waits rather than skips).
      */
     public Optional<OutboxEntry> lockPending(UUID id) {
-        return getEntityManager().createNativeQuery(
-                "SELECT id FROM outbox WHERE id = ?1 AND status = ?2 FOR UPDATE SKIP LOCKED", UUID.class)
-                .setParameter(1, id).setParameter(2, OutboxStatus.PENDING.wire()).getResultList().stream().findFirst()
-                .map(x -> findById(id));
+        boolean open = getEntityManager().unwrap(Session.class)
+                .doReturningWork(c -> QUEUE.lockClaimed(c, id, "status = ?", OutboxStatus.PENDING.wire()));
+        return open ? Optional.of(findById(id)) : Optional.empty();
     }
 
     /** When an entry whose given attempt failed is delivered again. */

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -70,9 +69,7 @@ public class WebhookSender {
     @Transactional(Transactional.TxType.MANDATORY)
     void deliverOne(Claim<UUID> claim, Instant now) {
         // locked for this transaction: a send that outlived its lease does not run twice at once
-        List<?> free = em.createNativeQuery("SELECT id FROM webhook_deliveries WHERE id = ?1 AND status = 'pending' "
-                + "FOR UPDATE SKIP LOCKED").setParameter(1, claim.id()).getResultList();
-        if (free.isEmpty()) {
+        if (!em.unwrap(Session.class).doReturningWork(c -> QUEUE.lockClaimed(c, claim.id(), "status = 'pending'"))) {
             return;
         }
         WebhookDelivery d = em.find(WebhookDelivery.class, claim.id());

@@ -2,7 +2,6 @@ package io.accrue.subscription.webhook;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,9 +51,8 @@ public class StripeEventRepository implements PanacheRepositoryBase<StripeEventR
      * outlived its lease from running twice at once.
      */
     public Optional<StripeEventRecord> claim(String id) {
-        List<?> claimed = getEntityManager().createNativeQuery(
-                "SELECT id FROM stripe_events WHERE id = ?1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED")
-                .setParameter(1, id).getResultList();
-        return claimed.isEmpty() ? Optional.empty() : Optional.of(findById(id));
+        boolean open = getEntityManager().unwrap(Session.class)
+                .doReturningWork(c -> QUEUE.lockClaimed(c, id, "processed_at IS NULL"));
+        return open ? Optional.of(findById(id)) : Optional.empty();
     }
 }
