@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
@@ -64,9 +63,7 @@ public class UsageLogConsumer {
     private final AtomicLong refusedCommits = new AtomicLong();
     /** Between the database commit and the offset commit; tests put a crash or a stall here. */
     private final BeforeOffsetCommit beforeOffsetCommit;
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private final ConsumerThread<String, byte[]> loop;
 
     // the constructor CDI uses: with a second constructor beside it, ArC needs it named (without, the bean was never
     // created in the packaged application and nothing consumed the log: LocalStackKafkaTest)
@@ -85,6 +82,8 @@ public class UsageLogConsumer {
         this.enabled = log.enabled() && config.consume();
         this.registry = registry;
         this.beforeOffsetCommit = beforeOffsetCommit;
+        this.loop = new ConsumerThread<>(LOG, "usage-log-consumer", this::newConsumer, this::consume,
+                WRITE_RETRY.ceiling(3));
     }
 
     /** What happens after a write committed in PostgreSQL and before its offsets are committed: nothing, normally. */
@@ -100,10 +99,7 @@ public class UsageLogConsumer {
         Gauge.builder("accrue_usage_log_lag_records", lag, AtomicLong::get)
                 .description("Usage-log records this replica's partitions hold that are not yet written to PostgreSQL")
                 .register(registry);
-        running = true;
-        thread = new Thread(this::run, "usage-log-consumer");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     /** Records (requests) written by this replica since it started (tests wait on it). */
@@ -131,29 +127,11 @@ public class UsageLogConsumer {
         return lag.get();
     }
 
-    private void run() {
-        while (running) {
-            try (KafkaConsumer<String, byte[]> c = newConsumer()) {
-                consumer = c;
-                consume(c);
-            } catch (WakeupException stopping) {
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                // the broker unreachable for longer than the client's own retries: a new consumer, a fresh start
-                LOG.warnf("usage-log consumer failed, starting again: %s", e.toString());
-                pause(WRITE_RETRY.ceiling(3));
-            }
-        }
-    }
-
     private void consume(KafkaConsumer<String, byte[]> c) {
         log.ensureTopic();
         c.subscribe(List.of(config.topic()));
         int failures = 0;
-        while (running) {
+        while (loop.running()) {
             ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
             updateLag(c);
             if (records.isEmpty()) {
@@ -188,7 +166,7 @@ public class UsageLogConsumer {
                 LOG.warnf("usage-log write failed (%d in a row), again from the same offsets in %s: %s", failures,
                         wait, e.toString());
                 first.forEach(c::seek);
-                pause(wait);
+                loop.pause(wait);
                 continue;
             }
             failures = 0;
@@ -197,7 +175,7 @@ public class UsageLogConsumer {
                 beforeOffsetCommit.run(next);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                running = false;
+                loop.halt();
                 return;
             }
             try {
@@ -245,28 +223,8 @@ public class UsageLogConsumer {
         return c;
     }
 
-    private void pause(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     @PreDestroy
     void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(15).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop();
     }
 }

@@ -14,10 +14,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import io.accrue.common.retry.Backoff;
+import io.accrue.usage.ingest.ConsumerThread;
 
 /**
  * The PostgreSQL sink of the rollup topic: reads the minutes' latest totals (only committed transactions of the
@@ -36,9 +36,7 @@ final class MinuteRollupSink {
     private final MinuteRollupWriter writer;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
-    private volatile boolean running;
-    private volatile KafkaConsumer<MinuteKey, MinuteTotals> consumer;
-    private Thread thread;
+    private final ConsumerThread<MinuteKey, MinuteTotals> loop;
 
     MinuteRollupSink(String bootstrapServers, String groupId, String topic, MinuteRollupWriter writer) {
         this.consumerConfig = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -50,13 +48,14 @@ final class MinuteRollupSink {
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(15).toMillis());
         this.topic = topic;
         this.writer = writer;
+        this.loop = new ConsumerThread<>(LOG, "usage-minute-rollup-sink",
+                () -> new KafkaConsumer<>(consumerConfig, StreamJson.serde(MinuteKey.class).deserializer(),
+                        StreamJson.serde(MinuteTotals.class).deserializer()),
+                this::consume, WRITE_RETRY.ceiling(3));
     }
 
     void start() {
-        running = true;
-        thread = new Thread(this::run, "usage-minute-rollup-sink");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     /** Rollup records read and written (with their offsets committed) since the start. */
@@ -69,29 +68,10 @@ final class MinuteRollupSink {
         return rows.get();
     }
 
-    private void run() {
-        while (running) {
-            try (KafkaConsumer<MinuteKey, MinuteTotals> c = new KafkaConsumer<>(consumerConfig,
-                    StreamJson.serde(MinuteKey.class).deserializer(),
-                    StreamJson.serde(MinuteTotals.class).deserializer())) {
-                consumer = c;
-                consume(c);
-            } catch (WakeupException stopping) {
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warnf("minute-rollup sink failed, starting again: %s", e.toString());
-                pause(WRITE_RETRY.ceiling(3));
-            }
-        }
-    }
-
     private void consume(KafkaConsumer<MinuteKey, MinuteTotals> c) {
         c.subscribe(List.of(topic));
         int failures = 0;
-        while (running) {
+        while (loop.running()) {
             ConsumerRecords<MinuteKey, MinuteTotals> polled = c.poll(Duration.ofMillis(500));
             if (polled.isEmpty()) {
                 continue;
@@ -116,7 +96,7 @@ final class MinuteRollupSink {
                 LOG.warnf("minute-rollup write failed (%d in a row), again from the same offsets in %s: %s",
                         failures, wait, e.toString());
                 first.forEach(c::seek);
-                pause(wait);
+                loop.pause(wait);
                 continue;
             }
             failures = 0;
@@ -139,27 +119,7 @@ final class MinuteRollupSink {
         }
     }
 
-    private void pause(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     void stop() {
-        running = false;
-        KafkaConsumer<MinuteKey, MinuteTotals> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(15).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop();
     }
 }
