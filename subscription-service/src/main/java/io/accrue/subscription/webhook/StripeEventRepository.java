@@ -46,9 +46,9 @@ public class StripeEventRepository implements PanacheRepositoryBase<StripeEventR
     }
 
     /**
-     * The claimed event, row-locked for this transaction, if it is still unprocessed and no other replica holds it
-     * (SKIP LOCKED: a busy row is someone else's work, not a wait). Beside the lease, this keeps a slow apply that
-     * outlived its lease from running twice at once.
+     * The claimed event, row-locked for this transaction, if it is still unprocessed. Beside the lease, this keeps a
+     * slow apply that outlived its lease from running twice at once: it waits for that apply and then finds the event
+     * processed ({@code LeasedClaims.lockClaimed} says why it waits rather than skips).
      */
     public Optional<StripeEventRecord> claim(String id) {
         boolean open = getEntityManager().unwrap(Session.class)
