@@ -21,6 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.jboss.logging.Logger;
 
+import io.accrue.common.retry.Backoff;
 import io.accrue.usage.config.IngestMode;
 import io.accrue.usage.config.UsageConfig;
 import io.accrue.usage.ingest.UsageLog;
@@ -45,7 +46,13 @@ public class StreamAggregation {
     private final MinuteRollupWriter writer;
     private final MeterRegistry registry;
     private final Duration retention;
+    private static final Backoff START_RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
     private KafkaStreams streams;
+    private boolean running;
+    private long generations;
+    private Thread starter;
+    private volatile String waitingFor;
     private KafkaStreamsMetrics metrics;
     private MinuteRollupSink sink;
 
@@ -71,27 +78,74 @@ public class StreamAggregation {
         }
     }
 
-    /** Starts the Streams app and the sink (tests call it again after {@link #stop}). */
+    /**
+     * Starts the Streams app and the sink on a thread of their own (tests call it again after {@link #stop}): the
+     * topics are checked or created first, retried with the common capped backoff while the broker does not answer,
+     * so a replica started with the broker down starts and serves, and aggregates once the broker is back.
+     */
     synchronized void start() {
-        usageLog.ensureTopic();
-        ensureRollupTopic();
-        streams = new KafkaStreams(UsageAggregation.topology(new UsageAggregation.Settings(log.topic(),
-                config.rollupTopic(), retention, config.emitEvery())), properties());
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.errorf(e, "stream aggregation thread failed; replacing it (state and offsets are as last committed)");
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        metrics = new KafkaStreamsMetrics(streams);
-        metrics.bindTo(registry);
-        streams.start();
-        sink = new MinuteRollupSink(log.bootstrapServers().orElseThrow(), config.sinkGroupId(), config.rollupTopic(),
-                writer);
-        sink.start();
+        running = true;
+        long generation = ++generations;
+        waitingFor = "the broker (starting)";
+        starter = new Thread(() -> startWhenTheBrokerAnswers(generation), "usage-stream-aggregation-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void startWhenTheBrokerAnswers(long generation) {
+        for (int failures = 1; current(generation); failures++) {
+            try {
+                usageLog.ensureTopic();
+                ensureRollupTopic();
+                break;
+            } catch (RuntimeException e) {
+                Duration wait = START_RETRY.after(failures);
+                waitingFor = "the broker: " + e.getMessage();
+                LOG.warnf("stream aggregation not started (%d attempts): the topics could not be read or created;"
+                        + " again in %s: %s", failures, wait, e.toString());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException stopping) {
+                    return;
+                }
+            }
+        }
+        synchronized (this) {
+            if (!current(generation)) {
+                return;
+            }
+            streams = new KafkaStreams(UsageAggregation.topology(new UsageAggregation.Settings(log.topic(),
+                    config.rollupTopic(), retention, config.emitEvery())), properties());
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.errorf(e,
+                        "stream aggregation thread failed; replacing it (state and offsets are as last committed)");
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            metrics = new KafkaStreamsMetrics(streams);
+            metrics.bindTo(registry);
+            streams.start();
+            sink = new MinuteRollupSink(log.bootstrapServers().orElseThrow(), config.sinkGroupId(),
+                    config.rollupTopic(), writer);
+            sink.start();
+            waitingFor = null;
+        }
+    }
+
+    /** Whether the start of this generation is still wanted (no stop, no later start since). */
+    private synchronized boolean current(long generation) {
+        return running && generation == generations;
     }
 
     /** Closes the sink and the Streams app: what a replica's shutdown does, cleanly. */
     @PreDestroy
     synchronized void stop() {
+        running = false;
+        waitingFor = null;
+        if (starter != null) {
+            // a start still waiting for the broker ends; one past its wait sees running false and starts nothing
+            starter.interrupt();
+            starter = null;
+        }
         if (sink != null) {
             sink.stop();
             sink = null;
@@ -103,9 +157,24 @@ public class StreamAggregation {
         }
     }
 
-    /** Running, rebalancing, failed…: the Streams app's state (empty before it started). */
+    /**
+     * Running, rebalancing, failed…: the Streams app's state; {@code WAITING_FOR_BROKER} while its start waits for
+     * the topics, {@code NOT_STARTED} when it is off or stopped.
+     */
     synchronized String state() {
-        return streams == null ? "NOT_STARTED" : streams.state().name();
+        if (streams != null) {
+            return streams.state().name();
+        }
+        return running ? "WAITING_FOR_BROKER" : "NOT_STARTED";
+    }
+
+    /** What the start waits for (the last failure), while it waits. */
+    java.util.Optional<String> waitingFor() {
+        return java.util.Optional.ofNullable(waitingFor);
+    }
+
+    boolean enabled() {
+        return config.enabled();
     }
 
     private Properties properties() {

@@ -97,20 +97,21 @@ class KafkaScaleOutBenchTest {
         postgres.init(Map.of("database", "usage_scaleout"));
         Map<String, String> db = postgres.start();
         String jdbc = db.get("quarkus.datasource.jdbc.url");
-        long backend;
+        CpuMeter pgAndLoad;
         String durability;
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
                 ResultSet rs = c.createStatement().executeQuery("select pg_backend_pid(), current_setting('fsync'),"
                         + " current_setting('synchronous_commit'), current_setting('full_page_writes'),"
                         + " current_setting('server_version')")) {
             rs.next();
-            backend = rs.getLong(1);
+            // while the connection is open: the meter finds the server as the backend's parent, and a closed
+            // connection's backend may already have exited
+            pgAndLoad = new CpuMeter(rs.getLong(1));
             durability = "fsync=" + rs.getString(2) + ", synchronous_commit=" + rs.getString(3)
                     + ", full_page_writes=" + rs.getString(4) + "; PostgreSQL " + rs.getString(5);
             assertEquals("on", rs.getString(2), "benchmarks run durable PostgreSQL (-Pbench)");
             assertEquals("on", rs.getString(3), "benchmarks run durable PostgreSQL (-Pbench)");
         }
-        CpuMeter pgAndLoad = new CpuMeter(backend);
         Map<String, String> oidc = new OidcKeysResource().start();
         SubscriptionServiceStub subscription = new SubscriptionServiceStub();
         Map<String, String> neighbours = subscription.start();
