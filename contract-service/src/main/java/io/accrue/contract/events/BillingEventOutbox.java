@@ -1,54 +1,29 @@
 package io.accrue.contract.events;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
-
-import org.hibernate.Session;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.accrue.common.outbox.OrderedEventOutbox;
+import io.accrue.common.outbox.JpaEventOutbox;
 import io.accrue.contract.client.SubscriptionClient;
 import io.accrue.contract.client.SubscriptionClient.PublishEvent;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The billing events of contract-service on their way to subscription-service's delivery system: common's
- * {@link OrderedEventOutbox} on this service's database (Hibernate's connection) and its one subscription-service
- * client. Recording the same fact again (the next run of the renewal-reminder job) is no second event.
+ * {@link JpaEventOutbox} on this service's database and its one subscription-service client. Recording the same fact
+ * again (the next run of the renewal-reminder job) is no second event.
  */
 @ApplicationScoped
-public class BillingEventOutbox extends OrderedEventOutbox {
+public class BillingEventOutbox extends JpaEventOutbox {
 
-    private final EntityManager em;
     private final SubscriptionClient subscriptions;
 
     BillingEventOutbox(EntityManager em, SubscriptionClient subscriptions, ObjectMapper json, Clock clock) {
-        super(json, clock);
-        this.em = em;
+        super(em, json, clock);
         this.subscriptions = subscriptions;
-    }
-
-    /** In the transaction of the fact it announces: a rolled-back fact announces nothing. */
-    @Override
-    @Transactional(Transactional.TxType.MANDATORY)
-    public boolean record(String id, String orgId, String type, Instant occurredAt, Map<String, Object> data) {
-        return super.record(id, orgId, type, occurredAt, data);
-    }
-
-    @Override
-    protected <T> T inCallerTransaction(SqlWork<T> work) {
-        return em.unwrap(Session.class).doReturningWork(work::run);
-    }
-
-    @Override
-    protected <T> T inNewTransaction(SqlWork<T> work) {
-        return QuarkusTransaction.requiringNew().call(() -> em.unwrap(Session.class).doReturningWork(work::run));
     }
 
     @Override

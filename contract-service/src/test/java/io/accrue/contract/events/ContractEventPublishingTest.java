@@ -11,15 +11,18 @@ import static io.accrue.contract.ContractFixtures.createActive;
 import static io.accrue.contract.ContractFixtures.draft;
 import static io.accrue.contract.ContractFixtures.yearDraft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.TransactionalException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +53,8 @@ class ContractEventPublishingTest {
 
     @Inject
     BillingEventDelivery delivery;
+    @Inject
+    BillingEventOutbox outbox;
     @Inject
     RenewalReminders reminders;
     @Inject
@@ -150,6 +155,31 @@ class ContractEventPublishingTest {
         assertEquals(30, reminder.at("/data/noticeDays").asInt());
         assertEquals(false, reminder.at("/data/renewalDrafted").asBoolean());
         assertTrue(sentFor(other).stream().noneMatch(n -> n.get("type").asText().equals("contract.renewal_upcoming")));
+    }
+
+    @Test
+    void anEventIsRecordedOnlyInTheTransactionOfItsFact() {
+        Instant at = clock.instant();
+        assertThrows(TransactionalException.class,
+                () -> outbox.record("evt_outside_" + org, org, "contract.updated", at, Map.of()),
+                "no transaction: no fact to announce");
+
+        assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
+            outbox.record("evt_rolled_back_" + org, org, "contract.updated", at, Map.of());
+            throw new IllegalStateException("the fact failed");
+        }));
+        assertEquals(0, pending(org), "a rolled-back fact announces nothing");
+
+        assertTrue(QuarkusTransaction.requiringNew()
+                .call(() -> outbox.record("evt_kept_" + org, org, "contract.updated", at, Map.of("n", 1))));
+        assertEquals(1, pending(org));
+        assertEquals(false, QuarkusTransaction.requiringNew()
+                .call(() -> outbox.record("evt_kept_" + org, org, "contract.updated", at, Map.of("n", 2))),
+                "recording the same fact again is no second event");
+        delivery.sendDue(10_000);
+        List<JsonNode> sent = sentFor(org);
+        assertEquals(1, sent.size());
+        assertEquals(1, sent.get(0).at("/data/n").asInt(), "the first version is kept");
     }
 
     // ---- helpers

@@ -90,7 +90,7 @@ public class BillingEvents {
         d.eventId = event.id;
         d.endpointId = endpoint.id;
         d.orgId = event.orgId;
-        d.status = "pending";
+        d.status = WebhookDeliveryStatus.PENDING;
         d.createdAt = now;
         d.nextAttemptAt = now;
         d.giveUpAt = now.plus(RETRY_WINDOW);

@@ -28,7 +28,7 @@ public class WebhookDelivery {
     public String orgId;
 
     @Column(nullable = false)
-    public String status;
+    public WebhookDeliveryStatus status;
 
     @Column(nullable = false)
     public int attempts;
@@ -50,4 +50,10 @@ public class WebhookDelivery {
 
     @Column(name = "last_error")
     public String lastError;
+
+    /** Moves a pending delivery to where it ended. */
+    void moveTo(WebhookDeliveryStatus next) {
+        status.requireMayMoveTo(next);
+        status = next;
+    }
 }

@@ -142,8 +142,10 @@ public class WebhookEndpointService {
         EndpointView before = EndpointView.of(e);
         e.deletedAt = clock.instant();
         e.enabled = false;
-        em.createQuery("update WebhookDelivery d set d.status = 'canceled', d.lastError = 'the endpoint was deleted' "
-                + "where d.endpointId = ?1 and d.status = 'pending'").setParameter(1, id).executeUpdate();
+        em.createQuery("update WebhookDelivery d set d.status = ?2, d.lastError = 'the endpoint was deleted' "
+                + "where d.endpointId = ?1 and d.status = ?3").setParameter(1, id)
+                .setParameter(2, WebhookDeliveryStatus.CANCELED).setParameter(3, WebhookDeliveryStatus.PENDING)
+                .executeUpdate();
         audit.record(orgId, actor, "webhook_endpoint.deleted", "webhook_endpoint:" + id, before, null);
     }
 
@@ -268,8 +270,9 @@ public class WebhookEndpointService {
     }
 
     private static DeliveryView view(WebhookDelivery d, String type, List<AttemptView> tries) {
-        return new DeliveryView(d.id.toString(), d.eventId, type, d.endpointId.toString(), d.status, d.attempts,
-                d.lastStatus, d.lastError, d.createdAt, "pending".equals(d.status) ? d.nextAttemptAt : null,
+        return new DeliveryView(d.id.toString(), d.eventId, type, d.endpointId.toString(), d.status.wire(),
+                d.attempts, d.lastStatus, d.lastError, d.createdAt,
+                d.status == WebhookDeliveryStatus.PENDING ? d.nextAttemptAt : null,
                 d.deliveredAt, tries);
     }
 

@@ -36,9 +36,12 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class WebhookSender {
 
+    private static final String PENDING = "'" + WebhookDeliveryStatus.PENDING.wire() + "'";
+
     static final LeasedClaims QUEUE = new LeasedClaims("webhook_deliveries", "id",
-            "status = 'pending' AND NOT EXISTS (SELECT 1 FROM webhook_deliveries older WHERE older.endpoint_id = "
-                    + "webhook_deliveries.endpoint_id AND older.status = 'pending' AND older.seq < webhook_deliveries.seq)",
+            "status = " + PENDING + " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries older WHERE older.endpoint_id = "
+                    + "webhook_deliveries.endpoint_id AND older.status = " + PENDING
+                    + " AND older.seq < webhook_deliveries.seq)",
             "seq", Duration.ofMinutes(2), Backoff.DELIVERY);
 
     static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -69,13 +72,13 @@ public class WebhookSender {
     @Transactional(Transactional.TxType.MANDATORY)
     void deliverOne(Claim<UUID> claim, Instant now) {
         // locked for this transaction: a send that outlived its lease does not run twice at once
-        if (!em.unwrap(Session.class).doReturningWork(c -> QUEUE.lockClaimed(c, claim.id(), "status = 'pending'"))) {
+        if (!em.unwrap(Session.class).doReturningWork(c -> QUEUE.lockClaimed(c, claim.id(), "status = " + PENDING))) {
             return;
         }
         WebhookDelivery d = em.find(WebhookDelivery.class, claim.id());
         WebhookEndpoint endpoint = em.find(WebhookEndpoint.class, d.endpointId);
         if (!endpoint.enabled || endpoint.deletedAt != null) {
-            d.status = "canceled";
+            d.moveTo(WebhookDeliveryStatus.CANCELED);
             d.lastError = "the endpoint was disabled or deleted";
             return;
         }
@@ -107,13 +110,13 @@ public class WebhookSender {
         d.lastStatus = attempt.responseCode;
         d.lastError = attempt.error;
         if (attempt.error == null) {
-            d.status = "delivered";
+            d.moveTo(WebhookDeliveryStatus.DELIVERED);
             d.deliveredAt = now;
             return;
         }
         Instant next = QUEUE.retryAt(now, claim.attempt());
         if (!next.isBefore(d.giveUpAt)) {
-            d.status = "failed"; // the window is over: later deliveries of the endpoint may go
+            d.moveTo(WebhookDeliveryStatus.FAILED); // the window is over: later deliveries of the endpoint may go
             return;
         }
         d.nextAttemptAt = next;

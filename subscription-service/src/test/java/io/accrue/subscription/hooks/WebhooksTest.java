@@ -324,6 +324,25 @@ class WebhooksTest {
     }
 
     @Test
+    void deletingAnEndpointCancelsItsPendingDeliveriesAndLeavesTheDeliveredOnes() {
+        String org = provision("wx", "USD", "UTC");
+        Endpoint e = endpoint(org, "\"*\"", 204);
+        publish(org, id(), "invoice.created", "2026-03-15T09:00:00Z", 201);
+        sender.deliverDue(clock.instant());
+        StandInsResource.server().stubFor(post(e.path()).willReturn(aResponse().withStatus(500)));
+        publish(org, id(), "invoice.finalized", "2026-03-15T09:01:00Z", 201);
+        sender.deliverDue(clock.instant());
+        assertEquals(List.of("pending", "delivered"), log(e).getList("items.status"));
+
+        as(org, Roles.OWNER).delete("/v1/accounts/{o}/webhook-endpoints/{id}", org, e.id()).then().statusCode(204);
+        JsonPath log = log(e);
+        assertEquals(List.of("canceled", "delivered"), log.getList("items.status"));
+        assertEquals("the endpoint was deleted", log.getString("items[0].lastError"));
+        assertEquals(null, log.getString("items[0].nextAttemptAt"), "a canceled delivery is not due again");
+        assertEquals(0, sender.deliverDue(clock.instant().plus(Duration.ofHours(2))));
+    }
+
+    @Test
     void theListedEventTypesAreExactlyTheOnesAnEndpointCanSubscribeTo() {
         String org = provision("wv", "USD", "UTC");
         List<String> types = as(org, Roles.BILLING_ADMIN).get("/v1/webhook-event-types").then().statusCode(200)
